@@ -1,0 +1,41 @@
+import { StompError } from './stomp.error.js';
+
+/** Machine codes of the protocol violations a peer can commit. */
+export type StompProtocolErrorCode =
+  | 'STOMP_ERR_FRAME_TOO_LARGE'
+  | 'STOMP_ERR_TOO_MANY_HEADERS'
+  | 'STOMP_ERR_HEADER_TOO_LONG'
+  | 'STOMP_ERR_ILLEGAL_HEADER'
+  | 'STOMP_ERR_ILLEGAL_ESCAPE'
+  | 'STOMP_ERR_BAD_CONTENT_LENGTH'
+  | 'STOMP_ERR_MISSING_NULL'
+  | 'STOMP_ERR_UNEXPECTED_NULL'
+  | 'STOMP_ERR_UNKNOWN_COMMAND'
+  | 'STOMP_ERR_MISSING_HEADER'
+  | 'STOMP_ERR_UNEXPECTED_BODY'
+  | 'STOMP_ERR_NOT_CONNECTED'
+  | 'STOMP_ERR_ALREADY_CONNECTED'
+  | 'STOMP_ERR_UNSUPPORTED_VERSION'
+  | 'STOMP_ERR_BAD_HEART_BEAT'
+  | 'STOMP_ERR_DUPLICATE_SUBSCRIPTION'
+  | 'STOMP_ERR_UNKNOWN_SUBSCRIPTION'
+  | 'STOMP_ERR_UNKNOWN_DESTINATION'
+  | 'STOMP_ERR_UNKNOWN_TRANSACTION'
+  | 'STOMP_ERR_DUPLICATE_TRANSACTION'
+  | 'STOMP_ERR_HEART_BEAT_TIMEOUT'
+  | 'STOMP_ERR_BAD_PAYLOAD'
+  | 'STOMP_ERR_DECODER';
+
+/**
+ * A peer broke the STOMP protocol. The session answers with an ERROR frame whose `message`
+ * header is this error's message, then closes the connection.
+ */
+export class StompProtocolError extends StompError {
+  constructor(
+    readonly code: StompProtocolErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

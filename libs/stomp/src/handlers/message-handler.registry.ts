@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { StompMappingError } from '../errors/stomp-mapping.error.js';
+import type { MessageHandler } from './message-handler.js';
+
+export interface HandlerMatch {
+  readonly handler: MessageHandler;
+  readonly variables: Readonly<Record<string, string>>;
+}
+
+/**
+ * `@MessageMapping` handlers by destination. A literal destination is one map lookup; patterns are
+ * tried most specific first (fewest wildcards, then longest), as Spring's pattern comparator does.
+ */
+@Injectable()
+export class MessageHandlerRegistry {
+  private readonly literal = new Map<string, MessageHandler>();
+  private patterns: MessageHandler[] = [];
+
+  get size(): number {
+    return this.literal.size + this.patterns.length;
+  }
+
+  add(handler: MessageHandler): void {
+    const { pattern } = handler;
+    const existing = pattern.isLiteral ? this.literal.get(pattern.pattern) : this.patterns.find((h) => h.pattern.pattern === pattern.pattern);
+    if (existing) throw StompMappingError.ambiguous(pattern.pattern, existing.name, handler.name);
+    if (pattern.isLiteral) {
+      this.literal.set(pattern.pattern, handler);
+      return;
+    }
+    this.patterns = [...this.patterns, handler].sort((a, b) => specificity(a.pattern.pattern) - specificity(b.pattern.pattern));
+  }
+
+  find(lookupDestination: string): HandlerMatch | undefined {
+    const literal = this.literal.get(lookupDestination);
+    if (literal) return { handler: literal, variables: {} };
+    for (const handler of this.patterns) {
+      const variables = handler.pattern.match(lookupDestination);
+      if (variables) return { handler, variables };
+    }
+    return undefined;
+  }
+}
+
+/** Lower is more specific: `**` weighs most, then `*` and variables; longer patterns win ties. */
+function specificity(pattern: string): number {
+  const doubleWildcards = pattern.split('**').length - 1;
+  const wildcards = (pattern.match(/\*|\{/g)?.length ?? 0) - 2 * doubleWildcards;
+  return doubleWildcards * 1e6 + wildcards * 1e3 - Math.min(pattern.length, 999);
+}

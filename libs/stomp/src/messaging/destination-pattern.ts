@@ -1,0 +1,87 @@
+/**
+ * Ant-style destination patterns, compiled once: `?` one character, `*` any characters inside one
+ * segment, `**` any number of whole segments, `{name}` one segment captured as a variable,
+ * `{name:regex}` the same with a regex of its own. Segments are split by `/` or by `.`, as Spring's
+ * `AntPathMatcher` or `AntPathMatcher(".")`.
+ */
+export class DestinationPattern {
+  readonly variableNames: readonly string[];
+  /** `true` when the pattern has no wildcard and no variable: a plain string compare. */
+  readonly isLiteral: boolean;
+  private readonly regex: RegExp | undefined;
+
+  constructor(
+    readonly pattern: string,
+    readonly separator: '/' | '.',
+  ) {
+    const names: string[] = [];
+    this.isLiteral = !/[*?{]/.test(pattern);
+    this.regex = this.isLiteral ? undefined : compile(pattern, separator, names);
+    this.variableNames = names;
+  }
+
+  matches(destination: string): boolean {
+    return this.regex ? this.regex.test(destination) : destination === this.pattern;
+  }
+
+  /** Variables of a matching destination, or `undefined` when it does not match. */
+  match(destination: string): Record<string, string> | undefined {
+    if (!this.regex) return destination === this.pattern ? {} : undefined;
+    const result = this.regex.exec(destination);
+    if (!result) return undefined;
+    const variables: Record<string, string> = {};
+    this.variableNames.forEach((name, i) => (variables[name] = result[i + 1]!));
+    return variables;
+  }
+}
+
+function compile(pattern: string, separator: string, names: string[]): RegExp {
+  const sep = escapeRegExp(separator);
+  const notSep = `[^${sep}]`;
+  const segments = pattern.split(separator);
+  let source = '';
+  segments.forEach((segment, i) => {
+    const first = i === 0;
+    const last = i === segments.length - 1;
+    if (segment === '**') {
+      // Zero or more whole segments: "/a/**" matches "/a" too, as AntPathMatcher.
+      if (last) source += first ? '.*' : `(?:${sep}.*)?`;
+      else source += first ? `(?:.*${sep})?` : `${sep}(?:.*${sep})?`;
+      return;
+    }
+    if (!first && segments[i - 1] !== '**') source += sep;
+    source += compileSegment(segment, notSep, names);
+  });
+  return new RegExp(`^${source}$`);
+}
+
+function compileSegment(segment: string, notSep: string, names: string[]): string {
+  let out = '';
+  for (let i = 0; i < segment.length; i++) {
+    const c = segment[i]!;
+    if (c === '*') out += `${notSep}*`;
+    else if (c === '?') out += notSep;
+    else if (c === '{') {
+      const close = findClosingBrace(segment, i);
+      const body = segment.slice(i + 1, close);
+      const colon = body.indexOf(':');
+      names.push(colon === -1 ? body : body.slice(0, colon));
+      out += colon === -1 ? `(${notSep}+)` : `(${body.slice(colon + 1).replace(/\((?!\?)/g, '(?:')})`;
+      i = close;
+    } else out += escapeRegExp(c);
+  }
+  return out;
+}
+
+function findClosingBrace(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '{') depth++;
+    else if (text[i] === '}' && --depth === 0) return i;
+  }
+  throw new Error(`Unclosed '{' in destination pattern segment '${text}'`);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,38 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { RESOLVED_STOMP_OPTIONS } from '../stomp.constants.js';
+import type { ResolvedStompOptions } from '../stomp.options.js';
+
+/** Which room of the pipeline a destination belongs to, by its prefix. */
+@Injectable()
+export class DestinationResolver {
+  constructor(@Inject(RESOLVED_STOMP_OPTIONS) private readonly options: ResolvedStompOptions) {}
+
+  /**
+   * The destination a handler mapping sees: the application prefix removed, keeping the leading
+   * slash for `/`-separated mappings (`/app/chat.send` → `/chat.send`, or `chat.send` with `.`).
+   * `undefined` when no application prefix matches.
+   */
+  lookupDestination(destination: string): string | undefined {
+    const prefix = this.options.appPrefixes.find((p) => destination.startsWith(p));
+    if (prefix === undefined) return undefined;
+    return destination.slice(this.options.pathSeparator === '/' ? prefix.length - 1 : prefix.length);
+  }
+
+  isBrokerDestination(destination: string): boolean {
+    return this.options.brokerPrefixes.some((p) => destination.startsWith(p));
+  }
+
+  /** Spring's default destination for a handler without `@SendTo`: `/topic` + the lookup destination. */
+  defaultDestination(lookupDestination: string): string {
+    const separator = lookupDestination.startsWith('/') ? '' : '/';
+    return `${this.options.defaultDestinationPrefix}${separator}${lookupDestination}`;
+  }
+
+  describePrefixes(): string {
+    return `application prefixes: ${this.options.appPrefixes.join(', ')}; broker prefixes: ${this.options.brokerPrefixes.join(', ')}`;
+  }
+
+  get brokerPrefixes(): readonly string[] {
+    return this.options.brokerPrefixes;
+  }
+}

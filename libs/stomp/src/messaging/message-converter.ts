@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { StompProtocolError } from '../errors/stomp-protocol.error.js';
+import { BINARY_CONTENT_TYPE, isJsonContentType, JSON_CONTENT_TYPE, TEXT_CONTENT_TYPE } from './content-types.js';
+
+export interface SerializedPayload {
+  readonly body: Buffer;
+  readonly contentType: string;
+}
+
+/**
+ * Turns payloads into bodies and back, by content type (Spring's message converters): JSON by
+ * default, `text/*` as strings, anything else (`application/octet-stream`) as a Buffer.
+ */
+@Injectable()
+export class MessageConverter {
+  /** Body → handler payload. A SEND without `content-type` is taken as JSON, as Spring does. */
+  fromMessage(contentType: string | undefined, body: Buffer, destination: string): unknown {
+    if (contentType === undefined || isJsonContentType(contentType)) {
+      if (body.length === 0) return undefined;
+      try {
+        return JSON.parse(body.toString('utf8'));
+      } catch (error) {
+        throw new StompProtocolError(
+          'STOMP_ERR_BAD_PAYLOAD',
+          `Body of the SEND to '${destination}' is not valid JSON (${(error as Error).message}); send JSON or set a 'content-type' header`,
+        );
+      }
+    }
+    if (contentType.trim().toLowerCase().startsWith('text/')) return body.toString('utf8');
+    return body;
+  }
+
+  /** Payload → body: Buffer as octet-stream, string as UTF-8 text, anything else as JSON. */
+  toMessage(payload: unknown): SerializedPayload {
+    if (Buffer.isBuffer(payload)) return { body: payload, contentType: BINARY_CONTENT_TYPE };
+    if (payload instanceof Uint8Array) return { body: Buffer.from(payload), contentType: BINARY_CONTENT_TYPE };
+    if (typeof payload === 'string') return { body: Buffer.from(payload, 'utf8'), contentType: TEXT_CONTENT_TYPE };
+    return { body: Buffer.from(JSON.stringify(payload) ?? 'null', 'utf8'), contentType: JSON_CONTENT_TYPE };
+  }
+}

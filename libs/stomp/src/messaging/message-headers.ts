@@ -1,0 +1,14 @@
+import type { StompHeaders } from '../protocol/stomp-frame.js';
+
+/** Headers that belong to one frame or one hop, never copied from a SEND to the MESSAGEs it makes. */
+const HOP_HEADERS = new Set(['destination', 'receipt', 'transaction', 'content-length', 'subscription', 'message-id', 'ack', 'id']);
+
+/** A SEND's headers as the MESSAGE should carry them: `content-type` and the client's own headers. */
+export function messageHeadersOf(headers: StompHeaders | Readonly<Record<string, string | number | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined && !HOP_HEADERS.has(name)) out[name] = String(value);
+  }
+  return out;
+}

@@ -1,0 +1,282 @@
+import { StompProtocolError } from '../errors/stomp-protocol.error.js';
+import { unescapeHeaderText } from './header-escaping.js';
+import { usesHeaderEscaping } from './stomp-commands.js';
+import { createHeaders, EMPTY_BODY, type StompFrame, type StompHeaders } from './stomp-frame.js';
+import type { StompVersion } from './stomp-version.js';
+
+const LF = 0x0a;
+const CR = 0x0d;
+const NUL = 0x00;
+
+export interface FrameDecoderLimits {
+  /** Largest frame, command line and headers included, in bytes. */
+  readonly maxFrameSize: number;
+  /** Most header lines in one frame. */
+  readonly maxHeaders: number;
+  /** Longest command or header line, in bytes. */
+  readonly maxHeaderLineLength: number;
+}
+
+export interface FrameDecoderHandlers {
+  onFrame(frame: StompFrame): void;
+  /** An EOL between frames: a heart-beat from the peer. */
+  onHeartbeat(): void;
+  /** The input is not STOMP. The decoder ignores everything after this. */
+  onError(error: StompProtocolError): void;
+}
+
+type Parsed =
+  | { readonly kind: 'frame'; readonly frame: StompFrame }
+  | { readonly kind: 'heartbeat' }
+  | { readonly kind: 'more' };
+
+const MORE: Parsed = { kind: 'more' };
+const HEARTBEAT: Parsed = { kind: 'heartbeat' };
+
+interface PendingHeaders {
+  readonly command: string;
+  readonly headers: StompHeaders;
+  readonly bodyStart: number;
+  /** Index of the terminating NUL when `content-length` gave it. */
+  readonly bodyEnd: number | undefined;
+}
+
+/**
+ * Streaming STOMP decoder. Bytes arrive in any slicing (several frames in one WebSocket message,
+ * one frame across several); complete frames leave in order. Frames are parsed one at a time, so a
+ * `version` changed from inside `onFrame` already applies to the next frame of the same chunk.
+ *
+ * Whatever the input, `push` never throws: malformed input ends in one `onError`.
+ */
+export class FrameDecoder {
+  /** Decides header unescaping; the session sets it once CONNECT has negotiated the version. */
+  version: StompVersion = '1.2';
+
+  private buffer: Buffer = EMPTY_BODY;
+  /** Where the frame being read starts in `buffer` (its heart-beats skipped). */
+  private frameStart = 0;
+  /** Where the search for the end of the headers resumes, so no byte is scanned twice. */
+  private headerScan = 0;
+  private headerLines = 0;
+  private pending: PendingHeaders | undefined;
+  /** Where the search for a NUL resumes, for bodies without `content-length`. */
+  private bodyScan = 0;
+  private failed = false;
+
+  constructor(
+    private readonly handlers: FrameDecoderHandlers,
+    private readonly limits: FrameDecoderLimits,
+  ) {}
+
+  /** Bytes buffered for an incomplete frame. */
+  get bufferedBytes(): number {
+    return this.buffer.length - this.frameStart;
+  }
+
+  push(chunk: Buffer | string): void {
+    if (this.failed) return;
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    if (bytes.length === 0) return;
+    this.buffer = this.buffer.length === this.frameStart ? bytes : Buffer.concat([this.buffer.subarray(this.frameStart), bytes]);
+    this.rebase(this.frameStart);
+
+    for (;;) {
+      let parsed: Parsed;
+      try {
+        parsed = this.parseNext();
+      } catch (error) {
+        this.fail(
+          error instanceof StompProtocolError
+            ? error
+            : new StompProtocolError('STOMP_ERR_DECODER', `Malformed frame: ${(error as Error).message}`, { cause: error }),
+        );
+        return;
+      }
+      if (parsed.kind === 'more') break;
+      if (parsed.kind === 'heartbeat') this.handlers.onHeartbeat();
+      else this.handlers.onFrame(parsed.frame);
+      if (this.failed) return;
+    }
+    if (this.frameStart === this.buffer.length) {
+      this.buffer = EMPTY_BODY;
+      this.rebase(this.frameStart);
+    }
+  }
+
+  /** Shift every index after dropping `offset` bytes from the front of the buffer. */
+  private rebase(offset: number): void {
+    if (offset === 0) return;
+    this.headerScan -= offset;
+    this.bodyScan -= offset;
+    this.frameStart = 0;
+    if (this.pending) {
+      this.pending = {
+        ...this.pending,
+        bodyStart: this.pending.bodyStart - offset,
+        bodyEnd: this.pending.bodyEnd === undefined ? undefined : this.pending.bodyEnd - offset,
+      };
+    }
+  }
+
+  private fail(error: StompProtocolError): void {
+    this.failed = true;
+    this.buffer = EMPTY_BODY;
+    this.pending = undefined;
+    this.handlers.onError(error);
+  }
+
+  private parseNext(): Parsed {
+    const buf = this.buffer;
+    if (!this.pending) {
+      if (this.frameStart >= buf.length) return MORE;
+      if (this.headerScan === this.frameStart) {
+        const first = buf[this.frameStart];
+        if (first === LF) return this.skipHeartbeat(1);
+        if (first === CR) {
+          if (this.frameStart + 1 >= buf.length) return MORE;
+          if (buf[this.frameStart + 1] === LF) return this.skipHeartbeat(2);
+        }
+      }
+      const headers = this.readHeaders();
+      if (!headers) return MORE;
+      this.pending = headers;
+      this.bodyScan = headers.bodyStart;
+    }
+    return this.readBody(this.pending);
+  }
+
+  private skipHeartbeat(length: number): Parsed {
+    this.frameStart += length;
+    this.headerScan = this.frameStart;
+    return HEARTBEAT;
+  }
+
+  private readHeaders(): PendingHeaders | undefined {
+    const buf = this.buffer;
+    const { maxHeaderLineLength, maxHeaders, maxFrameSize } = this.limits;
+    let lineStart = this.headerScan;
+    for (;;) {
+      const lineEnd = buf.indexOf(LF, lineStart);
+      const end = lineEnd === -1 ? buf.length : lineEnd;
+      if (buf.subarray(lineStart, end).includes(NUL)) {
+        throw new StompProtocolError(
+          'STOMP_ERR_UNEXPECTED_NULL',
+          'Frame ended (NUL octet) before the blank line that ends its headers',
+        );
+      }
+      if (end - lineStart > maxHeaderLineLength) {
+        throw new StompProtocolError(
+          'STOMP_ERR_HEADER_TOO_LONG',
+          `A command or header line is longer than the limit of ${maxHeaderLineLength} bytes`,
+        );
+      }
+      if (end - this.frameStart > maxFrameSize) throw this.frameTooLarge();
+      if (lineEnd === -1) {
+        this.headerScan = lineStart;
+        return undefined;
+      }
+      const contentEnd = lineEnd > lineStart && buf[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
+      if (contentEnd === lineStart) {
+        const { command, headers } = this.parseHeaderBlock(this.frameStart, lineStart);
+        const bodyStart = lineEnd + 1;
+        const contentLength = this.contentLength(headers);
+        this.headerScan = bodyStart;
+        this.headerLines = 0;
+        return { command, headers, bodyStart, bodyEnd: contentLength === undefined ? undefined : bodyStart + contentLength };
+      }
+      if (++this.headerLines > maxHeaders + 1) {
+        throw new StompProtocolError('STOMP_ERR_TOO_MANY_HEADERS', `Frame has more than the limit of ${maxHeaders} headers`);
+      }
+      lineStart = lineEnd + 1;
+    }
+  }
+
+  /** Parses the command and header lines between `start` and `end` (the blank line). */
+  private parseHeaderBlock(start: number, end: number): { command: string; headers: StompHeaders } {
+    const lines = this.buffer.toString('utf8', start, end).split('\n');
+    lines.pop(); // the blank line's predecessor ended with \n
+    const command = stripCr(lines[0]!);
+    const escaped = usesHeaderEscaping(command);
+    const headers = createHeaders();
+    for (let i = 1; i < lines.length; i++) {
+      const line = stripCr(lines[i]!);
+      const colon = line.indexOf(':');
+      if (colon <= 0) {
+        throw new StompProtocolError('STOMP_ERR_ILLEGAL_HEADER', `Illegal header: '${truncate(line)}'`);
+      }
+      const rawName = line.slice(0, colon);
+      const rawValue = line.slice(colon + 1);
+      const name = escaped ? unescapeHeaderText(rawName, this.version) : rawName;
+      const value = escaped ? unescapeHeaderText(rawValue, this.version) : rawValue;
+      if (name === undefined || value === undefined) {
+        throw new StompProtocolError(
+          'STOMP_ERR_ILLEGAL_ESCAPE',
+          `Illegal escape sequence in header: '${truncate(line)}' (STOMP ${this.version} allows \\\\, \\n, \\c${this.version === '1.2' ? ', \\r' : ''})`,
+        );
+      }
+      if (!(name in headers)) headers[name] = value;
+    }
+    return { command, headers };
+  }
+
+  private contentLength(headers: StompHeaders): number | undefined {
+    const raw = headers['content-length'];
+    if (raw === undefined) return undefined;
+    if (!/^\d{1,15}$/.test(raw)) {
+      throw new StompProtocolError('STOMP_ERR_BAD_CONTENT_LENGTH', `Invalid 'content-length' header value '${truncate(raw)}': expected a number of bytes`);
+    }
+    const length = Number(raw);
+    if (length > this.limits.maxFrameSize) {
+      throw new StompProtocolError(
+        'STOMP_ERR_FRAME_TOO_LARGE',
+        `STOMP 'content-length' header value ${length} exceeds configured buffer size limit ${this.limits.maxFrameSize}`,
+      );
+    }
+    return length;
+  }
+
+  private readBody(pending: PendingHeaders): Parsed {
+    const buf = this.buffer;
+    let nul: number;
+    if (pending.bodyEnd !== undefined) {
+      if (pending.bodyEnd - this.frameStart + 1 > this.limits.maxFrameSize) throw this.frameTooLarge();
+      if (buf.length <= pending.bodyEnd) return MORE;
+      if (buf[pending.bodyEnd] !== NUL) {
+        throw new StompProtocolError(
+          'STOMP_ERR_MISSING_NULL',
+          `Frame must be terminated with a null octet: no NUL after the ${pending.bodyEnd - pending.bodyStart} bytes its 'content-length' announced`,
+        );
+      }
+      nul = pending.bodyEnd;
+    } else {
+      nul = buf.indexOf(NUL, this.bodyScan);
+      if (nul === -1) {
+        if (buf.length - this.frameStart > this.limits.maxFrameSize) throw this.frameTooLarge();
+        this.bodyScan = buf.length;
+        return MORE;
+      }
+    }
+    if (nul - this.frameStart + 1 > this.limits.maxFrameSize) throw this.frameTooLarge();
+    const body = nul > pending.bodyStart ? Buffer.from(buf.subarray(pending.bodyStart, nul)) : EMPTY_BODY;
+    const frame: StompFrame = { command: pending.command, headers: pending.headers, body };
+    this.pending = undefined;
+    this.frameStart = nul + 1;
+    this.headerScan = this.frameStart;
+    return { kind: 'frame', frame };
+  }
+
+  private frameTooLarge(): StompProtocolError {
+    return new StompProtocolError(
+      'STOMP_ERR_FRAME_TOO_LARGE',
+      `Frame exceeds the size limit of ${this.limits.maxFrameSize} bytes (option maxFrameSize)`,
+    );
+  }
+}
+
+function stripCr(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
+
+function truncate(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 80)}...` : text;
+}

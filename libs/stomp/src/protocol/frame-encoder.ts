@@ -1,0 +1,50 @@
+import { StompEncodingError } from '../errors/stomp-encoding.error.js';
+import { escapeHeaderText, isEncodableHeaderText } from './header-escaping.js';
+import { mayHaveBody, usesHeaderEscaping } from './stomp-commands.js';
+import { EMPTY_BODY } from './stomp-frame.js';
+import type { StompVersion } from './stomp-version.js';
+
+export interface OutgoingFrame {
+  readonly command: string;
+  readonly headers?: Readonly<Record<string, string | number | undefined>>;
+  readonly body?: Buffer | string;
+}
+
+/**
+ * Writes the command and header lines, escaped for `version`, ending with the blank line.
+ * `content-length` is left out: {@link encodeFrame} computes it from the body.
+ */
+export function encodeHeaderBlock(command: string, headers: OutgoingFrame['headers'], version: StompVersion): string {
+  const escaped = usesHeaderEscaping(command);
+  let text = `${command}\n`;
+  if (headers) {
+    for (const name in headers) {
+      const raw = headers[name];
+      if (raw === undefined || name === 'content-length') continue;
+      const value = String(raw);
+      if (!isEncodableHeaderText(name, version, true, escaped) || !isEncodableHeaderText(value, version, false, escaped)) {
+        throw StompEncodingError.unencodableHeader(name, command, version);
+      }
+      text += escaped ? `${escapeHeaderText(name, version)}:${escapeHeaderText(value, version)}\n` : `${name}:${value}\n`;
+    }
+  }
+  return text;
+}
+
+/**
+ * Encodes a frame. A non-empty body always gets an exact `content-length` (recomputed, whatever the
+ * caller passed), so bodies may contain NUL octets.
+ */
+export function encodeFrame(frame: OutgoingFrame, version: StompVersion): Buffer {
+  const body = frame.body === undefined ? EMPTY_BODY : typeof frame.body === 'string' ? Buffer.from(frame.body, 'utf8') : frame.body;
+  if (body.length > 0 && !mayHaveBody(frame.command)) throw StompEncodingError.bodyNotAllowed(frame.command);
+  let head = encodeHeaderBlock(frame.command, frame.headers, version);
+  if (body.length > 0) head += `content-length:${body.length}\n`;
+  head += '\n';
+  const headLength = Buffer.byteLength(head, 'utf8');
+  const out = Buffer.allocUnsafe(headLength + body.length + 1);
+  out.write(head, 0, 'utf8');
+  body.copy(out, headLength);
+  out[out.length - 1] = 0;
+  return out;
+}

@@ -1,0 +1,365 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@nestjs/common';
+import { StompProtocolError } from '../errors/stomp-protocol.error.js';
+import { FrameDecoder } from '../protocol/frame-decoder.js';
+import { encodeFrame, type OutgoingFrame } from '../protocol/frame-encoder.js';
+import { negotiateHeartBeat, parseHeartBeat } from '../protocol/heart-beat.js';
+import { isClientCommand, mayHaveBody } from '../protocol/stomp-commands.js';
+import type { StompFrame, StompHeaders } from '../protocol/stomp-frame.js';
+import { negotiateVersion, SUPPORTED_VERSIONS, type StompVersion } from '../protocol/stomp-version.js';
+import type { ResolvedStompOptions } from '../stomp.options.js';
+import type { StompConnection } from '../transport/stomp-connection.js';
+import type { StompFrameRouter } from './stomp-frame-router.js';
+
+export type SessionSettings = Pick<
+  ResolvedStompOptions,
+  'maxFrameSize' | 'maxHeaders' | 'maxHeaderLineLength' | 'heartbeat' | 'heartbeatGraceFactor' | 'connectTimeout'
+>;
+
+/** WebSocket close codes the server uses. */
+export const CloseCode = {
+  NORMAL: 1000,
+  GOING_AWAY: 1001,
+  PROTOCOL_ERROR: 1002,
+  /** Spring's code for a session closed by a server-side limit (time to first frame, send limits). */
+  SESSION_LIMIT: 4500,
+} as const;
+
+const HEARTBEAT_EOL = Buffer.from('\n');
+const ACK_MODES = new Set(['auto', 'client', 'client-individual']);
+
+type SessionState = 'awaiting-connect' | 'connected' | 'closed';
+
+/**
+ * One STOMP session over one connection: CONNECT/CONNECTED, heart-beats, receipts, transactions,
+ * the protocol checks on every frame, and ERROR + close on any violation. Frames are processed one
+ * at a time in arrival order, even when a handler is asynchronous.
+ */
+export class StompSession {
+  readonly id = randomUUID();
+  /** Free for the application: anything it wants to keep with the session. */
+  readonly attributes = new Map<string, unknown>();
+  /** Negotiated at CONNECT; 1.2 until then. */
+  version: StompVersion = '1.2';
+
+  private state: SessionState = 'awaiting-connect';
+  private readonly decoder: FrameDecoder;
+  private readonly subscriptions = new Map<string, string>();
+  private readonly transactions = new Map<string, StompFrame[]>();
+  private readonly queue: StompFrame[] = [];
+  private busy = false;
+  private connectTimer: NodeJS.Timeout | undefined;
+  private sendTimer: NodeJS.Timeout | undefined;
+  private receiveTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly connection: StompConnection,
+    private readonly settings: SessionSettings,
+    private readonly router: StompFrameRouter,
+    private readonly logger: Logger,
+    private readonly onEnd: (session: StompSession) => void,
+  ) {
+    this.decoder = new FrameDecoder(
+      {
+        onFrame: (frame) => this.onFrame(frame),
+        onHeartbeat: () => undefined,
+        onError: (error) => this.fail(error, undefined),
+      },
+      settings,
+    );
+    connection.listen({
+      onData: (data) => this.onData(data),
+      onClose: () => this.end(),
+    });
+    this.connectTimer = setTimeout(() => this.onConnectTimeout(), settings.connectTimeout).unref();
+  }
+
+  get isConnected(): boolean {
+    return this.state === 'connected';
+  }
+
+  get isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /** Subscription ids of this session and their destinations. */
+  get subscriptionDestinations(): ReadonlyMap<string, string> {
+    return this.subscriptions;
+  }
+
+  /** Writes encoded bytes (a MESSAGE from the broker, or any frame) to the client. */
+  deliver(bytes: Buffer, binary: boolean): void {
+    if (this.state === 'closed') return;
+    this.connection.send(bytes, binary);
+    this.sendTimer?.refresh();
+  }
+
+  sendFrame(frame: OutgoingFrame): void {
+    this.deliver(encodeFrame(frame, this.version), false);
+  }
+
+  /** Sends ERROR with `message`, then closes. Nothing else is processed for the session. */
+  fail(error: StompProtocolError | Error, receiptId: string | undefined, closeCode: number = CloseCode.PROTOCOL_ERROR): void {
+    if (this.state === 'closed') return;
+    const message = error.message;
+    this.logger.warn(`Session ${this.id}: ${message}`);
+    const headers: Record<string, string> = { message: toHeaderLine(message), 'content-type': 'text/plain;charset=UTF-8' };
+    if (receiptId !== undefined) headers['receipt-id'] = receiptId;
+    if (error instanceof StompProtocolError && error.code === 'STOMP_ERR_UNSUPPORTED_VERSION') {
+      headers.version = SUPPORTED_VERSIONS.join(',');
+    }
+    this.sendFrame({ command: 'ERROR', headers, body: message });
+    this.close(closeCode, 'STOMP protocol error');
+  }
+
+  /** Ends the session and closes the connection after what was sent has been flushed. */
+  close(code: number, reason: string): void {
+    if (this.state === 'closed') return;
+    this.end();
+    this.connection.close(code, reason);
+  }
+
+  private onData(data: Buffer | string): void {
+    if (this.state === 'closed') return;
+    this.receiveTimer?.refresh();
+    this.decoder.push(data);
+  }
+
+  private onFrame(frame: StompFrame): void {
+    if (this.state === 'closed') return;
+    if (this.busy) this.queue.push(frame);
+    else this.process(frame);
+  }
+
+  private process(frame: StompFrame): void {
+    const receipt = frame.headers.receipt;
+    let result: void | Promise<void>;
+    try {
+      result = this.handle(frame);
+    } catch (error) {
+      this.onFrameFailed(frame, error);
+      return;
+    }
+    if (!result) {
+      this.afterFrame(frame, receipt);
+      return;
+    }
+    this.busy = true;
+    result.then(
+      () => this.afterFrame(frame, receipt),
+      (error: unknown) => this.onFrameFailed(frame, error),
+    ).finally(() => {
+      this.busy = false;
+      while (!this.busy && this.queue.length > 0 && this.state !== 'closed') this.process(this.queue.shift()!);
+    });
+  }
+
+  private afterFrame(frame: StompFrame, receipt: string | undefined): void {
+    if (this.state === 'closed') return;
+    if (receipt !== undefined && frame.command !== 'CONNECT' && frame.command !== 'STOMP') {
+      this.sendFrame({ command: 'RECEIPT', headers: { 'receipt-id': receipt } });
+    }
+    if (frame.command === 'DISCONNECT') this.close(CloseCode.NORMAL, 'DISCONNECT');
+  }
+
+  private onFrameFailed(frame: StompFrame, error: unknown): void {
+    if (error instanceof StompProtocolError) {
+      this.fail(error, frame.headers.receipt);
+      return;
+    }
+    const cause = error instanceof Error ? error : new Error(String(error));
+    this.logger.error(`Session ${this.id}: ${frame.command} failed: ${cause.message}`, cause.stack);
+    this.fail(new Error(`Failed to process ${frame.command}: ${cause.message}`), frame.headers.receipt);
+  }
+
+  private handle(frame: StompFrame): void | Promise<void> {
+    const { command, headers } = frame;
+    if (!isClientCommand(command)) {
+      throw new StompProtocolError('STOMP_ERR_UNKNOWN_COMMAND', `Unknown STOMP command '${truncate(command)}'`);
+    }
+    if (frame.body.length > 0 && !mayHaveBody(command)) {
+      throw new StompProtocolError('STOMP_ERR_UNEXPECTED_BODY', `${command} frame must not have a body`);
+    }
+    if (command === 'CONNECT' || command === 'STOMP') return this.onConnect(headers);
+    if (this.state !== 'connected') {
+      throw new StompProtocolError('STOMP_ERR_NOT_CONNECTED', `Received ${command} before CONNECT: the first frame must be CONNECT or STOMP`);
+    }
+    switch (command) {
+      case 'SEND':
+        return this.onSend(frame);
+      case 'SUBSCRIBE':
+        return this.onSubscribe(headers);
+      case 'UNSUBSCRIBE':
+        return this.onUnsubscribe(headers);
+      case 'ACK':
+      case 'NACK':
+        return this.onAck(frame);
+      case 'BEGIN':
+        return this.onBegin(headers);
+      case 'COMMIT':
+        return this.onCommit(headers);
+      case 'ABORT':
+        this.transactions.delete(this.transactionOf(headers, 'ABORT'));
+        return;
+      case 'DISCONNECT':
+        return;
+    }
+  }
+
+  private onConnect(headers: StompHeaders): void {
+    if (this.state === 'connected') {
+      throw new StompProtocolError('STOMP_ERR_ALREADY_CONNECTED', 'Session already exists: a connection takes one CONNECT frame');
+    }
+    const version = negotiateVersion(headers['accept-version']);
+    if (!version) {
+      throw new StompProtocolError(
+        'STOMP_ERR_UNSUPPORTED_VERSION',
+        `Supported protocol versions are ${SUPPORTED_VERSIONS.join(', ')}; the client accepts '${headers['accept-version']}'`,
+      );
+    }
+    const clientHeartBeat = parseHeartBeat(headers['heart-beat']);
+    const [sx, sy] = this.settings.heartbeat;
+    this.version = version;
+    this.decoder.version = version;
+    this.state = 'connected';
+    clearTimeout(this.connectTimer);
+    this.sendFrame({
+      command: 'CONNECTED',
+      headers: { version, 'heart-beat': `${sx},${sy}`, session: this.id, server: 'nest-stomp' },
+    });
+    this.startHeartbeats(negotiateHeartBeat(clientHeartBeat, [sx, sy], this.settings.heartbeatGraceFactor));
+  }
+
+  private startHeartbeats({ sendInterval, receiveTimeout }: { sendInterval: number; receiveTimeout: number }): void {
+    if (sendInterval > 0) {
+      this.sendTimer = setTimeout(() => {
+        this.connection.send(HEARTBEAT_EOL, false);
+        this.sendTimer?.refresh();
+      }, sendInterval).unref();
+    }
+    if (receiveTimeout > 0) {
+      this.receiveTimer = setTimeout(() => {
+        this.fail(
+          new StompProtocolError('STOMP_ERR_HEART_BEAT_TIMEOUT', `No frame or heart-beat from the client for ${receiveTimeout} ms`),
+          undefined,
+        );
+      }, receiveTimeout).unref();
+    }
+  }
+
+  private onSend(frame: StompFrame): void | Promise<void> {
+    const destination = this.requireHeader(frame.headers, 'destination', 'SEND');
+    const transaction = frame.headers.transaction;
+    if (transaction !== undefined) {
+      this.bufferOf(transaction, 'SEND').push(frame);
+      return;
+    }
+    return this.router.send(this, destination, frame.headers, frame.body);
+  }
+
+  private onSubscribe(headers: StompHeaders): void | Promise<void> {
+    const destination = this.requireHeader(headers, 'destination', 'SUBSCRIBE');
+    // STOMP 1.0 made the id optional; the destination then names the subscription.
+    const id = this.version === '1.0' ? (headers.id ?? destination) : this.requireHeader(headers, 'id', 'SUBSCRIBE');
+    if (this.subscriptions.has(id)) {
+      throw new StompProtocolError(
+        'STOMP_ERR_DUPLICATE_SUBSCRIPTION',
+        `Subscription id '${id}' is already in use by this session (destination '${this.subscriptions.get(id)}')`,
+      );
+    }
+    const ack = headers.ack ?? 'auto';
+    if (!ACK_MODES.has(ack)) {
+      throw new StompProtocolError('STOMP_ERR_ILLEGAL_HEADER', `Invalid ack mode '${truncate(ack)}': expected auto, client or client-individual`);
+    }
+    const result = this.router.subscribe(this, id, destination, headers);
+    const record = () => void this.subscriptions.set(id, destination);
+    if (result) return result.then(record);
+    record();
+  }
+
+  private onUnsubscribe(headers: StompHeaders): void {
+    const id = this.version === '1.0' ? (headers.id ?? headers.destination) : headers.id;
+    if (id === undefined) {
+      throw new StompProtocolError('STOMP_ERR_MISSING_HEADER', "UNSUBSCRIBE frame must have an 'id' header");
+    }
+    // Unsubscribing twice is harmless: the first one already took effect.
+    if (this.subscriptions.delete(id)) this.router.unsubscribe(this, id);
+  }
+
+  /** Messages are acknowledged on delivery (auto); ACK/NACK are checked and accepted. */
+  private onAck(frame: StompFrame): void {
+    const idHeader = this.version === '1.2' ? 'id' : 'message-id';
+    this.requireHeader(frame.headers, idHeader, frame.command);
+    if (frame.headers.transaction !== undefined) this.bufferOf(frame.headers.transaction, frame.command).push(frame);
+  }
+
+  private onBegin(headers: StompHeaders): void {
+    const transaction = this.requireHeader(headers, 'transaction', 'BEGIN');
+    if (this.transactions.has(transaction)) {
+      throw new StompProtocolError('STOMP_ERR_DUPLICATE_TRANSACTION', `Transaction '${transaction}' has already begun`);
+    }
+    this.transactions.set(transaction, []);
+  }
+
+  private async onCommit(headers: StompHeaders): Promise<void> {
+    const transaction = this.transactionOf(headers, 'COMMIT');
+    const frames = this.transactions.get(transaction)!;
+    this.transactions.delete(transaction);
+    for (const frame of frames) {
+      if (frame.command === 'SEND') await this.router.send(this, frame.headers.destination!, frame.headers, frame.body);
+    }
+  }
+
+  private transactionOf(headers: StompHeaders, command: string): string {
+    const transaction = this.requireHeader(headers, 'transaction', command);
+    this.bufferOf(transaction, command);
+    return transaction;
+  }
+
+  private bufferOf(transaction: string, command: string): StompFrame[] {
+    const frames = this.transactions.get(transaction);
+    if (!frames) {
+      throw new StompProtocolError('STOMP_ERR_UNKNOWN_TRANSACTION', `${command} names transaction '${truncate(transaction)}', which was not begun`);
+    }
+    return frames;
+  }
+
+  private requireHeader(headers: StompHeaders, name: string, command: string): string {
+    const value = headers[name];
+    if (value === undefined || value === '') {
+      throw new StompProtocolError('STOMP_ERR_MISSING_HEADER', `${command} frame must have a '${name}' header`);
+    }
+    return value;
+  }
+
+  private onConnectTimeout(): void {
+    this.fail(
+      new StompProtocolError('STOMP_ERR_NOT_CONNECTED', `No CONNECT frame within ${this.settings.connectTimeout} ms of opening the connection`),
+      undefined,
+      CloseCode.SESSION_LIMIT,
+    );
+  }
+
+  /** Releases everything the session holds; runs once, whoever ends the session. */
+  private end(): void {
+    if (this.state === 'closed') return;
+    const wasConnected = this.state === 'connected';
+    this.state = 'closed';
+    clearTimeout(this.connectTimer);
+    clearTimeout(this.sendTimer);
+    clearTimeout(this.receiveTimer);
+    this.queue.length = 0;
+    this.transactions.clear();
+    if (wasConnected) this.router.disconnected(this);
+    this.subscriptions.clear();
+    this.onEnd(this);
+  }
+}
+
+function toHeaderLine(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ');
+}
+
+function truncate(text: string): string {
+  return text.length > 64 ? `${text.slice(0, 64)}...` : text;
+}

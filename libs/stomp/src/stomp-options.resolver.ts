@@ -1,0 +1,85 @@
+import { StompConfigurationError } from './errors/stomp-configuration.error.js';
+import {
+  STOMP_DEFAULTS,
+  type ResolvedStompEndpoint,
+  type ResolvedStompOptions,
+  type StompEndpointOptions,
+  type StompModuleOptions,
+} from './stomp.options.js';
+
+/** Applies defaults and rejects options that cannot work, with a message naming the option. */
+export function resolveStompOptions(options: StompModuleOptions): ResolvedStompOptions {
+  if (!options || options.endpoint === undefined) {
+    throw StompConfigurationError.invalid('endpoint', "it is required, e.g. StompModule.forRoot({ endpoint: '/portfolio' })");
+  }
+  const endpoints = toEndpointList(options.endpoint).map(resolveEndpoint);
+  const paths = new Set<string>();
+  for (const { path } of endpoints) {
+    if (paths.has(path)) throw StompConfigurationError.invalid('endpoint', `the path '${path}' is used twice`);
+    paths.add(path);
+  }
+  const appPrefixes = (options.appPrefixes ?? STOMP_DEFAULTS.appPrefixes).map((p) => prefix('appPrefixes', p));
+  const brokerPrefixes = (options.brokerPrefixes ?? STOMP_DEFAULTS.brokerPrefixes).map((p) => prefix('brokerPrefixes', p));
+  for (const app of appPrefixes) {
+    if (brokerPrefixes.some((b) => b.startsWith(app) || app.startsWith(b))) {
+      throw StompConfigurationError.invalid('appPrefixes', `'${app}' overlaps a broker prefix (${brokerPrefixes.join(', ')})`);
+    }
+  }
+  const pathSeparator = options.pathSeparator ?? STOMP_DEFAULTS.pathSeparator;
+  if (pathSeparator !== '/' && pathSeparator !== '.') {
+    throw StompConfigurationError.invalid('pathSeparator', `expected '/' or '.', got '${String(pathSeparator)}'`);
+  }
+  const heartbeat = options.heartbeat ?? STOMP_DEFAULTS.heartbeat;
+  if (heartbeat.length !== 2 || !heartbeat.every((v) => Number.isInteger(v) && v >= 0)) {
+    throw StompConfigurationError.invalid('heartbeat', 'expected [send, receive] in whole milliseconds, e.g. [10000, 10000]');
+  }
+  return {
+    endpoints,
+    appPrefixes,
+    brokerPrefixes,
+    defaultDestinationPrefix: trimTrailingSlash(options.defaultDestinationPrefix ?? STOMP_DEFAULTS.defaultDestinationPrefix),
+    pathSeparator,
+    heartbeat: [heartbeat[0], heartbeat[1]],
+    heartbeatGraceFactor: positive('heartbeatGraceFactor', options.heartbeatGraceFactor ?? STOMP_DEFAULTS.heartbeatGraceFactor),
+    maxFrameSize: positiveInteger('maxFrameSize', options.maxFrameSize ?? STOMP_DEFAULTS.maxFrameSize),
+    maxHeaders: positiveInteger('maxHeaders', options.maxHeaders ?? STOMP_DEFAULTS.maxHeaders),
+    maxHeaderLineLength: positiveInteger('maxHeaderLineLength', options.maxHeaderLineLength ?? STOMP_DEFAULTS.maxHeaderLineLength),
+    connectTimeout: positiveInteger('connectTimeout', options.connectTimeout ?? STOMP_DEFAULTS.connectTimeout),
+  };
+}
+
+function toEndpointList(endpoint: StompModuleOptions['endpoint']): readonly StompEndpointOptions[] {
+  if (typeof endpoint === 'string') return [{ path: endpoint }];
+  return Array.isArray(endpoint) ? (endpoint as readonly StompEndpointOptions[]) : [endpoint as StompEndpointOptions];
+}
+
+function resolveEndpoint(endpoint: StompEndpointOptions): ResolvedStompEndpoint {
+  if (typeof endpoint.path !== 'string' || !endpoint.path.startsWith('/')) {
+    throw StompConfigurationError.invalid('endpoint', `path must start with '/', got '${String(endpoint.path)}'`);
+  }
+  const path = endpoint.path.length > 1 ? trimTrailingSlash(endpoint.path) : endpoint.path;
+  const sockJs = endpoint.sockJs ? { ...STOMP_DEFAULTS.sockJs, ...(endpoint.sockJs === true ? {} : endpoint.sockJs) } : undefined;
+  return { path, sockJs, allowedOrigins: [...(endpoint.allowedOrigins ?? [])] };
+}
+
+/** Prefixes are compared as `/app/`, so `/app` never matches `/application`. */
+function prefix(option: string, value: string): string {
+  if (typeof value !== 'string' || !value.startsWith('/')) {
+    throw StompConfigurationError.invalid(option, `every prefix must start with '/', got '${String(value)}'`);
+  }
+  return value.endsWith('/') ? value : `${value}/`;
+}
+
+function trimTrailingSlash(value: string): string {
+  return value.endsWith('/') ? value.slice(0, -1) : value;
+}
+
+function positive(option: string, value: number): number {
+  if (!(typeof value === 'number' && value > 0)) throw StompConfigurationError.invalid(option, `expected a positive number, got ${String(value)}`);
+  return value;
+}
+
+function positiveInteger(option: string, value: number): number {
+  if (!Number.isInteger(value) || value <= 0) throw StompConfigurationError.invalid(option, `expected a positive integer, got ${String(value)}`);
+  return value;
+}

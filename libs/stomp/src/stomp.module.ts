@@ -1,0 +1,45 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import type { MessageBroker } from './broker/message-broker.js';
+import { SimpleBroker } from './broker/simple-broker.js';
+import { MessageHandlerRegistry } from './handlers/message-handler.registry.js';
+import { StompExplorer } from './handlers/stomp-explorer.js';
+import { DestinationResolver } from './messaging/destination-resolver.js';
+import { MessageConverter } from './messaging/message-converter.js';
+import { MessageDispatcher } from './messaging/message-dispatcher.js';
+import { SimpMessagingTemplate } from './messaging/simp-messaging-template.js';
+import { StompSessionRegistry } from './session/stomp-session.registry.js';
+import { RESOLVED_STOMP_OPTIONS, STOMP_BROKER } from './stomp.constants.js';
+import { ConfigurableModuleClass, STOMP_MODULE_OPTIONS } from './stomp.module-definition.js';
+import type { ResolvedStompOptions } from './stomp.options.js';
+import { resolveStompOptions } from './stomp-options.resolver.js';
+import { StompServer } from './transport/stomp.server.js';
+
+/**
+ * Turns a Nest application into a STOMP message server, as Spring's
+ * `@EnableWebSocketMessageBroker`. Global by default (`isGlobal: false` to scope it).
+ *
+ * @example
+ * StompModule.forRoot({ endpoint: { path: '/portfolio', sockJs: true }, appPrefixes: ['/app'], brokerPrefixes: ['/topic', '/queue'] })
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    { provide: RESOLVED_STOMP_OPTIONS, useFactory: resolveStompOptions, inject: [STOMP_MODULE_OPTIONS] },
+    {
+      provide: STOMP_BROKER,
+      useFactory: (options: ResolvedStompOptions): MessageBroker => new SimpleBroker(options.pathSeparator),
+      inject: [RESOLVED_STOMP_OPTIONS],
+    },
+    DestinationResolver,
+    MessageConverter,
+    MessageHandlerRegistry,
+    MessageDispatcher,
+    StompExplorer,
+    StompSessionRegistry,
+    StompServer,
+    SimpMessagingTemplate,
+  ],
+  exports: [SimpMessagingTemplate, StompSessionRegistry, STOMP_BROKER],
+})
+export class StompModule extends ConfigurableModuleClass {}

@@ -1,0 +1,109 @@
+/** SockJS fallback settings; the defaults are Spring's. */
+export interface StompSockJsOptions {
+  /** Interval of SockJS's own heart-beat frames, in ms. Default 25000. */
+  readonly heartbeatDelay?: number;
+  /** How long a SockJS session survives without a receiving connection, in ms. Default 5000. */
+  readonly disconnectDelay?: number;
+  /** Bytes sent on one streaming HTTP response before the client must open another. Default 131072. */
+  readonly responseLimit?: number;
+}
+
+/** One URL clients connect to. */
+export interface StompEndpointOptions {
+  /** Path of the endpoint, e.g. `/portfolio`. */
+  readonly path: string;
+  /**
+   * Serve SockJS on `path` too (Spring's `withSockJS()`); raw WebSocket is then also at
+   * `{path}/websocket`. `true` for the defaults. Default `false`.
+   */
+  readonly sockJs?: boolean | StompSockJsOptions;
+  /**
+   * Browser origins allowed to connect, as exact origins (`https://example.com`) or patterns with
+   * `*` (`https://*.example.com`); `['*']` allows any. Requests with no `Origin` header (non-browser
+   * clients) and same-origin requests are always allowed. Default `[]`: same origin only, as Spring.
+   */
+  readonly allowedOrigins?: readonly string[];
+}
+
+export interface StompModuleOptions {
+  /** Where clients connect: a path (raw WebSocket), one endpoint, or several. Required. */
+  readonly endpoint: string | StompEndpointOptions | readonly StompEndpointOptions[];
+  /**
+   * Destination prefixes routed to `@MessageMapping` handlers (Spring's
+   * `setApplicationDestinationPrefixes`). Default `['/app']`.
+   */
+  readonly appPrefixes?: readonly string[];
+  /**
+   * Destination prefixes handled by the broker: clients SUBSCRIBE to them and SEND straight to them
+   * (Spring's `enableSimpleBroker(...)`). Default `['/topic', '/queue']`.
+   */
+  readonly brokerPrefixes?: readonly string[];
+  /**
+   * Where a handler's return value goes when it has no `@SendTo`: this prefix plus the mapped
+   * destination (`/app/chat.send` → `/topic/chat.send`), as Spring. Default `'/topic'`.
+   */
+  readonly defaultDestinationPrefix?: string;
+  /**
+   * Separator of destination segments for `*`, `**` and `{var}` in mappings and subscriptions:
+   * `'/'` or `'.'` (Spring's `AntPathMatcher(".")`). Default `'/'`.
+   */
+  readonly pathSeparator?: '/' | '.';
+  /**
+   * Heart-beat the server offers in CONNECTED, `[sx, sy]` in ms: it can send every `sx` and wants to
+   * hear from the client every `sy`. `[0, 0]` disables heart-beating. Default `[10000, 10000]`.
+   */
+  readonly heartbeat?: readonly [number, number];
+  /**
+   * How many agreed receive intervals may pass without a byte from the client before the server
+   * closes the connection. Default `3`.
+   */
+  readonly heartbeatGraceFactor?: number;
+  /** Largest inbound frame in bytes, headers included (Spring's `messageSizeLimit`). Default 65536. */
+  readonly maxFrameSize?: number;
+  /** Most headers in one inbound frame. Default 64. */
+  readonly maxHeaders?: number;
+  /** Longest command or header line of an inbound frame, in bytes. Default 8192. */
+  readonly maxHeaderLineLength?: number;
+  /**
+   * Time a new connection has to send CONNECT before it is closed, in ms (Spring's
+   * `timeToFirstMessage`). Default 60000.
+   */
+  readonly connectTimeout?: number;
+}
+
+export interface ResolvedStompEndpoint {
+  readonly path: string;
+  readonly sockJs: Required<StompSockJsOptions> | undefined;
+  readonly allowedOrigins: readonly string[];
+}
+
+export interface ResolvedStompOptions {
+  readonly endpoints: readonly ResolvedStompEndpoint[];
+  readonly appPrefixes: readonly string[];
+  readonly brokerPrefixes: readonly string[];
+  readonly defaultDestinationPrefix: string;
+  readonly pathSeparator: '/' | '.';
+  readonly heartbeat: readonly [number, number];
+  readonly heartbeatGraceFactor: number;
+  readonly maxFrameSize: number;
+  readonly maxHeaders: number;
+  readonly maxHeaderLineLength: number;
+  readonly connectTimeout: number;
+}
+
+export const STOMP_DEFAULTS = {
+  appPrefixes: ['/app'],
+  brokerPrefixes: ['/topic', '/queue'],
+  defaultDestinationPrefix: '/topic',
+  pathSeparator: '/',
+  heartbeat: [10000, 10000],
+  heartbeatGraceFactor: 3,
+  maxFrameSize: 64 * 1024,
+  maxHeaders: 64,
+  maxHeaderLineLength: 8 * 1024,
+  connectTimeout: 60_000,
+  sockJs: { heartbeatDelay: 25_000, disconnectDelay: 5_000, responseLimit: 128 * 1024 },
+} as const satisfies Omit<Required<StompModuleOptions>, 'endpoint' | 'pathSeparator'> & {
+  pathSeparator: '/';
+  sockJs: Required<StompSockJsOptions>;
+};

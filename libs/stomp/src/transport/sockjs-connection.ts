@@ -1,0 +1,50 @@
+import type { Connection } from 'sockjs';
+import type { StompConnection, StompConnectionListener } from './stomp-connection.js';
+
+const NOOP_LISTENER: StompConnectionListener = { onData() {}, onClose() {} };
+
+/** SockJS carries text only: binary bodies travel as UTF-8 text. */
+export class SockJsConnection implements StompConnection {
+  readonly transport = 'sockjs';
+  readonly protocol = '';
+  private listener = NOOP_LISTENER;
+
+  constructor(private readonly conn: Connection) {
+    conn.on('data', (message: string) => this.listener.onData(message));
+    conn.on('close', () => this.listener.onClose(1000, ''));
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.conn.remoteAddress;
+  }
+
+  get headers(): Connection['headers'] {
+    return this.conn.headers;
+  }
+
+  get url(): string {
+    return this.conn.url;
+  }
+
+  get bufferedAmount(): number {
+    // SockJS buffers inside its session object; it exposes no count.
+    return 0;
+  }
+
+  listen(listener: StompConnectionListener): void {
+    this.listener = listener;
+  }
+
+  send(data: Buffer): void {
+    if (this.conn.readyState !== 1) return;
+    this.conn.write(data.toString('utf8'));
+  }
+
+  close(code: number, reason: string): void {
+    this.conn.close(String(code), reason);
+  }
+
+  terminate(): void {
+    this.conn.destroy();
+  }
+}

@@ -1,0 +1,97 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import sockjs from 'sockjs';
+import type { Logger } from '@nestjs/common';
+import type { WebSocketServer } from 'ws';
+import type { ResolvedStompEndpoint } from '../stomp.options.js';
+import { OriginPolicy } from './origin-policy.js';
+import { SockJsConnection } from './sockjs-connection.js';
+import type { StompConnection } from './stomp-connection.js';
+import { pathnameOf, refuseUpgrade } from './upgrade-dispatcher.js';
+import { WsConnection } from './ws-connection.js';
+
+type SockJsHandler = (req: IncomingMessage, resOrSocket: ServerResponse | Duplex, head?: Buffer) => boolean;
+
+/**
+ * One endpoint path: raw WebSocket at `path` (and at `{path}/websocket` with SockJS, as Spring),
+ * SockJS's HTTP transports under `path/` when enabled, and the origin check in front of all of them.
+ */
+export class StompEndpoint {
+  private readonly origins: OriginPolicy;
+  private readonly rawPaths: ReadonlySet<string>;
+  private readonly sockJsServer: sockjs.Server | undefined;
+  private readonly sockJsHandler: SockJsHandler | undefined;
+  private readonly sockJsPrefix: string;
+  private readonly sockJsConnections = new Set<SockJsConnection>();
+
+  constructor(
+    readonly config: ResolvedStompEndpoint,
+    private readonly wss: WebSocketServer,
+    private readonly accept: (connection: StompConnection) => void,
+    logger: Logger,
+  ) {
+    this.origins = new OriginPolicy(config.allowedOrigins);
+    this.rawPaths = new Set(config.sockJs ? [config.path, `${config.path}/websocket`] : [config.path]);
+    this.sockJsPrefix = `${config.path}/`;
+    if (config.sockJs) {
+      const server = sockjs.createServer({
+        prefix: escapeRegExp(config.path),
+        heartbeat_delay: config.sockJs.heartbeatDelay,
+        disconnect_delay: config.sockJs.disconnectDelay,
+        response_limit: config.sockJs.responseLimit,
+        // sockjs would link a CDN copy of its client in the iframe transport: nothing loads from the internet.
+        sockjs_url: '/',
+        log: (severity: string, line: string) => {
+          if (severity === 'error') logger.error(`SockJS: ${line}`);
+          else logger.verbose(`SockJS: ${line}`);
+        },
+      });
+      server.on('connection', (conn: sockjs.Connection | null) => {
+        // sockjs emits a null connection when a session opens on a request that is already gone.
+        if (!conn) return;
+        const connection = new SockJsConnection(conn);
+        this.sockJsConnections.add(connection);
+        conn.on('close', () => this.sockJsConnections.delete(connection));
+        this.accept(connection);
+      });
+      this.sockJsServer = server;
+      const listener = (server as unknown as { listener(options?: object): { getHandler(): SockJsHandler } }).listener();
+      this.sockJsHandler = listener.getHandler();
+    }
+  }
+
+  /** SockJS connections still open; raw WebSocket ones are in the shared `ws` server. */
+  get openSockJsConnections(): ReadonlySet<SockJsConnection> {
+    return this.sockJsConnections;
+  }
+
+  onRequest(req: IncomingMessage, res: ServerResponse): boolean {
+    if (!this.sockJsHandler || !this.isSockJsPath(pathnameOf(req))) return false;
+    if (!this.origins.allows(req.headers)) {
+      res.writeHead(403, { 'Content-Type': 'text/plain' }).end('Origin not allowed');
+      return true;
+    }
+    return this.sockJsHandler(req, res);
+  }
+
+  onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const pathname = pathnameOf(req);
+    const raw = this.rawPaths.has(pathname);
+    if (!raw && !(this.sockJsHandler && this.isSockJsPath(pathname))) return false;
+    if (!this.origins.allows(req.headers)) {
+      refuseUpgrade(socket, 403, 'Forbidden');
+      return true;
+    }
+    if (!raw) return this.sockJsHandler!(req, socket, head);
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(new WsConnection(ws, req)));
+    return true;
+  }
+
+  private isSockJsPath(pathname: string): boolean {
+    return pathname === this.config.path || pathname.startsWith(this.sockJsPrefix);
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,91 @@
+import type { Server } from 'node:http';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { WebSocketServer } from 'ws';
+import { STOMP_SUBPROTOCOLS } from '../protocol/stomp-version.js';
+import { CloseCode } from '../session/stomp-session.js';
+import { StompSessionRegistry } from '../session/stomp-session.registry.js';
+import { RESOLVED_STOMP_OPTIONS } from '../stomp.constants.js';
+import type { ResolvedStompOptions } from '../stomp.options.js';
+import { StompEndpoint } from './stomp-endpoint.js';
+import { interceptHttpServer } from './upgrade-dispatcher.js';
+
+/** A WebSocket message may hold several frames; beyond this many frame limits it is refused whole. */
+const FRAMES_PER_MESSAGE = 4;
+/** How long clients get to answer the closing handshake at shutdown before they are cut off. */
+const SHUTDOWN_GRACE_MS = 2000;
+
+/**
+ * Serves the STOMP endpoints on the application's own HTTP server (Express or Fastify), by path.
+ * It leaves `app.useWebSocketAdapter()` to the application, so Nest gateways can live beside it.
+ */
+@Injectable()
+export class StompServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('StompModule');
+  private readonly wss: WebSocketServer;
+  private endpoints: StompEndpoint[] = [];
+  private detach: (() => void) | undefined;
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly sessions: StompSessionRegistry,
+    @Inject(RESOLVED_STOMP_OPTIONS) private readonly options: ResolvedStompOptions,
+  ) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      perMessageDeflate: false,
+      maxPayload: options.maxFrameSize * FRAMES_PER_MESSAGE,
+      handleProtocols: (offered) => Object.keys(STOMP_SUBPROTOCOLS).find((p) => offered.has(p)) ?? false,
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    const httpServer = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
+    if (!httpServer) {
+      this.logger.warn('No HTTP server (an application context or a microservice?): STOMP endpoints are not served');
+      return;
+    }
+    const accept = (connection: Parameters<StompSessionRegistry['open']>[0]) => void this.sessions.open(connection);
+    this.endpoints = this.options.endpoints.map((config) => new StompEndpoint(config, this.wss, accept, this.logger));
+    this.detach = interceptHttpServer(httpServer, {
+      onRequest: (req, res) => this.endpoints.some((e) => e.onRequest(req, res)),
+      onUpgrade: (req, socket, head) => this.endpoints.some((e) => e.onUpgrade(req, socket, head)),
+    });
+    for (const { config } of this.endpoints) {
+      this.logger.log(`STOMP endpoint ${config.path}${config.sockJs ? ' (WebSocket, SockJS)' : ' (WebSocket)'}`);
+    }
+  }
+
+  /**
+   * Stops taking connections, tells every session the server is going away (ERROR, then close 1001),
+   * and waits for the clients to close, cutting off those that do not within a grace period.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.detach?.();
+    this.detach = undefined;
+    for (const session of [...this.sessions.all()]) {
+      session.fail(new Error('Server is shutting down'), undefined, CloseCode.GOING_AWAY);
+    }
+    await this.closeClients();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private async closeClients(): Promise<void> {
+    const sockets = [...this.wss.clients];
+    if (sockets.length === 0) return;
+    await new Promise<void>((resolve) => {
+      let open = sockets.length;
+      const timer = setTimeout(() => {
+        for (const socket of sockets) socket.terminate();
+      }, SHUTDOWN_GRACE_MS);
+      for (const socket of sockets) {
+        socket.once('close', () => {
+          if (--open === 0) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      }
+    });
+  }
+}

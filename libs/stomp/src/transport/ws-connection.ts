@@ -1,0 +1,57 @@
+import type { IncomingMessage } from 'node:http';
+import type { RawData, WebSocket } from 'ws';
+import type { StompConnection, StompConnectionListener } from './stomp-connection.js';
+
+const NOOP_LISTENER: StompConnectionListener = { onData() {}, onClose() {} };
+
+export class WsConnection implements StompConnection {
+  readonly transport = 'websocket';
+  readonly remoteAddress: string | undefined;
+  readonly headers: IncomingMessage['headers'];
+  readonly url: string;
+  private listener = NOOP_LISTENER;
+
+  constructor(
+    private readonly socket: WebSocket,
+    request: IncomingMessage,
+  ) {
+    this.remoteAddress = request.socket.remoteAddress;
+    this.headers = request.headers;
+    this.url = request.url ?? '/';
+    socket.on('message', (data: RawData) => this.listener.onData(toBuffer(data)));
+    socket.on('close', (code: number, reason: Buffer) => this.listener.onClose(code, reason.toString('utf8')));
+    // 'close' follows every 'error'; the session learns of the end there.
+    socket.on('error', () => undefined);
+  }
+
+  get protocol(): string {
+    return this.socket.protocol;
+  }
+
+  get bufferedAmount(): number {
+    return this.socket.bufferedAmount;
+  }
+
+  listen(listener: StompConnectionListener): void {
+    this.listener = listener;
+  }
+
+  send(data: Buffer, binary: boolean): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.socket.send(data, { binary });
+  }
+
+  close(code: number, reason: string): void {
+    this.socket.close(code, reason);
+  }
+
+  terminate(): void {
+    this.socket.terminate();
+  }
+}
+
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
