@@ -6,6 +6,9 @@ import { Controller, Get, Header, StreamableFile } from '@nestjs/common';
 
 const require = createRequire(import.meta.url);
 const publicDir = join(dirname(fileURLToPath(import.meta.url)), 'public');
+const sockJsBundle = require.resolve('sockjs-client/dist/sockjs.min.js');
+// @stomp/stompjs exports only its entry points; its CommonJS entry sits beside the minified bundle.
+const stompBundle = join(dirname(require.resolve('@stomp/stompjs')), 'stomp.umd.min.js');
 
 /** The chat page and the browser builds of its two client libraries, served from node_modules. */
 @Controller()
@@ -19,12 +22,12 @@ export class PageController {
   @Get('vendor/sockjs.min.js')
   @Header('Content-Type', 'text/javascript; charset=utf-8')
   sockJs(): StreamableFile {
-    return new StreamableFile(createReadStream(require.resolve('sockjs-client/dist/sockjs.min.js')));
+    return new StreamableFile(createReadStream(sockJsBundle));
   }
 
   @Get('vendor/stomp.umd.min.js')
   @Header('Content-Type', 'text/javascript; charset=utf-8')
   stomp(): StreamableFile {
-    return new StreamableFile(createReadStream(require.resolve('@stomp/stompjs/bundles/stomp.umd.min.js')));
+    return new StreamableFile(createReadStream(stompBundle));
   }
 }

@@ -10,6 +10,8 @@ export { MessageMapping } from './decorators/message-mapping.decorator.js';
 export { SendTo } from './decorators/send-to.decorator.js';
 export { SimpMessagingTemplate } from './messaging/simp-messaging-template.js';
 export { StompContext } from './handlers/stomp-context.js';
+export { StompEvents } from './events/stomp-events.js';
+export type { StompEvent, StompEventType, DisconnectReason } from './events/stomp-event.js';
 export { StompSessionRegistry } from './session/stomp-session.registry.js';
 export type { StompSession } from './session/stomp-session.js';
 export type { MessageBroker, BrokerMessage, BrokerSubscriber } from './broker/message-broker.js';

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import type { MessageBroker } from './broker/message-broker.js';
 import { SimpleBroker } from './broker/simple-broker.js';
+import { StompEvents } from './events/stomp-events.js';
 import { MessageHandlerRegistry } from './handlers/message-handler.registry.js';
 import { StompExplorer } from './handlers/stomp-explorer.js';
 import { DestinationResolver } from './messaging/destination-resolver.js';
@@ -36,10 +37,11 @@ import { StompServer } from './transport/stomp.server.js';
     MessageHandlerRegistry,
     MessageDispatcher,
     StompExplorer,
+    StompEvents,
     StompSessionRegistry,
     StompServer,
     SimpMessagingTemplate,
   ],
-  exports: [SimpMessagingTemplate, StompSessionRegistry, STOMP_BROKER],
+  exports: [SimpMessagingTemplate, StompSessionRegistry, StompEvents, STOMP_BROKER],
 })
 export class StompModule extends ConfigurableModuleClass {}

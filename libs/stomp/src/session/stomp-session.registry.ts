@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { StompEvents } from '../events/stomp-events.js';
 import { MessageDispatcher } from '../messaging/message-dispatcher.js';
 import { RESOLVED_STOMP_OPTIONS } from '../stomp.constants.js';
 import type { ResolvedStompOptions } from '../stomp.options.js';
@@ -14,6 +15,7 @@ export class StompSessionRegistry {
   constructor(
     @Inject(RESOLVED_STOMP_OPTIONS) private readonly options: ResolvedStompOptions,
     private readonly dispatcher: MessageDispatcher,
+    private readonly events: StompEvents,
   ) {}
 
   /** Open sessions, connected or still awaiting CONNECT. */
@@ -30,7 +32,7 @@ export class StompSessionRegistry {
   }
 
   open(connection: StompConnection): StompSession {
-    const session = new StompSession(connection, this.options, this.dispatcher, this.logger, (ended) => this.sessions.delete(ended.id));
+    const session = new StompSession(connection, this.options, this.dispatcher, this.logger, this.events, (ended) => this.sessions.delete(ended.id));
     this.sessions.set(session.id, session);
     return session;
   }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@nestjs/common';
 import { StompProtocolError } from '../errors/stomp-protocol.error.js';
+import type { DisconnectReason } from '../events/stomp-event.js';
+import type { StompEvents } from '../events/stomp-events.js';
 import { FrameDecoder } from '../protocol/frame-decoder.js';
 import { encodeFrame, type OutgoingFrame } from '../protocol/frame-encoder.js';
 import { negotiateHeartBeat, parseHeartBeat } from '../protocol/heart-beat.js';
@@ -57,6 +59,7 @@ export class StompSession {
     private readonly settings: SessionSettings,
     private readonly router: StompFrameRouter,
     private readonly logger: Logger,
+    private readonly events: StompEvents,
     private readonly onEnd: (session: StompSession) => void,
   ) {
     this.decoder = new FrameDecoder(
@@ -69,7 +72,7 @@ export class StompSession {
     );
     connection.listen({
       onData: (data) => this.onData(data),
-      onClose: () => this.end(),
+      onClose: () => this.end('transport'),
     });
     this.connectTimer = setTimeout(() => this.onConnectTimeout(), settings.connectTimeout).unref();
   }
@@ -99,7 +102,12 @@ export class StompSession {
   }
 
   /** Sends ERROR with `message`, then closes. Nothing else is processed for the session. */
-  fail(error: StompProtocolError | Error, receiptId: string | undefined, closeCode: number = CloseCode.PROTOCOL_ERROR): void {
+  fail(
+    error: StompProtocolError | Error,
+    receiptId: string | undefined,
+    closeCode: number = CloseCode.PROTOCOL_ERROR,
+    reason: DisconnectReason = 'error',
+  ): void {
     if (this.state === 'closed') return;
     const message = error.message;
     this.logger.warn(`Session ${this.id}: ${message}`);
@@ -109,14 +117,14 @@ export class StompSession {
       headers.version = SUPPORTED_VERSIONS.join(',');
     }
     this.sendFrame({ command: 'ERROR', headers, body: message });
-    this.close(closeCode, 'STOMP protocol error');
+    this.close(closeCode, reason);
   }
 
   /** Ends the session and closes the connection after what was sent has been flushed. */
-  close(code: number, reason: string): void {
+  close(code: number, reason: DisconnectReason): void {
     if (this.state === 'closed') return;
-    this.end();
-    this.connection.close(code, reason);
+    this.end(reason);
+    this.connection.close(code, reason === 'error' ? 'STOMP protocol error' : reason);
   }
 
   private onData(data: Buffer | string): void {
@@ -159,7 +167,7 @@ export class StompSession {
     if (receipt !== undefined && frame.command !== 'CONNECT' && frame.command !== 'STOMP') {
       this.sendFrame({ command: 'RECEIPT', headers: { 'receipt-id': receipt } });
     }
-    if (frame.command === 'DISCONNECT') this.close(CloseCode.NORMAL, 'DISCONNECT');
+    if (frame.command === 'DISCONNECT') this.close(CloseCode.NORMAL, 'client');
   }
 
   private onFrameFailed(frame: StompFrame, error: unknown): void {
@@ -210,6 +218,7 @@ export class StompSession {
     if (this.state === 'connected') {
       throw new StompProtocolError('STOMP_ERR_ALREADY_CONNECTED', 'Session already exists: a connection takes one CONNECT frame');
     }
+    this.events.emit({ type: 'connect', session: this, headers });
     const version = negotiateVersion(headers['accept-version']);
     if (!version) {
       throw new StompProtocolError(
@@ -228,6 +237,7 @@ export class StompSession {
       headers: { version, 'heart-beat': `${sx},${sy}`, session: this.id, server: 'nest-stomp' },
     });
     this.startHeartbeats(negotiateHeartBeat(clientHeartBeat, [sx, sy], this.settings.heartbeatGraceFactor));
+    this.events.emit({ type: 'connected', session: this });
   }
 
   private startHeartbeats({ sendInterval, receiveTimeout }: { sendInterval: number; receiveTimeout: number }): void {
@@ -272,7 +282,10 @@ export class StompSession {
       throw new StompProtocolError('STOMP_ERR_ILLEGAL_HEADER', `Invalid ack mode '${truncate(ack)}': expected auto, client or client-individual`);
     }
     const result = this.router.subscribe(this, id, destination, headers);
-    const record = () => void this.subscriptions.set(id, destination);
+    const record = () => {
+      this.subscriptions.set(id, destination);
+      this.events.emit({ type: 'subscribe', session: this, subscriptionId: id, destination });
+    };
     if (result) return result.then(record);
     record();
   }
@@ -283,7 +296,11 @@ export class StompSession {
       throw new StompProtocolError('STOMP_ERR_MISSING_HEADER', "UNSUBSCRIBE frame must have an 'id' header");
     }
     // Unsubscribing twice is harmless: the first one already took effect.
-    if (this.subscriptions.delete(id)) this.router.unsubscribe(this, id);
+    const destination = this.subscriptions.get(id);
+    if (destination === undefined) return;
+    this.subscriptions.delete(id);
+    this.router.unsubscribe(this, id);
+    this.events.emit({ type: 'unsubscribe', session: this, subscriptionId: id, destination });
   }
 
   /** Messages are acknowledged on delivery (auto); ACK/NACK are checked and accepted. */
@@ -341,7 +358,7 @@ export class StompSession {
   }
 
   /** Releases everything the session holds; runs once, whoever ends the session. */
-  private end(): void {
+  private end(reason: DisconnectReason): void {
     if (this.state === 'closed') return;
     const wasConnected = this.state === 'connected';
     this.state = 'closed';
@@ -353,6 +370,7 @@ export class StompSession {
     if (wasConnected) this.router.disconnected(this);
     this.subscriptions.clear();
     this.onEnd(this);
+    if (wasConnected) this.events.emit({ type: 'disconnect', session: this, reason });
   }
 }
 

@@ -64,7 +64,7 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
     this.detach?.();
     this.detach = undefined;
     for (const session of [...this.sessions.all()]) {
-      session.fail(new Error('Server is shutting down'), undefined, CloseCode.GOING_AWAY);
+      session.fail(new Error('Server is shutting down'), undefined, CloseCode.GOING_AWAY, 'shutdown');
     }
     await this.closeClients();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
