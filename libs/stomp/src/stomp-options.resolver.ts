@@ -9,17 +9,18 @@ import {
 
 /** Applies defaults and rejects options that cannot work, with a message naming the option. */
 export function resolveStompOptions(options: StompModuleOptions): ResolvedStompOptions {
-  if (!options || options.endpoint === undefined) {
+  if (!options || options.endpoint == null) {
     throw StompConfigurationError.invalid('endpoint', "it is required, e.g. StompModule.forRoot({ endpoint: '/portfolio' })");
   }
   const endpoints = toEndpointList(options.endpoint).map(resolveEndpoint);
+  if (endpoints.length === 0) throw StompConfigurationError.invalid('endpoint', 'the list is empty; give at least one endpoint');
   const paths = new Set<string>();
   for (const { path } of endpoints) {
     if (paths.has(path)) throw StompConfigurationError.invalid('endpoint', `the path '${path}' is used twice`);
     paths.add(path);
   }
-  const appPrefixes = (options.appPrefixes ?? STOMP_DEFAULTS.appPrefixes).map((p) => prefix('appPrefixes', p));
-  const brokerPrefixes = (options.brokerPrefixes ?? STOMP_DEFAULTS.brokerPrefixes).map((p) => prefix('brokerPrefixes', p));
+  const appPrefixes = prefixes('appPrefixes', options.appPrefixes ?? STOMP_DEFAULTS.appPrefixes);
+  const brokerPrefixes = prefixes('brokerPrefixes', options.brokerPrefixes ?? STOMP_DEFAULTS.brokerPrefixes);
   for (const app of appPrefixes) {
     if (brokerPrefixes.some((b) => b.startsWith(app) || app.startsWith(b))) {
       throw StompConfigurationError.invalid('appPrefixes', `'${app}' overlaps a broker prefix (${brokerPrefixes.join(', ')})`);
@@ -54,12 +55,19 @@ function toEndpointList(endpoint: StompModuleOptions['endpoint']): readonly Stom
 }
 
 function resolveEndpoint(endpoint: StompEndpointOptions): ResolvedStompEndpoint {
-  if (typeof endpoint.path !== 'string' || !endpoint.path.startsWith('/')) {
-    throw StompConfigurationError.invalid('endpoint', `path must start with '/', got '${String(endpoint.path)}'`);
+  if (typeof endpoint?.path !== 'string' || !endpoint.path.startsWith('/')) {
+    throw StompConfigurationError.invalid('endpoint', `path must start with '/', got '${String(endpoint?.path)}'`);
   }
   const path = endpoint.path.length > 1 ? trimTrailingSlash(endpoint.path) : endpoint.path;
   const sockJs = endpoint.sockJs ? { ...STOMP_DEFAULTS.sockJs, ...(endpoint.sockJs === true ? {} : endpoint.sockJs) } : undefined;
   return { path, sockJs, allowedOrigins: [...(endpoint.allowedOrigins ?? [])] };
+}
+
+function prefixes(option: string, values: readonly string[]): string[] {
+  if (!Array.isArray(values)) {
+    throw StompConfigurationError.invalid(option, `expected a list of prefixes, e.g. ['/topic'], got ${JSON.stringify(values)}`);
+  }
+  return values.map((value) => prefix(option, value));
 }
 
 /** Prefixes are compared as `/app/`, so `/app` never matches `/application`. */

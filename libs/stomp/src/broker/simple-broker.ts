@@ -40,6 +40,8 @@ export class SimpleBroker implements MessageBroker {
 
   subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string): void {
     const subscription: Subscription = { subscriber, id: subscriptionId, destination };
+    // Compile a new pattern before changing anything, so an invalid one leaves no half-made subscription.
+    if (!this.exact.has(destination) && !this.patterns.has(destination)) new DestinationPattern(destination, this.separator);
     let own = this.bySubscriber.get(subscriber);
     if (!own) this.bySubscriber.set(subscriber, (own = new Map()));
     const replaced = own.get(subscriptionId);

@@ -7,7 +7,7 @@ export class StompEncodingError extends StompError {
   static unencodableHeader(name: string, command: string, version: string): StompEncodingError {
     return new StompEncodingError(
       `Header '${name}' of a ${command} frame cannot be written in STOMP ${version}: ` +
-        `line breaks (and a colon in a name) are only allowed where the version escapes headers`,
+        `line breaks (and a colon in a name) are only allowed where the version escapes headers, and NUL octets nowhere`,
     );
   }
 

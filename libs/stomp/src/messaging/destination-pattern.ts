@@ -38,7 +38,8 @@ export class DestinationPattern {
 function compile(pattern: string, separator: string, names: string[]): RegExp {
   const sep = escapeRegExp(separator);
   const notSep = `[^${sep}]`;
-  const segments = pattern.split(separator);
+  // Consecutive `**` segments mean the same as one (AntPathMatcher skips the repeats).
+  const segments = pattern.split(separator).filter((segment, i, all) => !(segment === '**' && all[i - 1] === '**'));
   let source = '';
   segments.forEach((segment, i) => {
     const first = i === 0;
@@ -66,7 +67,10 @@ function compileSegment(segment: string, notSep: string, names: string[]): strin
       const body = segment.slice(i + 1, close);
       const colon = body.indexOf(':');
       names.push(colon === -1 ? body : body.slice(0, colon));
-      out += colon === -1 ? `(${notSep}+)` : `(${body.slice(colon + 1).replace(/\((?!\?)/g, '(?:')})`;
+      // Groups of the custom regex must not capture, or variables would shift; escaped parentheses
+      // and parentheses inside a character class are not groups.
+      const custom = body.slice(colon + 1).replace(/\\.|\[(?:\\.|[^\]\\])*\]|\((?!\?)/g, (m) => (m === '(' ? '(?:' : m));
+      out += colon === -1 ? `(${notSep}+)` : `(${custom})`;
       i = close;
     } else out += escapeRegExp(c);
   }

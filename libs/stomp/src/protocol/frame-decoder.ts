@@ -52,7 +52,15 @@ export class FrameDecoder {
   /** Decides header unescaping; the session sets it once CONNECT has negotiated the version. */
   version: StompVersion = '1.2';
 
+  /** The unparsed bytes: a view of `store`. */
   private buffer: Buffer = EMPTY_BODY;
+  /**
+   * Backing memory of `buffer`: the caller's chunk as long as it holds everything, otherwise an
+   * allocation of ours that grows by doubling, so a frame trickling in as tiny chunks costs linear,
+   * not quadratic, copying.
+   */
+  private store: Buffer = EMPTY_BODY;
+  private ownsStore = false;
   /** Where the frame being read starts in `buffer` (its heart-beats skipped). */
   private frameStart = 0;
   /** Where the search for the end of the headers resumes, so no byte is scanned twice. */
@@ -77,8 +85,7 @@ export class FrameDecoder {
     if (this.failed) return;
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     if (bytes.length === 0) return;
-    this.buffer = this.buffer.length === this.frameStart ? bytes : Buffer.concat([this.buffer.subarray(this.frameStart), bytes]);
-    this.rebase(this.frameStart);
+    this.append(bytes);
 
     for (;;) {
       let parsed: Parsed;
@@ -98,9 +105,35 @@ export class FrameDecoder {
       if (this.failed) return;
     }
     if (this.frameStart === this.buffer.length) {
-      this.buffer = EMPTY_BODY;
+      // Nothing pending: let go of the memory (idle sessions hold no buffer).
+      this.rebase(this.frameStart);
+      this.buffer = this.store = EMPTY_BODY;
+      this.ownsStore = false;
+    }
+  }
+
+  private append(bytes: Buffer): void {
+    const pending = this.buffer.length - this.frameStart;
+    if (pending === 0) {
+      this.rebase(this.frameStart);
+      this.buffer = this.store = bytes;
+      this.ownsStore = false;
+      return;
+    }
+    const needed = pending + bytes.length;
+    if (!this.ownsStore || needed > this.store.length) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, 2 * this.store.length, 1024));
+      this.buffer.copy(grown, 0, this.frameStart);
+      this.store = grown;
+      this.ownsStore = true;
+      this.rebase(this.frameStart);
+    } else if (this.frameStart + needed > this.store.length) {
+      this.store.copyWithin(0, this.frameStart, this.buffer.length);
       this.rebase(this.frameStart);
     }
+    const end = this.frameStart + pending;
+    bytes.copy(this.store, end);
+    this.buffer = this.store.subarray(0, end + bytes.length);
   }
 
   /** Shift every index after dropping `offset` bytes from the front of the buffer. */
@@ -120,7 +153,7 @@ export class FrameDecoder {
 
   private fail(error: StompProtocolError): void {
     this.failed = true;
-    this.buffer = EMPTY_BODY;
+    this.buffer = this.store = EMPTY_BODY;
     this.pending = undefined;
     this.handlers.onError(error);
   }

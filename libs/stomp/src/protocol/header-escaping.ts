@@ -39,6 +39,8 @@ export function unescapeHeaderText(text: string, version: StompVersion): string 
 /** Whether `text` can travel as a header name (`isName`) or value in this version at all. */
 export function isEncodableHeaderText(text: string, version: StompVersion, isName: boolean, escaped: boolean): boolean {
   if (isName && text.length === 0) return false;
+  // No version can escape a NUL octet: in a header it would end the frame early.
+  if (text.includes('\0')) return false;
   if (escaped && version !== '1.0') return version === '1.2' || !text.includes('\r');
   // Unescaped (1.0, or CONNECT/CONNECTED frames): no line ends, and no colon in a name.
   if (text.includes('\n') || text.includes('\r')) return false;

@@ -33,7 +33,9 @@ export class OriginPolicy {
 function isSameOrigin(origin: string, host: string | undefined): boolean {
   if (!host) return false;
   try {
-    return new URL(origin).host === host.toLowerCase();
+    const { protocol, host: originHost } = new URL(origin);
+    // Parsing the Host header under the Origin's scheme drops a default port (":443" for https).
+    return originHost === new URL(`${protocol}//${host}`).host;
   } catch {
     return false;
   }
