@@ -210,14 +210,19 @@ describe('@MessageMapping handlers', () => {
     expect(JSON.parse((await inbox.waitFor(1))[0]!.body)).toEqual({ value: 'x', type: 'stomp' });
   });
 
-  it('logs a failing handler and keeps the session going', async () => {
+  it('logs a failing handler, tells its sender on /user/queue/errors, and keeps the session going', async () => {
     const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     try {
       const inbox = await subscribeConfirmed(client, '/topic/fail');
+      const reports = await subscribeConfirmed(client, '/user/queue/errors');
       await publishConfirmed(client, '/app/orders/fail', '{}');
-      expect(errors).toHaveBeenCalledWith(expect.stringContaining('OrdersController.fail failed'), expect.anything());
+      expect(errors.mock.calls.some(([text]) => String(text).includes("OrdersController.fail failed on a SEND to '/app/orders/fail'"))).toBe(true);
       expect(errors.mock.calls.some(([text]) => String(text).includes('handler exploded'))).toBe(true);
       expect(inbox.messages).toHaveLength(0);
+      // An unexpected error's text may hold internals: the sender learns what failed, not why.
+      const [report] = await reports.waitFor(1);
+      expect(JSON.parse(report!.body)).toEqual({ destination: '/app/orders/fail', error: 'InternalServerError', message: 'Internal server error' });
+      expect(report!.headers.destination).toBe('/user/queue/errors');
       // Still connected: a later round trip works.
       const later = await subscribeConfirmed(client, '/topic/later-check');
       await publishConfirmed(client, '/topic/later-check', 'ok', { 'content-type': 'text/plain' });

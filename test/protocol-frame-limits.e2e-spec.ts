@@ -40,7 +40,7 @@ describe('frame size limits', () => {
       const offender = await RawStompClient.connect(url);
       try {
         offender.send('SEND', { destination: watcher.destination, 'content-type': 'text/plain', receipt: 'r-big' }, 'x'.repeat(70 * 1024));
-        await expectRefusal(offender, { message: 'Frame exceeds the size limit of 65536 bytes (option maxFrameSize)' });
+        await expectRefusal(offender, { message: 'Frame exceeds the size limit of 65536 bytes (option maxFrameSize)', receiptId: 'r-big' });
         expect(offender.frames.map((f) => f.command)).toEqual(['CONNECTED', 'ERROR']);
         await watcher.stillWorks();
       } finally {
@@ -54,7 +54,7 @@ describe('frame size limits', () => {
       try {
         const length = 70 * 1024;
         offender.send('SEND', { destination: watcher.destination, 'content-length': String(length), receipt: 'r-big-cl' }, 'x'.repeat(length));
-        await expectRefusal(offender, { message: `STOMP 'content-length' header value ${length} exceeds configured buffer size limit 65536` });
+        await expectRefusal(offender, { message: `STOMP 'content-length' header value ${length} exceeds configured buffer size limit 65536`, receiptId: 'r-big-cl' });
         await watcher.stillWorks();
       } finally {
         await closeAll(watcher, offender);
@@ -75,7 +75,7 @@ describe('frame size limits', () => {
         const tooBig = sendOfSize(65537, watcher.destination, 'r-too-big');
         expect(tooBig.bytes.length).toBe(65537);
         client.write(tooBig.bytes);
-        await expectRefusal(client, { message: 'Frame exceeds the size limit of 65536 bytes (option maxFrameSize)' });
+        await expectRefusal(client, { message: 'Frame exceeds the size limit of 65536 bytes (option maxFrameSize)', receiptId: 'r-too-big' });
 
         const marker = unique('marker');
         watcher.client.send('SEND', { destination: watcher.destination, receipt: 'm' }, marker);
@@ -105,7 +105,7 @@ describe('frame size limits', () => {
       const offender = await RawStompClient.connect(url);
       try {
         offender.send('SEND', { destination: watcher.destination, receipt: 'r' }, 'y'.repeat(2000));
-        await expectRefusal(offender, { message: 'Frame exceeds the size limit of 1024 bytes (option maxFrameSize)' });
+        await expectRefusal(offender, { message: 'Frame exceeds the size limit of 1024 bytes (option maxFrameSize)', receiptId: 'r' });
         await watcher.stillWorks();
       } finally {
         await closeAll(watcher, offender);
@@ -129,7 +129,7 @@ describe('frame size limits', () => {
         const over = sendOfSize(1025, watcher.destination, 'over', 'z', true);
         expect(over.bytes.length).toBe(1025);
         client.write(over.bytes);
-        await expectRefusal(client, { message: 'Frame exceeds the size limit of 1024 bytes (option maxFrameSize)' });
+        await expectRefusal(client, { message: 'Frame exceeds the size limit of 1024 bytes (option maxFrameSize)', receiptId: 'over' });
         await receiptFor(watcher.client, (await publishMarker(watcher)).receipt);
         expect(messagesOf(watcher.client)).toHaveLength(3);
       } finally {

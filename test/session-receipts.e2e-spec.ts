@@ -243,11 +243,9 @@ describe('session: receipts, DISCONNECT and transactions', () => {
       }
     });
 
-    // BUG: a SEND in a transaction is acknowledged (RECEIPT) without its destination being checked,
-    // and COMMIT runs the buffered SENDs one by one: when one fails, the COMMIT is refused with
-    //   ERROR receipt-id:<COMMIT's receipt> message:SEND to '/nowhere': the destination matches no prefix (...)
-    // but the SENDs before it were already delivered (partial commit), those after it are lost.
-    it.failing('applies nothing of a transaction whose COMMIT is refused', async () => {
+    // A SEND in a transaction is checked when it arrives, so a COMMIT never fails halfway: the
+    // undeliverable SEND is refused at once and nothing of the transaction is delivered.
+    it('applies nothing of a transaction whose COMMIT is refused', async () => {
       const watcher = await Watcher.start(url);
       const client = await RawStompClient.connect(url);
       try {
@@ -257,6 +255,11 @@ describe('session: receipts, DISCONNECT and transactions', () => {
         client.send('SEND', { destination: watcher.destination, transaction: 'tx-p', 'content-type': 'text/plain' }, 'third');
         client.send('COMMIT', { transaction: 'tx-p', receipt: 'r-commit' });
         await client.until(() => client.closed !== undefined || client.frames.some((f) => f.headers['receipt-id'] === 'r-commit'), 'the COMMIT answer');
+        const error = await client.nextFrame('ERROR');
+        expect(error.headers.message).toBe(
+          "SEND to '/nowhere': the destination matches no prefix (application prefixes: /app/; broker prefixes: /topic/, /queue/; user prefix: /user/)",
+        );
+        expect(client.frames.some((f) => f.headers['receipt-id'] === 'r-commit')).toBe(false);
         await watcher.stillWorks();
       } finally {
         await closeAll(watcher, client);

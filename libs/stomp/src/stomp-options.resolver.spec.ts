@@ -22,6 +22,10 @@ describe('resolveStompOptions', () => {
         appPrefixes: STOMP_DEFAULTS.appPrefixes.map((p) => `${p}/`),
         brokerPrefixes: STOMP_DEFAULTS.brokerPrefixes.map((p) => `${p}/`),
         defaultDestinationPrefix: STOMP_DEFAULTS.defaultDestinationPrefix,
+        userDestinationPrefix: STOMP_DEFAULTS.userDestinationPrefix,
+        errorDestination: STOMP_DEFAULTS.errorDestination,
+        authenticate: undefined,
+        interceptors: [],
         pathSeparator: STOMP_DEFAULTS.pathSeparator,
         heartbeat: [...STOMP_DEFAULTS.heartbeat],
         heartbeatGraceFactor: STOMP_DEFAULTS.heartbeatGraceFactor,
@@ -48,6 +52,8 @@ describe('resolveStompOptions', () => {
         appPrefixes: ['/api', '/cmd/'],
         brokerPrefixes: ['/exchange'],
         defaultDestinationPrefix: '/exchange/',
+        userDestinationPrefix: '/me',
+        errorDestination: '/exchange/errors',
         pathSeparator: '.',
         heartbeat: [0, 0],
         heartbeatGraceFactor: 1.5,
@@ -59,6 +65,8 @@ describe('resolveStompOptions', () => {
       expect(resolved.appPrefixes).toEqual(['/api/', '/cmd/']);
       expect(resolved.brokerPrefixes).toEqual(['/exchange/']);
       expect(resolved.defaultDestinationPrefix).toBe('/exchange');
+      expect(resolved.userDestinationPrefix).toBe('/me/');
+      expect(resolved.errorDestination).toBe('/exchange/errors');
       expect(resolved.pathSeparator).toBe('.');
       expect(resolved.heartbeat).toEqual([0, 0]);
       expect(resolved.heartbeatGraceFactor).toBe(1.5);
@@ -124,7 +132,7 @@ describe('resolveStompOptions', () => {
     });
 
     it("accept prefixes that only share a beginning without a '/' boundary", () => {
-      const resolved = resolveStompOptions({ endpoint: '/ws', appPrefixes: ['/app'], brokerPrefixes: ['/application'] });
+      const resolved = resolveStompOptions({ endpoint: '/ws', appPrefixes: ['/app'], brokerPrefixes: ['/application'], errorDestination: false });
       expect(resolved.appPrefixes).toEqual(['/app/']);
       expect(resolved.brokerPrefixes).toEqual(['/application/']);
     });
@@ -148,6 +156,28 @@ describe('resolveStompOptions', () => {
       const error = configurationError({ endpoint: '/ws', appPrefixes, brokerPrefixes });
       expect(error.message).toContain("'appPrefixes'");
       expect(error.message).toMatch(/overlaps/);
+    });
+  });
+
+  describe('user destinations and error reports', () => {
+    it('reject an error destination outside the broker prefixes', () => {
+      const error = configurationError({ endpoint: '/ws', errorDestination: '/errors' });
+      expect(error.message).toContain("'errorDestination'");
+      expect(error.message).toContain("'/errors' is not under a broker prefix (/topic/, /queue/)");
+    });
+
+    it('accept false to only log handler errors', () => {
+      expect(resolveStompOptions({ endpoint: '/ws', errorDestination: false }).errorDestination).toBe(false);
+    });
+
+    it('reject a user prefix that overlaps another prefix', () => {
+      const error = configurationError({ endpoint: '/ws', userDestinationPrefix: '/queue' });
+      expect(error.message).toContain("'userDestinationPrefix'");
+      expect(error.message).toContain("'/queue/' overlaps the prefix '/queue/'");
+    });
+
+    it('reject an authenticate hook that is not a function', () => {
+      expect(configurationError({ endpoint: '/ws', authenticate: 'yes' } as never).message).toContain("'authenticate'");
     });
   });
 

@@ -26,6 +26,24 @@ export function resolveStompOptions(options: StompModuleOptions): ResolvedStompO
       throw StompConfigurationError.invalid('appPrefixes', `'${app}' overlaps a broker prefix (${brokerPrefixes.join(', ')})`);
     }
   }
+  const userDestinationPrefix = prefix('userDestinationPrefix', options.userDestinationPrefix ?? STOMP_DEFAULTS.userDestinationPrefix);
+  for (const other of [...appPrefixes, ...brokerPrefixes]) {
+    if (other.startsWith(userDestinationPrefix) || userDestinationPrefix.startsWith(other)) {
+      throw StompConfigurationError.invalid('userDestinationPrefix', `'${userDestinationPrefix}' overlaps the prefix '${other}'`);
+    }
+  }
+  const errorDestination = options.errorDestination ?? STOMP_DEFAULTS.errorDestination;
+  if (errorDestination !== false && !brokerPrefixes.some((p) => errorDestination.startsWith(p))) {
+    throw StompConfigurationError.invalid(
+      'errorDestination',
+      `'${String(errorDestination)}' is not under a broker prefix (${brokerPrefixes.join(', ')}); use e.g. '/queue/errors', or false`,
+    );
+  }
+  if (options.authenticate !== undefined && typeof options.authenticate !== 'function') {
+    throw StompConfigurationError.invalid('authenticate', 'expected a function (request) => principal | undefined');
+  }
+  const interceptors = options.interceptors ?? STOMP_DEFAULTS.interceptors;
+  if (!Array.isArray(interceptors)) throw StompConfigurationError.invalid('interceptors', 'expected a list of interceptors');
   const pathSeparator = options.pathSeparator ?? STOMP_DEFAULTS.pathSeparator;
   if (pathSeparator !== '/' && pathSeparator !== '.') {
     throw StompConfigurationError.invalid('pathSeparator', `expected '/' or '.', got '${String(pathSeparator)}'`);
@@ -39,6 +57,10 @@ export function resolveStompOptions(options: StompModuleOptions): ResolvedStompO
     appPrefixes,
     brokerPrefixes,
     defaultDestinationPrefix: trimTrailingSlash(options.defaultDestinationPrefix ?? STOMP_DEFAULTS.defaultDestinationPrefix),
+    userDestinationPrefix,
+    errorDestination,
+    authenticate: options.authenticate,
+    interceptors: [...interceptors],
     pathSeparator,
     heartbeat: [heartbeat[0], heartbeat[1]],
     heartbeatGraceFactor: positive('heartbeatGraceFactor', options.heartbeatGraceFactor ?? STOMP_DEFAULTS.heartbeatGraceFactor),

@@ -1,5 +1,9 @@
 export const MESSAGE_MAPPING_METADATA = 'nest-stomp:message-mapping';
+export const SUBSCRIBE_MAPPING_METADATA = 'nest-stomp:subscribe-mapping';
 export const SEND_TO_METADATA = 'nest-stomp:send-to';
+export const SEND_TO_USER_METADATA = 'nest-stomp:send-to-user';
+export const MESSAGE_EXCEPTION_HANDLER_METADATA = 'nest-stomp:message-exception-handler';
+export const ON_STOMP_EVENT_METADATA = 'nest-stomp:on-event';
 /** Injection token of the active `MessageBroker`. */
 export const STOMP_BROKER = Symbol('STOMP_BROKER');
 /** Injection token of the options after defaults were applied. */

@@ -1,14 +1,20 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import type { MessageBroker } from './broker/message-broker.js';
+import { BrokerAvailabilityMonitor } from './broker/broker-availability.monitor.js';
 import { SimpleBroker } from './broker/simple-broker.js';
 import { StompEvents } from './events/stomp-events.js';
 import { MessageHandlerRegistry } from './handlers/message-handler.registry.js';
+import { HandlerErrorHandler } from './handlers/handler-error.handler.js';
+import { HandlerResultRouter } from './handlers/handler-result.router.js';
 import { StompExplorer } from './handlers/stomp-explorer.js';
 import { DestinationResolver } from './messaging/destination-resolver.js';
 import { MessageConverter } from './messaging/message-converter.js';
 import { MessageDispatcher } from './messaging/message-dispatcher.js';
 import { SimpMessagingTemplate } from './messaging/simp-messaging-template.js';
+import { SimpUserRegistry } from './messaging/simp-user-registry.js';
+import { UserDestinations } from './messaging/user-destinations.js';
+import { StompSessionAcceptor } from './session/stomp-session.acceptor.js';
 import { StompSessionRegistry } from './session/stomp-session.registry.js';
 import { RESOLVED_STOMP_OPTIONS, STOMP_BROKER } from './stomp.constants.js';
 import { ConfigurableModuleClass, STOMP_MODULE_OPTIONS } from './stomp.module-definition.js';
@@ -36,12 +42,18 @@ import { StompServer } from './transport/stomp.server.js';
     MessageConverter,
     MessageHandlerRegistry,
     MessageDispatcher,
+    HandlerResultRouter,
+    HandlerErrorHandler,
     StompExplorer,
     StompEvents,
     StompSessionRegistry,
+    StompSessionAcceptor,
+    SimpUserRegistry,
+    UserDestinations,
     StompServer,
     SimpMessagingTemplate,
+    BrokerAvailabilityMonitor,
   ],
-  exports: [SimpMessagingTemplate, StompSessionRegistry, StompEvents, STOMP_BROKER],
+  exports: [SimpMessagingTemplate, SimpUserRegistry, StompSessionRegistry, StompEvents, STOMP_BROKER],
 })
 export class StompModule extends ConfigurableModuleClass {}

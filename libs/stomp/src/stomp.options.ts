@@ -1,3 +1,6 @@
+import type { StompChannelInterceptor } from './session/stomp-channel-interceptor.js';
+import type { StompAuthenticator } from './session/stomp-principal.js';
+
 /** SockJS fallback settings; the defaults are Spring's. */
 export interface StompSockJsOptions {
   /** Interval of SockJS's own heart-beat frames, in ms. Default 25000. */
@@ -44,6 +47,26 @@ export interface StompModuleOptions {
    */
   readonly defaultDestinationPrefix?: string;
   /**
+   * Prefix of user destinations: a client subscribes to `/user/queue/x` and receives what is sent to
+   * its user (`convertAndSendToUser`, `@SendToUser`, or a SEND to `/user/{name}/queue/x`). Default
+   * `'/user/'`.
+   */
+  readonly userDestinationPrefix?: string;
+  /**
+   * Where a handler's unhandled error is reported to the session that sent the message, as a user
+   * destination: the client subscribes to `/user` + this (`/user/queue/errors`). Must be under a
+   * broker prefix. `false` only logs. Default `'/queue/errors'`.
+   */
+  readonly errorDestination?: string | false;
+  /**
+   * Decides who each session belongs to, from the CONNECT headers (`login`/`passcode`, a token) and
+   * the HTTP handshake. Throw to refuse the CONNECT. Default: every session is anonymous (its user
+   * destinations are its own).
+   */
+  readonly authenticate?: StompAuthenticator;
+  /** Inbound and outbound frame hooks, run in order. Default none. */
+  readonly interceptors?: readonly StompChannelInterceptor[];
+  /**
    * Separator of destination segments for `*`, `**` and `{var}` in mappings and subscriptions:
    * `'/'` or `'.'` (Spring's `AntPathMatcher(".")`). Default `'/'`.
    */
@@ -82,6 +105,10 @@ export interface ResolvedStompOptions {
   readonly appPrefixes: readonly string[];
   readonly brokerPrefixes: readonly string[];
   readonly defaultDestinationPrefix: string;
+  readonly userDestinationPrefix: string;
+  readonly errorDestination: string | false;
+  readonly authenticate: StompAuthenticator | undefined;
+  readonly interceptors: readonly StompChannelInterceptor[];
   readonly pathSeparator: '/' | '.';
   readonly heartbeat: readonly [number, number];
   readonly heartbeatGraceFactor: number;
@@ -95,6 +122,9 @@ export const STOMP_DEFAULTS = {
   appPrefixes: ['/app'],
   brokerPrefixes: ['/topic', '/queue'],
   defaultDestinationPrefix: '/topic',
+  userDestinationPrefix: '/user/',
+  errorDestination: '/queue/errors',
+  interceptors: [],
   pathSeparator: '/',
   heartbeat: [10000, 10000],
   heartbeatGraceFactor: 3,
@@ -103,7 +133,8 @@ export const STOMP_DEFAULTS = {
   maxHeaderLineLength: 8 * 1024,
   connectTimeout: 60_000,
   sockJs: { heartbeatDelay: 25_000, disconnectDelay: 5_000, responseLimit: 128 * 1024 },
-} as const satisfies Omit<Required<StompModuleOptions>, 'endpoint' | 'pathSeparator'> & {
+} as const satisfies Omit<Required<StompModuleOptions>, 'endpoint' | 'pathSeparator' | 'authenticate' | 'errorDestination'> & {
+  errorDestination: string;
   pathSeparator: '/';
   sockJs: Required<StompSockJsOptions>;
 };

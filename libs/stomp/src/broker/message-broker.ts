@@ -1,3 +1,4 @@
+import type { Observable } from 'rxjs';
 import type { StompVersion } from '../protocol/stomp-version.js';
 
 /** What the broker delivers to: a session, seen from the broker's side. */
@@ -13,6 +14,13 @@ export interface BrokerMessage {
   readonly destination: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: Buffer;
+  /**
+   * Set when the message is for one session's user destination: `destination` is then the
+   * session's resolved queue (`/queue/x-user{sessionId}`) and this is what the client subscribed to
+   * and sees in MESSAGE frames (`/user/queue/x`). Such a message reaches exact subscriptions only,
+   * never pattern ones, so no wildcard can read another user's queue.
+   */
+  readonly userDestination?: string;
 }
 
 /**
@@ -26,4 +34,9 @@ export interface MessageBroker {
   /** Drops every subscription of a subscriber that went away. */
   unsubscribeAll(subscriber: BrokerSubscriber): void;
   publish(message: BrokerMessage): void | Promise<void>;
+  /**
+   * Whether the broker can take messages, as it changes (a relay losing its connection). Absent:
+   * always available.
+   */
+  readonly availability$?: Observable<boolean>;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { isTextContentType } from '../messaging/content-types.js';
+import { isBinaryBody } from '../messaging/content-types.js';
 import { DestinationPattern } from '../messaging/destination-pattern.js';
 import { MessageFrameTemplate } from '../protocol/message-frame-template.js';
 import type { BrokerMessage, BrokerSubscriber, MessageBroker } from './message-broker.js';
@@ -71,14 +71,15 @@ export class SimpleBroker implements MessageBroker {
     let template: MessageFrameTemplate | undefined;
     const deliver = (subscription: Subscription) => {
       template ??= new MessageFrameTemplate(
-        { destination: message.destination, ...message.headers },
+        { destination: message.userDestination ?? message.destination, ...message.headers },
         message.body,
-        !isTextContentType(message.headers['content-type']),
+        isBinaryBody(message.headers['content-type'], message.body),
       );
       const { subscriber } = subscription;
       subscriber.deliver(template.frameFor(subscriber.version, subscription.id, this.messageId()), template.binary);
     };
     if (exact) for (const subscription of exact) deliver(subscription);
+    if (message.userDestination !== undefined) return;
     for (const group of this.patterns.values()) {
       if (group.pattern.matches(message.destination)) for (const subscription of group.subscriptions) deliver(subscription);
     }

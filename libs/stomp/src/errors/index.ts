@@ -4,3 +4,4 @@ export { StompEncodingError } from './stomp-encoding.error.js';
 export { StompConfigurationError } from './stomp-configuration.error.js';
 export { StompDestinationError } from './stomp-destination.error.js';
 export { StompMappingError } from './stomp-mapping.error.js';
+export { StompMessageConversionError } from './stomp-message-conversion.error.js';

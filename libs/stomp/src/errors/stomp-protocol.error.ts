@@ -23,7 +23,8 @@ export type StompProtocolErrorCode =
   | 'STOMP_ERR_UNKNOWN_TRANSACTION'
   | 'STOMP_ERR_DUPLICATE_TRANSACTION'
   | 'STOMP_ERR_HEART_BEAT_TIMEOUT'
-  | 'STOMP_ERR_BAD_PAYLOAD'
+  | 'STOMP_ERR_REFUSED'
+  | 'STOMP_ERR_FORBIDDEN_DESTINATION'
   | 'STOMP_ERR_DECODER';
 
 /**
@@ -31,11 +32,27 @@ export type StompProtocolErrorCode =
  * header is this error's message, then closes the connection.
  */
 export class StompProtocolError extends StompError {
+  /** `receipt` of the offending frame, when its headers could be read: the ERROR's `receipt-id`. */
+  readonly receiptId: string | undefined;
+
   constructor(
     readonly code: StompProtocolErrorCode,
     message: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { receiptId?: string },
   ) {
     super(message, options);
+    this.receiptId = options?.receiptId;
+  }
+
+  /** The same error, answering the frame whose `receipt` it was. */
+  withReceipt(receiptId: string | undefined): StompProtocolError {
+    if (receiptId === undefined || receiptId === this.receiptId) return this;
+    return new StompProtocolError(this.code, this.message, { cause: this.cause, receiptId });
+  }
+
+  /** An application hook (interceptor, authenticator) refused a frame. */
+  static refused(command: string, reason: unknown): StompProtocolError {
+    const message = reason instanceof Error ? reason.message : String(reason);
+    return new StompProtocolError('STOMP_ERR_REFUSED', `${command} refused: ${message}`, { cause: reason });
   }
 }

@@ -20,6 +20,8 @@ export type StompEvent =
   | { readonly type: 'subscribe'; readonly session: StompSession; readonly subscriptionId: string; readonly destination: string }
   | { readonly type: 'unsubscribe'; readonly session: StompSession; readonly subscriptionId: string; readonly destination: string }
   /** Exactly once per session that reached CONNECTED, whatever ended it. */
-  | { readonly type: 'disconnect'; readonly session: StompSession; readonly reason: DisconnectReason };
+  | { readonly type: 'disconnect'; readonly session: StompSession; readonly reason: DisconnectReason }
+  /** The broker became available (at start-up for the embedded one) or unavailable. */
+  | { readonly type: 'broker-availability'; readonly available: boolean };
 
 export type StompEventType = StompEvent['type'];

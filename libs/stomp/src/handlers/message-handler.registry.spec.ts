@@ -3,10 +3,13 @@ import { DestinationPattern } from '../messaging/destination-pattern.js';
 import type { MessageHandler } from './message-handler.js';
 import { MessageHandlerRegistry } from './message-handler.registry.js';
 
-function handler(pattern: string, name = `Handler.${pattern}`, separator: '/' | '.' = '/'): MessageHandler {
+function handler(pattern: string, name = `Handler.${pattern}`, separator: '/' | '.' = '/', kind: MessageHandler['kind'] = 'message'): MessageHandler {
   return {
+    kind,
     pattern: new DestinationPattern(pattern, separator),
-    sendTo: [],
+    sendTo: undefined,
+    sendToUser: undefined,
+    exceptionHandlers: [],
     name,
     invoke: async () => undefined,
   };
@@ -14,7 +17,7 @@ function handler(pattern: string, name = `Handler.${pattern}`, separator: '/' | 
 
 /** Name of the handler that `destination` resolves to, or undefined. */
 function resolve(registry: MessageHandlerRegistry, destination: string): string | undefined {
-  return registry.find(destination)?.handler.name;
+  return registry.find('message', destination)?.handler.name;
 }
 
 describe('MessageHandlerRegistry', () => {
@@ -26,7 +29,7 @@ describe('MessageHandlerRegistry', () => {
 
   it('finds nothing when empty', () => {
     expect(registry.size).toBe(0);
-    expect(registry.find('/chat')).toBeUndefined();
+    expect(registry.find('message', '/chat')).toBeUndefined();
   });
 
   it('finds a literal mapping with no variables', () => {
@@ -35,26 +38,26 @@ describe('MessageHandlerRegistry', () => {
     registry.add(handler('/chat.join', 'Chat.join'));
     expect(registry.size).toBe(2);
 
-    const match = registry.find('/chat.send');
+    const match = registry.find('message', '/chat.send');
     expect(match?.handler).toBe(chat);
     expect(match?.variables).toEqual({});
     expect(resolve(registry, '/chat.join')).toBe('Chat.join');
-    expect(registry.find('/chat.leave')).toBeUndefined();
-    expect(registry.find('/chat.send/x')).toBeUndefined();
+    expect(registry.find('message', '/chat.leave')).toBeUndefined();
+    expect(registry.find('message', '/chat.send/x')).toBeUndefined();
   });
 
   it('finds a pattern mapping and returns its variables', () => {
     registry.add(handler('/rooms/{room}/messages/{id:\\d+}', 'Rooms.message'));
-    const match = registry.find('/rooms/lobby/messages/17');
+    const match = registry.find('message', '/rooms/lobby/messages/17');
     expect(match?.handler.name).toBe('Rooms.message');
     expect(match?.variables).toEqual({ room: 'lobby', id: '17' });
-    expect(registry.find('/rooms/lobby/messages/seventeen')).toBeUndefined();
+    expect(registry.find('message', '/rooms/lobby/messages/seventeen')).toBeUndefined();
   });
 
   it('uses the separator of each pattern', () => {
     registry.add(handler('/chat.{room}', 'Chat.room', '.'));
-    expect(registry.find('/chat.lobby')?.variables).toEqual({ room: 'lobby' });
-    expect(registry.find('/chat.a.b')).toBeUndefined();
+    expect(registry.find('message', '/chat.lobby')?.variables).toEqual({ room: 'lobby' });
+    expect(registry.find('message', '/chat.a.b')).toBeUndefined();
   });
 
   describe('most specific mapping wins', () => {
@@ -63,7 +66,7 @@ describe('MessageHandlerRegistry', () => {
       registry.add(handler('/a/**', 'DoubleWildcard'));
       registry.add(handler('/a/b', 'Literal'));
       expect(resolve(registry, '/a/b')).toBe('Literal');
-      expect(registry.find('/a/b')?.variables).toEqual({});
+      expect(registry.find('message', '/a/b')?.variables).toEqual({});
       expect(resolve(registry, '/a/c')).toBe('Pattern');
     });
 
@@ -72,7 +75,7 @@ describe('MessageHandlerRegistry', () => {
       ['double wildcard first', ['/a/**', '/a/{x}']],
     ])("'/a/{x}' beats '/a/**' (%s)", (_, order) => {
       for (const pattern of order) registry.add(handler(pattern, pattern));
-      expect(registry.find('/a/b')).toEqual({ handler: expect.objectContaining({ name: '/a/{x}' }), variables: { x: 'b' } });
+      expect(registry.find('message', '/a/b')).toEqual({ handler: expect.objectContaining({ name: '/a/{x}' }), variables: { x: 'b' } });
       // Only '**' matches deeper destinations and the bare prefix.
       expect(resolve(registry, '/a/b/c')).toBe('/a/**');
       expect(resolve(registry, '/a')).toBe('/a/**');
@@ -134,5 +137,15 @@ describe('MessageHandlerRegistry', () => {
       registry.add(handler('/rooms/*', 'C'));
       expect(registry.size).toBe(3);
     });
+  });
+
+  it('keeps @MessageMapping and @SubscribeMapping handlers apart', () => {
+    const send = handler('/rooms', 'Rooms.send');
+    const subscribe = handler('/rooms', 'Rooms.list', '/', 'subscribe');
+    registry.add(send);
+    registry.add(subscribe);
+    expect(registry.find('message', '/rooms')?.handler).toBe(send);
+    expect(registry.find('subscribe', '/rooms')?.handler).toBe(subscribe);
+    expect(registry.find('subscribe', '/other')).toBeUndefined();
   });
 });

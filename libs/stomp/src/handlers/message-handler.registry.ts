@@ -8,11 +8,31 @@ export interface HandlerMatch {
 }
 
 /**
- * `@MessageMapping` handlers by destination. A literal destination is one map lookup; patterns are
- * tried most specific first (fewest wildcards, then longest), as Spring's pattern comparator does.
+ * `@MessageMapping` (SEND) and `@SubscribeMapping` (SUBSCRIBE) handlers by destination, each kind
+ * in its own table.
  */
 @Injectable()
 export class MessageHandlerRegistry {
+  private readonly tables = { message: new HandlerTable(), subscribe: new HandlerTable() };
+
+  get size(): number {
+    return this.tables.message.size + this.tables.subscribe.size;
+  }
+
+  add(handler: MessageHandler): void {
+    this.tables[handler.kind].add(handler);
+  }
+
+  find(kind: MessageHandler['kind'], lookupDestination: string): HandlerMatch | undefined {
+    return this.tables[kind].find(lookupDestination);
+  }
+}
+
+/**
+ * A literal destination is one map lookup; patterns are tried most specific first (fewest
+ * wildcards, then longest), as Spring's pattern comparator does.
+ */
+class HandlerTable {
   private readonly literal = new Map<string, MessageHandler>();
   private patterns: MessageHandler[] = [];
 

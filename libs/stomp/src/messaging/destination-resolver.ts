@@ -29,7 +29,10 @@ export class DestinationResolver {
   }
 
   describePrefixes(): string {
-    return `application prefixes: ${this.options.appPrefixes.join(', ')}; broker prefixes: ${this.options.brokerPrefixes.join(', ')}`;
+    return (
+      `application prefixes: ${this.options.appPrefixes.join(', ')}; broker prefixes: ${this.options.brokerPrefixes.join(', ')}; ` +
+      `user prefix: ${this.options.userDestinationPrefix}`
+    );
   }
 
   get brokerPrefixes(): readonly string[] {

@@ -1,4 +1,4 @@
-import { StompProtocolError } from '../errors/stomp-protocol.error.js';
+import { StompMessageConversionError } from '../errors/stomp-message-conversion.error.js';
 import { BINARY_CONTENT_TYPE, JSON_CONTENT_TYPE, TEXT_CONTENT_TYPE } from './content-types.js';
 import { MessageConverter } from './message-converter.js';
 
@@ -29,7 +29,7 @@ describe('MessageConverter', () => {
     });
 
     it.each([undefined, 'application/json', 'application/vnd.x+json'])(
-      'rejects invalid JSON (content-type %p) with STOMP_ERR_BAD_PAYLOAD naming the destination',
+      'rejects invalid JSON (content-type %p) with StompMessageConversionError naming the destination',
       (contentType) => {
         let thrown: unknown;
         try {
@@ -37,9 +37,9 @@ describe('MessageConverter', () => {
         } catch (error) {
           thrown = error;
         }
-        expect(thrown).toBeInstanceOf(StompProtocolError);
-        const error = thrown as StompProtocolError;
-        expect(error.code).toBe('STOMP_ERR_BAD_PAYLOAD');
+        expect(thrown).toBeInstanceOf(StompMessageConversionError);
+        const error = thrown as StompMessageConversionError;
+        expect(error.code).toBe('STOMP_ERR_MESSAGE_CONVERSION');
         expect(error.message).toContain("'/app/orders.place'");
         expect(error.message).toMatch(/not valid JSON/);
       },

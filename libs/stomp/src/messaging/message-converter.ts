@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { StompProtocolError } from '../errors/stomp-protocol.error.js';
+import { StompMessageConversionError } from '../errors/stomp-message-conversion.error.js';
 import { BINARY_CONTENT_TYPE, isJsonContentType, JSON_CONTENT_TYPE, TEXT_CONTENT_TYPE } from './content-types.js';
 
 export interface SerializedPayload {
@@ -20,10 +20,7 @@ export class MessageConverter {
       try {
         return JSON.parse(body.toString('utf8'));
       } catch (error) {
-        throw new StompProtocolError(
-          'STOMP_ERR_BAD_PAYLOAD',
-          `Body of the SEND to '${destination}' is not valid JSON (${(error as Error).message}); send JSON or set a 'content-type' header`,
-        );
+        throw StompMessageConversionError.invalidJson(destination, error as Error);
       }
     }
     if (contentType.trim().toLowerCase().startsWith('text/')) return body.toString('utf8');

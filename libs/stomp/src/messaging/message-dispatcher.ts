@@ -1,8 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { MessageBroker } from '../broker/message-broker.js';
 import { StompProtocolError } from '../errors/stomp-protocol.error.js';
+import { HandlerErrorHandler } from '../handlers/handler-error.handler.js';
+import { HandlerResultRouter } from '../handlers/handler-result.router.js';
 import type { MessageHandler } from '../handlers/message-handler.js';
-import { MessageHandlerRegistry } from '../handlers/message-handler.registry.js';
+import { MessageHandlerRegistry, type HandlerMatch } from '../handlers/message-handler.registry.js';
 import { StompContext } from '../handlers/stomp-context.js';
 import type { StompHeaders } from '../protocol/stomp-frame.js';
 import type { StompFrameRouter } from '../session/stomp-frame-router.js';
@@ -11,34 +13,60 @@ import { STOMP_BROKER } from '../stomp.constants.js';
 import { DestinationResolver } from './destination-resolver.js';
 import { MessageConverter } from './message-converter.js';
 import { messageHeadersOf } from './message-headers.js';
+import { UserDestinations } from './user-destinations.js';
+
+type Route =
+  | { readonly kind: 'app'; readonly lookup: string }
+  | { readonly kind: 'user' }
+  | { readonly kind: 'broker' };
 
 /**
- * The [dispatch] room: application destinations go to `@MessageMapping` handlers, whose return
- * values go to the broker; broker destinations go straight to the broker.
+ * The [dispatch] room. By destination prefix: application destinations go to `@MessageMapping`
+ * (SEND) and `@SubscribeMapping` (SUBSCRIBE) handlers, user destinations to the sessions of their
+ * user, broker destinations to the broker.
  */
 @Injectable()
 export class MessageDispatcher implements StompFrameRouter {
-  private readonly logger = new Logger('StompModule');
-
   constructor(
     private readonly handlers: MessageHandlerRegistry,
     private readonly destinations: DestinationResolver,
+    private readonly userDestinations: UserDestinations,
     private readonly converter: MessageConverter,
+    private readonly results: HandlerResultRouter,
+    private readonly errors: HandlerErrorHandler,
     @Inject(STOMP_BROKER) private readonly broker: MessageBroker,
   ) {}
 
   send(session: StompSession, destination: string, headers: StompHeaders, body: Buffer): void | Promise<void> {
-    const lookup = this.destinations.lookupDestination(destination);
-    if (lookup !== undefined) return this.invokeHandler(session, destination, lookup, headers, body);
-    if (this.destinations.isBrokerDestination(destination)) {
-      return this.broker.publish({ destination, headers: messageHeadersOf(headers), body });
+    const route = this.route('SEND', destination);
+    switch (route.kind) {
+      case 'app':
+        return this.invoke(this.handlerFor('message', destination, route.lookup), session, destination, route.lookup, headers, body);
+      case 'user': {
+        const { user, destination: target } = this.userDestinations.parseSend(destination);
+        return this.userDestinations.sendToUser(user, target, { headers: messageHeadersOf(headers), body });
+      }
+      case 'broker':
+        return this.broker.publish({ destination, headers: messageHeadersOf(headers), body });
     }
-    throw this.unknownDestination('SEND', destination);
   }
 
-  subscribe(session: StompSession, subscriptionId: string, destination: string): void | Promise<void> {
-    if (!this.destinations.isBrokerDestination(destination)) throw this.unknownDestination('SUBSCRIBE', destination);
-    return this.broker.subscribe(session, subscriptionId, destination);
+  checkSend(_session: StompSession, destination: string): void {
+    const route = this.route('SEND', destination);
+    if (route.kind === 'app') this.handlerFor('message', destination, route.lookup);
+    else if (route.kind === 'user') this.userDestinations.parseSend(destination);
+  }
+
+  subscribe(session: StompSession, subscriptionId: string, destination: string, headers: StompHeaders): void | Promise<void> {
+    const route = this.route('SUBSCRIBE', destination);
+    switch (route.kind) {
+      case 'app':
+        return this.invoke(this.handlerFor('subscribe', destination, route.lookup), session, destination, route.lookup, headers, Buffer.alloc(0));
+      case 'user':
+        return this.broker.subscribe(session, subscriptionId, this.userDestinations.resolveSubscription(session, destination));
+      case 'broker':
+        return this.broker.subscribe(session, subscriptionId, destination);
+    }
   }
 
   unsubscribe(session: StompSession, subscriptionId: string): void {
@@ -49,38 +77,57 @@ export class MessageDispatcher implements StompFrameRouter {
     this.broker.unsubscribeAll(session);
   }
 
-  private async invokeHandler(session: StompSession, destination: string, lookup: string, headers: StompHeaders, body: Buffer): Promise<void> {
-    const match = this.handlers.find(lookup);
-    if (!match) {
-      throw new StompProtocolError('STOMP_ERR_UNKNOWN_DESTINATION', `No @MessageMapping handler for '${destination}' (mapped destination '${lookup}')`);
+  private route(command: 'SEND' | 'SUBSCRIBE', destination: string): Route {
+    const lookup = this.destinations.lookupDestination(destination);
+    if (lookup !== undefined) return { kind: 'app', lookup };
+    if (this.userDestinations.isUserDestination(destination)) return { kind: 'user' };
+    if (this.destinations.isBrokerDestination(destination)) {
+      if (this.userDestinations.isResolvedUserDestination(destination)) {
+        throw new StompProtocolError(
+          'STOMP_ERR_FORBIDDEN_DESTINATION',
+          `${command} to '${destination}' is refused: it is a session's private user queue; use '/user/...' destinations instead`,
+        );
+      }
+      return { kind: 'broker' };
     }
-    const payload = this.converter.fromMessage(headers['content-type'], body, destination);
-    const context = new StompContext(destination, headers, body, match.variables, session);
-    let result: unknown;
-    try {
-      result = await match.handler.invoke(payload, context);
-    } catch (error) {
-      // The handler failed, not the frame: the session goes on, and the failure is logged.
-      const cause = error instanceof Error ? error : new Error(String(error));
-      this.logger.error(`${match.handler.name} failed on a SEND to '${destination}' (session ${session.id}): ${cause.message}`, cause.stack);
-      return;
-    }
-    if (result === undefined || result === null) return;
-    const { body: replyBody, contentType } = this.converter.toMessage(result);
-    for (const target of this.replyDestinations(match.handler, lookup, match.variables)) {
-      await this.broker.publish({ destination: target, headers: { 'content-type': contentType }, body: replyBody });
-    }
-  }
-
-  private replyDestinations(handler: MessageHandler, lookup: string, variables: Readonly<Record<string, string>>): string[] {
-    if (handler.sendTo.length === 0) return [this.destinations.defaultDestination(lookup)];
-    return handler.sendTo.map((template) => template.replace(/\{([^}:]+)\}/g, (whole, name: string) => variables[name] ?? whole));
-  }
-
-  private unknownDestination(command: string, destination: string): StompProtocolError {
-    return new StompProtocolError(
+    throw new StompProtocolError(
       'STOMP_ERR_UNKNOWN_DESTINATION',
       `${command} to '${destination}': the destination matches no prefix (${this.destinations.describePrefixes()})`,
     );
+  }
+
+  private handlerFor(kind: MessageHandler['kind'], destination: string, lookup: string): HandlerMatch {
+    const match = this.handlers.find(kind, lookup);
+    if (!match) {
+      const decorator = kind === 'message' ? '@MessageMapping' : '@SubscribeMapping';
+      throw new StompProtocolError('STOMP_ERR_UNKNOWN_DESTINATION', `No ${decorator} handler for '${destination}' (mapped destination '${lookup}')`);
+    }
+    return match;
+  }
+
+  private async invoke(
+    match: HandlerMatch,
+    session: StompSession,
+    destination: string,
+    lookup: string,
+    headers: StompHeaders,
+    body: Buffer,
+  ): Promise<void> {
+    const { handler, variables } = match;
+    const command = handler.kind === 'message' ? 'SEND' : 'SUBSCRIBE';
+    const context = new StompContext(command, destination, lookup, headers, body, variables, session);
+    let payload: unknown;
+    try {
+      payload = command === 'SEND' ? this.converter.fromMessage(headers['content-type'], body, destination) : undefined;
+    } catch (error) {
+      return this.errors.handle(error, handler, context, false);
+    }
+    let result: unknown;
+    try {
+      result = await handler.invoke(payload, context);
+    } catch (error) {
+      return this.errors.handle(error, handler, context, true);
+    }
+    await this.results.route(result, handler, handler.kind, context);
   }
 }

@@ -5,6 +5,7 @@ import { STOMP_BROKER } from '../stomp.constants.js';
 import { DestinationResolver } from './destination-resolver.js';
 import { MessageConverter } from './message-converter.js';
 import { messageHeadersOf } from './message-headers.js';
+import { UserDestinations } from './user-destinations.js';
 
 /**
  * Sends to broker destinations from anywhere in the application (Spring's `SimpMessagingTemplate`).
@@ -19,6 +20,7 @@ export class SimpMessagingTemplate {
     @Inject(STOMP_BROKER) private readonly broker: MessageBroker,
     private readonly destinations: DestinationResolver,
     private readonly converter: MessageConverter,
+    private readonly userDestinations: UserDestinations,
   ) {}
 
   /**
@@ -28,10 +30,35 @@ export class SimpMessagingTemplate {
    * cannot.
    */
   async convertAndSend(destination: string, payload: unknown, headers: Readonly<Record<string, string | number>> = {}): Promise<void> {
+    this.requireBrokerDestination(destination);
+    await this.broker.publish({ destination, ...this.toMessage(payload, headers) });
+  }
+
+  /**
+   * Sends to every session of `user` (a principal's name, or an anonymous session's id) that
+   * subscribed to the user destination: `convertAndSendToUser('alice', '/queue/notes', note)`
+   * reaches alice's subscriptions to `/user/queue/notes`, on this instance. A user with no session
+   * gets nothing, as in Spring.
+   */
+  async convertAndSendToUser(user: string, destination: string, payload: unknown, headers: Readonly<Record<string, string | number>> = {}): Promise<void> {
+    this.requireBrokerDestination(destination);
+    await this.userDestinations.sendToUser(user, destination, this.toMessage(payload, headers));
+  }
+
+  /** Sends to one session's user destination, e.g. `/queue/notes` → its `/user/queue/notes`. */
+  async convertAndSendToSession(sessionId: string, destination: string, payload: unknown, headers: Readonly<Record<string, string | number>> = {}): Promise<void> {
+    this.requireBrokerDestination(destination);
+    await this.userDestinations.sendToSession(sessionId, destination, this.toMessage(payload, headers));
+  }
+
+  private requireBrokerDestination(destination: string): void {
     if (!this.destinations.isBrokerDestination(destination)) {
       throw StompDestinationError.notBrokerDestination(destination, this.destinations.brokerPrefixes);
     }
+  }
+
+  private toMessage(payload: unknown, headers: Readonly<Record<string, string | number>>): { headers: Record<string, string>; body: Buffer } {
     const { body, contentType } = this.converter.toMessage(payload);
-    await this.broker.publish({ destination, headers: { 'content-type': contentType, ...messageHeadersOf(headers) }, body });
+    return { headers: { 'content-type': contentType, ...messageHeadersOf(headers) }, body };
   }
 }

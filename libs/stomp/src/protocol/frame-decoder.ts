@@ -67,6 +67,8 @@ export class FrameDecoder {
   private headerScan = 0;
   private headerLines = 0;
   private pending: PendingHeaders | undefined;
+  /** `receipt` header of the frame being read, once its headers are parsed. */
+  private receiptOfCurrentFrame: string | undefined;
   /** Where the search for a NUL resumes, for bodies without `content-length`. */
   private bodyScan = 0;
   private failed = false;
@@ -92,11 +94,11 @@ export class FrameDecoder {
       try {
         parsed = this.parseNext();
       } catch (error) {
-        this.fail(
+        const protocolError =
           error instanceof StompProtocolError
             ? error
-            : new StompProtocolError('STOMP_ERR_DECODER', `Malformed frame: ${(error as Error).message}`, { cause: error }),
-        );
+            : new StompProtocolError('STOMP_ERR_DECODER', `Malformed frame: ${(error as Error).message}`, { cause: error });
+        this.fail(protocolError.withReceipt(this.receiptOfCurrentFrame));
         return;
       }
       if (parsed.kind === 'more') break;
@@ -211,6 +213,7 @@ export class FrameDecoder {
       const contentEnd = lineEnd > lineStart && buf[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
       if (contentEnd === lineStart) {
         const { command, headers } = this.parseHeaderBlock(this.frameStart, lineStart);
+        this.receiptOfCurrentFrame = headers.receipt;
         const bodyStart = lineEnd + 1;
         const contentLength = this.contentLength(headers);
         this.headerScan = bodyStart;
@@ -293,6 +296,7 @@ export class FrameDecoder {
     const body = nul > pending.bodyStart ? Buffer.from(buf.subarray(pending.bodyStart, nul)) : EMPTY_BODY;
     const frame: StompFrame = { command: pending.command, headers: pending.headers, body };
     this.pending = undefined;
+    this.receiptOfCurrentFrame = undefined;
     this.frameStart = nul + 1;
     this.headerScan = this.frameStart;
     return { kind: 'frame', frame };

@@ -8,6 +8,8 @@ import type { StompSession } from './stomp-session.js';
  */
 export interface StompFrameRouter {
   send(session: StompSession, destination: string, headers: StompHeaders, body: Buffer): void | Promise<void>;
+  /** Throws as `send` would for a destination it cannot serve, without sending anything. */
+  checkSend(session: StompSession, destination: string): void;
   subscribe(session: StompSession, subscriptionId: string, destination: string, headers: StompHeaders): void | Promise<void>;
   unsubscribe(session: StompSession, subscriptionId: string): void;
   /** Once per session, whatever ended it. */

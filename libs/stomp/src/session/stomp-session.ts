@@ -11,11 +11,21 @@ import type { StompFrame, StompHeaders } from '../protocol/stomp-frame.js';
 import { negotiateVersion, SUPPORTED_VERSIONS, type StompVersion } from '../protocol/stomp-version.js';
 import type { ResolvedStompOptions } from '../stomp.options.js';
 import type { StompConnection } from '../transport/stomp-connection.js';
+import { decodeFrame } from '../protocol/decode-frame.js';
+import type { StompChannelInterceptor } from './stomp-channel-interceptor.js';
 import type { StompFrameRouter } from './stomp-frame-router.js';
+import type { StompPrincipal } from './stomp-principal.js';
 
 export type SessionSettings = Pick<
   ResolvedStompOptions,
-  'maxFrameSize' | 'maxHeaders' | 'maxHeaderLineLength' | 'heartbeat' | 'heartbeatGraceFactor' | 'connectTimeout'
+  | 'maxFrameSize'
+  | 'maxHeaders'
+  | 'maxHeaderLineLength'
+  | 'heartbeat'
+  | 'heartbeatGraceFactor'
+  | 'connectTimeout'
+  | 'authenticate'
+  | 'interceptors'
 >;
 
 /** WebSocket close codes the server uses. */
@@ -31,6 +41,8 @@ const HEARTBEAT_EOL = Buffer.from('\n');
 const ACK_MODES = new Set(['auto', 'client', 'client-individual']);
 
 type SessionState = 'awaiting-connect' | 'connected' | 'closed';
+/** What waits its turn: a frame, or the decoder's verdict on the bytes after the frames before it. */
+type Inbound = StompFrame | StompProtocolError;
 
 /**
  * One STOMP session over one connection: CONNECT/CONNECTED, heart-beats, receipts, transactions,
@@ -43,12 +55,19 @@ export class StompSession {
   readonly attributes = new Map<string, unknown>();
   /** Negotiated at CONNECT; 1.2 until then. */
   version: StompVersion = '1.2';
+  /**
+   * Who the session belongs to: set by `authenticate`, or by an inbound interceptor at CONNECT.
+   * `undefined`: anonymous (its user destinations are the session's own).
+   */
+  principal: StompPrincipal | undefined;
 
   private state: SessionState = 'awaiting-connect';
   private readonly decoder: FrameDecoder;
   private readonly subscriptions = new Map<string, string>();
   private readonly transactions = new Map<string, StompFrame[]>();
-  private readonly queue: StompFrame[] = [];
+  private readonly queue: Inbound[] = [];
+  private readonly inboundInterceptors: readonly StompChannelInterceptor[];
+  private readonly outboundInterceptors: readonly StompChannelInterceptor[];
   private busy = false;
   private connectTimer: NodeJS.Timeout | undefined;
   private sendTimer: NodeJS.Timeout | undefined;
@@ -64,9 +83,9 @@ export class StompSession {
   ) {
     this.decoder = new FrameDecoder(
       {
-        onFrame: (frame) => this.onFrame(frame),
+        onFrame: (frame) => this.enqueue(frame),
         onHeartbeat: () => undefined,
-        onError: (error) => this.fail(error, undefined),
+        onError: (error) => this.enqueue(error),
       },
       settings,
     );
@@ -75,6 +94,13 @@ export class StompSession {
       onClose: () => this.end('transport'),
     });
     this.connectTimer = setTimeout(() => this.onConnectTimeout(), settings.connectTimeout).unref();
+    this.inboundInterceptors = settings.interceptors.filter((i) => i.inbound);
+    this.outboundInterceptors = settings.interceptors.filter((i) => i.outbound);
+  }
+
+  /** The user name of user destinations: the principal's, or the session id when anonymous. */
+  get userName(): string {
+    return this.principal?.name ?? this.id;
   }
 
   get isConnected(): boolean {
@@ -93,12 +119,45 @@ export class StompSession {
   /** Writes encoded bytes (a MESSAGE from the broker, or any frame) to the client. */
   deliver(bytes: Buffer, binary: boolean): void {
     if (this.state === 'closed') return;
+    if (this.outboundInterceptors.length > 0) {
+      const frame = this.interceptOutbound(decodeFrame(bytes, this.version));
+      if (!frame) return;
+      bytes = encodeFrame(frame, this.version);
+    }
+    this.write(bytes, binary);
+  }
+
+  sendFrame(frame: OutgoingFrame): void {
+    if (this.state === 'closed') return;
+    if (this.outboundInterceptors.length > 0) {
+      const intercepted = this.interceptOutbound({
+        command: frame.command,
+        headers: stringHeaders(frame.headers),
+        body: typeof frame.body === 'string' ? Buffer.from(frame.body) : (frame.body ?? Buffer.alloc(0)),
+      });
+      if (!intercepted) return;
+      frame = intercepted;
+    }
+    this.write(encodeFrame(frame, this.version), false);
+  }
+
+  private write(bytes: Buffer, binary: boolean): void {
     this.connection.send(bytes, binary);
     this.sendTimer?.refresh();
   }
 
-  sendFrame(frame: OutgoingFrame): void {
-    this.deliver(encodeFrame(frame, this.version), false);
+  private interceptOutbound(frame: StompFrame): StompFrame | null {
+    let current: StompFrame | null = frame;
+    for (const interceptor of this.outboundInterceptors) {
+      try {
+        current = interceptor.outbound!(current, this);
+      } catch (error) {
+        this.logger.error(`Session ${this.id}: an outbound interceptor failed on ${frame.command}; the frame is not sent`, (error as Error).stack);
+        return null;
+      }
+      if (!current) return null;
+    }
+    return current;
   }
 
   /** Sends ERROR with `message`, then closes. Nothing else is processed for the session. */
@@ -112,6 +171,7 @@ export class StompSession {
     const message = error.message;
     this.logger.warn(`Session ${this.id}: ${message}`);
     const headers: Record<string, string> = { message: toHeaderLine(message), 'content-type': 'text/plain;charset=UTF-8' };
+    receiptId ??= error instanceof StompProtocolError ? error.receiptId : undefined;
     if (receiptId !== undefined) headers['receipt-id'] = receiptId;
     if (error instanceof StompProtocolError && error.code === 'STOMP_ERR_UNSUPPORTED_VERSION') {
       headers.version = SUPPORTED_VERSIONS.join(',');
@@ -133,37 +193,74 @@ export class StompSession {
     this.decoder.push(data);
   }
 
-  private onFrame(frame: StompFrame): void {
+  /** Frames, and a decoding error after them, take effect strictly in arrival order. */
+  private enqueue(item: Inbound): void {
     if (this.state === 'closed') return;
-    if (this.busy) this.queue.push(frame);
-    else this.process(frame);
+    if (this.busy) this.queue.push(item);
+    else this.run(item);
   }
 
-  private process(frame: StompFrame): void {
-    const receipt = frame.headers.receipt;
+  private run(item: Inbound): void {
+    if (item instanceof StompProtocolError) {
+      this.fail(item, undefined);
+      return;
+    }
     let result: void | Promise<void>;
     try {
-      result = this.handle(frame);
+      result = this.process(item);
     } catch (error) {
-      this.onFrameFailed(frame, error);
+      this.onFrameFailed(item, error);
       return;
     }
-    if (!result) {
-      this.afterFrame(frame, receipt);
-      return;
-    }
+    if (!result) return;
     this.busy = true;
-    result.then(
-      () => this.afterFrame(frame, receipt),
-      (error: unknown) => this.onFrameFailed(frame, error),
-    ).finally(() => {
-      this.busy = false;
-      while (!this.busy && this.queue.length > 0 && this.state !== 'closed') this.process(this.queue.shift()!);
-    });
+    result
+      .catch((error: unknown) => this.onFrameFailed(item, error))
+      .finally(() => {
+        this.busy = false;
+        while (!this.busy && this.queue.length > 0 && this.state !== 'closed') this.run(this.queue.shift()!);
+      });
   }
 
-  private afterFrame(frame: StompFrame, receipt: string | undefined): void {
+  /** Inbound interceptors, then the frame's effect, then its RECEIPT. */
+  private process(frame: StompFrame): void | Promise<void> {
+    if (this.inboundInterceptors.length === 0) return this.handleAndAcknowledge(frame);
+    const intercepted = this.interceptInbound(frame, 0);
+    if (intercepted instanceof Promise) return intercepted.then((f) => (f ? this.handleAndAcknowledge(f) : this.acknowledge(frame)));
+    return intercepted ? this.handleAndAcknowledge(intercepted) : this.acknowledge(frame);
+  }
+
+  private interceptInbound(frame: StompFrame, from: number): StompFrame | null | Promise<StompFrame | null> {
+    let current: StompFrame | null = frame;
+    for (let i = from; i < this.inboundInterceptors.length && current; i++) {
+      let next: StompFrame | null | Promise<StompFrame | null>;
+      try {
+        next = this.inboundInterceptors[i]!.inbound!(current, this);
+      } catch (error) {
+        throw StompProtocolError.refused(frame.command, error).withReceipt(frame.headers.receipt);
+      }
+      if (next instanceof Promise) {
+        return next.then(
+          (resolved) => (resolved ? this.interceptInbound(resolved, i + 1) : null),
+          (error: unknown) => {
+            throw StompProtocolError.refused(frame.command, error).withReceipt(frame.headers.receipt);
+          },
+        );
+      }
+      current = next;
+    }
+    return current;
+  }
+
+  private handleAndAcknowledge(frame: StompFrame): void | Promise<void> {
+    const result = this.handle(frame);
+    if (!result) return this.acknowledge(frame);
+    return result.then(() => this.acknowledge(frame));
+  }
+
+  private acknowledge(frame: StompFrame): void {
     if (this.state === 'closed') return;
+    const receipt = frame.headers.receipt;
     if (receipt !== undefined && frame.command !== 'CONNECT' && frame.command !== 'STOMP') {
       this.sendFrame({ command: 'RECEIPT', headers: { 'receipt-id': receipt } });
     }
@@ -214,11 +311,10 @@ export class StompSession {
     }
   }
 
-  private onConnect(headers: StompHeaders): void {
+  private onConnect(headers: StompHeaders): void | Promise<void> {
     if (this.state === 'connected') {
       throw new StompProtocolError('STOMP_ERR_ALREADY_CONNECTED', 'Session already exists: a connection takes one CONNECT frame');
     }
-    this.events.emit({ type: 'connect', session: this, headers });
     const version = negotiateVersion(headers['accept-version']);
     if (!version) {
       throw new StompProtocolError(
@@ -227,15 +323,41 @@ export class StompSession {
       );
     }
     const clientHeartBeat = parseHeartBeat(headers['heart-beat']);
+    this.events.emit({ type: 'connect', session: this, headers });
+    const authenticate = this.settings.authenticate;
+    if (this.principal || !authenticate) return this.completeConnect(version, clientHeartBeat);
+    let principal: StompPrincipal | undefined | Promise<StompPrincipal | undefined>;
+    try {
+      principal = authenticate({
+        headers,
+        login: headers.login,
+        passcode: headers.passcode,
+        handshake: { headers: this.connection.headers, url: this.connection.url, remoteAddress: this.connection.remoteAddress },
+        sessionId: this.id,
+      });
+    } catch (error) {
+      throw StompProtocolError.refused('CONNECT', error);
+    }
+    const complete = (resolved: StompPrincipal | undefined) => {
+      this.principal = resolved;
+      this.completeConnect(version, clientHeartBeat);
+    };
+    if (!(principal instanceof Promise)) return complete(principal);
+    return principal.then(complete, (error: unknown) => {
+      throw StompProtocolError.refused('CONNECT', error);
+    });
+  }
+
+  private completeConnect(version: StompVersion, clientHeartBeat: readonly [number, number]): void {
+    if (this.state === 'closed') return;
     const [sx, sy] = this.settings.heartbeat;
     this.version = version;
     this.decoder.version = version;
     this.state = 'connected';
     clearTimeout(this.connectTimer);
-    this.sendFrame({
-      command: 'CONNECTED',
-      headers: { version, 'heart-beat': `${sx},${sy}`, session: this.id, server: 'nest-stomp' },
-    });
+    const headers: Record<string, string> = { version, 'heart-beat': `${sx},${sy}`, session: this.id, server: 'nest-stomp' };
+    if (this.principal) headers['user-name'] = this.principal.name;
+    this.sendFrame({ command: 'CONNECTED', headers });
     this.startHeartbeats(negotiateHeartBeat(clientHeartBeat, [sx, sy], this.settings.heartbeatGraceFactor));
     this.events.emit({ type: 'connected', session: this });
   }
@@ -261,7 +383,10 @@ export class StompSession {
     const destination = this.requireHeader(frame.headers, 'destination', 'SEND');
     const transaction = frame.headers.transaction;
     if (transaction !== undefined) {
-      this.bufferOf(transaction, 'SEND').push(frame);
+      const buffered = this.bufferOf(transaction, 'SEND');
+      // Refuse an undeliverable SEND now: a COMMIT must not fail halfway through.
+      this.router.checkSend(this, destination);
+      buffered.push(frame);
       return;
     }
     return this.router.send(this, destination, frame.headers, frame.body);
@@ -372,6 +497,12 @@ export class StompSession {
     this.onEnd(this);
     if (wasConnected) this.events.emit({ type: 'disconnect', session: this, reason });
   }
+}
+
+function stringHeaders(headers: OutgoingFrame['headers']): StompHeaders {
+  const out: StompHeaders = {};
+  for (const name in headers) if (headers[name] !== undefined) out[name] = String(headers[name]);
+  return out;
 }
 
 function toHeaderLine(text: string): string {

@@ -4,9 +4,11 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { WebSocketServer } from 'ws';
 import { STOMP_SUBPROTOCOLS } from '../protocol/stomp-version.js';
 import { CloseCode } from '../session/stomp-session.js';
+import { StompSessionAcceptor } from '../session/stomp-session.acceptor.js';
 import { StompSessionRegistry } from '../session/stomp-session.registry.js';
 import { RESOLVED_STOMP_OPTIONS } from '../stomp.constants.js';
 import type { ResolvedStompOptions } from '../stomp.options.js';
+import type { StompConnection } from './stomp-connection.js';
 import { StompEndpoint } from './stomp-endpoint.js';
 import { interceptHttpServer } from './upgrade-dispatcher.js';
 
@@ -29,6 +31,7 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly sessions: StompSessionRegistry,
+    private readonly acceptor: StompSessionAcceptor,
     @Inject(RESOLVED_STOMP_OPTIONS) private readonly options: ResolvedStompOptions,
   ) {
     this.wss = new WebSocketServer({
@@ -45,7 +48,7 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
       this.logger.warn('No HTTP server (an application context or a microservice?): STOMP endpoints are not served');
       return;
     }
-    const accept = (connection: Parameters<StompSessionRegistry['open']>[0]) => void this.sessions.open(connection);
+    const accept = (connection: StompConnection) => void this.acceptor.accept(connection);
     this.endpoints = this.options.endpoints.map((config) => new StompEndpoint(config, this.wss, accept, this.logger));
     this.detach = interceptHttpServer(httpServer, {
       onRequest: (req, res) => this.endpoints.some((e) => e.onRequest(req, res)),

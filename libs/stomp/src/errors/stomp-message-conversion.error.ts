@@ -1,0 +1,13 @@
+import { StompError } from './stomp.error.js';
+
+/** A message body that cannot become the handler's payload (e.g. invalid JSON). */
+export class StompMessageConversionError extends StompError {
+  readonly code = 'STOMP_ERR_MESSAGE_CONVERSION';
+
+  static invalidJson(destination: string, cause: Error): StompMessageConversionError {
+    return new StompMessageConversionError(
+      `Body of the SEND to '${destination}' is not valid JSON (${cause.message}); send JSON or set a 'content-type' header`,
+      { cause },
+    );
+  }
+}

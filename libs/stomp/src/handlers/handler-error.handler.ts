@@ -1,0 +1,95 @@
+import { HttpException, Inject, Injectable, IntrinsicException, Logger } from '@nestjs/common';
+import { StompError } from '../errors/stomp.error.js';
+import { MessageConverter } from '../messaging/message-converter.js';
+import { UserDestinations } from '../messaging/user-destinations.js';
+import { RESOLVED_STOMP_OPTIONS } from '../stomp.constants.js';
+import type { ResolvedStompOptions } from '../stomp.options.js';
+import { HandlerResultRouter } from './handler-result.router.js';
+import type { MessageHandler } from './message-handler.js';
+import type { StompContext } from './stomp-context.js';
+
+/** What the sender of a failed message receives on its error destination (`/user/queue/errors`). */
+export interface StompErrorReport {
+  /** The destination of the message that failed. */
+  readonly destination: string;
+  /** The error's class name, e.g. `BadRequestException`. */
+  readonly error: string;
+  readonly message: string;
+  /** Every message of an error that has several, such as a validation failure. */
+  readonly details?: readonly string[];
+}
+
+/**
+ * An error a handler left to Nest's exception filters and they did not handle: the handler's
+ * `@MessageExceptionHandler` gets it, or else the sender is told on its error destination and the
+ * error is logged. It is never only swallowed, as in Spring.
+ */
+@Injectable()
+export class HandlerErrorHandler {
+  private readonly logger = new Logger('StompModule');
+
+  constructor(
+    @Inject(RESOLVED_STOMP_OPTIONS) private readonly options: ResolvedStompOptions,
+    private readonly results: HandlerResultRouter,
+    private readonly converter: MessageConverter,
+    private readonly userDestinations: UserDestinations,
+  ) {}
+
+  /** `loggedByNest`: the error came out of Nest's filter chain, which already logged its stack. */
+  async handle(error: unknown, handler: MessageHandler, context: StompContext, loggedByNest: boolean): Promise<void> {
+    const exceptionHandler = handler.exceptionHandlers.find(
+      (candidate) => candidate.errorTypes.length === 0 || candidate.errorTypes.some((type) => error instanceof type),
+    );
+    if (exceptionHandler) {
+      try {
+        const result = await exceptionHandler.invoke(error, context);
+        await this.results.route(result, exceptionHandler, 'message', context);
+        return;
+      } catch (handlerError) {
+        this.logger.error(`${exceptionHandler.name} failed while handling an error of ${handler.name}`, (handlerError as Error).stack);
+        return this.report(handlerError, handler, context, false);
+      }
+    }
+    return this.report(error, handler, context, loggedByNest);
+  }
+
+  private async report(error: unknown, handler: MessageHandler, context: StompContext, loggedByNest: boolean): Promise<void> {
+    const report = describe(error, context.destination);
+    const where = `${handler.name} failed on a ${context.command} to '${context.destination}' (session ${context.sessionId})`;
+    if (isClientError(error)) this.logger.warn(`${where}: ${report.message}`);
+    else if (loggedByNest && !(error instanceof IntrinsicException)) this.logger.error(`${where}: ${(error as Error).message}`);
+    else this.logger.error(`${where}: ${error instanceof Error ? error.message : String(error)}`, error instanceof Error ? error.stack : undefined);
+
+    const errorDestination = this.options.errorDestination;
+    if (errorDestination === false) return;
+    const { body, contentType } = this.converter.toMessage(report);
+    await this.userDestinations.sendToSession(context.sessionId, errorDestination, { headers: { 'content-type': contentType }, body });
+  }
+}
+
+/** Errors meant for the client (HTTP-style exceptions, conversion errors): their text is sent as is. */
+function isClientError(error: unknown): boolean {
+  return (error instanceof HttpException && error.getStatus() < 500) || error instanceof StompError || hasClientErrorShape(error);
+}
+
+/** `WsException`/`RpcException` from other Nest packages, without depending on them. */
+function hasClientErrorShape(error: unknown): error is Error & { getError(): unknown } {
+  return error instanceof Error && typeof (error as { getError?: unknown }).getError === 'function';
+}
+
+function describe(error: unknown, destination: string): StompErrorReport {
+  if (error instanceof HttpException) {
+    const response = error.getResponse();
+    const message = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : response;
+    if (Array.isArray(message)) return { destination, error: error.name, message: message.join('; '), details: message.map(String) };
+    return { destination, error: error.name, message: typeof message === 'string' ? message : error.message };
+  }
+  if (hasClientErrorShape(error)) {
+    const inner = error.getError();
+    const message = typeof inner === 'string' ? inner : ((inner as { message?: string } | null)?.message ?? error.message);
+    return { destination, error: error.name, message };
+  }
+  if (error instanceof StompError) return { destination, error: error.name, message: error.message };
+  // Anything else may carry internals (SQL, paths): the client learns that, and where, it failed.
+  return { destination, error: 'InternalServerError', message: 'Internal server error' };
+}

@@ -1,0 +1,84 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { MessageBroker } from '../broker/message-broker.js';
+import { isBinaryBody } from '../messaging/content-types.js';
+import { DestinationResolver } from '../messaging/destination-resolver.js';
+import { MessageConverter } from '../messaging/message-converter.js';
+import { UserDestinations } from '../messaging/user-destinations.js';
+import { encodeFrame } from '../protocol/frame-encoder.js';
+import { STOMP_BROKER } from '../stomp.constants.js';
+import type { MessageHandler, ReplyTarget } from './message-handler.js';
+import type { StompContext } from './stomp-context.js';
+
+/**
+ * Sends a handler's return value where Spring would: `@SendTo` destinations (through the broker),
+ * `@SendToUser` destinations (the sender's user or session), or, with neither, the default
+ * destination for `@MessageMapping` and straight back to the subscriber for `@SubscribeMapping`.
+ */
+@Injectable()
+export class HandlerResultRouter {
+  private readonly replyIdPrefix = randomUUID().slice(0, 8);
+  private nextReplyId = 0;
+
+  constructor(
+    private readonly destinations: DestinationResolver,
+    private readonly converter: MessageConverter,
+    private readonly userDestinations: UserDestinations,
+    @Inject(STOMP_BROKER) private readonly broker: MessageBroker,
+  ) {}
+
+  async route(result: unknown, target: ReplyTarget, kind: MessageHandler['kind'], context: StompContext): Promise<void> {
+    if (result === undefined || result === null) return;
+    const { body, contentType } = this.converter.toMessage(result);
+    const message = { headers: { 'content-type': contentType }, body };
+    const { sendTo, sendToUser } = target;
+    if (!sendTo && !sendToUser) {
+      if (kind === 'subscribe') this.replyToSubscriber(context, contentType, body);
+      else await this.broker.publish({ destination: this.destinations.defaultDestination(context.lookupDestination), ...message });
+      return;
+    }
+    if (sendTo) {
+      const targets = sendTo.length > 0 ? sendTo : [this.destinations.defaultDestination(context.lookupDestination)];
+      for (const destination of targets) await this.broker.publish({ destination: fill(destination, context), ...message });
+    }
+    if (sendToUser) {
+      const targets = sendToUser.destinations.length > 0 ? sendToUser.destinations : [this.defaultUserDestination(context)];
+      const { session } = context;
+      for (const template of targets) {
+        const destination = fill(template, context);
+        // Without a principal the session is the user, so "all its sessions" is this one.
+        if (sendToUser.broadcast && session.principal) await this.userDestinations.sendToUser(session.principal.name, destination, message);
+        else await this.userDestinations.sendToSession(session.id, destination, message);
+      }
+    }
+  }
+
+  /** `@SendToUser` without a destination: `/queue` + the mapped destination, as Spring. */
+  private defaultUserDestination(context: StompContext): string {
+    const lookup = context.lookupDestination;
+    return `/queue${lookup.startsWith('/') ? '' : '/'}${lookup}`;
+  }
+
+  private replyToSubscriber(context: StompContext, contentType: string, body: Buffer): void {
+    const { session } = context;
+    const frame = encodeFrame(
+      {
+        command: 'MESSAGE',
+        headers: {
+          destination: context.destination,
+          subscription: context.subscriptionId,
+          'message-id': `${this.replyIdPrefix}-r${(this.nextReplyId++).toString(36)}`,
+          'content-type': contentType,
+        },
+        body,
+      },
+      session.version,
+    );
+    session.deliver(frame, isBinaryBody(contentType, body));
+  }
+}
+
+/** Fills `{var}` placeholders from the matched mapping's variables. */
+function fill(destination: string, context: StompContext): string {
+  return destination.replace(/\{([^}:]+)\}/g, (whole, name: string) => context.variables[name] ?? whole);
+}

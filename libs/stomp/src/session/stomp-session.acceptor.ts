@@ -1,0 +1,29 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { StompEvents } from '../events/stomp-events.js';
+import { MessageDispatcher } from '../messaging/message-dispatcher.js';
+import { RESOLVED_STOMP_OPTIONS } from '../stomp.constants.js';
+import type { ResolvedStompOptions } from '../stomp.options.js';
+import type { StompConnection } from '../transport/stomp-connection.js';
+import { StompSession } from './stomp-session.js';
+import { StompSessionRegistry } from './stomp-session.registry.js';
+
+/** Opens a session on every new connection and keeps the registry in step with it. */
+@Injectable()
+export class StompSessionAcceptor {
+  private readonly logger = new Logger('StompSession');
+
+  constructor(
+    @Inject(RESOLVED_STOMP_OPTIONS) private readonly options: ResolvedStompOptions,
+    private readonly dispatcher: MessageDispatcher,
+    private readonly events: StompEvents,
+    private readonly registry: StompSessionRegistry,
+  ) {}
+
+  accept(connection: StompConnection): StompSession {
+    const session = new StompSession(connection, this.options, this.dispatcher, this.logger, this.events, (ended) =>
+      this.registry.remove(ended),
+    );
+    this.registry.add(session);
+    return session;
+  }
+}
