@@ -1,17 +1,34 @@
-import { Module } from '@nestjs/common';
+import { Module, ValidationPipe } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
 import { StompModule } from 'nest-stomp';
-import { ChatController } from './chat.controller.js';
+import { AuthModule } from './auth/auth.module.js';
+import { ChatAuthService } from './auth/chat-auth.service.js';
+import { ChatController } from './chat/chat.controller.js';
+import { PresenceService } from './chat/presence.service.js';
+import { RoomsService } from './chat/rooms.service.js';
 import { PageController } from './page.controller.js';
 
-/** The Spring setup of the design notes, one to one. */
+/** The Spring setup of the design notes, one to one, plus sign-in, rooms, private messages and presence. */
 @Module({
   imports: [
-    StompModule.forRoot({
-      endpoint: { path: '/portfolio', sockJs: true }, // registry.addEndpoint("/portfolio").withSockJS()
-      appPrefixes: ['/app'], // config.setApplicationDestinationPrefixes("/app")
-      brokerPrefixes: ['/topic', '/queue'], // config.enableSimpleBroker("/topic", "/queue")
+    AuthModule,
+    StompModule.forRootAsync({
+      imports: [AuthModule],
+      inject: [ChatAuthService],
+      useFactory: (auth: ChatAuthService) => ({
+        endpoint: { path: '/portfolio', sockJs: true }, // registry.addEndpoint("/portfolio").withSockJS()
+        appPrefixes: ['/app'], // config.setApplicationDestinationPrefixes("/app")
+        brokerPrefixes: ['/topic', '/queue'], // config.enableSimpleBroker("/topic", "/queue")
+        authenticate: (request) => auth.authenticate(request),
+      }),
     }),
   ],
   controllers: [ChatController, PageController],
+  providers: [
+    RoomsService,
+    PresenceService,
+    // Validates STOMP payloads and HTTP bodies alike.
+    { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, transform: true }) },
+  ],
 })
 export class AppModule {}

@@ -1,0 +1,76 @@
+import { Controller, ForbiddenException, NotFoundException } from '@nestjs/common';
+import {
+  DestinationVariable,
+  MessageMapping,
+  Payload,
+  Principal,
+  SendTo,
+  SendToUser,
+  SimpMessagingTemplate,
+  SimpUserRegistry,
+  SubscribeMapping,
+  type StompPrincipal,
+} from 'nest-stomp';
+import { ChatMessageDto, PrivateMessageDto, RoomMessageDto } from './chat-message.dto.js';
+import { PresenceService } from './presence.service.js';
+import { RoomsService, type Room } from './rooms.service.js';
+
+export interface ChatMessage {
+  sender: string;
+  content: string;
+}
+
+export interface RoomMessage extends ChatMessage {
+  room: string;
+}
+
+export interface PrivateMessage {
+  from: string;
+  to: string;
+  content: string;
+}
+
+@Controller()
+export class ChatController {
+  constructor(
+    private readonly rooms: RoomsService,
+    private readonly presence: PresenceService,
+    private readonly users: SimpUserRegistry,
+    private readonly messaging: SimpMessagingTemplate,
+  ) {}
+
+  /** The design notes' handler: `/app/chat.send` → everyone on `/topic/messages`. */
+  @MessageMapping('/chat.send')
+  @SendTo('/topic/messages')
+  send(message: ChatMessageDto, @Principal() user: StompPrincipal | undefined): ChatMessage {
+    return { sender: user?.name ?? message.sender ?? 'anonymous', content: message.content };
+  }
+
+  @MessageMapping('/room.{roomId}')
+  @SendTo('/topic/room.{roomId}')
+  room(@DestinationVariable('roomId') roomId: string, @Payload() message: RoomMessageDto, @Principal() user: StompPrincipal | undefined): RoomMessage {
+    if (!this.rooms.exists(roomId)) throw new NotFoundException(`There is no room '${roomId}'`);
+    return { room: roomId, sender: user?.name ?? 'anonymous', content: message.content };
+  }
+
+  /** To the addressee's sessions, and back to all of the sender's (so every tab shows it). */
+  @MessageMapping('/chat.private')
+  @SendToUser('/queue/private')
+  async private(@Payload() message: PrivateMessageDto, @Principal() user: StompPrincipal | undefined): Promise<PrivateMessage> {
+    if (!user) throw new ForbiddenException('Sign in (CONNECT with a login) to send private messages');
+    if (!this.users.getUser(message.to)) throw new NotFoundException(`'${message.to}' is not online`);
+    const sent: PrivateMessage = { from: user.name, to: message.to, content: message.content };
+    if (message.to !== user.name) await this.messaging.convertAndSendToUser(message.to, '/queue/private', sent);
+    return sent;
+  }
+
+  @SubscribeMapping('/rooms')
+  roomList(): readonly Room[] {
+    return this.rooms.all();
+  }
+
+  @SubscribeMapping('/presence')
+  online(): string[] {
+    return this.presence.online();
+  }
+}
