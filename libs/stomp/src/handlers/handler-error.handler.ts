@@ -5,7 +5,7 @@ import { UserDestinations } from '../messaging/user-destinations.js';
 import { RESOLVED_STOMP_OPTIONS } from '../stomp.constants.js';
 import type { ResolvedStompOptions } from '../stomp.options.js';
 import { HandlerResultRouter } from './handler-result.router.js';
-import type { MessageHandler } from './message-handler.js';
+import type { ExceptionHandlerMethod, MessageHandler } from './message-handler.js';
 import type { StompContext } from './stomp-context.js';
 
 /** What the sender of a failed message receives on its error destination (`/user/queue/errors`). */
@@ -37,9 +37,7 @@ export class HandlerErrorHandler {
 
   /** `loggedByNest`: the error came out of Nest's filter chain, which already logged its stack. */
   async handle(error: unknown, handler: MessageHandler, context: StompContext, loggedByNest: boolean): Promise<void> {
-    const exceptionHandler = handler.exceptionHandlers.find(
-      (candidate) => candidate.errorTypes.length === 0 || candidate.errorTypes.some((type) => error instanceof type),
-    );
+    const exceptionHandler = closestExceptionHandler(handler.exceptionHandlers, error);
     if (exceptionHandler) {
       try {
         const result = await exceptionHandler.invoke(error, context);
@@ -65,6 +63,29 @@ export class HandlerErrorHandler {
     const { body, contentType } = this.converter.toMessage(report);
     await this.userDestinations.sendToSession(context.sessionId, errorDestination, { headers: { 'content-type': contentType }, body });
   }
+}
+
+/**
+ * The handler whose error type is nearest to the error's own class, as Spring chooses; one declared
+ * for no type in particular comes last.
+ */
+function closestExceptionHandler(candidates: readonly ExceptionHandlerMethod[], error: unknown): ExceptionHandlerMethod | undefined {
+  let best: ExceptionHandlerMethod | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance =
+      candidate.errorTypes.length === 0 ? Number.MAX_SAFE_INTEGER : Math.min(...candidate.errorTypes.map((type) => inheritanceDistance(error, type)));
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+/** Prototype steps from the error to `type`; Infinity when it is not one. */
+function inheritanceDistance(error: unknown, type: Function): number {
+  if (!(error instanceof type)) return Infinity;
+  let distance = 0;
+  for (let proto = Object.getPrototypeOf(error) as object | null; proto && proto !== type.prototype; proto = Object.getPrototypeOf(proto) as object | null) distance++;
+  return distance;
 }
 
 /** Errors meant for the client (HTTP-style exceptions, conversion errors): their text is sent as is. */

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { MessageBroker } from '../broker/message-broker.js';
+import { StompDestinationError } from '../errors/stomp-destination.error.js';
 import { isBinaryBody } from '../messaging/content-types.js';
 import { DestinationResolver } from '../messaging/destination-resolver.js';
 import { MessageConverter } from '../messaging/message-converter.js';
@@ -39,13 +40,19 @@ export class HandlerResultRouter {
     }
     if (sendTo) {
       const targets = sendTo.length > 0 ? sendTo : [this.destinations.defaultDestination(context.lookupDestination)];
-      for (const destination of targets) await this.broker.publish({ destination: fill(destination, context), ...message });
+      for (const template of targets) {
+        const destination = fill(template, context);
+        // `{var}`s come from the client: they must not point a reply into someone's private queue.
+        if (this.userDestinations.isResolvedUserDestination(destination)) throw StompDestinationError.privateUserDestination(destination);
+        await this.broker.publish({ destination, ...message });
+      }
     }
     if (sendToUser) {
       const targets = sendToUser.destinations.length > 0 ? sendToUser.destinations : [this.defaultUserDestination(context)];
       const { session } = context;
       for (const template of targets) {
         const destination = fill(template, context);
+        if (this.userDestinations.isResolvedUserDestination(destination)) throw StompDestinationError.privateUserDestination(destination);
         // Without a principal the session is the user, so "all its sessions" is this one.
         if (sendToUser.broadcast && session.principal) await this.userDestinations.sendToUser(session.principal.name, destination, message);
         else await this.userDestinations.sendToSession(session.id, destination, message);

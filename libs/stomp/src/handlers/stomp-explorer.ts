@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
-import { DiscoveryService, ExternalContextCreator, MetadataScanner, Reflector } from '@nestjs/core';
+import { DiscoveryService, ExternalContextCreator, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import type { SendToUserMetadata } from '../decorators/send-to-user.decorator.js';
 import type { StompEvent, StompEventType } from '../events/stomp-event.js';
@@ -21,6 +21,7 @@ import { declareImplicitParameters } from './implicit-parameters.js';
 import type { ExceptionHandlerMethod, MessageHandler, ReplyTarget } from './message-handler.js';
 import { MessageHandlerRegistry } from './message-handler.registry.js';
 import type { StompContext } from './stomp-context.js';
+import { createStompContextCreator } from './stomp-context-creator.js';
 import { StompParamsFactory } from './stomp-params.factory.js';
 
 type Method = (...args: unknown[]) => unknown;
@@ -40,16 +41,20 @@ const MAPPINGS = [
 export class StompExplorer implements OnModuleInit {
   private readonly logger = new Logger('StompModule');
   private readonly paramsFactory = new StompParamsFactory();
+  private readonly contextCreator: ExternalContextCreator;
 
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
-    private readonly contextCreator: ExternalContextCreator,
+    contextCreator: ExternalContextCreator,
+    modules: ModulesContainer,
     private readonly registry: MessageHandlerRegistry,
     private readonly events: StompEvents,
     @Inject(RESOLVED_STOMP_OPTIONS) private readonly options: ResolvedStompOptions,
-  ) {}
+  ) {
+    this.contextCreator = createStompContextCreator(contextCreator, modules);
+  }
 
   onModuleInit(): void {
     const wrappers = [...this.discovery.getControllers(), ...this.discovery.getProviders()];
@@ -146,13 +151,21 @@ export class StompExplorer implements OnModuleInit {
     this.logger.error(`@OnStompEvent listener ${name} failed on a '${event.type}' event`, error instanceof Error ? error.stack : String(error));
   }
 
+  /**
+   * One annotation decides, as in Spring: method `@SendToUser`, method `@SendTo`, class
+   * `@SendToUser`, class `@SendTo`, the first with destinations winning, else the first present.
+   * So a class-wide `@SendTo('/topic/lobby')` never broadcasts a method's private `@SendToUser` reply.
+   */
   private replyTarget(method: Method, metatype: Function): ReplyTarget {
-    return {
-      sendTo: this.reflector.get<string[] | undefined>(SEND_TO_METADATA, method) ?? this.reflector.get<string[] | undefined>(SEND_TO_METADATA, metatype),
-      sendToUser:
-        this.reflector.get<SendToUserMetadata | undefined>(SEND_TO_USER_METADATA, method) ??
-        this.reflector.get<SendToUserMetadata | undefined>(SEND_TO_USER_METADATA, metatype),
-    };
+    const candidates: ReplyTarget[] = [];
+    for (const target of [method, metatype]) {
+      const sendToUser = this.reflector.get<SendToUserMetadata | undefined>(SEND_TO_USER_METADATA, target);
+      const sendTo = this.reflector.get<string[] | undefined>(SEND_TO_METADATA, target);
+      if (sendToUser) candidates.push({ sendTo: undefined, sendToUser });
+      if (sendTo) candidates.push({ sendTo, sendToUser: undefined });
+    }
+    const destinationsOf = (t: ReplyTarget) => (t.sendToUser ? t.sendToUser.destinations : t.sendTo!);
+    return candidates.find((t) => destinationsOf(t).length > 0) ?? candidates[0] ?? { sendTo: undefined, sendToUser: undefined };
   }
 
   private method(instance: object, name: string): Method {

@@ -6,9 +6,7 @@ export class StompParamsFactory implements ParamsFactory {
   exchangeKeyForValue(type: number, data: unknown, args: unknown[]): unknown {
     if (type !== StompParamtype.PAYLOAD) return undefined;
     const payload = args[0];
-    if (typeof data === 'string' && data && payload !== null && typeof payload === 'object') {
-      return (payload as Record<string, unknown>)[data];
-    }
-    return payload;
+    if (typeof data !== 'string' || !data) return payload;
+    return payload !== null && typeof payload === 'object' ? (payload as Record<string, unknown>)[data] : undefined;
   }
 }

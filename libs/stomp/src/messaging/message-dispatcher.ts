@@ -128,6 +128,11 @@ export class MessageDispatcher implements StompFrameRouter {
     } catch (error) {
       return this.errors.handle(error, handler, context, true);
     }
-    await this.results.route(result, handler, handler.kind, context);
+    try {
+      await this.results.route(result, handler, handler.kind, context);
+    } catch (error) {
+      // The reply could not be sent (a refused destination, a broker that is away): the sender hears of it.
+      return this.errors.handle(error, handler, context, false);
+    }
   }
 }

@@ -226,8 +226,15 @@ export class StompSession {
   private process(frame: StompFrame): void | Promise<void> {
     if (this.inboundInterceptors.length === 0) return this.handleAndAcknowledge(frame);
     const intercepted = this.interceptInbound(frame, 0);
-    if (intercepted instanceof Promise) return intercepted.then((f) => (f ? this.handleAndAcknowledge(f) : this.acknowledge(frame)));
-    return intercepted ? this.handleAndAcknowledge(intercepted) : this.acknowledge(frame);
+    if (intercepted instanceof Promise) return intercepted.then((f) => this.afterInterceptors(frame, f));
+    return this.afterInterceptors(frame, intercepted);
+  }
+
+  /** A dropped frame is acknowledged as if it took effect; a dropped CONNECT cannot be, so it is refused. */
+  private afterInterceptors(original: StompFrame, frame: StompFrame | null): void | Promise<void> {
+    if (frame) return this.handleAndAcknowledge(frame);
+    if (original.command === 'CONNECT' || original.command === 'STOMP') throw StompProtocolError.refused(original.command, 'an interceptor dropped it');
+    this.acknowledge(original);
   }
 
   private interceptInbound(frame: StompFrame, from: number): StompFrame | null | Promise<StompFrame | null> {

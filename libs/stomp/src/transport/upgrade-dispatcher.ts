@@ -27,6 +27,9 @@ export function interceptHttpServer(server: Server, interceptor: HttpInterceptor
   const onUpgrade: UpgradeListener = function (this: Server, req, socket, head) {
     if (interceptor.onUpgrade(req, socket, head)) return;
     for (const listener of upgradeListeners) listener.call(this, req, socket, head);
+    // Nobody else listens (plain Express/Fastify): answer, or the socket would hang open forever
+    // and keep the server from closing.
+    if (upgradeListeners.length === 0 && server.listenerCount('upgrade') === 1) refuseUpgrade(socket, 404, 'Not Found');
   };
 
   server.removeAllListeners('request');
