@@ -121,7 +121,7 @@ describe('chat app: sign-in, rooms, private messages, presence, validation', () 
     await publishConfirmed(bob, '/app/chat.send', JSON.stringify({ content: '' }));
     const report = JSON.parse((await errors.waitFor(1))[0]!.body) as { error: string; details: string[] };
     expect(report.error).toBe('BadRequestException');
-    expect(report.details).toEqual(['content should not be empty']);
+    expect(report.details).toEqual(['content must not be blank', 'content should not be empty']);
     expect(topic.messages).toHaveLength(0);
   });
 

@@ -20,7 +20,12 @@ describe('chat app: the Spring setup of the design notes', () => {
     const page = await fetch(`${chat.httpUrl}/`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
-    expect(await page.text()).toContain("new SockJS('/portfolio')");
+    expect(await page.text()).toContain('<script src="/app.js"></script>');
+    const app = await fetch(`${chat.httpUrl}/app.js`);
+    expect(app.headers.get('content-type')).toContain('text/javascript');
+    expect(await app.text()).toContain("new SockJS('/portfolio'");
+    const style = await fetch(`${chat.httpUrl}/style.css`);
+    expect(style.headers.get('content-type')).toContain('text/css');
     for (const script of ['/vendor/sockjs.min.js', '/vendor/stomp.umd.min.js']) {
       const res = await fetch(`${chat.httpUrl}${script}`);
       expect(res.status).toBe(200);

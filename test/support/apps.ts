@@ -12,11 +12,11 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** Boots a Nest application module on a free port, as `main.ts` would, without its logs. */
-export async function startApp(module: unknown, configure?: (app: INestApplication) => void | Promise<void>): Promise<RunningApp> {
+/** Boots a Nest application module on a free port (or `port`), as `main.ts` would, without its logs. */
+export async function startApp(module: unknown, configure?: (app: INestApplication) => void | Promise<void>, port = 0): Promise<RunningApp> {
   const app = await NestFactory.create(module as never, { logger: false });
   await configure?.(app);
-  await app.listen(0, '127.0.0.1');
+  await app.listen(port, '127.0.0.1');
   return describe(app);
 }
 

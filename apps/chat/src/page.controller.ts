@@ -19,6 +19,18 @@ export class PageController {
     return new StreamableFile(createReadStream(join(publicDir, 'index.html')));
   }
 
+  @Get('app.js')
+  @Header('Content-Type', 'text/javascript; charset=utf-8')
+  script(): StreamableFile {
+    return new StreamableFile(createReadStream(join(publicDir, 'app.js')));
+  }
+
+  @Get('style.css')
+  @Header('Content-Type', 'text/css; charset=utf-8')
+  style(): StreamableFile {
+    return new StreamableFile(createReadStream(join(publicDir, 'style.css')));
+  }
+
   @Get('vendor/sockjs.min.js')
   @Header('Content-Type', 'text/javascript; charset=utf-8')
   sockJs(): StreamableFile {

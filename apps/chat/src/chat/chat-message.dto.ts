@@ -1,4 +1,7 @@
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+
+/** Text that shows something: not empty, not only spaces. */
+const VISIBLE = /\S/;
 
 /** A message to everyone, `/app/chat.send` → `/topic/messages`. Signed-in users' names win over `sender`. */
 export class ChatMessageDto {
@@ -9,6 +12,7 @@ export class ChatMessageDto {
 
   @IsString()
   @IsNotEmpty()
+  @Matches(VISIBLE, { message: 'content must not be blank' })
   @MaxLength(1000)
   content!: string;
 }
@@ -17,6 +21,7 @@ export class ChatMessageDto {
 export class RoomMessageDto {
   @IsString()
   @IsNotEmpty()
+  @Matches(VISIBLE, { message: 'content must not be blank' })
   @MaxLength(1000)
   content!: string;
 }
@@ -29,6 +34,7 @@ export class PrivateMessageDto {
 
   @IsString()
   @IsNotEmpty()
+  @Matches(VISIBLE, { message: 'content must not be blank' })
   @MaxLength(1000)
   content!: string;
 }
