@@ -19,6 +19,7 @@ describe('resolveStompOptions', () => {
       const resolved = resolveStompOptions({ endpoint: '/ws' });
       expect(resolved).toEqual({
         endpoints: [{ path: '/ws', sockJs: undefined, allowedOrigins: [] }],
+        broker: STOMP_DEFAULTS.broker,
         appPrefixes: STOMP_DEFAULTS.appPrefixes.map((p) => `${p}/`),
         brokerPrefixes: STOMP_DEFAULTS.brokerPrefixes.map((p) => `${p}/`),
         defaultDestinationPrefix: STOMP_DEFAULTS.defaultDestinationPrefix,
@@ -156,6 +157,18 @@ describe('resolveStompOptions', () => {
       const error = configurationError({ endpoint: '/ws', appPrefixes, brokerPrefixes });
       expect(error.message).toContain("'appPrefixes'");
       expect(error.message).toMatch(/overlaps/);
+    });
+  });
+
+  describe('broker', () => {
+    it('passes a MessageBroker instance through', () => {
+      const broker = { subscribe() {}, unsubscribe() {}, unsubscribeAll() {}, publish() {} };
+      expect(resolveStompOptions({ endpoint: '/ws', broker }).broker).toBe(broker);
+    });
+
+    it('rejects an unknown kind, naming the option', () => {
+      const error = configurationError({ endpoint: '/ws', broker: { kind: 'kafka' } } as never);
+      expect(error.message).toBe("Invalid StompModule option 'broker': unknown kind 'kafka': expected 'simple', 'relay' or 'redis'");
     });
   });
 

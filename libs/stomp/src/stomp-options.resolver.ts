@@ -52,8 +52,16 @@ export function resolveStompOptions(options: StompModuleOptions): ResolvedStompO
   if (heartbeat.length !== 2 || !heartbeat.every((v) => Number.isInteger(v) && v >= 0)) {
     throw StompConfigurationError.invalid('heartbeat', 'expected [send, receive] in whole milliseconds, e.g. [10000, 10000]');
   }
+  const broker = options.broker ?? STOMP_DEFAULTS.broker;
+  if (typeof broker !== 'object' || broker === null || (!('kind' in broker) && typeof (broker as { publish?: unknown }).publish !== 'function')) {
+    throw StompConfigurationError.invalid('broker', "expected { kind: 'simple' | 'relay' | 'redis', ... } or a MessageBroker instance");
+  }
+  if ('kind' in broker && !['simple', 'relay', 'redis'].includes(broker.kind)) {
+    throw StompConfigurationError.invalid('broker', `unknown kind '${String(broker.kind)}': expected 'simple', 'relay' or 'redis'`);
+  }
   return {
     endpoints,
+    broker,
     appPrefixes,
     brokerPrefixes,
     defaultDestinationPrefix: trimTrailingSlash(options.defaultDestinationPrefix ?? STOMP_DEFAULTS.defaultDestinationPrefix),

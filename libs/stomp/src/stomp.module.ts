@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import type { MessageBroker } from './broker/message-broker.js';
 import { BrokerAvailabilityMonitor } from './broker/broker-availability.monitor.js';
-import { SimpleBroker } from './broker/simple-broker.js';
+import { createBroker } from './broker/create-broker.js';
 import { StompEvents } from './events/stomp-events.js';
 import { MessageHandlerRegistry } from './handlers/message-handler.registry.js';
 import { HandlerErrorHandler } from './handlers/handler-error.handler.js';
@@ -18,7 +17,6 @@ import { StompSessionAcceptor } from './session/stomp-session.acceptor.js';
 import { StompSessionRegistry } from './session/stomp-session.registry.js';
 import { RESOLVED_STOMP_OPTIONS, STOMP_BROKER } from './stomp.constants.js';
 import { ConfigurableModuleClass, STOMP_MODULE_OPTIONS } from './stomp.module-definition.js';
-import type { ResolvedStompOptions } from './stomp.options.js';
 import { resolveStompOptions } from './stomp-options.resolver.js';
 import { StompServer } from './transport/stomp.server.js';
 
@@ -33,11 +31,7 @@ import { StompServer } from './transport/stomp.server.js';
   imports: [DiscoveryModule],
   providers: [
     { provide: RESOLVED_STOMP_OPTIONS, useFactory: resolveStompOptions, inject: [STOMP_MODULE_OPTIONS] },
-    {
-      provide: STOMP_BROKER,
-      useFactory: (options: ResolvedStompOptions): MessageBroker => new SimpleBroker(options.pathSeparator),
-      inject: [RESOLVED_STOMP_OPTIONS],
-    },
+    { provide: STOMP_BROKER, useFactory: createBroker, inject: [RESOLVED_STOMP_OPTIONS] },
     DestinationResolver,
     MessageConverter,
     MessageHandlerRegistry,

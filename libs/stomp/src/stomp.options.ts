@@ -1,3 +1,4 @@
+import type { MessageBroker } from './broker/message-broker.js';
 import type { StompChannelInterceptor } from './session/stomp-channel-interceptor.js';
 import type { StompAuthenticator } from './session/stomp-principal.js';
 
@@ -28,6 +29,52 @@ export interface StompEndpointOptions {
   readonly allowedOrigins?: readonly string[];
 }
 
+/** One address of an external STOMP broker. */
+export interface StompBrokerAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Spring's `enableStompBrokerRelay`: broker destinations live on an external STOMP broker (RabbitMQ, ActiveMQ). */
+export interface StompRelayOptions {
+  readonly kind: 'relay';
+  /**
+   * Broker addresses, tried in order on every (re)connection: failover, which Spring lacks.
+   * Default `[{ host: '127.0.0.1', port: 61613 }]`.
+   */
+  readonly addresses?: readonly StompBrokerAddress[];
+  /** Login of each client's own broker connection. Default `'guest'`. */
+  readonly clientLogin?: string;
+  /** Default `'guest'`. */
+  readonly clientPasscode?: string;
+  /** Login of the shared "system" connection that carries server-side sends. Default `'guest'`. */
+  readonly systemLogin?: string;
+  /** Default `'guest'`. */
+  readonly systemPasscode?: string;
+  /** `host` header of CONNECT: RabbitMQ's virtual host. Default: none (the broker's default, `/` for RabbitMQ). */
+  readonly virtualHost?: string;
+  /** Heart-beat of every broker connection, `[send, receive]` ms. Default `[10000, 10000]`. */
+  readonly heartbeat?: readonly [number, number];
+  /** First delay before the system connection reconnects, doubling up to `maxReconnectDelay`. Default 1000. */
+  readonly reconnectDelay?: number;
+  /** Default 30000. */
+  readonly maxReconnectDelay?: number;
+  /** Time for a broker connection to be CONNECTED, in ms. Default 5000. */
+  readonly connectTimeout?: number;
+}
+
+/** Redis pub/sub between instances, each fanning out to its own clients. */
+export interface StompRedisOptions {
+  readonly kind: 'redis';
+  /** Default `'redis://127.0.0.1:6379'`. */
+  readonly url?: string;
+  /** Prefix of the Redis channels; instances with the same prefix share messages. Default `'nest-stomp'`. */
+  readonly channelPrefix?: string;
+}
+
+/** Which broker serves the broker prefixes. */
+export type StompBrokerOptions = { readonly kind: 'simple' } | StompRelayOptions | StompRedisOptions;
+
 export interface StompModuleOptions {
   /** Where clients connect: a path (raw WebSocket), one endpoint, or several. Required. */
   readonly endpoint: string | StompEndpointOptions | readonly StompEndpointOptions[];
@@ -46,6 +93,12 @@ export interface StompModuleOptions {
    * destination (`/app/chat.send` → `/topic/chat.send`), as Spring. Default `'/topic'`.
    */
   readonly defaultDestinationPrefix?: string;
+  /**
+   * The broker: `{ kind: 'simple' }` (embedded, in memory), `{ kind: 'relay', ... }` (an external
+   * STOMP broker), `{ kind: 'redis', ... }` (several instances over Redis), or your own
+   * `MessageBroker` instance. Default `{ kind: 'simple' }`.
+   */
+  readonly broker?: StompBrokerOptions | MessageBroker;
   /**
    * Prefix of user destinations: a client subscribes to `/user/queue/x` and receives what is sent to
    * its user (`convertAndSendToUser`, `@SendToUser`, or a SEND to `/user/{name}/queue/x`). Default
@@ -102,6 +155,7 @@ export interface ResolvedStompEndpoint {
 
 export interface ResolvedStompOptions {
   readonly endpoints: readonly ResolvedStompEndpoint[];
+  readonly broker: StompBrokerOptions | MessageBroker;
   readonly appPrefixes: readonly string[];
   readonly brokerPrefixes: readonly string[];
   readonly defaultDestinationPrefix: string;
@@ -119,6 +173,7 @@ export interface ResolvedStompOptions {
 }
 
 export const STOMP_DEFAULTS = {
+  broker: { kind: 'simple' },
   appPrefixes: ['/app'],
   brokerPrefixes: ['/topic', '/queue'],
   defaultDestinationPrefix: '/topic',
@@ -133,7 +188,8 @@ export const STOMP_DEFAULTS = {
   maxHeaderLineLength: 8 * 1024,
   connectTimeout: 60_000,
   sockJs: { heartbeatDelay: 25_000, disconnectDelay: 5_000, responseLimit: 128 * 1024 },
-} as const satisfies Omit<Required<StompModuleOptions>, 'endpoint' | 'pathSeparator' | 'authenticate' | 'errorDestination'> & {
+} as const satisfies Omit<Required<StompModuleOptions>, 'endpoint' | 'pathSeparator' | 'authenticate' | 'errorDestination' | 'broker'> & {
+  broker: { kind: 'simple' };
   errorDestination: string;
   pathSeparator: '/';
   sockJs: Required<StompSockJsOptions>;

@@ -1,12 +1,15 @@
 import type { Observable } from 'rxjs';
+import type { StompHeaders } from '../protocol/stomp-frame.js';
 import type { StompVersion } from '../protocol/stomp-version.js';
 
-/** What the broker delivers to: a session, seen from the broker's side. */
+/** What the broker delivers to: a client session, seen from the broker's side. */
 export interface BrokerSubscriber {
   readonly id: string;
   readonly version: StompVersion;
-  /** Writes one encoded MESSAGE frame. */
+  /** Writes one encoded MESSAGE (or RECEIPT) frame to the client. */
   deliver(frame: Buffer, binary: boolean): void;
+  /** The broker lost this session (its relay connection dropped): the session ends with an ERROR saying why. */
+  brokerLost(reason: string): void;
 }
 
 /** A message on its way to subscribers; `headers` become the MESSAGE's headers. */
@@ -14,29 +17,48 @@ export interface BrokerMessage {
   readonly destination: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: Buffer;
-  /**
-   * Set when the message is for one session's user destination: `destination` is then the
-   * session's resolved queue (`/queue/x-user{sessionId}`) and this is what the client subscribed to
-   * and sees in MESSAGE frames (`/user/queue/x`). Such a message reaches exact subscriptions only,
-   * never pattern ones, so no wildcard can read another user's queue.
-   */
-  readonly userDestination?: string;
 }
 
 /**
- * The broker behind the broker prefixes. Implement it to plug in another broker; the embedded
- * {@link SimpleBroker} is the default. Methods may be asynchronous: a SEND's RECEIPT waits for
- * `publish` to settle, and a rejection becomes an ERROR for the sender.
+ * Server-to-server messages between the application instances that share one broker (Redis, or an
+ * external STOMP broker): how user destinations and the user registry work across instances.
+ */
+export interface BrokerCluster {
+  /** This instance's id, unique among the instances. */
+  readonly instanceId: string;
+  /** Sends to every instance, this one included; rejects when the broker is unreachable. */
+  publish(data: string): Promise<void>;
+  /** What any instance published, this one's included. */
+  readonly messages$: Observable<string>;
+}
+
+/**
+ * The broker behind the broker prefixes: the embedded {@link SimpleBroker} by default, a STOMP relay
+ * to RabbitMQ/ActiveMQ, Redis, or your own (pass an instance as the `broker` option). Methods may
+ * be asynchronous: a SEND's RECEIPT waits for `publish` to settle, a rejection becomes an ERROR for
+ * the sender, and a rejected template send rejects for its caller.
  */
 export interface MessageBroker {
-  subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string): void | Promise<void>;
-  unsubscribe(subscriber: BrokerSubscriber, subscriptionId: string): void;
-  /** Drops every subscription of a subscriber that went away. */
-  unsubscribeAll(subscriber: BrokerSubscriber): void;
-  publish(message: BrokerMessage): void | Promise<void>;
+  /** Called once at application start-up (connect to the external broker). */
+  start?(): Promise<void>;
+  /** Called once at shutdown, after every session has ended. */
+  close?(): Promise<void>;
   /**
-   * Whether the broker can take messages, as it changes (a relay losing its connection). Absent:
-   * always available.
+   * A client session CONNECTed (before CONNECTED is sent). A relay opens the session's own broker
+   * connection here; a rejection refuses the CONNECT with the rejection's message.
    */
+  connect?(subscriber: BrokerSubscriber, login: { login?: string; passcode?: string }): void | Promise<void>;
+  /** `headers`: the client's SUBSCRIBE headers (`ack`, broker-specific ones), to pass through. */
+  subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, headers: StompHeaders): void | Promise<void>;
+  unsubscribe(subscriber: BrokerSubscriber, subscriptionId: string): void | Promise<void>;
+  /** The session ended, however: drop its subscriptions (and its broker connection). */
+  unsubscribeAll(subscriber: BrokerSubscriber): void;
+  /** `from`: the client session that SENT it; absent for server-side sends (template, handler replies). */
+  publish(message: BrokerMessage, from?: BrokerSubscriber): void | Promise<void>;
+  /** ACK/NACK of a client, for brokers that track acknowledgements (the relay forwards them). */
+  acknowledge?(subscriber: BrokerSubscriber, command: 'ACK' | 'NACK', headers: StompHeaders): void | Promise<void>;
+  /** Whether the broker can take messages, as it changes. Absent: always available. */
   readonly availability$?: Observable<boolean>;
+  /** Present when several application instances can share this broker. */
+  readonly cluster?: BrokerCluster;
 }

@@ -17,6 +17,8 @@ class FakeSubscriber implements BrokerSubscriber {
     readonly version: StompVersion = '1.2',
   ) {}
 
+  brokerLost(): void {}
+
   deliver(frame: Buffer, binary: boolean): void {
     // Copy: the broker must not hand out a buffer it reuses later.
     this.deliveries.push({ raw: Buffer.from(frame), binary });

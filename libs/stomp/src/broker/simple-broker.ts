@@ -71,7 +71,7 @@ export class SimpleBroker implements MessageBroker {
     let template: MessageFrameTemplate | undefined;
     const deliver = (subscription: Subscription) => {
       template ??= new MessageFrameTemplate(
-        { destination: message.userDestination ?? message.destination, ...message.headers },
+        { destination: message.destination, ...message.headers },
         message.body,
         isBinaryBody(message.headers['content-type'], message.body),
       );
@@ -79,7 +79,6 @@ export class SimpleBroker implements MessageBroker {
       subscriber.deliver(template.frameFor(subscriber.version, subscription.id, this.messageId()), template.binary);
     };
     if (exact) for (const subscription of exact) deliver(subscription);
-    if (message.userDestination !== undefined) return;
     for (const group of this.patterns.values()) {
       if (group.pattern.matches(message.destination)) for (const subscription of group.subscriptions) deliver(subscription);
     }

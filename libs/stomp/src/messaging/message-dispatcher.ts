@@ -37,6 +37,14 @@ export class MessageDispatcher implements StompFrameRouter {
     @Inject(STOMP_BROKER) private readonly broker: MessageBroker,
   ) {}
 
+  connect(session: StompSession, headers: StompHeaders): void | Promise<void> {
+    return this.broker.connect?.(session, { login: headers.login, passcode: headers.passcode });
+  }
+
+  acknowledge(session: StompSession, command: 'ACK' | 'NACK', headers: StompHeaders): void | Promise<void> {
+    return this.broker.acknowledge?.(session, command, headers);
+  }
+
   send(session: StompSession, destination: string, headers: StompHeaders, body: Buffer): void | Promise<void> {
     const route = this.route('SEND', destination);
     switch (route.kind) {
@@ -47,7 +55,7 @@ export class MessageDispatcher implements StompFrameRouter {
         return this.userDestinations.sendToUser(user, target, { headers: messageHeadersOf(headers), body });
       }
       case 'broker':
-        return this.broker.publish({ destination, headers: messageHeadersOf(headers), body });
+        return this.broker.publish({ destination, headers: messageHeadersOf(headers), body }, session);
     }
   }
 
@@ -63,9 +71,10 @@ export class MessageDispatcher implements StompFrameRouter {
       case 'app':
         return this.invoke(this.handlerFor('subscribe', destination, route.lookup), session, destination, route.lookup, headers, Buffer.alloc(0));
       case 'user':
-        return this.broker.subscribe(session, subscriptionId, this.userDestinations.resolveSubscription(session, destination));
+        // Kept by the session alone: user messages are delivered to its subscriptions directly.
+        return this.userDestinations.checkSubscription(destination);
       case 'broker':
-        return this.broker.subscribe(session, subscriptionId, destination);
+        return this.broker.subscribe(session, subscriptionId, destination, headers);
     }
   }
 

@@ -1,14 +1,18 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import type { Subscription } from 'rxjs';
 import type { MessageBroker } from '../broker/message-broker.js';
 import { StompProtocolError } from '../errors/stomp-protocol.error.js';
+import { MessageFrameTemplate } from '../protocol/message-frame-template.js';
 import type { StompSession } from '../session/stomp-session.js';
 import { StompSessionRegistry } from '../session/stomp-session.registry.js';
 import { RESOLVED_STOMP_OPTIONS, STOMP_BROKER } from '../stomp.constants.js';
 import type { ResolvedStompOptions } from '../stomp.options.js';
+import { isBinaryBody } from './content-types.js';
 import { DestinationResolver } from './destination-resolver.js';
 import { SimpUserRegistry } from './simp-user-registry.js';
 
-/** A session's own queue for a user destination ends in `-user` + its id (a UUID), as Spring. */
+/** Spring's resolved form of a user destination, `-user` + a session id: never a client's to use. */
 const RESOLVED_USER_DESTINATION = /-user[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface OutgoingMessage {
@@ -16,14 +20,32 @@ export interface OutgoingMessage {
   readonly body: Buffer;
 }
 
+/** A user message crossing to the other instances of a cluster. */
+interface ClusterUserMessage {
+  readonly kind: 'user-message';
+  readonly from: string;
+  readonly user?: string;
+  readonly sessionId?: string;
+  readonly destination: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
 /**
- * User destinations (Spring's `UserDestinationMessageHandler`): a client subscribes to
- * `/user/queue/x` and the broker keeps that as `/queue/x-user{sessionId}`; a message for user `bob`
- * at `/queue/x` goes to that queue of each of bob's sessions, and shows `destination:/user/queue/x`.
+ * User destinations (Spring's `UserDestinationMessageHandler`). A client subscribes to
+ * `/user/queue/x`; what is sent to its user (or its session) at `/queue/x` reaches that
+ * subscription, with `destination:/user/queue/x`. Delivery goes straight to the user's sessions,
+ * never through broker destinations another client could subscribe to. With a broker shared by
+ * several instances, a message for a user is also handed to the other instances, so it reaches the
+ * user's sessions wherever they are connected.
  */
 @Injectable()
-export class UserDestinations {
+export class UserDestinations implements OnModuleDestroy {
+  private readonly logger = new Logger('StompModule');
   private readonly prefix: string;
+  private readonly clusterSubscription: Subscription | undefined;
+  private readonly idPrefix = randomBytes(4).toString('hex');
+  private nextId = 0;
 
   constructor(
     @Inject(RESOLVED_STOMP_OPTIONS) options: ResolvedStompOptions,
@@ -33,22 +55,25 @@ export class UserDestinations {
     private readonly sessions: StompSessionRegistry,
   ) {
     this.prefix = options.userDestinationPrefix;
+    this.clusterSubscription = broker.cluster?.messages$.subscribe((data) => this.onClusterMessage(data));
+  }
+
+  onModuleDestroy(): void {
+    this.clusterSubscription?.unsubscribe();
   }
 
   isUserDestination(destination: string): boolean {
     return destination.startsWith(this.prefix);
   }
 
-  /** Whether `destination` is some session's private queue, which clients never address directly. */
+  /** Whether `destination` has the form of a session's private queue, which clients never address. */
   isResolvedUserDestination(destination: string): boolean {
     return RESOLVED_USER_DESTINATION.test(destination);
   }
 
-  /** SUBSCRIBE `/user/queue/x` → the broker destination `/queue/x-user{sessionId}`. */
-  resolveSubscription(session: StompSession, destination: string): string {
-    const target = destination.slice(this.prefix.length - 1);
-    this.requireBrokerDestination('SUBSCRIBE', destination, target);
-    return `${target}-user${session.id}`;
+  /** Checks a SUBSCRIBE to `/user/queue/x`: what follows the prefix must be a broker destination. */
+  checkSubscription(destination: string): void {
+    this.requireBrokerDestination('SUBSCRIBE', destination, destination.slice(this.prefix.length - 1));
   }
 
   /** SEND `/user/{name}/queue/x` → user `name` (URL-decoded, so names may hold `%2F`), `/queue/x`. */
@@ -66,28 +91,77 @@ export class UserDestinations {
     return { user: decodeURIComponent(rest.slice(0, slash)), destination: target };
   }
 
-  /** Every session of `user`: a principal's name, or the id of an anonymous session. */
+  /** Every session of `user` (a principal's name, or an anonymous session's id), on every instance. */
   async sendToUser(user: string, destination: string, message: OutgoingMessage): Promise<void> {
-    const sessions = this.users.sessionsOf(user);
-    if (sessions.length > 0) {
-      for (const session of sessions) await this.publish(session.id, destination, message);
+    if (this.broker.cluster) return this.broadcast({ user }, destination, message);
+    this.deliverToUser(user, destination, message);
+  }
+
+  /** One session, on whichever instance holds it. */
+  async sendToSession(sessionId: string, destination: string, message: OutgoingMessage): Promise<void> {
+    const local = this.sessions.get(sessionId);
+    if (local || !this.broker.cluster) {
+      if (local) this.deliver([local], destination, message);
       return;
     }
+    await this.broadcast({ sessionId }, destination, message);
+  }
+
+  private deliverToUser(user: string, destination: string, message: OutgoingMessage): void {
+    const sessions = this.users.sessionsOf(user);
+    if (sessions.length > 0) return this.deliver(sessions, destination, message);
     const anonymous = this.sessions.get(user);
-    if (anonymous && !anonymous.principal) await this.publish(anonymous.id, destination, message);
+    if (anonymous && !anonymous.principal) this.deliver([anonymous], destination, message);
   }
 
-  async sendToSession(sessionId: string, destination: string, message: OutgoingMessage): Promise<void> {
-    await this.publish(sessionId, destination, message);
+  /** Writes the MESSAGE to each subscription of these sessions to `/user` + `destination`. */
+  private deliver(sessions: readonly StompSession[], destination: string, message: OutgoingMessage): void {
+    const clientDestination = `${this.prefix.slice(0, -1)}${destination}`;
+    let template: MessageFrameTemplate | undefined;
+    for (const session of sessions) {
+      for (const [subscriptionId, subscribed] of session.subscriptionDestinations) {
+        if (subscribed !== clientDestination) continue;
+        template ??= new MessageFrameTemplate(
+          { destination: clientDestination, ...message.headers },
+          message.body,
+          isBinaryBody(message.headers['content-type'], message.body),
+        );
+        session.deliver(template.frameFor(session.version, subscriptionId, `${this.idPrefix}-u${(this.nextId++).toString(36)}`), template.binary);
+      }
+    }
   }
 
-  private publish(sessionId: string, destination: string, message: OutgoingMessage): void | Promise<void> {
-    return this.broker.publish({
-      destination: `${destination}-user${sessionId}`,
-      userDestination: `${this.prefix.slice(0, -1)}${destination}`,
+  private async broadcast(target: { user?: string; sessionId?: string }, destination: string, message: OutgoingMessage): Promise<void> {
+    const cluster = this.broker.cluster!;
+    const payload: ClusterUserMessage = {
+      kind: 'user-message',
+      from: cluster.instanceId,
+      ...target,
+      destination,
       headers: message.headers,
-      body: message.body,
-    });
+      body: message.body.toString('base64'),
+    };
+    await cluster.publish(JSON.stringify(payload));
+  }
+
+  private onClusterMessage(data: string): void {
+    let message: ClusterUserMessage;
+    try {
+      message = JSON.parse(data) as ClusterUserMessage;
+    } catch {
+      return;
+    }
+    if (message.kind !== 'user-message') return;
+    const outgoing = { headers: message.headers, body: Buffer.from(message.body, 'base64') };
+    try {
+      if (message.user !== undefined) this.deliverToUser(message.user, message.destination, outgoing);
+      else if (message.sessionId !== undefined) {
+        const session = this.sessions.get(message.sessionId);
+        if (session) this.deliver([session], message.destination, outgoing);
+      }
+    } catch (error) {
+      this.logger.error(`Could not deliver a user message from another instance to '${message.destination}'`, (error as Error).stack);
+    }
   }
 
   private requireBrokerDestination(command: string, destination: string, target: string): void {

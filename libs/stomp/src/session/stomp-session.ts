@@ -160,6 +160,11 @@ export class StompSession {
     return current;
   }
 
+  /** The broker dropped the session (its relay connection died): tell the client and end it. */
+  brokerLost(reason: string): void {
+    this.fail(new StompProtocolError('STOMP_ERR_BROKER_UNAVAILABLE', reason), undefined);
+  }
+
   /** Sends ERROR with `message`, then closes. Nothing else is processed for the session. */
   fail(
     error: StompProtocolError | Error,
@@ -332,7 +337,7 @@ export class StompSession {
     const clientHeartBeat = parseHeartBeat(headers['heart-beat']);
     this.events.emit({ type: 'connect', session: this, headers });
     const authenticate = this.settings.authenticate;
-    if (this.principal || !authenticate) return this.completeConnect(version, clientHeartBeat);
+    if (this.principal || !authenticate) return this.completeConnect(version, clientHeartBeat, headers);
     let principal: StompPrincipal | undefined | Promise<StompPrincipal | undefined>;
     try {
       principal = authenticate({
@@ -347,7 +352,7 @@ export class StompSession {
     }
     const complete = (resolved: StompPrincipal | undefined) => {
       this.principal = resolved;
-      this.completeConnect(version, clientHeartBeat);
+      return this.completeConnect(version, clientHeartBeat, headers);
     };
     if (!(principal instanceof Promise)) return complete(principal);
     return principal.then(complete, (error: unknown) => {
@@ -355,7 +360,24 @@ export class StompSession {
     });
   }
 
-  private completeConnect(version: StompVersion, clientHeartBeat: readonly [number, number]): void {
+  /** Lets the broker take the session on (a relay opens its connection), then sends CONNECTED. */
+  private completeConnect(version: StompVersion, clientHeartBeat: readonly [number, number], headers: StompHeaders): void | Promise<void> {
+    let joined: void | Promise<void>;
+    try {
+      joined = this.router.connect(this, headers);
+    } catch (error) {
+      throw StompProtocolError.refused('CONNECT', error);
+    }
+    if (!(joined instanceof Promise)) return this.sendConnected(version, clientHeartBeat);
+    return joined.then(
+      () => this.sendConnected(version, clientHeartBeat),
+      (error: unknown) => {
+        throw StompProtocolError.refused('CONNECT', error);
+      },
+    );
+  }
+
+  private sendConnected(version: StompVersion, clientHeartBeat: readonly [number, number]): void {
     if (this.state === 'closed') return;
     const [sx, sy] = this.settings.heartbeat;
     this.version = version;
@@ -435,11 +457,15 @@ export class StompSession {
     this.events.emit({ type: 'unsubscribe', session: this, subscriptionId: id, destination });
   }
 
-  /** Messages are acknowledged on delivery (auto); ACK/NACK are checked and accepted. */
-  private onAck(frame: StompFrame): void {
+  /** Checked here; the broker acts on them if it tracks acknowledgements (the embedded one acks on delivery). */
+  private onAck(frame: StompFrame): void | Promise<void> {
     const idHeader = this.version === '1.2' ? 'id' : 'message-id';
     this.requireHeader(frame.headers, idHeader, frame.command);
-    if (frame.headers.transaction !== undefined) this.bufferOf(frame.headers.transaction, frame.command).push(frame);
+    if (frame.headers.transaction !== undefined) {
+      this.bufferOf(frame.headers.transaction, frame.command).push(frame);
+      return;
+    }
+    return this.router.acknowledge(this, frame.command as 'ACK' | 'NACK', frame.headers);
   }
 
   private onBegin(headers: StompHeaders): void {
@@ -456,6 +482,7 @@ export class StompSession {
     this.transactions.delete(transaction);
     for (const frame of frames) {
       if (frame.command === 'SEND') await this.router.send(this, frame.headers.destination!, frame.headers, frame.body);
+      else await this.router.acknowledge(this, frame.command as 'ACK' | 'NACK', frame.headers);
     }
   }
 

@@ -6,7 +6,8 @@ import { STOMP_SUBPROTOCOLS } from '../protocol/stomp-version.js';
 import { CloseCode } from '../session/stomp-session.js';
 import { StompSessionAcceptor } from '../session/stomp-session.acceptor.js';
 import { StompSessionRegistry } from '../session/stomp-session.registry.js';
-import { RESOLVED_STOMP_OPTIONS } from '../stomp.constants.js';
+import type { MessageBroker } from '../broker/message-broker.js';
+import { RESOLVED_STOMP_OPTIONS, STOMP_BROKER } from '../stomp.constants.js';
 import type { ResolvedStompOptions } from '../stomp.options.js';
 import type { StompConnection } from './stomp-connection.js';
 import { StompEndpoint } from './stomp-endpoint.js';
@@ -33,6 +34,7 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly sessions: StompSessionRegistry,
     private readonly acceptor: StompSessionAcceptor,
     @Inject(RESOLVED_STOMP_OPTIONS) private readonly options: ResolvedStompOptions,
+    @Inject(STOMP_BROKER) private readonly broker: MessageBroker,
   ) {
     this.wss = new WebSocketServer({
       noServer: true,
@@ -42,7 +44,8 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
     });
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    await this.broker.start?.();
     const httpServer = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
     if (!httpServer) {
       this.logger.warn('No HTTP server (an application context or a microservice?): STOMP endpoints are not served');
@@ -71,6 +74,7 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
     }
     await this.closeClients();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    await this.broker.close?.();
   }
 
   private async closeClients(): Promise<void> {
