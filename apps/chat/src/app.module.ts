@@ -2,6 +2,7 @@ import { Module, ValidationPipe } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
 import { StompModule } from 'nest-stomp';
 import { AuthModule } from './auth/auth.module.js';
+import { brokerFromEnv } from './broker-from-env.js';
 import { ChatAuthService } from './auth/chat-auth.service.js';
 import { ChatController } from './chat/chat.controller.js';
 import { PresenceService } from './chat/presence.service.js';
@@ -19,6 +20,7 @@ import { PageController } from './page.controller.js';
         endpoint: { path: '/portfolio', sockJs: true }, // registry.addEndpoint("/portfolio").withSockJS()
         appPrefixes: ['/app'], // config.setApplicationDestinationPrefixes("/app")
         brokerPrefixes: ['/topic', '/queue'], // config.enableSimpleBroker("/topic", "/queue")
+        broker: brokerFromEnv(process.env), // or enableStompBrokerRelay(...), or Redis
         authenticate: (request) => auth.authenticate(request),
       }),
     }),

@@ -1,5 +1,13 @@
 export { StompModule } from './stomp.module.js';
-export type { StompModuleOptions, StompEndpointOptions, StompSockJsOptions } from './stomp.options.js';
+export type {
+  StompModuleOptions,
+  StompEndpointOptions,
+  StompSockJsOptions,
+  StompBrokerOptions,
+  StompRelayOptions,
+  StompRedisOptions,
+  StompBrokerAddress,
+} from './stomp.options.js';
 export { STOMP_DEFAULTS } from './stomp.options.js';
 export { STOMP_BROKER, STOMP_CONTEXT_TYPE } from './stomp.constants.js';
 export * from './decorators/index.js';
@@ -13,7 +21,7 @@ export { StompSessionRegistry } from './session/stomp-session.registry.js';
 export type { StompSession } from './session/stomp-session.js';
 export type { StompPrincipal, StompConnectRequest, StompHandshake, StompAuthenticator } from './session/stomp-principal.js';
 export type { StompChannelInterceptor } from './session/stomp-channel-interceptor.js';
-export type { MessageBroker, BrokerMessage, BrokerSubscriber } from './broker/message-broker.js';
+export type { MessageBroker, BrokerMessage, BrokerSubscriber, BrokerCluster } from './broker/message-broker.js';
 export { SimpleBroker } from './broker/simple-broker.js';
 export type { StompVersion } from './protocol/stomp-version.js';
 export type { StompFrame, StompHeaders } from './protocol/stomp-frame.js';

@@ -1,15 +1,23 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { OnStompEvent, SimpMessagingTemplate, SimpUserRegistry } from 'nest-stomp';
 
-/** Who is online, from the STOMP session events; every change goes to `/topic/presence`. */
+/**
+ * Who is online, from the STOMP session events (and, with several instances, from the registry's
+ * news of the others); every change goes to `/topic/presence`.
+ */
 @Injectable()
 export class PresenceService {
+  private readonly logger = new Logger('Presence');
   private last = '';
 
   constructor(
     private readonly users: SimpUserRegistry,
     private readonly messaging: SimpMessagingTemplate,
-  ) {}
+  ) {
+    users.changes$.subscribe(() => {
+      this.changed().catch((error: unknown) => this.logger.warn(`Presence not published: ${(error as Error).message}`));
+    });
+  }
 
   online(): string[] {
     return this.users

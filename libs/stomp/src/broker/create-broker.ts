@@ -1,5 +1,7 @@
 import type { ResolvedStompOptions } from '../stomp.options.js';
 import type { MessageBroker } from './message-broker.js';
+import { RedisBroker } from './redis/redis-broker.js';
+import { StompBrokerRelay } from './relay/stomp-broker-relay.js';
 import { SimpleBroker } from './simple-broker.js';
 
 /** The broker the `broker` option asks for. */
@@ -9,7 +11,12 @@ export function createBroker(options: ResolvedStompOptions): MessageBroker {
   switch (broker.kind) {
     case 'simple':
       return new SimpleBroker(options.pathSeparator);
+    case 'redis':
+      return new RedisBroker(broker, options.pathSeparator);
+    case 'relay':
+      return new StompBrokerRelay(broker);
     default:
-      throw new Error(`broker kind '${broker.kind}' is not available yet`);
+      // Unreachable: the options resolver refuses other kinds.
+      throw new Error(`broker kind '${(broker as { kind: string }).kind}' is not available`);
   }
 }

@@ -6,6 +6,8 @@ import type { StompVersion } from '../protocol/stomp-version.js';
 export interface BrokerSubscriber {
   readonly id: string;
   readonly version: StompVersion;
+  /** The session has ended: anything still being set up for it must be released. */
+  readonly isClosed: boolean;
   /** Writes one encoded MESSAGE (or RECEIPT) frame to the client. */
   deliver(frame: Buffer, binary: boolean): void;
   /** The broker lost this session (its relay connection dropped): the session ends with an ERROR saying why. */

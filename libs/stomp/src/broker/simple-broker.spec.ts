@@ -17,6 +17,8 @@ class FakeSubscriber implements BrokerSubscriber {
     readonly version: StompVersion = '1.2',
   ) {}
 
+  readonly isClosed = false;
+
   brokerLost(): void {}
 
   deliver(frame: Buffer, binary: boolean): void {

@@ -1,7 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Subject, type Observable } from 'rxjs';
+import type { MessageBroker } from '../broker/message-broker.js';
 import { StompEvents } from '../events/stomp-events.js';
 import type { StompPrincipal } from '../session/stomp-principal.js';
 import type { StompSession } from '../session/stomp-session.js';
+import { STOMP_BROKER } from '../stomp.constants.js';
 
 export interface SimpSubscription {
   readonly id: string;
@@ -17,46 +20,89 @@ export interface SimpSession {
 
 export interface SimpUser {
   readonly name: string;
+  /** The principal as authenticated; for a user connected to another instance, only its name. */
   readonly principal: StompPrincipal;
   readonly sessions: readonly SimpSession[];
 }
 
+/** One instance's users, as it tells the others (Spring's `userRegistryBroadcast`). */
+interface RegistrySnapshot {
+  readonly kind: 'user-registry';
+  readonly from: string;
+  readonly users: readonly SimpUser[];
+}
+
+/** How often each instance repeats its snapshot, and how long the others trust one. */
+const BROADCAST_INTERVAL_MS = 10_000;
+const SNAPSHOT_TTL_MS = 3 * BROADCAST_INTERVAL_MS;
+
 /**
  * The connected users, their sessions and subscriptions (Spring's `SimpUserRegistry`). Only
  * authenticated sessions (with a principal) are users; anonymous sessions are reached by session id.
- * Answers are snapshots taken at the call.
+ * With a broker shared by several instances, each instance tells the others of its users, so the
+ * registry lists the users of all of them (Spring's `MultiServerUserRegistry`). Answers are
+ * snapshots taken at the call.
  */
 @Injectable()
-export class SimpUserRegistry {
-  private readonly users = new Map<string, Set<StompSession>>();
+export class SimpUserRegistry implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('StompModule');
+  private readonly local = new Map<string, Set<StompSession>>();
+  private readonly remote = new Map<string, { users: readonly SimpUser[]; expires: number }>();
+  private readonly changed = new Subject<void>();
+  private broadcastTimer: NodeJS.Timeout | undefined;
 
-  constructor(events: StompEvents) {
-    events.ofType('connected').subscribe(({ session }) => {
-      if (!session.principal) return;
-      let sessions = this.users.get(session.principal.name);
-      if (!sessions) this.users.set(session.principal.name, (sessions = new Set()));
-      sessions.add(session);
+  /** Emits whenever the users (here or on another instance), their sessions or subscriptions change. */
+  readonly changes$: Observable<void> = this.changed.asObservable();
+
+  constructor(
+    events: StompEvents,
+    @Inject(STOMP_BROKER) private readonly broker: MessageBroker,
+  ) {
+    events.events$.subscribe((event) => {
+      if (event.type === 'broker-availability') {
+        if (event.available) this.broadcast();
+        return;
+      }
+      if (event.type === 'connect' || !event.session.principal) return;
+      if (event.type === 'connected') this.add(event.session);
+      else if (event.type === 'disconnect') this.remove(event.session);
+      this.broadcast();
+      this.changed.next();
     });
-    events.ofType('disconnect').subscribe(({ session }) => {
-      const name = session.principal?.name;
-      const sessions = name === undefined ? undefined : this.users.get(name);
-      if (!sessions) return;
-      sessions.delete(session);
-      if (sessions.size === 0) this.users.delete(name!);
-    });
+    broker.cluster?.messages$.subscribe((data) => this.onClusterMessage(data));
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.broker.cluster) return;
+    this.broadcastTimer = setInterval(() => {
+      this.expireSnapshots();
+      this.broadcast();
+    }, BROADCAST_INTERVAL_MS).unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.broadcastTimer);
+    this.changed.complete();
   }
 
   get userCount(): number {
-    return this.users.size;
+    return this.getUsers().length;
   }
 
   getUser(name: string): SimpUser | undefined {
-    const sessions = this.users.get(name);
-    return sessions ? snapshot(name, sessions) : undefined;
+    return this.getUsers().find((user) => user.name === name);
   }
 
   getUsers(): SimpUser[] {
-    return [...this.users].map(([name, sessions]) => snapshot(name, sessions));
+    const byName = new Map<string, SimpUser>();
+    const merge = (user: SimpUser) => {
+      const known = byName.get(user.name);
+      byName.set(user.name, known ? { ...known, sessions: [...known.sessions, ...user.sessions] } : user);
+    };
+    for (const [name, sessions] of this.local) merge(snapshot(name, sessions));
+    const now = Date.now();
+    for (const { users, expires } of this.remote.values()) if (expires > now) users.forEach(merge);
+    return [...byName.values()];
   }
 
   /** Every subscription of every user that `matches`. */
@@ -64,18 +110,65 @@ export class SimpUserRegistry {
     return this.getUsers().flatMap((user) => user.sessions.flatMap((s) => s.subscriptions.filter(matches)));
   }
 
-  /** Live sessions of a user, for delivery. */
+  /** Sessions of a user connected to this instance, for delivery. */
   sessionsOf(name: string): readonly StompSession[] {
-    const sessions = this.users.get(name);
+    const sessions = this.local.get(name);
     return sessions ? [...sessions] : [];
+  }
+
+  private add(session: StompSession): void {
+    const name = session.principal!.name;
+    let sessions = this.local.get(name);
+    if (!sessions) this.local.set(name, (sessions = new Set()));
+    sessions.add(session);
+  }
+
+  private remove(session: StompSession): void {
+    const name = session.principal!.name;
+    const sessions = this.local.get(name);
+    if (!sessions) return;
+    sessions.delete(session);
+    if (sessions.size === 0) this.local.delete(name);
+  }
+
+  private broadcast(): void {
+    const cluster = this.broker.cluster;
+    if (!cluster) return;
+    const message: RegistrySnapshot = {
+      kind: 'user-registry',
+      from: cluster.instanceId,
+      users: [...this.local].map(([name, sessions]) => snapshot(name, sessions, true)),
+    };
+    cluster.publish(JSON.stringify(message)).catch((error: unknown) => {
+      // The broker is away: the next change or the periodic broadcast after it comes back repairs it.
+      this.logger.debug(`User registry not shared: ${(error as Error).message}`);
+    });
+  }
+
+  private onClusterMessage(data: string): void {
+    let message: RegistrySnapshot;
+    try {
+      message = JSON.parse(data) as RegistrySnapshot;
+    } catch {
+      return;
+    }
+    if (message.kind !== 'user-registry' || message.from === this.broker.cluster?.instanceId) return;
+    this.remote.set(message.from, { users: message.users, expires: Date.now() + SNAPSHOT_TTL_MS });
+    this.changed.next();
+  }
+
+  private expireSnapshots(): void {
+    const now = Date.now();
+    for (const [from, { expires }] of this.remote) if (expires <= now) this.remote.delete(from);
   }
 }
 
-function snapshot(name: string, sessions: ReadonlySet<StompSession>): SimpUser {
+/** `nameOnly`: what travels to other instances, where the principal's other fields have no business. */
+function snapshot(name: string, sessions: ReadonlySet<StompSession>, nameOnly = false): SimpUser {
   const list = [...sessions];
   return {
     name,
-    principal: list[0]!.principal!,
+    principal: nameOnly ? { name } : list[0]!.principal!,
     sessions: list.map((session) => ({
       id: session.id,
       subscriptions: [...session.subscriptionDestinations].map(([id, destination]) => ({ id, destination, sessionId: session.id, userName: name })),

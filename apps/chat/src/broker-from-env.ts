@@ -1,0 +1,42 @@
+import type { StompBrokerOptions } from 'nest-stomp';
+
+/**
+ * The broker, from the environment:
+ * - `STOMP_BROKER=simple` (default): the embedded broker, one instance;
+ * - `STOMP_BROKER=relay`: an external STOMP broker (RabbitMQ's STOMP plugin), at
+ *   `STOMP_RELAY_ADDRESSES` (`host:port,host:port`, default `127.0.0.1:61613`), logging in with
+ *   `STOMP_RELAY_LOGIN` / `STOMP_RELAY_PASSCODE` (default guest/guest);
+ * - `STOMP_BROKER=redis`: several instances over Redis at `REDIS_URL` (default `redis://127.0.0.1:6379`).
+ * `STOMP_RECONNECT_MS` sets the relay's first reconnect delay (default 1000).
+ */
+export function brokerFromEnv(env: NodeJS.ProcessEnv): StompBrokerOptions {
+  const kind = env.STOMP_BROKER ?? 'simple';
+  switch (kind) {
+    case 'simple':
+      return { kind };
+    case 'relay': {
+      const login = env.STOMP_RELAY_LOGIN ?? 'guest';
+      const passcode = env.STOMP_RELAY_PASSCODE ?? 'guest';
+      const reconnectDelay = env.STOMP_RECONNECT_MS ? Number(env.STOMP_RECONNECT_MS) : undefined;
+      return {
+        kind,
+        addresses: (env.STOMP_RELAY_ADDRESSES ?? '127.0.0.1:61613').split(',').map(parseAddress),
+        clientLogin: login,
+        clientPasscode: passcode,
+        systemLogin: login,
+        systemPasscode: passcode,
+        ...(reconnectDelay ? { reconnectDelay, maxReconnectDelay: Math.max(reconnectDelay * 4, 1000) } : {}),
+      };
+    }
+    case 'redis':
+      return { kind, url: env.REDIS_URL ?? 'redis://127.0.0.1:6379' };
+    default:
+      throw new Error(`STOMP_BROKER='${kind}': expected simple, relay or redis`);
+  }
+}
+
+function parseAddress(text: string): { host: string; port: number } {
+  const [host, port] = text.trim().split(':');
+  if (!host || !port || !Number.isInteger(Number(port))) throw new Error(`STOMP_RELAY_ADDRESSES: '${text}' is not host:port`);
+  return { host, port: Number(port) };
+}

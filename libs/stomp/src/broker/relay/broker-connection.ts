@@ -1,0 +1,183 @@
+import { connect, type Socket } from 'node:net';
+import { StompProtocolError } from '../../errors/stomp-protocol.error.js';
+import { FrameDecoder } from '../../protocol/frame-decoder.js';
+import { encodeFrame, type OutgoingFrame } from '../../protocol/frame-encoder.js';
+import { negotiateHeartBeat, parseHeartBeat } from '../../protocol/heart-beat.js';
+import type { StompFrame } from '../../protocol/stomp-frame.js';
+import type { StompBrokerAddress } from '../../stomp.options.js';
+
+export interface BrokerConnectionOptions {
+  readonly address: StompBrokerAddress;
+  readonly login: string;
+  readonly passcode: string;
+  readonly virtualHost: string | undefined;
+  readonly heartbeat: readonly [number, number];
+  readonly connectTimeout: number;
+}
+
+export interface BrokerConnectionHandlers {
+  /** MESSAGE frames, and ERRORs that answer no receipt. */
+  onFrame(frame: StompFrame): void;
+  /** The connection ended without `close()`: `reason` says why. Called once. */
+  onLost(reason: string): void;
+}
+
+interface PendingReceipt {
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+/** Frames a broker may send at most this large; brokers cap them themselves. */
+const BROKER_LIMITS = { maxFrameSize: 64 * 1024 * 1024, maxHeaders: 1000, maxHeaderLineLength: 1024 * 1024 };
+const HEARTBEAT_GRACE = 3;
+
+/**
+ * One STOMP 1.2 connection over TCP to an external broker: CONNECT, heart-beats both ways,
+ * receipts as promises. A lost connection is reported once and never reused.
+ */
+export class BrokerConnection {
+  private readonly receipts = new Map<string, PendingReceipt>();
+  private nextReceipt = 0;
+  private sendTimer: NodeJS.Timeout | undefined;
+  private receiveTimer: NodeJS.Timeout | undefined;
+  private ended = false;
+
+  private constructor(
+    private readonly socket: Socket,
+    private readonly handlers: BrokerConnectionHandlers,
+    readonly address: StompBrokerAddress,
+  ) {}
+
+  /** Connects and waits for CONNECTED; rejects with the broker's ERROR or the network error. */
+  static open(options: BrokerConnectionOptions, handlers: BrokerConnectionHandlers): Promise<BrokerConnection> {
+    const where = `${options.address.host}:${options.address.port}`;
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host: options.address.host, port: options.address.port });
+      socket.setNoDelay(true);
+      const connection = new BrokerConnection(socket, handlers, options.address);
+      let connected = false;
+      const fail = (reason: string) => {
+        clearTimeout(timer);
+        socket.destroy();
+        reject(new Error(`Cannot connect to the STOMP broker at ${where}: ${reason}`));
+      };
+      const timer = setTimeout(() => fail(`no CONNECTED within ${options.connectTimeout} ms`), options.connectTimeout);
+      const decoder = new FrameDecoder(
+        {
+          onFrame: (frame) => {
+            if (connected) return connection.onFrame(frame);
+            if (frame.command === 'CONNECTED') {
+              connected = true;
+              clearTimeout(timer);
+              connection.startHeartbeats(options.heartbeat, frame.headers['heart-beat']);
+              resolve(connection);
+            } else {
+              fail(frame.command === 'ERROR' ? `ERROR ${frame.headers.message ?? ''}`.trim() : `unexpected ${frame.command}`);
+            }
+          },
+          onHeartbeat: () => undefined,
+          onError: (error: StompProtocolError) => (connected ? connection.lost(`unreadable data from the broker: ${error.message}`) : fail(error.message)),
+        },
+        BROKER_LIMITS,
+      );
+      socket.on('data', (data: Buffer) => {
+        connection.receiveTimer?.refresh();
+        decoder.push(data);
+      });
+      socket.on('error', (error) => (connected ? connection.lost(error.message) : fail(error.message)));
+      socket.on('close', () => (connected ? connection.lost('the broker closed the connection') : fail('connection closed')));
+      socket.once('connect', () => {
+        const headers: Record<string, string> = {
+          'accept-version': '1.2',
+          login: options.login,
+          passcode: options.passcode,
+          'heart-beat': `${options.heartbeat[0]},${options.heartbeat[1]}`,
+        };
+        if (options.virtualHost !== undefined) headers.host = options.virtualHost;
+        socket.write(encodeFrame({ command: 'CONNECT', headers }, '1.2'));
+      });
+    });
+  }
+
+  get isOpen(): boolean {
+    return !this.ended;
+  }
+
+  send(frame: OutgoingFrame): void {
+    if (this.ended) throw new Error(`The connection to the STOMP broker at ${this.address.host}:${this.address.port} is closed`);
+    this.socket.write(encodeFrame(frame, '1.2'));
+    this.sendTimer?.refresh();
+  }
+
+  /** Sends with a `receipt` and resolves when the broker's RECEIPT says the frame took effect. */
+  request(frame: OutgoingFrame): Promise<void> {
+    const receipt = `r${this.nextReceipt++}`;
+    return new Promise<void>((resolve, reject) => {
+      this.receipts.set(receipt, { resolve, reject });
+      try {
+        this.send({ ...frame, headers: { ...frame.headers, receipt } });
+      } catch (error) {
+        this.receipts.delete(receipt);
+        reject(error as Error);
+      }
+    });
+  }
+
+  /** Polite close: DISCONNECT, then end; pending receipts are rejected. */
+  close(): void {
+    if (this.ended) return;
+    try {
+      this.send({ command: 'DISCONNECT' });
+    } catch {
+      // Already gone: nothing to be polite to.
+    }
+    this.end(new Error('The connection to the STOMP broker was closed'));
+    this.socket.end();
+  }
+
+  private onFrame(frame: StompFrame): void {
+    const receiptId = frame.headers['receipt-id'];
+    if (frame.command === 'RECEIPT' && receiptId !== undefined) {
+      const pending = this.receipts.get(receiptId);
+      this.receipts.delete(receiptId);
+      pending?.resolve();
+      return;
+    }
+    if (frame.command === 'ERROR' && receiptId !== undefined && this.receipts.has(receiptId)) {
+      const pending = this.receipts.get(receiptId)!;
+      this.receipts.delete(receiptId);
+      pending.reject(new Error(`The STOMP broker refused it: ${frame.headers.message ?? 'ERROR'}`));
+      return;
+    }
+    this.handlers.onFrame(frame);
+  }
+
+  private startHeartbeats(ours: readonly [number, number], theirs: string | undefined): void {
+    const { sendInterval, receiveTimeout } = negotiateHeartBeat(parseHeartBeat(theirs), ours, HEARTBEAT_GRACE);
+    if (sendInterval > 0) {
+      this.sendTimer = setTimeout(() => {
+        if (this.ended) return;
+        this.socket.write('\n');
+        this.sendTimer?.refresh();
+      }, sendInterval).unref();
+    }
+    if (receiveTimeout > 0) {
+      this.receiveTimer = setTimeout(() => this.lost(`no heart-beat from the broker for ${receiveTimeout} ms`), receiveTimeout).unref();
+    }
+  }
+
+  private lost(reason: string): void {
+    if (this.ended) return;
+    this.end(new Error(`Lost the connection to the STOMP broker at ${this.address.host}:${this.address.port}: ${reason}`));
+    this.socket.destroy();
+    this.handlers.onLost(reason);
+  }
+
+  private end(error: Error): void {
+    this.ended = true;
+    clearTimeout(this.sendTimer);
+    clearTimeout(this.receiveTimer);
+    for (const pending of this.receipts.values()) pending.reject(error);
+    this.receipts.clear();
+  }
+}

@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import { BehaviorSubject, distinctUntilChanged, Subject, type Observable } from 'rxjs';
+import { isBinaryBody } from '../../messaging/content-types.js';
+import { encodeFrame } from '../../protocol/frame-encoder.js';
+import type { StompFrame, StompHeaders } from '../../protocol/stomp-frame.js';
+import type { StompBrokerAddress, StompRelayOptions } from '../../stomp.options.js';
+import type { BrokerCluster, BrokerMessage, BrokerSubscriber, MessageBroker } from '../message-broker.js';
+import { BrokerConnection, type BrokerConnectionHandlers } from './broker-connection.js';
+import { relaySettings, type RelaySettings } from './relay-settings.js';
+
+/** Where the instances sharing the broker talk to each other (user messages, user registries). */
+const CLUSTER_DESTINATION = '/topic/nest-stomp.cluster';
+/** SUBSCRIBE headers of the client that mean something to the broker and go along. */
+const PASS_THROUGH = /^(ack|durable|auto-delete|exclusive|persistent|prefetch-count|selector|x-.*)$/;
+/** Per-hop headers never copied onto a frame for the broker. */
+const NOT_FORWARDED = new Set(['transaction', 'receipt', 'content-length']);
+
+/**
+ * Spring's `StompBrokerRelayMessageHandler`: broker destinations live on an external STOMP broker
+ * (RabbitMQ's STOMP plugin, ActiveMQ). Each client session gets its own broker connection (with
+ * `clientLogin`), which carries its SUBSCRIBEs, SENDs and ACKs and keeps itself alive with its own
+ * heart-beats, whatever the client does. One shared "system" connection (`systemLogin`) carries
+ * server-side sends and the messages between instances; it reconnects with back-off, trying each
+ * address in turn. While it is down the broker is unavailable: CONNECTs are refused and sends
+ * reject, all with a message that says so.
+ */
+export class StompBrokerRelay implements MessageBroker {
+  private readonly logger = new Logger('StompBrokerRelay');
+  private readonly settings: RelaySettings;
+  private readonly available = new BehaviorSubject(false);
+  private readonly clusterMessages = new Subject<string>();
+  private readonly clients = new Map<BrokerSubscriber, BrokerConnection>();
+  private system: BrokerConnection | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private reconnectDelay: number;
+  private closed = false;
+  /** The address that answered last: sessions connect there first. */
+  private preferred = 0;
+
+  readonly availability$: Observable<boolean> = this.available.pipe(distinctUntilChanged());
+  readonly cluster: BrokerCluster;
+
+  constructor(options: StompRelayOptions) {
+    this.settings = relaySettings(options);
+    this.reconnectDelay = this.settings.reconnectDelay;
+    const instanceId = randomUUID();
+    this.cluster = {
+      instanceId,
+      publish: (data) => this.publish({ destination: CLUSTER_DESTINATION, headers: { 'content-type': 'application/json' }, body: Buffer.from(data) }),
+      messages$: this.clusterMessages.asObservable(),
+    };
+  }
+
+  /** Tries the broker once; the application starts either way and the relay keeps trying. */
+  async start(): Promise<void> {
+    await this.connectSystem();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.reconnectTimer);
+    for (const connection of this.clients.values()) connection.close();
+    this.clients.clear();
+    this.system?.close();
+    this.system = undefined;
+    this.available.next(false);
+    this.available.complete();
+    this.clusterMessages.complete();
+  }
+
+  async connect(subscriber: BrokerSubscriber): Promise<void> {
+    this.requireAvailable();
+    const handlers: BrokerConnectionHandlers = {
+      onFrame: (frame) => this.toClient(subscriber, frame),
+      onLost: (reason) => {
+        this.clients.delete(subscriber);
+        subscriber.brokerLost(`Lost the connection to the message broker (${reason}); reconnect later`);
+      },
+    };
+    const connection = await this.openAny(this.settings.clientLogin, this.settings.clientPasscode, handlers);
+    // The client may have gone while its broker connection was being opened.
+    if (subscriber.isClosed) connection.close();
+    else this.clients.set(subscriber, connection);
+  }
+
+  async subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, headers: StompHeaders): Promise<void> {
+    const extra: Record<string, string> = {};
+    for (const name in headers) if (PASS_THROUGH.test(name)) extra[name] = headers[name]!;
+    // The broker's RECEIPT, not our own, answers the client: the subscription is live at the broker.
+    await this.clientConnection(subscriber).request({ command: 'SUBSCRIBE', headers: { ...extra, id: subscriptionId, destination } });
+  }
+
+  unsubscribe(subscriber: BrokerSubscriber, subscriptionId: string): void {
+    this.clients.get(subscriber)?.send({ command: 'UNSUBSCRIBE', headers: { id: subscriptionId } });
+  }
+
+  unsubscribeAll(subscriber: BrokerSubscriber): void {
+    this.clients.get(subscriber)?.close();
+    this.clients.delete(subscriber);
+  }
+
+  /** Resolves on the broker's RECEIPT: a resolved publish means the broker has the message. */
+  async publish(message: BrokerMessage, from?: BrokerSubscriber): Promise<void> {
+    const connection = from ? this.clientConnection(from) : this.systemConnection();
+    await connection.request({ command: 'SEND', headers: { ...forwardable(message.headers), destination: message.destination }, body: message.body });
+  }
+
+  async acknowledge(subscriber: BrokerSubscriber, command: 'ACK' | 'NACK', headers: StompHeaders): Promise<void> {
+    await this.clientConnection(subscriber).request({ command, headers: forwardable(headers) });
+  }
+
+  private toClient(subscriber: BrokerSubscriber, frame: StompFrame): void {
+    if (frame.command === 'ERROR') {
+      // Ending the session closes its broker connection too (unsubscribeAll).
+      const details = frame.body.toString('utf8').trim();
+      subscriber.brokerLost(`The message broker sent an ERROR: ${frame.headers.message ?? 'no message'}${details ? ` (${details})` : ''}`);
+      return;
+    }
+    if (frame.command !== 'MESSAGE') return;
+    const headers = { ...frame.headers };
+    delete headers['content-length'];
+    subscriber.deliver(encodeFrame({ command: 'MESSAGE', headers, body: frame.body }, subscriber.version), isBinaryBody(headers['content-type'], frame.body));
+  }
+
+  private async connectSystem(): Promise<void> {
+    if (this.closed) return;
+    try {
+      this.system = await this.openAny(this.settings.systemLogin, this.settings.systemPasscode, {
+        onFrame: (frame) => {
+          if (frame.command === 'MESSAGE' && frame.headers.destination === CLUSTER_DESTINATION) this.clusterMessages.next(frame.body.toString('utf8'));
+        },
+        onLost: (reason) => {
+          this.logger.warn(`System connection to the broker lost (${reason}); reconnecting`);
+          this.system = undefined;
+          this.available.next(false);
+          this.scheduleReconnect();
+        },
+      });
+      await this.system.request({ command: 'SUBSCRIBE', headers: { id: 'cluster', destination: CLUSTER_DESTINATION } });
+      this.reconnectDelay = this.settings.reconnectDelay;
+      this.logger.log(`Connected to the STOMP broker at ${describe(this.system.address)}`);
+      this.available.next(true);
+    } catch (error) {
+      this.system?.close();
+      this.system = undefined;
+      this.logger.warn(`${(error as Error).message}; retrying in ${this.reconnectDelay} ms`);
+      this.available.next(false);
+      this.scheduleReconnect();
+    }
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed) return;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => void this.connectSystem(), this.reconnectDelay);
+    this.reconnectDelay = Math.min(this.reconnectDelay * 2, this.settings.maxReconnectDelay);
+  }
+
+  /** Each address in turn, starting with the one that answered last (failover). */
+  private async openAny(login: string, passcode: string, handlers: BrokerConnectionHandlers): Promise<BrokerConnection> {
+    const { addresses } = this.settings;
+    const failures: string[] = [];
+    for (let i = 0; i < addresses.length; i++) {
+      const index = (this.preferred + i) % addresses.length;
+      try {
+        const connection = await BrokerConnection.open(
+          { address: addresses[index]!, login, passcode, virtualHost: this.settings.virtualHost, heartbeat: this.settings.heartbeat, connectTimeout: this.settings.connectTimeout },
+          handlers,
+        );
+        this.preferred = index;
+        return connection;
+      } catch (error) {
+        failures.push((error as Error).message);
+      }
+    }
+    throw new Error(failures.join('; '));
+  }
+
+  private clientConnection(subscriber: BrokerSubscriber): BrokerConnection {
+    const connection = this.clients.get(subscriber);
+    if (!connection?.isOpen) throw this.unavailable();
+    return connection;
+  }
+
+  private systemConnection(): BrokerConnection {
+    if (!this.system?.isOpen) throw this.unavailable();
+    return this.system;
+  }
+
+  private requireAvailable(): void {
+    if (!this.available.value) throw this.unavailable();
+  }
+
+  private unavailable(): Error {
+    return new Error(`The message broker is unavailable (${this.settings.addresses.map(describe).join(', ')} cannot be reached); try again later`);
+  }
+}
+
+function forwardable(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in headers) if (!NOT_FORWARDED.has(name)) out[name] = headers[name]!;
+  return out;
+}
+
+function describe(address: StompBrokerAddress): string {
+  return `${address.host}:${address.port}`;
+}

@@ -1,0 +1,134 @@
+import { jest } from '@jest/globals';
+import type { Client, IFrame } from '@stomp/stompjs';
+import { firstValueFrom, filter } from 'rxjs';
+import { SimpMessagingTemplate, StompEvents } from 'nest-stomp';
+import { AppModule } from '../apps/chat/src/app.module.js';
+import { startApp, type RunningApp } from './support/apps.js';
+import { rabbitMqStompAvailable, startRabbitMq, stopRabbitMq } from './support/rabbitmq.js';
+import { RawStompClient } from './support/raw-stomp-client.js';
+import { connectStompClient, deactivateAll, publishConfirmed, subscribeConfirmed } from './support/stomp-clients.js';
+
+const describeWithRabbitMq = (await rabbitMqStompAvailable()) ? describe : describe.skip;
+
+jest.setTimeout(90_000);
+
+/** Two chat app instances sharing one RabbitMQ through the STOMP relay. */
+async function startInstance(): Promise<RunningApp> {
+  const app = await startApp(AppModule);
+  // The relay connects in the background at start-up: wait until it is there.
+  await waitAvailable(app, true);
+  return app;
+}
+
+async function waitAvailable(app: RunningApp, available: boolean): Promise<void> {
+  const events = app.app.get(StompEvents);
+  const broker = app.app.get<{ availability$: import('rxjs').Observable<boolean> }>((await import('nest-stomp')).STOMP_BROKER);
+  await firstValueFrom(broker.availability$.pipe(filter((value) => value === available)));
+  void events;
+}
+
+describeWithRabbitMq('STOMP broker relay to RabbitMQ, two instances', () => {
+  let a: RunningApp;
+  let b: RunningApp;
+  const clients: Client[] = [];
+
+  async function client(app: RunningApp, login?: string): Promise<Client> {
+    const c = await connectStompClient(`${app.wsUrl}/portfolio`, login ? { connectHeaders: { login } } : {});
+    clients.push(c);
+    return c;
+  }
+
+  beforeAll(async () => {
+    process.env.STOMP_BROKER = 'relay';
+    process.env.STOMP_RECONNECT_MS = '200';
+    a = await startInstance();
+    b = await startInstance();
+  });
+
+  afterEach(async () => {
+    await deactivateAll(...clients.splice(0));
+  });
+
+  afterAll(async () => {
+    delete process.env.STOMP_BROKER;
+    delete process.env.STOMP_RECONNECT_MS;
+    await a?.close();
+    await b?.close();
+  });
+
+  it('delivers to a client on instance A what a client on instance B sent, directly and through a handler', async () => {
+    const onA = await client(a);
+    const onB = await client(b);
+    const news = await subscribeConfirmed(onA, '/topic/news.relay');
+    const chat = await subscribeConfirmed(onA, '/topic/messages');
+
+    await publishConfirmed(onB, '/topic/news.relay', 'from B', { 'content-type': 'text/plain', 'x-origin': 'b' });
+    await publishConfirmed(onB, '/app/chat.send', JSON.stringify({ sender: 'bob', content: 'via the handler on B' }));
+
+    const [direct] = await news.waitFor(1);
+    expect(direct!.body).toBe('from B');
+    expect(direct!.headers['x-origin']).toBe('b');
+    expect(direct!.headers.destination).toBe('/topic/news.relay');
+    expect(JSON.parse((await chat.waitFor(1))[0]!.body)).toEqual({ sender: 'bob', content: 'via the handler on B' });
+  });
+
+  it("reaches a user's session on the other instance: convertAndSendToUser and private messages", async () => {
+    const bobOnB = await client(b, 'bob');
+    const inbox = await subscribeConfirmed(bobOnB, '/user/queue/private');
+    const aliceOnA = await client(a, 'alice');
+
+    await a.app.get(SimpMessagingTemplate).convertAndSendToUser('bob', '/queue/private', { from: 'server', to: 'bob', content: 'hi from A' });
+    expect(JSON.parse((await inbox.waitFor(1))[0]!.body)).toEqual({ from: 'server', to: 'bob', content: 'hi from A' });
+
+    // A's registry knows bob (connected to B), so the chat lets alice write to him.
+    await publishConfirmed(aliceOnA, '/app/chat.private', JSON.stringify({ to: 'bob', content: 'across instances' }));
+    const [, whisper] = await inbox.waitFor(2);
+    expect(JSON.parse(whisper!.body)).toEqual({ from: 'alice', to: 'bob', content: 'across instances' });
+    expect(whisper!.headers.destination).toBe('/user/queue/private');
+  });
+
+  it('keeps a client that only talks to /app alive at the broker: its own heart-beats, not the client’s', async () => {
+    const raw = await RawStompClient.connect(`${a.wsUrl}/portfolio`);
+    try {
+      raw.send('SEND', { destination: '/app/chat.send', 'content-type': 'application/json', receipt: 'app-only' }, JSON.stringify({ content: 'hello' }));
+      await raw.nextFrame('RECEIPT');
+      expect(raw.closed).toBeUndefined();
+    } finally {
+      await raw.disconnect();
+    }
+  });
+
+  it('survives a broker restart: clients are told, sends fail loudly, and the relay recovers by itself', async () => {
+    const onA = await client(a);
+    const errors: IFrame[] = [];
+    onA.onStompError = (frame) => errors.push(frame);
+    const lost = new Promise<void>((resolve) => (onA.onWebSocketClose = () => resolve()));
+    const down = waitAvailable(a, false);
+    const unavailableEvent = firstValueFrom(a.app.get(StompEvents).ofType('broker-availability').pipe(filter((e) => !e.available)));
+
+    await stopRabbitMq();
+    try {
+      await down;
+      await unavailableEvent;
+      await lost;
+      expect(errors.map((f) => f.headers.message)).toEqual([expect.stringMatching(/^Lost the connection to the message broker/)]);
+
+      await expect(a.app.get(SimpMessagingTemplate).convertAndSend('/topic/news.relay', 'while down')).rejects.toThrow(/message broker is unavailable/);
+      const refused = await RawStompClient.open(`${a.wsUrl}/portfolio`);
+      refused.send('CONNECT', { 'accept-version': '1.2' });
+      const error = await refused.nextFrame('ERROR');
+      expect(error.headers.message).toMatch(/^CONNECT refused: The message broker is unavailable \(127\.0\.0\.1:61613 cannot be reached\)/);
+      await refused.waitClosed();
+    } finally {
+      await startRabbitMq();
+    }
+
+    await waitAvailable(a, true);
+    await waitAvailable(b, true);
+    const again = await client(a);
+    const onB = await client(b);
+    const inbox = await subscribeConfirmed(again, '/topic/news.relay');
+    await publishConfirmed(onB, '/topic/news.relay', 'after the restart', { 'content-type': 'text/plain' });
+    expect((await inbox.waitFor(1))[0]!.body).toBe('after the restart');
+  });
+});

@@ -1,0 +1,36 @@
+import { execFile } from 'node:child_process';
+import { connect } from 'node:net';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+export const RABBITMQ_STOMP = { host: '127.0.0.1', port: 61613 };
+
+/** Whether RabbitMQ's STOMP port answers. In CI its absence fails the suite; elsewhere the relay tests skip. */
+export async function rabbitMqStompAvailable(): Promise<boolean> {
+  const open = await portOpen(RABBITMQ_STOMP.port);
+  if (open) return true;
+  if (process.env.CI === 'true') throw new Error(`RabbitMQ STOMP is not listening on ${RABBITMQ_STOMP.port}: .ci/run enables rabbitmq_stomp`);
+  console.warn(`Relay tests skipped: RabbitMQ STOMP is not listening on ${RABBITMQ_STOMP.port} (rabbitmq-plugins enable rabbitmq_stomp)`);
+  return false;
+}
+
+export function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** `rabbitmqctl stop_app` / `start_app`: the broker goes away and comes back, the node keeps running. */
+export async function stopRabbitMq(): Promise<void> {
+  await run('rabbitmqctl', ['stop_app'], { timeout: 60_000 });
+}
+
+export async function startRabbitMq(): Promise<void> {
+  await run('rabbitmqctl', ['start_app'], { timeout: 60_000 });
+  await run('rabbitmqctl', ['await_startup'], { timeout: 60_000 }).catch(() => undefined);
+}
