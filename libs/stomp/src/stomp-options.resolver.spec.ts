@@ -34,6 +34,13 @@ describe('resolveStompOptions', () => {
         maxHeaders: STOMP_DEFAULTS.maxHeaders,
         maxHeaderLineLength: STOMP_DEFAULTS.maxHeaderLineLength,
         connectTimeout: STOMP_DEFAULTS.connectTimeout,
+        maxSubscriptionsPerSession: STOMP_DEFAULTS.maxSubscriptionsPerSession,
+        maxFramesPerSecond: STOMP_DEFAULTS.maxFramesPerSecond,
+        maxConnections: STOMP_DEFAULTS.maxConnections,
+        maxConnectionsPerAddress: STOMP_DEFAULTS.maxConnectionsPerAddress,
+        sendBufferSizeLimit: STOMP_DEFAULTS.sendBufferSizeLimit,
+        sendTimeLimit: STOMP_DEFAULTS.sendTimeLimit,
+        authorization: undefined,
       });
     });
 

@@ -1,9 +1,11 @@
 import { StompConfigurationError } from './errors/stomp-configuration.error.js';
+import { destinationAuthorization } from './session/destination-authorization.js';
 import {
   STOMP_DEFAULTS,
   type ResolvedStompEndpoint,
   type ResolvedStompOptions,
   type StompEndpointOptions,
+  type StompAuthorizationRule,
   type StompModuleOptions,
 } from './stomp.options.js';
 
@@ -45,6 +47,13 @@ export function resolveStompOptions(options: StompModuleOptions): ResolvedStompO
   const interceptors = options.interceptors ?? STOMP_DEFAULTS.interceptors;
   if (!Array.isArray(interceptors)) throw StompConfigurationError.invalid('interceptors', 'expected a list of interceptors');
   const pathSeparator = options.pathSeparator ?? STOMP_DEFAULTS.pathSeparator;
+  const { authorization } = options;
+  if (authorization !== undefined && (!Array.isArray(authorization.rules) || authorization.rules.some((rule) => !isRule(rule)))) {
+    throw StompConfigurationError.invalid(
+      'authorization',
+      "expected { rules: [{ destination: '/topic/news/**', on?: 'SEND' | 'SUBSCRIBE', allow: 'everyone' | 'authenticated' | 'nobody' | (principal) => boolean }] }",
+    );
+  }
   if (pathSeparator !== '/' && pathSeparator !== '.') {
     throw StompConfigurationError.invalid('pathSeparator', `expected '/' or '.', got '${String(pathSeparator)}'`);
   }
@@ -68,7 +77,8 @@ export function resolveStompOptions(options: StompModuleOptions): ResolvedStompO
     userDestinationPrefix,
     errorDestination,
     authenticate: options.authenticate,
-    interceptors: [...interceptors],
+    // Authorization sees frames last, as the application's own interceptors left them.
+    interceptors: authorization ? [...interceptors, destinationAuthorization(authorization, pathSeparator)] : [...interceptors],
     pathSeparator,
     heartbeat: [heartbeat[0], heartbeat[1]],
     heartbeatGraceFactor: positive('heartbeatGraceFactor', options.heartbeatGraceFactor ?? STOMP_DEFAULTS.heartbeatGraceFactor),
@@ -76,7 +86,21 @@ export function resolveStompOptions(options: StompModuleOptions): ResolvedStompO
     maxHeaders: positiveInteger('maxHeaders', options.maxHeaders ?? STOMP_DEFAULTS.maxHeaders),
     maxHeaderLineLength: positiveInteger('maxHeaderLineLength', options.maxHeaderLineLength ?? STOMP_DEFAULTS.maxHeaderLineLength),
     connectTimeout: positiveInteger('connectTimeout', options.connectTimeout ?? STOMP_DEFAULTS.connectTimeout),
+    maxSubscriptionsPerSession: positiveInteger('maxSubscriptionsPerSession', options.maxSubscriptionsPerSession ?? STOMP_DEFAULTS.maxSubscriptionsPerSession),
+    maxFramesPerSecond: positiveInteger('maxFramesPerSecond', options.maxFramesPerSecond ?? STOMP_DEFAULTS.maxFramesPerSecond),
+    maxConnections: positiveInteger('maxConnections', options.maxConnections ?? STOMP_DEFAULTS.maxConnections),
+    maxConnectionsPerAddress: positiveInteger('maxConnectionsPerAddress', options.maxConnectionsPerAddress ?? STOMP_DEFAULTS.maxConnectionsPerAddress),
+    sendBufferSizeLimit: positiveInteger('sendBufferSizeLimit', options.sendBufferSizeLimit ?? STOMP_DEFAULTS.sendBufferSizeLimit),
+    sendTimeLimit: positiveInteger('sendTimeLimit', options.sendTimeLimit ?? STOMP_DEFAULTS.sendTimeLimit),
+    authorization: options.authorization,
   };
+}
+
+function isRule(rule: StompAuthorizationRule): boolean {
+  return (
+    typeof rule?.destination === 'string' &&
+    (typeof rule.allow === 'function' || ['everyone', 'authenticated', 'nobody'].includes(rule.allow as string))
+  );
 }
 
 function toEndpointList(endpoint: StompModuleOptions['endpoint']): readonly StompEndpointOptions[] {

@@ -1,6 +1,6 @@
 import type { MessageBroker } from './broker/message-broker.js';
 import type { StompChannelInterceptor } from './session/stomp-channel-interceptor.js';
-import type { StompAuthenticator } from './session/stomp-principal.js';
+import type { StompAuthenticator, StompPrincipal } from './session/stomp-principal.js';
 
 /** SockJS fallback settings; the defaults are Spring's. */
 export interface StompSockJsOptions {
@@ -145,6 +145,52 @@ export interface StompModuleOptions {
    * `timeToFirstMessage`). Default 60000.
    */
   readonly connectTimeout?: number;
+  /** Most subscriptions one session may hold at once. Default 1000. */
+  readonly maxSubscriptionsPerSession?: number;
+  /**
+   * Most frames a session may send per second, averaged over a burst of twice as many; beyond it
+   * the session gets an ERROR and is closed. Default 5000.
+   */
+  readonly maxFramesPerSecond?: number;
+  /** Most open connections, all endpoints together; the next handshake gets HTTP 503. Default 20000. */
+  readonly maxConnections?: number;
+  /** Most open connections from one client address; the next handshake gets HTTP 429. Default 1000. */
+  readonly maxConnectionsPerAddress?: number;
+  /**
+   * Bytes that may wait unsent to one WebSocket client (Spring's `sendBufferSizeLimit`); a client
+   * that lets more pile up is too slow and is closed with 4500. Default 524288 (512 KiB).
+   */
+  readonly sendBufferSizeLimit?: number;
+  /**
+   * How long sends to one WebSocket client may stay stuck in its buffer (Spring's `sendTimeLimit`)
+   * before it is closed with 4500, in ms. Default 10000.
+   */
+  readonly sendTimeLimit?: number;
+  /** Who may SEND to and SUBSCRIBE to which destinations. Default: everyone, everywhere. */
+  readonly authorization?: StompAuthorizationOptions;
+}
+
+/** Who a rule lets through: a built-in audience, or a check of your own. */
+export type StompAudience =
+  | 'everyone'
+  | 'authenticated'
+  /** Only the server (template sends, handler replies): clients are refused. */
+  | 'nobody'
+  | ((principal: StompPrincipal | undefined) => boolean | Promise<boolean>);
+
+export interface StompAuthorizationRule {
+  /** Destination pattern (`*`, `**`, `{var}`, with the `pathSeparator`), e.g. `/topic/news/**`. */
+  readonly destination: string;
+  /** The frames it applies to. Default both. */
+  readonly on?: 'SEND' | 'SUBSCRIBE' | readonly ('SEND' | 'SUBSCRIBE')[];
+  readonly allow: StompAudience;
+}
+
+export interface StompAuthorizationOptions {
+  /** Tried in order; the first whose destination and frame match decides. */
+  readonly rules: readonly StompAuthorizationRule[];
+  /** When no rule matches: `'allow'` (default) or `'deny'` (deny by default). */
+  readonly otherwise?: 'allow' | 'deny';
 }
 
 export interface ResolvedStompEndpoint {
@@ -170,6 +216,13 @@ export interface ResolvedStompOptions {
   readonly maxHeaders: number;
   readonly maxHeaderLineLength: number;
   readonly connectTimeout: number;
+  readonly maxSubscriptionsPerSession: number;
+  readonly maxFramesPerSecond: number;
+  readonly maxConnections: number;
+  readonly maxConnectionsPerAddress: number;
+  readonly sendBufferSizeLimit: number;
+  readonly sendTimeLimit: number;
+  readonly authorization: StompAuthorizationOptions | undefined;
 }
 
 export const STOMP_DEFAULTS = {
@@ -187,8 +240,14 @@ export const STOMP_DEFAULTS = {
   maxHeaders: 64,
   maxHeaderLineLength: 8 * 1024,
   connectTimeout: 60_000,
+  maxSubscriptionsPerSession: 1000,
+  maxFramesPerSecond: 5000,
+  maxConnections: 20_000,
+  maxConnectionsPerAddress: 1000,
+  sendBufferSizeLimit: 512 * 1024,
+  sendTimeLimit: 10_000,
   sockJs: { heartbeatDelay: 25_000, disconnectDelay: 5_000, responseLimit: 128 * 1024 },
-} as const satisfies Omit<Required<StompModuleOptions>, 'endpoint' | 'pathSeparator' | 'authenticate' | 'errorDestination' | 'broker'> & {
+} as const satisfies Omit<Required<StompModuleOptions>, 'endpoint' | 'pathSeparator' | 'authenticate' | 'errorDestination' | 'broker' | 'authorization'> & {
   broker: { kind: 'simple' };
   errorDestination: string;
   pathSeparator: '/';

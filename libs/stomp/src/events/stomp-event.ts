@@ -9,6 +9,8 @@ export type DisconnectReason =
   | 'error'
   /** The connection dropped without DISCONNECT. */
   | 'transport'
+  /** The client read too slowly: its send buffer or send time limit was exceeded (close 4500). */
+  | 'slow-consumer'
   /** The application is shutting down. */
   | 'shutdown';
 

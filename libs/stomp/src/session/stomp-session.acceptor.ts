@@ -4,7 +4,8 @@ import { MessageDispatcher } from '../messaging/message-dispatcher.js';
 import { RESOLVED_STOMP_OPTIONS } from '../stomp.constants.js';
 import type { ResolvedStompOptions } from '../stomp.options.js';
 import type { StompConnection } from '../transport/stomp-connection.js';
-import { StompSession } from './stomp-session.js';
+import { encodeFrame } from '../protocol/frame-encoder.js';
+import { CloseCode, StompSession } from './stomp-session.js';
 import { StompSessionRegistry } from './stomp-session.registry.js';
 
 /** Opens a session on every new connection and keeps the registry in step with it. */
@@ -19,7 +20,18 @@ export class StompSessionAcceptor {
     private readonly registry: StompSessionRegistry,
   ) {}
 
-  accept(connection: StompConnection): StompSession {
+  /**
+   * Opens a session, or turns the connection away when a connection limit is reached (raw
+   * WebSocket handshakes are refused earlier, in HTTP; SockJS ones land here).
+   */
+  accept(connection: StompConnection): StompSession | undefined {
+    const refusal = this.registry.refusal(connection.remoteAddress, this.options);
+    if (refusal) {
+      this.logger.warn(`Connection from ${connection.remoteAddress} refused: ${refusal.message}`);
+      connection.send(encodeFrame({ command: 'ERROR', headers: { message: refusal.message } }, '1.2'), false);
+      connection.close(CloseCode.SESSION_LIMIT, 'Too many connections');
+      return undefined;
+    }
     const session = new StompSession(connection, this.options, this.dispatcher, this.logger, this.events, (ended) =>
       this.registry.remove(ended),
     );

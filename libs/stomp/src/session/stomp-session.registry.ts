@@ -1,10 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { StompSession } from './stomp-session.js';
 
+/** Why a new connection is turned away, in HTTP terms (status and reason). */
+export interface Refusal {
+  readonly status: 429 | 503;
+  readonly message: string;
+}
+
 /** Every open session, connected or still awaiting CONNECT. */
 @Injectable()
 export class StompSessionRegistry {
   private readonly sessions = new Map<string, StompSession>();
+  private readonly perAddress = new Map<string, number>();
 
   get size(): number {
     return this.sessions.size;
@@ -18,11 +25,36 @@ export class StompSessionRegistry {
     return this.sessions.values();
   }
 
+  /** Open sessions from one client address. */
+  countFrom(address: string | undefined): number {
+    return this.perAddress.get(address ?? '') ?? 0;
+  }
+
+  /** Whether one more connection from `address` stays within the limits, and if not, why. */
+  refusal(address: string | undefined, limits: { maxConnections: number; maxConnectionsPerAddress: number }): Refusal | undefined {
+    if (this.sessions.size >= limits.maxConnections) {
+      return { status: 503, message: `Too many connections: the server holds its limit of ${limits.maxConnections} (option maxConnections)` };
+    }
+    if (this.countFrom(address) >= limits.maxConnectionsPerAddress) {
+      return {
+        status: 429,
+        message: `Too many connections from ${address}: at most ${limits.maxConnectionsPerAddress} (option maxConnectionsPerAddress)`,
+      };
+    }
+    return undefined;
+  }
+
   add(session: StompSession): void {
     this.sessions.set(session.id, session);
+    const address = session.connection.remoteAddress ?? '';
+    this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
   }
 
   remove(session: StompSession): void {
-    this.sessions.delete(session.id);
+    if (!this.sessions.delete(session.id)) return;
+    const address = session.connection.remoteAddress ?? '';
+    const count = (this.perAddress.get(address) ?? 1) - 1;
+    if (count > 0) this.perAddress.set(address, count);
+    else this.perAddress.delete(address);
   }
 }

@@ -26,6 +26,10 @@ export type SessionSettings = Pick<
   | 'connectTimeout'
   | 'authenticate'
   | 'interceptors'
+  | 'maxSubscriptionsPerSession'
+  | 'maxFramesPerSecond'
+  | 'sendBufferSizeLimit'
+  | 'sendTimeLimit'
 >;
 
 /** WebSocket close codes the server uses. */
@@ -69,6 +73,13 @@ export class StompSession {
   private readonly inboundInterceptors: readonly StompChannelInterceptor[];
   private readonly outboundInterceptors: readonly StompChannelInterceptor[];
   private busy = false;
+  /** Token bucket of `maxFramesPerSecond`, with a burst of twice the rate. */
+  private frameTokens: number;
+  private tokensAt = Date.now();
+  /** An error that ends the session is queued: later input is dropped. */
+  private doomed = false;
+  /** Since when the client has had unsent data waiting, for `sendTimeLimit`. */
+  private blockedSince: number | undefined;
   private connectTimer: NodeJS.Timeout | undefined;
   private sendTimer: NodeJS.Timeout | undefined;
   private receiveTimer: NodeJS.Timeout | undefined;
@@ -94,6 +105,7 @@ export class StompSession {
       onClose: () => this.end('transport'),
     });
     this.connectTimer = setTimeout(() => this.onConnectTimeout(), settings.connectTimeout).unref();
+    this.frameTokens = 2 * settings.maxFramesPerSecond;
     this.inboundInterceptors = settings.interceptors.filter((i) => i.inbound);
     this.outboundInterceptors = settings.interceptors.filter((i) => i.outbound);
   }
@@ -144,6 +156,29 @@ export class StompSession {
   private write(bytes: Buffer, binary: boolean): void {
     this.connection.send(bytes, binary);
     this.sendTimer?.refresh();
+    this.checkSendLimits();
+  }
+
+  /**
+   * A client that does not read lets data pile up here (ws's `bufferedAmount`). Past the buffer or
+   * time limit it is closed (4500, as Spring), so it costs neither memory nor the others' latency.
+   */
+  private checkSendLimits(): void {
+    const buffered = this.connection.bufferedAmount;
+    if (buffered === 0) {
+      this.blockedSince = undefined;
+      return;
+    }
+    const now = Date.now();
+    this.blockedSince ??= now;
+    const { sendBufferSizeLimit, sendTimeLimit } = this.settings;
+    let reason: string | undefined;
+    if (buffered > sendBufferSizeLimit) reason = `${buffered} bytes wait unsent, over the limit of ${sendBufferSizeLimit} (option sendBufferSizeLimit)`;
+    else if (now - this.blockedSince > sendTimeLimit) reason = `sends have been stuck for over ${sendTimeLimit} ms (option sendTimeLimit)`;
+    if (reason === undefined) return;
+    this.logger.warn(`Session ${this.id} closed: the client reads too slowly: ${reason}`);
+    this.end('slow-consumer');
+    this.connection.close(CloseCode.SESSION_LIMIT, 'Slow consumer');
   }
 
   private interceptOutbound(frame: StompFrame): StompFrame | null {
@@ -200,9 +235,28 @@ export class StompSession {
 
   /** Frames, and a decoding error after them, take effect strictly in arrival order. */
   private enqueue(item: Inbound): void {
-    if (this.state === 'closed') return;
+    // After the error that ends the session, nothing more is even queued.
+    if (this.state === 'closed' || this.doomed) return;
+    if (!(item instanceof StompProtocolError) && !this.takeFrameToken()) {
+      item = new StompProtocolError(
+        'STOMP_ERR_LIMIT',
+        `Too many frames: more than ${this.settings.maxFramesPerSecond} per second (option maxFramesPerSecond)`,
+        { receiptId: item.headers.receipt },
+      );
+    }
+    if (item instanceof StompProtocolError) this.doomed = true;
     if (this.busy) this.queue.push(item);
     else this.run(item);
+  }
+
+  private takeFrameToken(): boolean {
+    const now = Date.now();
+    const rate = this.settings.maxFramesPerSecond;
+    this.frameTokens = Math.min(2 * rate, this.frameTokens + ((now - this.tokensAt) * rate) / 1000);
+    this.tokensAt = now;
+    if (this.frameTokens < 1) return false;
+    this.frameTokens--;
+    return true;
   }
 
   private run(item: Inbound): void {
@@ -425,6 +479,12 @@ export class StompSession {
     const destination = this.requireHeader(headers, 'destination', 'SUBSCRIBE');
     // STOMP 1.0 made the id optional; the destination then names the subscription.
     const id = this.version === '1.0' ? (headers.id ?? destination) : this.requireHeader(headers, 'id', 'SUBSCRIBE');
+    if (this.subscriptions.size >= this.settings.maxSubscriptionsPerSession) {
+      throw new StompProtocolError(
+        'STOMP_ERR_LIMIT',
+        `Too many subscriptions: a session may hold at most ${this.settings.maxSubscriptionsPerSession} (option maxSubscriptionsPerSession)`,
+      );
+    }
     if (this.subscriptions.has(id)) {
       throw new StompProtocolError(
         'STOMP_ERR_DUPLICATE_SUBSCRIPTION',

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import sockjs from 'sockjs';
 import type { Logger } from '@nestjs/common';
 import type { WebSocketServer } from 'ws';
+import type { Refusal } from '../session/stomp-session.registry.js';
 import type { ResolvedStompEndpoint } from '../stomp.options.js';
 import { OriginPolicy } from './origin-policy.js';
 import { SockJsConnection } from './sockjs-connection.js';
@@ -28,7 +29,9 @@ export class StompEndpoint {
     readonly config: ResolvedStompEndpoint,
     private readonly wss: WebSocketServer,
     private readonly accept: (connection: StompConnection) => void,
-    logger: Logger,
+    /** Whether a connection limit turns this client address away, and why. */
+    private readonly refusal: (address: string | undefined) => Refusal | undefined,
+    private readonly logger: Logger,
   ) {
     this.origins = new OriginPolicy(config.allowedOrigins);
     this.rawPaths = new Set(config.sockJs ? [config.path, `${config.path}/websocket`] : [config.path]);
@@ -79,10 +82,16 @@ export class StompEndpoint {
     const raw = this.rawPaths.has(pathname);
     if (!raw && !(this.sockJsHandler && this.isSockJsPath(pathname))) return false;
     if (!this.origins.allows(req.headers)) {
-      refuseUpgrade(socket, 403, 'Forbidden');
+      refuseUpgrade(socket, 403, 'Origin not allowed');
       return true;
     }
     if (!raw) return this.sockJsHandler!(req, socket, head);
+    const refusal = this.refusal(req.socket.remoteAddress);
+    if (refusal) {
+      this.logger.warn(`WebSocket handshake from ${req.socket.remoteAddress} refused: ${refusal.message}`);
+      refuseUpgrade(socket, refusal.status, refusal.message);
+      return true;
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(new WsConnection(ws, req)));
     return true;
   }

@@ -52,7 +52,8 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
       return;
     }
     const accept = (connection: StompConnection) => void this.acceptor.accept(connection);
-    this.endpoints = this.options.endpoints.map((config) => new StompEndpoint(config, this.wss, accept, this.logger));
+    const refusal = (address: string | undefined) => this.sessions.refusal(address, this.options);
+    this.endpoints = this.options.endpoints.map((config) => new StompEndpoint(config, this.wss, accept, refusal, this.logger));
     this.detach = interceptHttpServer(httpServer, {
       onRequest: (req, res) => this.endpoints.some((e) => e.onRequest(req, res)),
       onUpgrade: (req, socket, head) => this.endpoints.some((e) => e.onUpgrade(req, socket, head)),

@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -29,7 +29,7 @@ export function interceptHttpServer(server: Server, interceptor: HttpInterceptor
     for (const listener of upgradeListeners) listener.call(this, req, socket, head);
     // Nobody else listens (plain Express/Fastify): answer, or the socket would hang open forever
     // and keep the server from closing.
-    if (upgradeListeners.length === 0 && server.listenerCount('upgrade') === 1) refuseUpgrade(socket, 404, 'Not Found');
+    if (upgradeListeners.length === 0 && server.listenerCount('upgrade') === 1) refuseUpgrade(socket, 404);
   };
 
   server.removeAllListeners('request');
@@ -51,7 +51,10 @@ export function pathnameOf(req: IncomingMessage): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
-/** Refuses an upgrade with an HTTP status before any WebSocket handshake. */
-export function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
+/** Refuses an upgrade with an HTTP status (and `message` as the body) before any WebSocket handshake. */
+export function refuseUpgrade(socket: Duplex, status: number, message: string = STATUS_CODES[status] ?? ''): void {
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`,
+  );
 }
