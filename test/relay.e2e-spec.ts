@@ -1,7 +1,8 @@
 import { jest } from '@jest/globals';
 import type { Client, IFrame } from '@stomp/stompjs';
 import { firstValueFrom, filter } from 'rxjs';
-import { SimpMessagingTemplate, StompEvents } from 'nest-stomp';
+import { Module } from '@nestjs/common';
+import { SimpMessagingTemplate, StompEvents, StompModule } from 'nest-stomp';
 import { AppModule } from '../apps/chat/src/app.module.js';
 import { startApp, type RunningApp } from './support/apps.js';
 import { rabbitMqStompAvailable, startRabbitMq, stopRabbitMq } from './support/rabbitmq.js';
@@ -11,6 +12,11 @@ import { connectStompClient, deactivateAll, publishConfirmed, subscribeConfirmed
 const describeWithRabbitMq = (await rabbitMqStompAvailable()) ? describe : describe.skip;
 
 jest.setTimeout(90_000);
+
+@Module({
+  imports: [StompModule.forRoot({ endpoint: '/ws', heartbeat: [100, 100], broker: { kind: 'relay', heartbeat: [100, 100] } })],
+})
+class HeartbeatRelayModule {}
 
 /** Two chat app instances sharing one RabbitMQ through the STOMP relay. */
 async function startInstance(): Promise<RunningApp> {
@@ -87,14 +93,24 @@ describeWithRabbitMq('STOMP broker relay to RabbitMQ, two instances', () => {
     expect(whisper!.headers.destination).toBe('/user/queue/private');
   });
 
-  it('keeps a client that only talks to /app alive at the broker: its own heart-beats, not the client’s', async () => {
-    const raw = await RawStompClient.connect(`${a.wsUrl}/portfolio`);
+  it('keeps a client that only talks to /app alive at the broker: its broker connection heart-beats by itself', async () => {
+    // Broker heart-beats every 100 ms: RabbitMQ drops a connection silent for a few of those.
+    const relay = await startApp(HeartbeatRelayModule);
+    const raw = await RawStompClient.open(`${relay.wsUrl}/ws`);
     try {
-      raw.send('SEND', { destination: '/app/chat.send', 'content-type': 'application/json', receipt: 'app-only' }, JSON.stringify({ content: 'hello' }));
+      // The client sends nothing after CONNECT but asks for the server's heart-beats: they are our clock.
+      raw.send('CONNECT', { 'accept-version': '1.2', 'heart-beat': '0,100' });
+      await raw.nextFrame('CONNECTED');
+      await raw.until(() => raw.heartbeats >= 10, 'ten heart-beats (a second) from the server');
+      // Its broker connection is still there: a SUBSCRIBE and a SEND through it round-trip.
+      raw.send('SUBSCRIBE', { id: 'alive', destination: '/topic/alive.check', receipt: 's' });
       await raw.nextFrame('RECEIPT');
-      expect(raw.closed).toBeUndefined();
+      raw.send('SEND', { destination: '/topic/alive.check', 'content-type': 'text/plain' }, 'still here');
+      expect((await raw.nextFrame('MESSAGE')).text).toBe('still here');
+      expect(raw.frames.some((f) => f.command === 'ERROR')).toBe(false);
     } finally {
       await raw.disconnect();
+      await relay.close();
     }
   });
 
