@@ -23,6 +23,8 @@ export type { StompPrincipal, StompConnectRequest, StompHandshake, StompAuthenti
 export type { StompChannelInterceptor } from './session/stomp-channel-interceptor.js';
 export type { MessageBroker, BrokerMessage, BrokerSubscriber, BrokerCluster } from './broker/message-broker.js';
 export { SimpleBroker } from './broker/simple-broker.js';
+export { StompBrokerRelay } from './broker/relay/stomp-broker-relay.js';
+export { RedisBroker } from './broker/redis/redis-broker.js';
 export type { StompVersion } from './protocol/stomp-version.js';
 export type { StompFrame, StompHeaders } from './protocol/stomp-frame.js';
 export * from './errors/index.js';

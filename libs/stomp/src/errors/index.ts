@@ -5,3 +5,4 @@ export { StompConfigurationError } from './stomp-configuration.error.js';
 export { StompDestinationError } from './stomp-destination.error.js';
 export { StompMappingError } from './stomp-mapping.error.js';
 export { StompMessageConversionError } from './stomp-message-conversion.error.js';
+export { StompBrokerUnavailableError } from './stomp-broker-unavailable.error.js';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { BehaviorSubject, distinctUntilChanged, Subject, type Observable } from 'rxjs';
+import { StompBrokerUnavailableError } from '../../errors/stomp-broker-unavailable.error.js';
 import { isBinaryBody } from '../../messaging/content-types.js';
 import { encodeFrame } from '../../protocol/frame-encoder.js';
 import type { StompFrame, StompHeaders } from '../../protocol/stomp-frame.js';
@@ -192,8 +193,8 @@ export class StompBrokerRelay implements MessageBroker {
     if (!this.available.value) throw this.unavailable();
   }
 
-  private unavailable(): Error {
-    return new Error(`The message broker is unavailable (${this.settings.addresses.map(describe).join(', ')} cannot be reached); try again later`);
+  private unavailable(): StompBrokerUnavailableError {
+    return new StompBrokerUnavailableError(`The message broker is unavailable (${this.settings.addresses.map(describe).join(', ')} cannot be reached); try again later`);
   }
 }
 

@@ -1,0 +1,91 @@
+import type { BrokerMessage } from '../message-broker.js';
+
+/** First byte of every encoded message: lets a future format coexist with, or refuse, this one. */
+const FORMAT_VERSION = 1;
+/** Version byte, destination length, header count. */
+const FIXED_PART = 1 + 4 + 4;
+/** Two length prefixes per header. */
+const PER_HEADER = 4 + 4;
+
+/**
+ * The wire format of broker messages on Redis: binary-safe and compact, no base64.
+ *
+ * `version:u8 | destinationLength:u32 | destination | headerCount:u32 | (keyLength:u32 | key |
+ * valueLength:u32 | value)* | body` — lengths big-endian, strings UTF-8, the body is the rest.
+ */
+export function encodeRedisMessage(message: BrokerMessage): Buffer {
+  const destination = Buffer.from(message.destination, 'utf8');
+  const headers = Object.entries(message.headers).map(([key, value]) => [Buffer.from(key, 'utf8'), Buffer.from(value, 'utf8')] as const);
+  let size = FIXED_PART + destination.length + message.body.length;
+  for (const [key, value] of headers) size += PER_HEADER + key.length + value.length;
+
+  const out = Buffer.allocUnsafe(size);
+  let offset = out.writeUInt8(FORMAT_VERSION, 0);
+  offset = out.writeUInt32BE(destination.length, offset);
+  offset += destination.copy(out, offset);
+  offset = out.writeUInt32BE(headers.length, offset);
+  for (const [key, value] of headers) {
+    offset = out.writeUInt32BE(key.length, offset);
+    offset += key.copy(out, offset);
+    offset = out.writeUInt32BE(value.length, offset);
+    offset += value.copy(out, offset);
+  }
+  message.body.copy(out, offset);
+  return out;
+}
+
+/** Reads what {@link encodeRedisMessage} wrote; throws on anything else (truncated, another format). */
+export function decodeRedisMessage(data: Buffer): BrokerMessage {
+  const reader = new Reader(data);
+  const version = reader.u8();
+  if (version !== FORMAT_VERSION) throw new Error(`unknown message format ${version} (expected ${FORMAT_VERSION})`);
+  const destination = reader.string();
+  const count = reader.u32();
+  // Each header takes at least its two length prefixes: a count beyond that is corrupt, not a loop to run.
+  if (count > reader.remaining / PER_HEADER) throw new Error(`header count ${count} exceeds the message size`);
+  const entries: Array<[string, string]> = [];
+  for (let i = 0; i < count; i++) entries.push([reader.string(), reader.string()]);
+  // fromEntries defines own properties: a header named `__proto__` stays a header.
+  return { destination, headers: Object.fromEntries(entries), body: reader.rest() };
+}
+
+class Reader {
+  private offset = 0;
+
+  constructor(private readonly data: Buffer) {}
+
+  get remaining(): number {
+    return this.data.length - this.offset;
+  }
+
+  u8(): number {
+    this.need(1);
+    return this.data.readUInt8(this.offset++);
+  }
+
+  u32(): number {
+    this.need(4);
+    const value = this.data.readUInt32BE(this.offset);
+    this.offset += 4;
+    return value;
+  }
+
+  string(): string {
+    const length = this.u32();
+    this.need(length);
+    const value = this.data.toString('utf8', this.offset, this.offset + length);
+    this.offset += length;
+    return value;
+  }
+
+  /** The body: a copy, so a delivered message never pins the whole Redis reply buffer. */
+  rest(): Buffer {
+    const body = Buffer.from(this.data.subarray(this.offset));
+    this.offset = this.data.length;
+    return body;
+  }
+
+  private need(bytes: number): void {
+    if (this.remaining < bytes) throw new Error(`truncated message: ${bytes} more bytes expected at offset ${this.offset} of ${this.data.length}`);
+  }
+}
