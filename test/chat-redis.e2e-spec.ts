@@ -1,0 +1,64 @@
+import type { Client } from '@stomp/stompjs';
+import { firstValueFrom, filter, type Observable } from 'rxjs';
+import { SimpMessagingTemplate, STOMP_BROKER } from 'nest-stomp';
+import { AppModule } from '../apps/chat/src/app.module.js';
+import { startApp, type RunningApp } from './support/apps.js';
+import { requireRedis } from './support/redis.js';
+import { connectStompClient, deactivateAll, publishConfirmed, subscribeConfirmed } from './support/stomp-clients.js';
+
+/** Two instances of the chat app itself, on STOMP_BROKER=redis, as the README runs them. */
+describe('chat app on Redis, two instances', () => {
+  let a: RunningApp;
+  let b: RunningApp;
+  const clients: Client[] = [];
+
+  async function client(app: RunningApp, login?: string): Promise<Client> {
+    const c = await connectStompClient(`${app.wsUrl}/portfolio`, login ? { connectHeaders: { login } } : {});
+    clients.push(c);
+    return c;
+  }
+
+  async function startInstance(): Promise<RunningApp> {
+    const app = await startApp(AppModule);
+    const broker = app.app.get<{ availability$: Observable<boolean> }>(STOMP_BROKER);
+    await firstValueFrom(broker.availability$.pipe(filter(Boolean)));
+    return app;
+  }
+
+  beforeAll(async () => {
+    await requireRedis();
+    process.env.STOMP_BROKER = 'redis';
+    a = await startInstance();
+    b = await startInstance();
+  });
+
+  afterEach(async () => {
+    await deactivateAll(...clients.splice(0));
+  });
+
+  afterAll(async () => {
+    delete process.env.STOMP_BROKER;
+    await a?.close();
+    await b?.close();
+  });
+
+  it('shows on instance A the chat message a client on instance B sent', async () => {
+    const onA = await client(a);
+    const onB = await client(b);
+    const chat = await subscribeConfirmed(onA, '/topic/messages');
+    await publishConfirmed(onB, '/app/chat.send', JSON.stringify({ sender: 'bob', content: 'over Redis' }));
+    expect(JSON.parse((await chat.waitFor(1))[0]!.body)).toEqual({ sender: 'bob', content: 'over Redis' });
+  });
+
+  it("reaches a user's sessions on the other instance, and lists users of both instances", async () => {
+    const bobOnB = await client(b, 'bob');
+    const inbox = await subscribeConfirmed(bobOnB, '/user/queue/private');
+    const aliceOnA = await client(a, 'alice');
+
+    await a.app.get(SimpMessagingTemplate).convertAndSendToUser('bob', '/queue/private', { from: 'server', to: 'bob', content: 'from A' });
+    expect(JSON.parse((await inbox.waitFor(1))[0]!.body)).toEqual({ from: 'server', to: 'bob', content: 'from A' });
+
+    await publishConfirmed(aliceOnA, '/app/chat.private', JSON.stringify({ to: 'bob', content: 'across instances' }));
+    expect(JSON.parse((await inbox.waitFor(2))[1]!.body)).toEqual({ from: 'alice', to: 'bob', content: 'across instances' });
+  });
+});
