@@ -1,0 +1,170 @@
+import type { BenchConfig } from '../config.js';
+import { SERVER_KINDS } from '../harness/server-kinds.js';
+import type { IntegrityReport } from '../load/sequence-tracker.js';
+import { SCENARIOS, SKIPPED_SCENARIOS } from '../scenarios/index.js';
+import type { ProfileSummary } from './cpu-profile-summary.js';
+import { formatNumber, KEY_METRICS, SPRING_REFERENCE_LABEL, type KeyMetric } from './key-metrics.js';
+import { metricOf, rangeOf, type RunResult } from './run-result.js';
+import { integrityVerdict, judgeTargets, type TargetVerdict } from './targets.js';
+
+export interface ReportInput {
+  readonly config: BenchConfig;
+  readonly environment: readonly string[];
+  readonly results: readonly RunResult[];
+  readonly profiles: readonly ProfileSummary[];
+}
+
+/** The whole report: environment, the main table, the targets, every number, profiles. */
+export function markdownReport({ config, environment, results, profiles }: ReportInput): string {
+  const verdicts = judgeTargets(results);
+  const sections = [
+    `# nest-stomp benchmark${config.quick ? ' (quick smoke run: not the task\'s sizes)' : ''}`,
+    environment.map((line) => `- ${line}`).join('\n'),
+    `## Results\n\n${resultsExplanation(config)}`,
+    resultsTable(config, results, verdicts),
+    saturationNote(config, results),
+    SKIPPED_SCENARIOS.join('\n'),
+    '## Targets (nest-stomp, same run)',
+    targetsTable(verdicts),
+    '## All measured numbers',
+    detailsTable(results),
+    ...profiles.map(profileSection),
+  ];
+  return `${sections.join('\n\n')}\n`;
+}
+
+function resultsExplanation(config: BenchConfig): string {
+  return [
+    `Each value is a median over ${config.repeats} round${config.repeats > 1 ? 's' : ''}; [min–max] spans all rounds.`,
+    `*Other load* is the CPU that processes outside the bench took during a measured window, in % of one CPU. A round is *quiet* when it stayed below ${config.quietThresholdPercent} %;`,
+    'the medians, ratios and verdicts come from the quiet rounds when there is one (a round beside someone\'s test suite measures the suite), else from all rounds.',
+    'Ratios divide this row\'s median by the baseline\'s median of the same run. Integrity counts every round.',
+  ].join(' ');
+}
+
+function resultsTable(config: BenchConfig, results: readonly RunResult[], verdicts: readonly TargetVerdict[]): string {
+  const rows = [
+    '| scenario | server | key metrics | × minimal-ws | × socket.io | integrity | other load | target met? |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const scenarioId of config.scenarios) {
+    const metrics = KEY_METRICS.filter((metric) => metric.scenario === scenarioId);
+    const title = `(${scenarioId}) ${SCENARIOS[scenarioId].title}`;
+    for (const serverId of config.servers) {
+      const result = results.find((r) => r.scenario === scenarioId && r.server === serverId);
+      if (!result?.outcome) {
+        rows.push(`| ${title} | ${serverId} | failed: ${escapeCell(result?.errors.join('; ') || 'not run')} | | | | | |`);
+        continue;
+      }
+      const value = (metric: KeyMetric) => metricOf(results, scenarioId, serverId, metric.name);
+      const ratio = (baseline: 'minimal-ws' | 'socket.io') =>
+        metrics.map((metric) => formatRatio(value(metric), metricOf(results, scenarioId, baseline, metric.name))).join(' · ');
+      rows.push(
+        `| ${title} | ${serverId} | ${metrics.map((m) => `${formatNumber(value(m), m.decimals)}${formatRange(result, m)} ${m.label}`).join(' · ')} | ${ratio('minimal-ws')} | ${ratio('socket.io')} | ${integrityCell(result)} | ${otherLoadCell(result)} | ${serverId === 'nest-stomp' ? targetCell(scenarioId, result, verdicts) : ''} |`,
+      );
+    }
+    const references = metrics.filter((metric) => metric.springReference !== undefined);
+    if (references.length > 0) {
+      rows.push(`| ${title} | ${SPRING_REFERENCE_LABEL} | ${references.map((m) => `${formatNumber(m.springReference, m.decimals)} ${m.label}`).join(' · ')} | | | | | |`);
+    }
+  }
+  return rows.join('\n');
+}
+
+/** The spread over the rounds, when there were several: ` [min–max]`. */
+function formatRange(result: RunResult, metric: KeyMetric): string {
+  const range = result.rounds.length > 1 ? rangeOf(result, metric.name) : undefined;
+  return range ? ` [${formatNumber(range[0], metric.decimals)}–${formatNumber(range[1], metric.decimals)}]` : '';
+}
+
+/** How many rounds were quiet, and the most CPU other processes took in any round. */
+function otherLoadCell(result: RunResult): string {
+  const range = rangeOf(result, 'otherProcessesCpuPercent');
+  if (!range) return '—';
+  const used = result.quietRounds > 0 ? `${result.quietRounds} of ${result.rounds.length} quiet` : 'none quiet: all used';
+  return `${used} · max ${formatNumber(range[1], 0)} %`;
+}
+
+/**
+ * Fan-out at max rate drives server and generator (one core each) near 100 %: deliveries/s is what
+ * the two reach together, so the reader needs both CPU figures to read it.
+ */
+function saturationNote(config: BenchConfig, results: readonly RunResult[]): string {
+  if (!config.scenarios.includes('a')) return '';
+  const cpu = (metric: string) =>
+    config.servers.map((server) => `${server} ${formatNumber(metricOf(results, 'a', server, metric), 0)} %`).join(', ');
+  return (
+    `(a) CPU in % of one core (median): server ${cpu('serverCpuPercent')}; generator ${cpu('generatorCpuPercent')}. ` +
+    'Where both are near 100 %, deliveries/s is what server and generator reach together, a lower bound of the server\'s capacity; ' +
+    'CPU-s per 100k deliveries is the server\'s own cost.'
+  );
+}
+
+function targetCell(scenarioId: string, result: RunResult, verdicts: readonly TargetVerdict[]): string {
+  const parts = verdicts.filter((v) => v.target.scenario === scenarioId).map((v) => `${v.target.metric} ${v.target.text}: ${v.verdict}`);
+  if (result.outcome?.integrity) parts.push(`integrity: ${integrityVerdict(result)}`);
+  return parts.join('; ');
+}
+
+function integrityCell(result: RunResult): string {
+  const { integrity, failedConnections } = result.outcome!;
+  const failed = failedConnections > 0 ? ` · ${failedConnections} failed connections` : '';
+  const errors = result.errors.length > 0 ? ` · ${result.errors.length} rounds failed` : '';
+  if (!integrity) return `${failedConnections > 0 ? `${failedConnections} failed connections` : '—'}${errors}`;
+  return `${describeIntegrity(integrity)}${failed}${errors}`;
+}
+
+export function describeIntegrity(integrity: IntegrityReport): string {
+  const { lost, duplicated, outOfOrder, malformed, received } = integrity;
+  if (lost + duplicated + outOfOrder + malformed === 0) return `ok (${formatNumber(received, 0)} msgs)`;
+  return `lost ${lost} · dup ${duplicated} · out of order ${outOfOrder}${malformed ? ` · malformed ${malformed}` : ''} (of ${formatNumber(integrity.expected, 0)})`;
+}
+
+function targetsTable(verdicts: readonly TargetVerdict[]): string {
+  const rows = ['| scenario | metric | target | nest-stomp | limit | verdict |', '|---|---|---|---|---|---|'];
+  for (const { target, value, limit, verdict } of verdicts) {
+    const decimals = KEY_METRICS.find((m) => m.scenario === target.scenario && m.name === target.metric)?.decimals ?? 2;
+    rows.push(`| (${target.scenario}) | ${target.metric} | ${target.text} | ${formatNumber(value, decimals)} | ${formatNumber(limit, decimals)} | ${verdict} |`);
+  }
+  rows.push('| (a), (b), (d) | integrity | zero lost, duplicated, out of order; no failed connection | see the results table | | |');
+  return rows.join('\n');
+}
+
+function detailsTable(results: readonly RunResult[]): string {
+  const rows = ['| scenario | server | round | metrics | failed connections |', '|---|---|---|---|---|'];
+  for (const result of results) {
+    result.rounds.forEach((round, i) => {
+      const metrics = Object.entries(round.metrics)
+        .map(([name, value]) => `${name} ${formatNumber(value, Math.abs(value) >= 100 ? 0 : 3)}`)
+        .join(', ');
+      rows.push(`| (${result.scenario}) | ${result.server} | ${i + 1} | ${metrics} | ${round.failedConnections} |`);
+    });
+    for (const error of result.errors) rows.push(`| (${result.scenario}) | ${result.server} | failed | ${escapeCell(error)} | |`);
+  }
+  rows.push('', ...Object.values(SERVER_KINDS).map((kind) => `- **${kind.id}**: ${kind.description}`));
+  return rows.join('\n');
+}
+
+function profileSection(profile: ProfileSummary): string {
+  const rows = [
+    `## CPU profile: ${profile.file}`,
+    '',
+    `${formatNumber(profile.totalMs, 0)} ms sampled, ${formatNumber(profile.idlePercent, 1)} % idle. Top functions by self time (share of non-idle time):`,
+    '',
+    '| self % | self ms | function | where |',
+    '|---|---|---|---|',
+  ];
+  for (const entry of profile.top) {
+    rows.push(`| ${formatNumber(entry.percentOfBusy, 1)} | ${formatNumber(entry.selfMs, 0)} | ${escapeCell(entry.functionName)} | ${escapeCell(entry.location)} |`);
+  }
+  return rows.join('\n');
+}
+
+function formatRatio(value: number | undefined, baseline: number | undefined): string {
+  if (value === undefined || baseline === undefined || baseline === 0) return '—';
+  return `${value / baseline >= 10 ? (value / baseline).toFixed(1) : (value / baseline).toFixed(2)}×`;
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
