@@ -136,7 +136,7 @@ describe('SimpleBroker', () => {
       expect(frames.every((f) => f.body.toString() === 'x')).toBe(true);
     });
 
-    it('gives every delivered MESSAGE a unique message-id', () => {
+    it('gives every message its own message-id, the same in all its deliveries', () => {
       const subscribers = Array.from({ length: 5 }, (_, i) => new FakeSubscriber(`s${i}`));
       for (const [i, subscriber] of subscribers.entries()) {
         broker.subscribe(subscriber, 'a', '/topic/x');
@@ -145,10 +145,25 @@ describe('SimpleBroker', () => {
       }
       for (let n = 0; n < 10; n++) broker.publish(message('/topic/x', String(n)));
 
-      const ids = subscribers.flatMap((s) => s.frames().map((f) => f.headers['message-id']));
-      expect(ids).toHaveLength(5 * 3 * 10);
-      expect(ids.every((id) => typeof id === 'string' && id.length > 0)).toBe(true);
-      expect(new Set(ids).size).toBe(ids.length);
+      const frames = subscribers.flatMap((s) => s.frames());
+      expect(frames).toHaveLength(5 * 3 * 10);
+      expect(frames.every((f) => typeof f.headers['message-id'] === 'string' && f.headers['message-id'].length > 0)).toBe(true);
+      const idsByBody = new Map<string, Set<string>>();
+      for (const f of frames) idsByBody.set(f.body.toString(), (idsByBody.get(f.body.toString()) ?? new Set()).add(f.headers['message-id']!));
+      expect([...idsByBody.values()].map((ids) => ids.size)).toEqual(Array(10).fill(1));
+      expect(new Set([...idsByBody.values()].map((ids) => [...ids][0])).size).toBe(10);
+    });
+
+    it('sends one shared frame to consecutive subscribers with the same subscription id', () => {
+      const [a, b] = [new FakeSubscriber('a'), new FakeSubscriber('b')];
+      const raw: Buffer[] = [];
+      for (const s of [a, b]) {
+        s.deliver = (frame: Buffer) => void raw.push(frame);
+        broker.subscribe(s, 'sub-0', '/topic/shared');
+      }
+      broker.publish(message('/topic/shared'));
+      expect(raw).toHaveLength(2);
+      expect(raw[0]).toBe(raw[1]);
     });
 
     it('makes message-ids of two broker instances differ', () => {

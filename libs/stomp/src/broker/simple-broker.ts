@@ -69,6 +69,8 @@ export class SimpleBroker implements MessageBroker {
   publish(message: BrokerMessage): void {
     const exact = this.exact.get(message.destination);
     let template: MessageFrameTemplate | undefined;
+    // One id per message (STOMP asks no more), so subscribers alike can share one frame.
+    let messageId: string | undefined;
     const deliver = (subscription: Subscription) => {
       template ??= new MessageFrameTemplate(
         { destination: message.destination, ...message.headers },
@@ -76,7 +78,8 @@ export class SimpleBroker implements MessageBroker {
         isBinaryBody(message.headers['content-type'], message.body),
       );
       const { subscriber } = subscription;
-      subscriber.deliver(template.frameFor(subscriber.version, subscription.id, this.messageId()), template.binary);
+      messageId ??= this.messageId();
+      subscriber.deliver(template.frameFor(subscriber.version, subscription.id, messageId), template.binary);
     };
     if (exact) for (const subscription of exact) deliver(subscription);
     for (const group of this.patterns.values()) {

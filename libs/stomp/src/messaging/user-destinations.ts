@@ -118,6 +118,7 @@ export class UserDestinations implements OnModuleDestroy {
   private deliver(sessions: readonly StompSession[], destination: string, message: OutgoingMessage): void {
     const clientDestination = `${this.prefix.slice(0, -1)}${destination}`;
     let template: MessageFrameTemplate | undefined;
+    let messageId: string | undefined;
     for (const session of sessions) {
       for (const [subscriptionId, subscribed] of session.subscriptionDestinations) {
         if (subscribed !== clientDestination) continue;
@@ -126,7 +127,8 @@ export class UserDestinations implements OnModuleDestroy {
           message.body,
           isBinaryBody(message.headers['content-type'], message.body),
         );
-        session.deliver(template.frameFor(session.version, subscriptionId, `${this.idPrefix}-u${(this.nextId++).toString(36)}`), template.binary);
+        messageId ??= `${this.idPrefix}-u${(this.nextId++).toString(36)}`;
+        session.deliver(template.frameFor(session.version, subscriptionId, messageId), template.binary);
       }
     }
   }

@@ -69,11 +69,16 @@ describe('MessageFrameTemplate', () => {
     expect(tail(one).equals(tail(two))).toBe(true);
   });
 
-  it('returns independent buffers, so a consumer cannot corrupt later deliveries', () => {
-    const first = template.frameFor('1.1', 's', 'm');
-    first.fill(0x21);
-    const second = template.frameFor('1.1', 's', 'm');
-    expect(decodeOne(second, '1.1').body.equals(body)).toBe(true);
+  it('shares one buffer among consecutive subscribers with the same ids, and only among them', () => {
+    const t = new MessageFrameTemplate({ destination: '/topic/x' }, Buffer.from('b'), false);
+    const first = t.frameFor('1.2', 'sub-0', 'm1');
+    expect(t.frameFor('1.2', 'sub-0', 'm1')).toBe(first);
+    const other = t.frameFor('1.2', 'sub-1', 'm1');
+    expect(other).not.toBe(first);
+    expect(decodeOne(other, '1.2').headers.subscription).toBe('sub-1');
+    expect(decodeOne(t.frameFor('1.2', 'sub-0', 'm2'), '1.2').headers['message-id']).toBe('m2');
+    expect(decodeOne(t.frameFor('1.1', 'sub-0', 'm2'), '1.1').headers['message-id']).toBe('m2');
+    expect(decodeOne(first, '1.2').headers['message-id']).toBe('m1');
   });
 
   describe('escaping', () => {

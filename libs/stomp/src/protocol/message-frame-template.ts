@@ -3,13 +3,16 @@ import { escapeHeaderText, isEncodableHeaderText } from './header-escaping.js';
 import type { StompVersion } from './stomp-version.js';
 
 /**
- * A MESSAGE frame encoded once per publish. Only `subscription` and `message-id` differ between
- * subscribers, so each delivery writes those two header lines in front of the shared bytes instead
- * of encoding the whole frame again. Encodings are made per STOMP version on first use (header
- * escaping differs between versions).
+ * A MESSAGE frame encoded once per publish. Only `subscription` (and `message-id`) can differ
+ * between subscribers, so a delivery writes those header lines in front of the shared bytes instead
+ * of encoding the whole frame again; and consecutive subscribers with the same subscription id (all
+ * stomp.js clients call their first one `sub-0`) share one buffer, as a hand-written fan-out would.
+ * Frames are shared: their consumers must not modify them. Encodings are made per STOMP version on
+ * first use (header escaping differs between versions).
  */
 export class MessageFrameTemplate {
   private readonly tails: Partial<Record<StompVersion, Buffer>> = {};
+  private readonly lastFrames: Partial<Record<StompVersion, { subscriptionId: string; messageId: string; frame: Buffer }>> = {};
 
   constructor(
     /** Headers of the MESSAGE except `subscription`, `message-id` and `content-length`. */
@@ -20,12 +23,15 @@ export class MessageFrameTemplate {
   ) {}
 
   frameFor(version: StompVersion, subscriptionId: string, messageId: string): Buffer {
+    const last = this.lastFrames[version];
+    if (last && last.subscriptionId === subscriptionId && last.messageId === messageId) return last.frame;
     const tail = this.tails[version] ?? this.encodeTail(version);
     const head = `MESSAGE\nsubscription:${escapeHeaderText(subscriptionId, version)}\nmessage-id:${messageId}\n`;
     const headLength = Buffer.byteLength(head, 'utf8');
     const out = Buffer.allocUnsafe(headLength + tail.length);
     out.write(head, 0, 'utf8');
     tail.copy(out, headLength);
+    this.lastFrames[version] = { subscriptionId, messageId, frame: out };
     return out;
   }
 
