@@ -18,6 +18,17 @@ jest.setTimeout(90_000);
 })
 class HeartbeatRelayModule {}
 
+/** The first address answers nothing: the relay must fail over to the second. */
+@Module({
+  imports: [
+    StompModule.forRoot({
+      endpoint: '/ws',
+      broker: { kind: 'relay', addresses: [{ host: '127.0.0.1', port: 1 }, { host: '127.0.0.1', port: 61613 }], connectTimeout: 2000 },
+    }),
+  ],
+})
+class FailoverRelayModule {}
+
 /** Two chat app instances sharing one RabbitMQ through the STOMP relay. */
 async function startInstance(): Promise<RunningApp> {
   const app = await startApp(AppModule);
@@ -110,6 +121,21 @@ describeWithRabbitMq('STOMP broker relay to RabbitMQ, two instances', () => {
       expect(raw.frames.some((f) => f.command === 'ERROR')).toBe(false);
     } finally {
       await raw.disconnect();
+      await relay.close();
+    }
+  });
+
+  it('fails over to the next broker address when one cannot be reached', async () => {
+    const relay = await startApp(FailoverRelayModule);
+    try {
+      await waitAvailable(relay, true);
+      const c = await connectStompClient(`${relay.wsUrl}/ws`);
+      clients.push(c);
+      const inbox = await subscribeConfirmed(c, '/topic/failover.check');
+      await publishConfirmed(c, '/topic/failover.check', 'through the second address', { 'content-type': 'text/plain' });
+      expect((await inbox.waitFor(1))[0]!.body).toBe('through the second address');
+    } finally {
+      await deactivateAll(...clients.splice(0));
       await relay.close();
     }
   });
