@@ -1,6 +1,6 @@
 import type { Client } from '@stomp/stompjs';
 import { firstValueFrom, filter, type Observable } from 'rxjs';
-import { SimpMessagingTemplate, STOMP_BROKER } from 'nest-stomp';
+import { SimpMessagingTemplate, SimpUserRegistry, STOMP_BROKER } from 'nest-stomp';
 import { AppModule } from '../apps/chat/src/app.module.js';
 import { startApp, type RunningApp } from './support/apps.js';
 import { requireRedis } from './support/redis.js';
@@ -58,7 +58,16 @@ describe('chat app on Redis, two instances', () => {
     await a.app.get(SimpMessagingTemplate).convertAndSendToUser('bob', '/queue/private', { from: 'server', to: 'bob', content: 'from A' });
     expect(JSON.parse((await inbox.waitFor(1))[0]!.body)).toEqual({ from: 'server', to: 'bob', content: 'from A' });
 
+    // A learns of B's users from B's registry snapshot, shared within moments of bob connecting.
+    await knownOn(a, 'bob');
     await publishConfirmed(aliceOnA, '/app/chat.private', JSON.stringify({ to: 'bob', content: 'across instances' }));
     expect(JSON.parse((await inbox.waitFor(2))[1]!.body)).toEqual({ from: 'alice', to: 'bob', content: 'across instances' });
   });
 });
+
+/** Resolves once the instance's user registry lists `name` (possibly connected to another instance). */
+async function knownOn(app: RunningApp, name: string): Promise<void> {
+  const registry = app.app.get(SimpUserRegistry);
+  if (registry.getUser(name)) return;
+  await firstValueFrom(registry.changes$.pipe(filter(() => registry.getUser(name) !== undefined)));
+}

@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import type { Client, IFrame } from '@stomp/stompjs';
 import { firstValueFrom, filter } from 'rxjs';
 import { Module } from '@nestjs/common';
-import { SimpMessagingTemplate, StompEvents, StompModule } from 'nest-stomp';
+import { SimpMessagingTemplate, SimpUserRegistry, StompEvents, StompModule } from 'nest-stomp';
 import { AppModule } from '../apps/chat/src/app.module.js';
 import { startApp, type RunningApp } from './support/apps.js';
 import { rabbitMqStompAvailable, startRabbitMq, stopRabbitMq } from './support/rabbitmq.js';
@@ -98,6 +98,8 @@ describeWithRabbitMq('STOMP broker relay to RabbitMQ, two instances', () => {
     expect(JSON.parse((await inbox.waitFor(1))[0]!.body)).toEqual({ from: 'server', to: 'bob', content: 'hi from A' });
 
     // A's registry knows bob (connected to B), so the chat lets alice write to him.
+    // A learns of B's users from B's registry snapshot, shared within moments of bob connecting.
+    await knownOn(a, 'bob');
     await publishConfirmed(aliceOnA, '/app/chat.private', JSON.stringify({ to: 'bob', content: 'across instances' }));
     const [, whisper] = await inbox.waitFor(2);
     expect(JSON.parse(whisper!.body)).toEqual({ from: 'alice', to: 'bob', content: 'across instances' });
@@ -174,3 +176,10 @@ describeWithRabbitMq('STOMP broker relay to RabbitMQ, two instances', () => {
     expect((await inbox.waitFor(1))[0]!.body).toBe('after the restart');
   });
 });
+
+/** Resolves once the instance's user registry lists `name` (possibly connected to another instance). */
+async function knownOn(app: RunningApp, name: string): Promise<void> {
+  const registry = app.app.get(SimpUserRegistry);
+  if (registry.getUser(name)) return;
+  await firstValueFrom(registry.changes$.pipe(filter(() => registry.getUser(name) !== undefined)));
+}

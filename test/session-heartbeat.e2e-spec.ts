@@ -69,8 +69,9 @@ describe('session: heart-beats (server heart-beat 100,100, grace factor 3)', () 
       const connectedAt = Date.now();
       await expectRefusal(silent, { message: 'No frame or heart-beat from the client for 300 ms' });
       const elapsed = Date.now() - connectedAt;
-      expect(elapsed).toBeGreaterThanOrEqual(290);
-      expect(elapsed).toBeLessThan(2000);
+      // The server's clock started before CONNECTED reached us: allow for that delivery time.
+      expect(elapsed).toBeGreaterThanOrEqual(200);
+      expect(elapsed).toBeLessThan(5000);
       expect(silent.heartbeats).toBe(0);
       // The other session is not affected.
       const topic = `/topic/${unique('alive')}`;

@@ -22,6 +22,9 @@ import { PageController } from './page.controller.js';
         brokerPrefixes: ['/topic', '/queue'], // config.enableSimpleBroker("/topic", "/queue")
         broker: brokerFromEnv(process.env), // or enableStompBrokerRelay(...), or Redis
         authenticate: (request) => auth.authenticate(request),
+        // Private messages go through /app/chat.private, which stamps the sender's own name: a
+        // straight SEND to someone's user queue would let anyone whisper as anyone.
+        authorization: { rules: [{ destination: '/user/**', on: 'SEND', allow: 'nobody' }] },
       }),
     }),
   ],

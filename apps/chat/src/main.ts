@@ -11,4 +11,7 @@ async function bootstrap(): Promise<void> {
   new Logger('Chat').log(`Chat running at http://localhost:${port}/ (STOMP endpoint /portfolio)`);
 }
 
-void bootstrap();
+bootstrap().catch((error: unknown) => {
+  new Logger('Chat').error('The chat could not start', error instanceof Error ? error.stack : String(error));
+  process.exit(1);
+});

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { StompProtocolError } from '../errors/stomp-protocol.error.js';
 import { isBinaryBody } from '../messaging/content-types.js';
 import { DestinationPattern } from '../messaging/destination-pattern.js';
 import { MessageFrameTemplate } from '../protocol/message-frame-template.js';
@@ -39,6 +40,7 @@ export class SimpleBroker implements MessageBroker {
   }
 
   subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string): void {
+    checkSubscriptionPattern(destination, this.separator);
     const subscription: Subscription = { subscriber, id: subscriptionId, destination };
     // Compile a new pattern before changing anything, so an invalid one leaves no half-made subscription.
     if (!this.exact.has(destination) && !this.patterns.has(destination)) new DestinationPattern(destination, this.separator);
@@ -110,5 +112,25 @@ export class SimpleBroker implements MessageBroker {
     }
     const group = this.patterns.get(destination);
     if (group?.subscriptions.delete(subscription) && group.subscriptions.size === 0) this.patterns.delete(destination);
+  }
+}
+
+/**
+ * Every publish tests every subscribed pattern, so a client's pattern must stay cheap to match: no
+ * `{var}` (a regex of the client's choosing), at most one `*` per segment and one `**`. Beyond that,
+ * backtracking could let one SUBSCRIBE stall the server on each publish.
+ */
+function checkSubscriptionPattern(destination: string, separator: '/' | '.'): void {
+  if (!/[*?{]/.test(destination)) return;
+  const segments = destination.split(separator);
+  const tooComplex =
+    destination.includes('{') ||
+    segments.filter((segment) => segment === '**').length > 1 ||
+    segments.some((segment) => segment !== '**' && (segment.match(/\*/g)?.length ?? 0) > 1);
+  if (tooComplex) {
+    throw new StompProtocolError(
+      'STOMP_ERR_ILLEGAL_HEADER',
+      `Subscription pattern '${destination}' is too complex: use at most one '*' per segment and one '**', and no '{...}'`,
+    );
   }
 }

@@ -78,8 +78,9 @@ export class MessageDispatcher implements StompFrameRouter {
     }
   }
 
-  unsubscribe(session: StompSession, subscriptionId: string): void {
-    this.broker.unsubscribe(session, subscriptionId);
+  unsubscribe(session: StompSession, subscriptionId: string, destination: string): void {
+    // Only broker subscriptions exist at the broker: /app and /user ones live in the session alone.
+    if (this.destinations.isBrokerDestination(destination)) void this.broker.unsubscribe(session, subscriptionId);
   }
 
   disconnected(session: StompSession): void {

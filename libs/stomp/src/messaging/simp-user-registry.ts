@@ -35,6 +35,8 @@ interface RegistrySnapshot {
 /** How often each instance repeats its snapshot, and how long the others trust one. */
 const BROADCAST_INTERVAL_MS = 10_000;
 const SNAPSHOT_TTL_MS = 3 * BROADCAST_INTERVAL_MS;
+/** Changes within this window go out as one snapshot. */
+const BROADCAST_DELAY_MS = 50;
 
 /**
  * The connected users, their sessions and subscriptions (Spring's `SimpUserRegistry`). Only
@@ -50,6 +52,7 @@ export class SimpUserRegistry implements OnApplicationBootstrap, OnApplicationSh
   private readonly remote = new Map<string, { users: readonly SimpUser[]; expires: number }>();
   private readonly changed = new Subject<void>();
   private broadcastTimer: NodeJS.Timeout | undefined;
+  private broadcastPending: NodeJS.Timeout | undefined;
 
   /** Emits whenever the users (here or on another instance), their sessions or subscriptions change. */
   readonly changes$: Observable<void> = this.changed.asObservable();
@@ -66,8 +69,9 @@ export class SimpUserRegistry implements OnApplicationBootstrap, OnApplicationSh
       if (event.type === 'connect' || !event.session.principal) return;
       if (event.type === 'connected') this.add(event.session);
       else if (event.type === 'disconnect') this.remove(event.session);
-      this.broadcast();
-      this.changed.next();
+      this.scheduleBroadcast();
+      // Subscription churn changes no one's presence: only users coming and going are news.
+      if (event.type === 'connected' || event.type === 'disconnect') this.changed.next();
     });
     broker.cluster?.messages$.subscribe((data) => this.onClusterMessage(data));
   }
@@ -82,6 +86,7 @@ export class SimpUserRegistry implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationShutdown(): void {
     clearInterval(this.broadcastTimer);
+    clearTimeout(this.broadcastPending);
     this.changed.complete();
   }
 
@@ -129,6 +134,18 @@ export class SimpUserRegistry implements OnApplicationBootstrap, OnApplicationSh
     if (!sessions) return;
     sessions.delete(session);
     if (sessions.size === 0) this.local.delete(name);
+  }
+
+  /**
+   * Changes are shared at most every BROADCAST_DELAY_MS, whatever their rate: a client flipping
+   * subscriptions cannot make every instance serialise the registry thousands of times a second.
+   */
+  private scheduleBroadcast(): void {
+    if (!this.broker.cluster || this.broadcastPending) return;
+    this.broadcastPending = setTimeout(() => {
+      this.broadcastPending = undefined;
+      this.broadcast();
+    }, BROADCAST_DELAY_MS).unref();
   }
 
   private broadcast(): void {

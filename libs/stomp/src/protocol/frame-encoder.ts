@@ -32,6 +32,28 @@ export function encodeHeaderBlock(command: string, headers: OutgoingFrame['heade
 }
 
 /**
+ * `headers` without those the version cannot carry in this command (a line break in STOMP 1.0, a
+ * `\r` in 1.1, a NUL anywhere): what the server writes when a header came from someone else and must
+ * not cost the frame, or crash the writer.
+ */
+export function writableHeaders(
+  command: string,
+  headers: Readonly<Record<string, string | number | undefined>>,
+  version: StompVersion,
+): Readonly<Record<string, string | number | undefined>> {
+  const escaped = usesHeaderEscaping(command);
+  let writable: Record<string, string | number | undefined> | undefined;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    if (isEncodableHeaderText(name, version, true, escaped) && isEncodableHeaderText(String(value), version, false, escaped)) continue;
+    writable ??= { ...headers };
+    delete writable[name];
+  }
+  return writable ?? headers;
+}
+
+/**
  * Encodes a frame. A non-empty body always gets an exact `content-length` (recomputed, whatever the
  * caller passed), so bodies may contain NUL octets.
  */

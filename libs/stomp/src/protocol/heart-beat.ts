@@ -5,6 +5,9 @@ export type HeartBeat = readonly [send: number, receive: number];
 
 export const NO_HEART_BEAT: HeartBeat = [0, 0];
 
+/** Longest delay a Node timer takes (2^31 - 1 ms, about 24.8 days); beyond it, it fires at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export function parseHeartBeat(header: string | undefined): HeartBeat {
   if (header === undefined) return NO_HEART_BEAT;
   const match = /^\s*(\d{1,9})\s*,\s*(\d{1,9})\s*$/.exec(header);
@@ -31,5 +34,9 @@ export function negotiateHeartBeat(client: HeartBeat, server: HeartBeat, graceFa
   const [sx, sy] = server;
   const sendInterval = sx > 0 && cy > 0 ? Math.max(sx, cy) : 0;
   const receiveInterval = cx > 0 && sy > 0 ? Math.max(cx, sy) : 0;
-  return { sendInterval, receiveTimeout: Math.round(receiveInterval * graceFactor) };
+  // A peer may ask for any interval; Node timers cannot wait longer than MAX_TIMER_MS.
+  return {
+    sendInterval: Math.min(sendInterval, MAX_TIMER_MS),
+    receiveTimeout: Math.min(Math.round(receiveInterval * graceFactor), MAX_TIMER_MS),
+  };
 }

@@ -1,5 +1,5 @@
-import { encodeHeaderBlock } from './frame-encoder.js';
-import { escapeHeaderText, isEncodableHeaderText } from './header-escaping.js';
+import { encodeHeaderBlock, writableHeaders } from './frame-encoder.js';
+import { escapeHeaderText } from './header-escaping.js';
 import type { StompVersion } from './stomp-version.js';
 
 /**
@@ -12,6 +12,8 @@ import type { StompVersion } from './stomp-version.js';
  */
 export class MessageFrameTemplate {
   private readonly tails: Partial<Record<StompVersion, Buffer>> = {};
+  // A header an older version cannot carry is left out of that version's MESSAGE only: one old
+  // client must not cost every other subscriber the message.
   private readonly lastFrames: Partial<Record<StompVersion, { subscriptionId: string; messageId: string; frame: Buffer }>> = {};
 
   constructor(
@@ -37,7 +39,7 @@ export class MessageFrameTemplate {
 
   private encodeTail(version: StompVersion): Buffer {
     // encodeHeaderBlock starts with the command line, which frameFor writes itself.
-    const block = encodeHeaderBlock('MESSAGE', this.headersWritableIn(version), version).slice('MESSAGE\n'.length);
+    const block = encodeHeaderBlock('MESSAGE', writableHeaders('MESSAGE', this.headers, version), version).slice('MESSAGE\n'.length);
     const head = Buffer.from(`${block}content-length:${this.body.length}\n\n`, 'utf8');
     const tail = Buffer.allocUnsafe(head.length + this.body.length + 1);
     head.copy(tail, 0);
@@ -45,20 +47,5 @@ export class MessageFrameTemplate {
     tail[tail.length - 1] = 0;
     this.tails[version] = tail;
     return tail;
-  }
-
-  /**
-   * A header an older version cannot carry (a line break for a 1.0 subscriber, `\r` for 1.1) is left
-   * out of that version's MESSAGE: one old client must not cost every other subscriber the message.
-   */
-  private headersWritableIn(version: StompVersion): Readonly<Record<string, string>> {
-    let writable: Record<string, string> | undefined;
-    for (const name in this.headers) {
-      const value = this.headers[name]!;
-      if (isEncodableHeaderText(name, version, true, true) && isEncodableHeaderText(value, version, false, true)) continue;
-      writable ??= { ...this.headers };
-      delete writable[name];
-    }
-    return writable ?? this.headers;
   }
 }

@@ -7,6 +7,9 @@ import type { StompSession } from './stomp-session.js';
 
 type Guarded = 'SEND' | 'SUBSCRIBE';
 
+/** Pattern characters of Ant destinations, and RabbitMQ's `#` (the relay passes patterns on). */
+const WILDCARD = /[*?{#]/;
+
 interface CompiledRule {
   readonly pattern: DestinationPattern;
   readonly on: ReadonlySet<Guarded>;
@@ -25,12 +28,28 @@ export function destinationAuthorization(options: StompAuthorizationOptions, sep
     allow: rule.allow,
   }));
   const denyOtherwise = options.otherwise === 'deny';
+  const subscribeRules = rules.filter((rule) => rule.on.has('SUBSCRIBE'));
+
+  /**
+   * A pattern (`/topic/**`) reaches destinations no rule sees written out, so it passes only where
+   * nothing is restricted: every SUBSCRIBE rule admits the user, and unlisted destinations are open.
+   */
+  const checkPatternSubscription = (frame: StompFrame, destination: string, session: StompSession) => {
+    const refuse = () => {
+      throw new Error(`a pattern subscription to '${destination}' could reach destinations the authorization rules restrict: subscribe to them one by one`);
+    };
+    if (denyOtherwise) refuse();
+    const verdicts = subscribeRules.map((rule) => admits(rule.allow, session.principal));
+    const decide = (allowed: boolean[]) => (allowed.every(Boolean) ? frame : refuse());
+    return verdicts.some((v) => v instanceof Promise) ? Promise.all(verdicts).then(decide) : decide(verdicts as boolean[]);
+  };
 
   return {
     inbound(frame: StompFrame, session: StompSession) {
       const { command } = frame;
       const destination = frame.headers.destination;
       if ((command !== 'SEND' && command !== 'SUBSCRIBE') || destination === undefined) return frame;
+      if (command === 'SUBSCRIBE' && WILDCARD.test(destination)) return checkPatternSubscription(frame, destination, session);
       const rule = rules.find((r) => r.on.has(command) && r.pattern.matches(destination));
       if (!rule) {
         if (denyOtherwise) throw new Error(`no authorization rule allows a ${command} to '${destination}' (deny by default)`);

@@ -15,7 +15,7 @@ export interface StompFrameRouter {
   /** Throws as `send` would for a destination it cannot serve, without sending anything. */
   checkSend(session: StompSession, destination: string): void;
   subscribe(session: StompSession, subscriptionId: string, destination: string, headers: StompHeaders): void | Promise<void>;
-  unsubscribe(session: StompSession, subscriptionId: string): void;
+  unsubscribe(session: StompSession, subscriptionId: string, destination: string): void;
   /** Once per session, whatever ended it. */
   disconnected(session: StompSession): void;
 }

@@ -4,7 +4,7 @@ import { StompProtocolError } from '../errors/stomp-protocol.error.js';
 import type { DisconnectReason } from '../events/stomp-event.js';
 import type { StompEvents } from '../events/stomp-events.js';
 import { FrameDecoder } from '../protocol/frame-decoder.js';
-import { encodeFrame, type OutgoingFrame } from '../protocol/frame-encoder.js';
+import { encodeFrame, writableHeaders, type OutgoingFrame } from '../protocol/frame-encoder.js';
 import { negotiateHeartBeat, parseHeartBeat } from '../protocol/heart-beat.js';
 import { isClientCommand, mayHaveBody } from '../protocol/stomp-commands.js';
 import type { StompFrame, StompHeaders } from '../protocol/stomp-frame.js';
@@ -42,6 +42,13 @@ export const CloseCode = {
 } as const;
 
 const HEARTBEAT_EOL = Buffer.from('\n');
+/** Frames waiting behind a slow one may hold at most this many `maxFrameSize`s. */
+const QUEUED_FRAME_SIZES = 16;
+/** What a frame costs in the wait queue beyond its body: its headers, roughly. */
+const QUEUED_FRAME_OVERHEAD = 256;
+/** Transactions one session may have open, and frames one transaction may hold. */
+export const MAX_OPEN_TRANSACTIONS = 16;
+export const MAX_FRAMES_PER_TRANSACTION = 1000;
 const ACK_MODES = new Set(['auto', 'client', 'client-individual']);
 
 type SessionState = 'awaiting-connect' | 'connected' | 'closed';
@@ -73,6 +80,8 @@ export class StompSession {
   private readonly inboundInterceptors: readonly StompChannelInterceptor[];
   private readonly outboundInterceptors: readonly StompChannelInterceptor[];
   private busy = false;
+  /** What the frames in `queue` weigh, for the bound on frames waiting behind a slow one. */
+  private queuedBytes = 0;
   /** Token bucket of `maxFramesPerSecond`, with a burst of twice the rate. */
   private frameTokens: number;
   private tokensAt = Date.now();
@@ -150,7 +159,8 @@ export class StompSession {
       if (!intercepted) return;
       frame = intercepted;
     }
-    this.write(encodeFrame(frame, this.version), false);
+    // Header values may come from the client (a receipt id): never let one make writing throw.
+    this.write(encodeFrame({ ...frame, headers: writableHeaders(frame.command, frame.headers ?? {}, this.version) }, this.version), false);
   }
 
   private write(bytes: Buffer, binary: boolean): void {
@@ -230,7 +240,14 @@ export class StompSession {
   private onData(data: Buffer | string): void {
     if (this.state === 'closed') return;
     this.receiveTimer?.refresh();
-    this.decoder.push(data);
+    try {
+      this.decoder.push(data);
+    } catch (error) {
+      // A bug of ours must cost this session, never the process (this runs in a socket callback).
+      this.logger.error(`Session ${this.id}: failed on incoming data`, (error as Error).stack);
+      this.end('error');
+      this.connection.terminate();
+    }
   }
 
   /** Frames, and a decoding error after them, take effect strictly in arrival order. */
@@ -245,8 +262,20 @@ export class StompSession {
       );
     }
     if (item instanceof StompProtocolError) this.doomed = true;
-    if (this.busy) this.queue.push(item);
-    else this.run(item);
+    if (!this.busy) return this.run(item);
+    if (!(item instanceof StompProtocolError)) {
+      this.queuedBytes += item.body.length + QUEUED_FRAME_OVERHEAD;
+      const limit = QUEUED_FRAME_SIZES * this.settings.maxFrameSize;
+      if (this.queuedBytes > limit) {
+        this.doomed = true;
+        item = new StompProtocolError(
+          'STOMP_ERR_LIMIT',
+          `Too many frames waiting: more than ${limit} bytes arrived while an earlier frame was still being processed`,
+          { receiptId: item.headers.receipt },
+        );
+      }
+    }
+    this.queue.push(item);
   }
 
   private takeFrameToken(): boolean {
@@ -274,10 +303,22 @@ export class StompSession {
     if (!result) return;
     this.busy = true;
     result
-      .catch((error: unknown) => this.onFrameFailed(item, error))
+      .catch((error: unknown) => {
+        try {
+          this.onFrameFailed(item, error);
+        } catch (failure) {
+          this.logger.error(`Session ${this.id}: failed to report an error`, (failure as Error).stack);
+          this.end('error');
+          this.connection.terminate();
+        }
+      })
       .finally(() => {
         this.busy = false;
-        while (!this.busy && this.queue.length > 0 && this.state !== 'closed') this.run(this.queue.shift()!);
+        while (!this.busy && this.queue.length > 0 && this.state !== 'closed') {
+          const next = this.queue.shift()!;
+          if (!(next instanceof StompProtocolError)) this.queuedBytes -= next.body.length + QUEUED_FRAME_OVERHEAD;
+          this.run(next);
+        }
       });
   }
 
@@ -416,6 +457,8 @@ export class StompSession {
 
   /** Lets the broker take the session on (a relay opens its connection), then sends CONNECTED. */
   private completeConnect(version: StompVersion, clientHeartBeat: readonly [number, number], headers: StompHeaders): void | Promise<void> {
+    // The connection may have gone (or timed out) while an authenticator was thinking.
+    if (this.state === 'closed') return;
     let joined: void | Promise<void>;
     try {
       joined = this.router.connect(this, headers);
@@ -497,6 +540,7 @@ export class StompSession {
     }
     const result = this.router.subscribe(this, id, destination, headers);
     const record = () => {
+      if (this.state === 'closed') return;
       this.subscriptions.set(id, destination);
       this.events.emit({ type: 'subscribe', session: this, subscriptionId: id, destination });
     };
@@ -513,7 +557,7 @@ export class StompSession {
     const destination = this.subscriptions.get(id);
     if (destination === undefined) return;
     this.subscriptions.delete(id);
-    this.router.unsubscribe(this, id);
+    this.router.unsubscribe(this, id, destination);
     this.events.emit({ type: 'unsubscribe', session: this, subscriptionId: id, destination });
   }
 
@@ -532,6 +576,9 @@ export class StompSession {
     const transaction = this.requireHeader(headers, 'transaction', 'BEGIN');
     if (this.transactions.has(transaction)) {
       throw new StompProtocolError('STOMP_ERR_DUPLICATE_TRANSACTION', `Transaction '${transaction}' has already begun`);
+    }
+    if (this.transactions.size >= MAX_OPEN_TRANSACTIONS) {
+      throw new StompProtocolError('STOMP_ERR_LIMIT', `Too many open transactions: a session may have at most ${MAX_OPEN_TRANSACTIONS}`);
     }
     this.transactions.set(transaction, []);
   }
@@ -556,6 +603,9 @@ export class StompSession {
     const frames = this.transactions.get(transaction);
     if (!frames) {
       throw new StompProtocolError('STOMP_ERR_UNKNOWN_TRANSACTION', `${command} names transaction '${truncate(transaction)}', which was not begun`);
+    }
+    if ((command === 'SEND' || command === 'ACK' || command === 'NACK') && frames.length >= MAX_FRAMES_PER_TRANSACTION) {
+      throw new StompProtocolError('STOMP_ERR_LIMIT', `Transaction '${truncate(transaction)}' holds its limit of ${MAX_FRAMES_PER_TRANSACTION} frames: COMMIT it first`);
     }
     return frames;
   }
@@ -585,6 +635,7 @@ export class StompSession {
     clearTimeout(this.sendTimer);
     clearTimeout(this.receiveTimer);
     this.queue.length = 0;
+    this.queuedBytes = 0;
     this.transactions.clear();
     if (wasConnected) this.router.disconnected(this);
     this.subscriptions.clear();

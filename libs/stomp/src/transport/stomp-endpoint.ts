@@ -11,6 +11,9 @@ import type { StompConnection } from './stomp-connection.js';
 import { pathnameOf, refuseUpgrade } from './upgrade-dispatcher.js';
 import { WsConnection } from './ws-connection.js';
 
+/** SockJS transports that POST client data. */
+const SOCKJS_SEND = /\/(xhr_send|jsonp_send)$/;
+
 type SockJsHandler = (req: IncomingMessage, resOrSocket: ServerResponse | Duplex, head?: Buffer) => boolean;
 
 /**
@@ -31,6 +34,8 @@ export class StompEndpoint {
     private readonly accept: (connection: StompConnection) => void,
     /** Whether a connection limit turns this client address away, and why. */
     private readonly refusal: (address: string | undefined) => Refusal | undefined,
+    /** Largest SockJS POST body (the frames of one send, JSON-escaped). */
+    private readonly maxRequestBody: number,
     private readonly logger: Logger,
   ) {
     this.origins = new OriginPolicy(config.allowedOrigins);
@@ -69,12 +74,35 @@ export class StompEndpoint {
   }
 
   onRequest(req: IncomingMessage, res: ServerResponse): boolean {
-    if (!this.sockJsHandler || !this.isSockJsPath(pathnameOf(req))) return false;
+    const pathname = pathnameOf(req);
+    if (!this.sockJsHandler || !this.isSockJsPath(pathname)) return false;
     if (!this.origins.allows(req.headers)) {
       res.writeHead(403, { 'Content-Type': 'text/plain' }).end('Origin not allowed');
       return true;
     }
+    if (req.method === 'POST' && SOCKJS_SEND.test(pathname) && !this.limitBody(req, res)) return true;
     return this.sockJsHandler(req, res);
+  }
+
+  /**
+   * sockjs reads a whole POST body into memory before it even looks the session up: cap it, by the
+   * declared length and by what actually arrives. `false`: refused (413).
+   */
+  private limitBody(req: IncomingMessage, res: ServerResponse): boolean {
+    const refuse = () => {
+      if (!res.headersSent) res.writeHead(413, { 'Content-Type': 'text/plain', Connection: 'close' }).end(`Request body over ${this.maxRequestBody} bytes`);
+      req.destroy();
+    };
+    if (Number(req.headers['content-length'] ?? 0) > this.maxRequestBody) {
+      refuse();
+      return false;
+    }
+    let received = 0;
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > this.maxRequestBody) refuse();
+    });
+    return true;
   }
 
   onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {

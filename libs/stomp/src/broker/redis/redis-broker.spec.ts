@@ -46,7 +46,7 @@ describe('RedisBroker without Redis', () => {
     await expect(publish).rejects.toBeInstanceOf(StompBrokerUnavailableError);
     const error = (await publish.catch((e: unknown) => e)) as StompBrokerUnavailableError;
     expect(error.code).toBe('STOMP_ERR_BROKER_UNAVAILABLE');
-    expect(error.message).toMatch(/^Redis broker unavailable: could not publish the message to '\/topic\/x' \(the publisher connection to redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ is down, reconnecting: connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/);
+    expect(error.message).toMatch(/^Redis broker unavailable: could not publish the message to '\/topic\/x' \(the publisher connection to redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ is down, reconnecting: connect ECONNREFUSED 127\.0\.0\.1:\d+; the subscriber connection to redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ is down, reconnecting: connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/);
     expect(error.message).not.toContain('s3cret');
   });
 

@@ -132,8 +132,9 @@ export class RedisBroker implements MessageBroker {
 
   private async send(channel: string, payload: Buffer, what: string): Promise<void> {
     if (this.closed) throw new StompBrokerUnavailableError(`Redis broker unavailable: could not publish ${what} (the broker is closed)`);
-    if (!this.publisher.isReady) {
-      throw new StompBrokerUnavailableError(`Redis broker unavailable: could not publish ${what} (${this.publisher.downReason})`);
+    // Without the subscriber connection this instance's own subscribers would miss the message.
+    if (!this.publisher.isReady || !this.subscriber.isReady) {
+      throw new StompBrokerUnavailableError(`Redis broker unavailable: could not publish ${what} (${this.downReason()})`);
     }
     try {
       await this.publisher.client.publish(channel, payload);

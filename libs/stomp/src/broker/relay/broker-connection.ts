@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { StompBrokerUnavailableError } from '../../errors/stomp-broker-unavailable.error.js';
 import { StompProtocolError } from '../../errors/stomp-protocol.error.js';
 import { FrameDecoder } from '../../protocol/frame-decoder.js';
 import { encodeFrame, type OutgoingFrame } from '../../protocol/frame-encoder.js';
@@ -46,6 +47,8 @@ export class BrokerConnection {
     private readonly socket: Socket,
     private readonly handlers: BrokerConnectionHandlers,
     readonly address: StompBrokerAddress,
+    /** How long a request waits for its RECEIPT: the connect timeout's budget. */
+    private readonly requestTimeout: number,
   ) {}
 
   /** Connects and waits for CONNECTED; rejects with the broker's ERROR or the network error. */
@@ -54,7 +57,7 @@ export class BrokerConnection {
     return new Promise((resolve, reject) => {
       const socket = connect({ host: options.address.host, port: options.address.port });
       socket.setNoDelay(true);
-      const connection = new BrokerConnection(socket, handlers, options.address);
+      const connection = new BrokerConnection(socket, handlers, options.address, options.connectTimeout);
       let connected = false;
       const fail = (reason: string) => {
         clearTimeout(timer);
@@ -113,7 +116,21 @@ export class BrokerConnection {
   request(frame: OutgoingFrame): Promise<void> {
     const receipt = `r${this.nextReceipt++}`;
     return new Promise<void>((resolve, reject) => {
-      this.receipts.set(receipt, { resolve, reject });
+      // A broker that never answers must not hold a sender (and its session) forever.
+      const timer = setTimeout(() => {
+        this.receipts.delete(receipt);
+        reject(new StompBrokerUnavailableError(`The STOMP broker did not confirm a ${frame.command} within ${this.requestTimeout} ms`));
+      }, this.requestTimeout);
+      this.receipts.set(receipt, {
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
       try {
         this.send({ ...frame, headers: { ...frame.headers, receipt } });
       } catch (error) {
@@ -143,11 +160,18 @@ export class BrokerConnection {
       pending?.resolve();
       return;
     }
-    if (frame.command === 'ERROR' && receiptId !== undefined && this.receipts.has(receiptId)) {
-      const pending = this.receipts.get(receiptId)!;
-      this.receipts.delete(receiptId);
-      pending.reject(new Error(`The STOMP broker refused it: ${frame.headers.message ?? 'ERROR'}`));
-      return;
+    if (frame.command === 'ERROR') {
+      const refusal = new StompBrokerUnavailableError(`The STOMP broker refused it: ${describeError(frame)}`);
+      const pending = receiptId === undefined ? undefined : this.receipts.get(receiptId);
+      if (pending) {
+        this.receipts.delete(receiptId!);
+        pending.reject(refusal);
+        return;
+      }
+      // RabbitMQ answers some refusals (an invalid destination) without receipt-id: whatever waits
+      // on this connection may be the cause, and must not wait forever.
+      for (const waiting of this.receipts.values()) waiting.reject(refusal);
+      this.receipts.clear();
     }
     this.handlers.onFrame(frame);
   }
@@ -180,4 +204,10 @@ export class BrokerConnection {
     for (const pending of this.receipts.values()) pending.reject(error);
     this.receipts.clear();
   }
+}
+
+/** An ERROR's `message` and, where the broker explains more in the body, that too. */
+export function describeError(frame: StompFrame): string {
+  const details = frame.body.toString('utf8').trim();
+  return `${frame.headers.message ?? 'ERROR'}${details ? ` (${details})` : ''}`;
 }

@@ -3,17 +3,24 @@ import { Logger } from '@nestjs/common';
 import { BehaviorSubject, distinctUntilChanged, Subject, type Observable } from 'rxjs';
 import { StompBrokerUnavailableError } from '../../errors/stomp-broker-unavailable.error.js';
 import { isBinaryBody } from '../../messaging/content-types.js';
-import { encodeFrame } from '../../protocol/frame-encoder.js';
+import { encodeFrame, writableHeaders } from '../../protocol/frame-encoder.js';
 import type { StompFrame, StompHeaders } from '../../protocol/stomp-frame.js';
 import type { StompBrokerAddress, StompRelayOptions } from '../../stomp.options.js';
 import type { BrokerCluster, BrokerMessage, BrokerSubscriber, MessageBroker } from '../message-broker.js';
-import { BrokerConnection, type BrokerConnectionHandlers } from './broker-connection.js';
+import { BrokerConnection, describeError, type BrokerConnectionHandlers } from './broker-connection.js';
 import { relaySettings, type RelaySettings } from './relay-settings.js';
 
-/** Where the instances sharing the broker talk to each other (user messages, user registries). */
-const CLUSTER_DESTINATION = '/topic/nest-stomp.cluster';
-/** SUBSCRIBE headers of the client that mean something to the broker and go along. */
-const PASS_THROUGH = /^(ack|durable|auto-delete|exclusive|persistent|prefetch-count|selector|x-.*)$/;
+/**
+ * Where the instances sharing the broker talk to each other (user messages, user registries): on
+ * RabbitMQ's direct exchange, which no client destination (`/topic`, `/queue`) can reach.
+ */
+const CLUSTER_DESTINATION = '/exchange/amq.direct/nest-stomp.cluster';
+/**
+ * SUBSCRIBE headers of the client that go along to the broker. Queue-shaping ones (`durable`,
+ * `auto-delete`, `x-queue-name`...) do not: a client must not create queues that outlive it or
+ * attach itself to someone else's.
+ */
+const PASS_THROUGH = new Set(['ack', 'prefetch-count']);
 /** Per-hop headers never copied onto a frame for the broker. */
 const NOT_FORWARDED = new Set(['transaction', 'receipt', 'content-length']);
 
@@ -87,7 +94,7 @@ export class StompBrokerRelay implements MessageBroker {
 
   async subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, headers: StompHeaders): Promise<void> {
     const extra: Record<string, string> = {};
-    for (const name in headers) if (PASS_THROUGH.test(name)) extra[name] = headers[name]!;
+    for (const name in headers) if (PASS_THROUGH.has(name)) extra[name] = headers[name]!;
     // The broker's RECEIPT, not our own, answers the client: the subscription is live at the broker.
     await this.clientConnection(subscriber).request({ command: 'SUBSCRIBE', headers: { ...extra, id: subscriptionId, destination } });
   }
@@ -114,14 +121,14 @@ export class StompBrokerRelay implements MessageBroker {
   private toClient(subscriber: BrokerSubscriber, frame: StompFrame): void {
     if (frame.command === 'ERROR') {
       // Ending the session closes its broker connection too (unsubscribeAll).
-      const details = frame.body.toString('utf8').trim();
-      subscriber.brokerLost(`The message broker sent an ERROR: ${frame.headers.message ?? 'no message'}${details ? ` (${details})` : ''}`);
+      subscriber.brokerLost(`The message broker sent an ERROR: ${describeError(frame)}`);
       return;
     }
     if (frame.command !== 'MESSAGE') return;
     const headers = { ...frame.headers };
     delete headers['content-length'];
-    subscriber.deliver(encodeFrame({ command: 'MESSAGE', headers, body: frame.body }, subscriber.version), isBinaryBody(headers['content-type'], frame.body));
+    const writable = writableHeaders('MESSAGE', headers, subscriber.version);
+    subscriber.deliver(encodeFrame({ command: 'MESSAGE', headers: writable, body: frame.body }, subscriber.version), isBinaryBody(headers['content-type'], frame.body));
   }
 
   private async connectSystem(): Promise<void> {
@@ -132,12 +139,19 @@ export class StompBrokerRelay implements MessageBroker {
           if (frame.command === 'MESSAGE' && frame.headers.destination === CLUSTER_DESTINATION) this.clusterMessages.next(frame.body.toString('utf8'));
         },
         onLost: (reason) => {
+          // Lost before it was up: connectSystem's catch schedules the retry.
+          if (!this.available.value) return;
           this.logger.warn(`System connection to the broker lost (${reason}); reconnecting`);
           this.system = undefined;
           this.available.next(false);
           this.scheduleReconnect();
         },
       });
+      if (this.closed) {
+        this.system.close();
+        this.system = undefined;
+        return;
+      }
       await this.system.request({ command: 'SUBSCRIBE', headers: { id: 'cluster', destination: CLUSTER_DESTINATION } });
       this.reconnectDelay = this.settings.reconnectDelay;
       this.logger.log(`Connected to the STOMP broker at ${describe(this.system.address)}`);
