@@ -127,6 +127,40 @@ describeWithRabbitMq('STOMP broker relay to RabbitMQ, two instances', () => {
     }
   });
 
+  it('keeps a session that UNSUBSCRIBEs from /app and /user subscriptions (the broker never saw them)', async () => {
+    const raw = await RawStompClient.connect(`${a.wsUrl}/portfolio`, { login: 'carol' });
+    try {
+      raw.send('SUBSCRIBE', { id: 'rooms', destination: '/app/rooms' });
+      await raw.nextFrame('MESSAGE');
+      raw.send('SUBSCRIBE', { id: 'mine', destination: '/user/queue/private', receipt: 's' });
+      await raw.nextFrame('RECEIPT');
+      raw.send('UNSUBSCRIBE', { id: 'rooms' });
+      raw.send('UNSUBSCRIBE', { id: 'mine', receipt: 'u' });
+      await raw.nextFrame('RECEIPT');
+      expect(raw.frames.some((f) => f.command === 'ERROR')).toBe(false);
+    } finally {
+      await raw.disconnect();
+    }
+  });
+
+  it('keeps the channel between instances out of clients\' reach', async () => {
+    const spy = await RawStompClient.connect(`${a.wsUrl}/portfolio`);
+    const bob = await client(b, 'bob');
+    const inbox = await subscribeConfirmed(bob, '/user/queue/private');
+    try {
+      spy.send('SUBSCRIBE', { id: 'spy', destination: '/topic/nest-stomp.cluster', receipt: 's' });
+      await spy.nextFrame('RECEIPT');
+      await a.app.get(SimpMessagingTemplate).convertAndSendToUser('bob', '/queue/private', { secret: 'for bob' });
+      await inbox.waitFor(1);
+      // The user message crossed between the instances; the spy, on the same broker, saw none of it.
+      spy.send('SEND', { destination: '/topic/nest-stomp.cluster.after', receipt: 'barrier' }, 'x');
+      await spy.nextFrame('RECEIPT');
+      expect(spy.frames.filter((f) => f.command === 'MESSAGE')).toHaveLength(0);
+    } finally {
+      await spy.disconnect();
+    }
+  });
+
   it('fails over to the next broker address when one cannot be reached', async () => {
     const relay = await startApp(FailoverRelayModule);
     try {
