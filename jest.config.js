@@ -25,7 +25,9 @@ const shared = {
 };
 
 export default {
-  maxWorkers: 2,
+  // One test file at a time: some stop and restart the shared RabbitMQ, which every relay test
+  // (and the fuzz of its neighbours' timing) would otherwise feel.
+  maxWorkers: 1,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },

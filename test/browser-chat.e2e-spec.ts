@@ -9,7 +9,7 @@ import { ChatPage } from './browser/chat-page.js';
 const ARTIFACTS = 'test/artifacts';
 const describeInBrowser = chromiumAvailable() ? describe : describe.skip;
 
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 describeInBrowser('chat page in Chromium', () => {
   let browser: Browser;

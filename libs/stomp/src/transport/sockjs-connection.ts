@@ -41,7 +41,9 @@ export class SockJsConnection implements StompConnection {
   }
 
   close(code: number, reason: string): void {
-    this.conn.close(String(code), reason);
+    // The typings say string, but sockjs writes the value into JSON as given: a number reaches
+    // the browser's CloseEvent as the number it is.
+    (this.conn.close as unknown as (code: number, reason: string) => boolean).call(this.conn, code, reason);
   }
 
   terminate(): void {
