@@ -1,11 +1,13 @@
 import { SERVER_IDS, type ServerId } from './harness/server-kinds.js';
+import { rabbitMqSettings, type RabbitMqSettings } from './shared/rabbitmq.js';
 
-export type ScenarioId = 'a' | 'b' | 'c' | 'd';
-export const SCENARIO_IDS: readonly ScenarioId[] = ['a', 'b', 'c', 'd'];
+export type ScenarioId = 'a' | 'b' | 'c' | 'd' | 'e';
+export const SCENARIO_IDS: readonly ScenarioId[] = ['a', 'b', 'c', 'd', 'e'];
 
 export interface BenchConfig {
   readonly quick: boolean;
   readonly scenarios: readonly ScenarioId[];
+  /** Each scenario runs against those of its own servers that are in this list (all by default). */
   readonly servers: readonly ServerId[];
   /**
    * Every scenario runs this many rounds (all servers once per round, interleaved, so that drift in
@@ -21,6 +23,14 @@ export interface BenchConfig {
   /** Connections opened at once while setting a scenario up. */
   readonly connectConcurrency: number;
   readonly fanout: { readonly subscribers: number; readonly windowMessages: number };
+  /**
+   * (e): the fan-out of (a) through RabbitMQ, with (a)'s window. Its own subscriber count: every
+   * client is one RabbitMQ connection (Web-STOMP directly, or the relay's STOMP connection for its
+   * session), and a RabbitMQ started under the common soft limit of 1024 open files accepts about
+   * 830 sockets (`rabbitmqctl status`, File Descriptors).
+   */
+  readonly relayFanout: { readonly subscribers: number; readonly windowMessages: number };
+  readonly rabbitMq: RabbitMqSettings;
   readonly pairs: { readonly pairs: number; readonly messagesPerSecond: number };
   readonly idle: { readonly connections: number };
   readonly requestReply: { readonly clients: number; readonly requestsPerSecond: number };
@@ -32,7 +42,7 @@ export interface BenchConfig {
   readonly serverNodeArgs: readonly string[];
   readonly serverCpu: number;
   readonly generatorCpu: number;
-  /** Servers run under `node --cpu-prof` (first round only): BENCH_PROFILE=1 for nest-stomp, or a list. */
+  /** Servers run under `node --cpu-prof` (first round only): BENCH_PROFILE=1 for nest-stomp (both kinds), or a list. */
   readonly profile: readonly ServerId[];
 }
 
@@ -57,6 +67,11 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
       subscribers: number('BENCH_SUBSCRIBERS', 1000, 100),
       windowMessages: number('BENCH_FANOUT_WINDOW', 20, 20),
     },
+    relayFanout: {
+      subscribers: number('BENCH_RELAY_SUBSCRIBERS', 500, 100),
+      windowMessages: number('BENCH_FANOUT_WINDOW', 20, 20),
+    },
+    rabbitMq: rabbitMqSettings(env),
     pairs: { pairs: number('BENCH_PAIRS', 1000, 100), messagesPerSecond: number('BENCH_PAIR_RATE', 10, 10) },
     idle: { connections: number('BENCH_IDLE_CONNECTIONS', 10_000, 1000) },
     requestReply: { clients: number('BENCH_RR_CLIENTS', 10, 5), requestsPerSecond: number('BENCH_RR_RATE', 20, 20) },
@@ -71,7 +86,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
 
 function profiledServers(raw: string | undefined): readonly ServerId[] {
   if (!isTrue(raw)) return [];
-  return raw === '1' || raw!.toLowerCase() === 'true' ? ['nest-stomp'] : list(raw, SERVER_IDS, 'BENCH_PROFILE');
+  return raw === '1' || raw!.toLowerCase() === 'true' ? ['nest-stomp', 'nest-stomp-relay'] : list(raw, SERVER_IDS, 'BENCH_PROFILE');
 }
 
 function isTrue(value: string | undefined): boolean {

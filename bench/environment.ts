@@ -5,7 +5,7 @@ import type { CpuPinning } from './harness/cpu-pinning.js';
 import { openFilesLimit } from './harness/fd-limit.js';
 
 /** What a reader needs to judge the numbers: machine, pinning, load, sizes, code version. */
-export function describeEnvironment(config: BenchConfig, pinning: CpuPinning, warnings: readonly string[]): string[] {
+export function describeEnvironment(config: BenchConfig, pinning: CpuPinning, warnings: readonly string[], notes: readonly string[] = []): string[] {
   const cpu = cpus();
   return [
     `run at ${new Date().toISOString()}, ${gitDescription()}`,
@@ -19,7 +19,9 @@ export function describeEnvironment(config: BenchConfig, pinning: CpuPinning, wa
     `sizes: ${config.repeats} round(s) of ${config.durationSeconds} s measured after ${config.warmupSeconds} s warm-up; ${config.payloadBytes} B JSON bodies; ` +
       `(a) ${config.fanout.subscribers} subscribers, window ${config.fanout.windowMessages} msgs; ` +
       `(b) ${config.pairs.pairs} pairs × ${config.pairs.messagesPerSecond} msg/s; (c) ${config.idle.connections} connections; ` +
-      `(d) ${config.requestReply.clients} clients × ${config.requestReply.requestsPerSecond} req/s`,
+      `(d) ${config.requestReply.clients} clients × ${config.requestReply.requestsPerSecond} req/s; ` +
+      `(e) ${config.relayFanout.subscribers} subscribers, window ${config.relayFanout.windowMessages} msgs`,
+    ...notes,
     ...(config.profile.length > 0 ? [`${config.profile.join(', ')} ran under --cpu-prof in round 1: those numbers include the profiler's overhead`] : []),
     ...(config.serverNodeArgs.length > 0 ? [`servers ran with node ${config.serverNodeArgs.join(' ')}`] : []),
     ...warnings.map((warning) => `WARNING: ${warning}`),

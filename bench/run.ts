@@ -14,7 +14,7 @@ import { combineRounds, type RunResult } from './report/run-result.js';
 import { svgChart } from './report/svg-chart.js';
 import { judgeTargets } from './report/targets.js';
 import { writeReport, writeRunData } from './report/write-results.js';
-import { SCENARIOS, SKIPPED_SCENARIOS } from './scenarios/index.js';
+import { SCENARIOS } from './scenarios/index.js';
 import type { Scenario, ScenarioOutcome } from './scenarios/scenario.js';
 
 /** bench/dist when compiled; the server scripts sit beside this file. */
@@ -30,11 +30,14 @@ interface RunData {
   readonly environment: readonly string[];
   readonly config: BenchConfig;
   readonly results: readonly RunResult[];
+  /** Why chosen scenarios did not run (no RabbitMQ for (e), none of their servers chosen). */
+  readonly skipped: readonly string[];
 }
 
 /**
- * `npm run bench`: every scenario against nest-stomp and the two baselines, one fresh server process
- * per run, then the table, the targets, and the files under bench/results/. `--from <json>` renders
+ * `npm run bench`: every scenario against its servers ((a)–(d): nest-stomp and the two baselines;
+ * (e): nest-stomp's relay and RabbitMQ Web-STOMP directly), one fresh server process per run, then
+ * the table, the targets, and the files under bench/results/. `--from <json>` renders
  * the report of an earlier run again from its rounds, without measuring.
  */
 async function main(): Promise<void> {
@@ -50,17 +53,19 @@ async function measure(config: BenchConfig): Promise<void> {
   if (fdWarning) warnings.push(fdWarning);
   const pinning = pinGenerator(config.serverCpu, config.generatorCpu);
   const startedAt = new Date();
-  const environment = describeEnvironment(config, pinning, warnings);
+  const { runnable, skipped, notes } = await prepareScenarios(config);
+  const environment = describeEnvironment(config, pinning, warnings, notes);
   console.log(environment.join('\n'));
+  if (skipped.length > 0) console.log(skipped.join('\n'));
 
   const results: RunResult[] = [];
   const profileFiles: string[] = [];
-  for (const scenarioId of config.scenarios) {
-    const scenario = SCENARIOS[scenarioId];
-    const rounds = new Map(config.servers.map((server) => [server, { outcomes: [] as ScenarioOutcome[], errors: [] as string[] }]));
+  for (const { scenario, servers } of runnable) {
+    const scenarioId = scenario.id;
+    const rounds = new Map(servers.map((server) => [server, { outcomes: [] as ScenarioOutcome[], errors: [] as string[] }]));
     for (let round = 1; round <= config.repeats; round++) {
       console.log(`\n(${scenario.id}) ${scenario.title}${config.repeats > 1 ? `, round ${round} of ${config.repeats}` : ''}`);
-      for (const serverId of config.servers) {
+      for (const serverId of servers) {
         // One profile per scenario is enough to read, and profiling slows the other rounds' numbers too.
         const profile = config.profile.includes(serverId) && round === 1 ? profileFor(scenario, serverId, startedAt) : undefined;
         if (profile) profileFiles.push(join(profile.dir, profile.name));
@@ -74,9 +79,7 @@ async function measure(config: BenchConfig): Promise<void> {
       results.push(combineRounds(scenarioId, serverId, outcomes, errors, config.quietThresholdPercent));
     }
   }
-  console.log(`\n${SKIPPED_SCENARIOS.join('\n')}`);
-
-  const data: RunData = { startedAt: startedAt.toISOString(), environment, config, results };
+  const data: RunData = { startedAt: startedAt.toISOString(), environment, config, results, skipped };
   const json = writeRunData(RESULTS_DIR, startedAt, { ...data, targets: judgeTargets(results) });
   const profiles = profileFiles.filter((file) => existsSync(file)).map((file) => summarizeCpuProfile(file));
   report(data, profiles, [json, ...(profileFiles.length ? [join(RESULTS_DIR, 'profiles')] : [])]);
@@ -87,11 +90,39 @@ function renderAgain(file: string): void {
   const stored = JSON.parse(readFileSync(file, 'utf8')) as RunData;
   const config: BenchConfig = { ...loadConfig([], {}), ...stored.config };
   const results = stored.results.map((r) => combineRounds(r.scenario, r.server, r.rounds, r.errors, config.quietThresholdPercent));
-  report({ ...stored, config, results }, [], []);
+  report({ ...stored, config, results, skipped: stored.skipped ?? [] }, [], []);
+}
+
+/**
+ * Which chosen scenarios run, against which servers: a scenario's own servers narrowed by
+ * BENCH_SERVERS, once what it needs outside the bench (RabbitMQ for (e)) answered.
+ */
+async function prepareScenarios(
+  config: BenchConfig,
+): Promise<{ runnable: Array<{ scenario: Scenario; servers: ServerId[] }>; skipped: string[]; notes: string[] }> {
+  const runnable: Array<{ scenario: Scenario; servers: ServerId[] }> = [];
+  const skipped: string[] = [];
+  const notes: string[] = [];
+  for (const scenarioId of config.scenarios) {
+    const scenario = SCENARIOS[scenarioId];
+    const servers = scenario.servers.filter((server) => config.servers.includes(server));
+    if (servers.length === 0) {
+      skipped.push(`(${scenarioId}) skipped: BENCH_SERVERS chose none of its servers (${scenario.servers.join(', ')})`);
+      continue;
+    }
+    const preparation = await scenario.prepare?.(config);
+    if (preparation?.skip) {
+      skipped.push(`(${scenarioId}) skipped: ${preparation.skip}`);
+      continue;
+    }
+    notes.push(...(preparation?.notes ?? []));
+    runnable.push({ scenario, servers });
+  }
+  return { runnable, skipped, notes };
 }
 
 function report(data: RunData, profiles: readonly ProfileSummary[], otherFiles: readonly string[]): void {
-  const markdown = markdownReport({ config: data.config, environment: data.environment, results: data.results, profiles });
+  const markdown = markdownReport({ config: data.config, environment: data.environment, results: data.results, skipped: data.skipped, profiles });
   const files = writeReport(RESULTS_DIR, markdown, svgChart(data.config, data.results));
   console.log(`\n${markdown}`);
   console.log(`Written: ${[...otherFiles, ...files].join(', ')}`);
@@ -111,8 +142,9 @@ async function runOne(
   }
   let server: ServerProcess | undefined;
   try {
-    server = await ServerProcess.start({ script: join(DIST_DIR, kind.script), pinning, nodeArgs: config.serverNodeArgs, profile });
-    const outcome = await scenario.run({ config, server, connect: kind.connector(server.port), log });
+    // A kind without a script (RabbitMQ) runs outside the bench: nothing to start, pin or profile.
+    if (kind.script) server = await ServerProcess.start({ script: join(DIST_DIR, kind.script), pinning, nodeArgs: config.serverNodeArgs, profile });
+    const outcome = await scenario.run({ config, server, connect: kind.connector(server?.port ?? 0, config), log });
     log('done');
     return { outcome };
   } catch (error) {
@@ -129,9 +161,18 @@ function profileFor(scenario: Scenario, serverId: ServerId, startedAt: Date): { 
   return { dir: join(RESULTS_DIR, 'profiles'), name: `${serverId}-${scenario.id}-${stamp}.cpuprofile` };
 }
 
-/** The most connections one scenario holds open at once (the generator and the server each need a descriptor per connection). */
+/**
+ * The most connections one scenario holds open at once (the generator and the server each need a
+ * descriptor per connection; the relay server two, its client's and its broker connection).
+ */
 function connectionsNeeded(config: BenchConfig): number {
-  const perScenario = { a: config.fanout.subscribers + 1, b: 2 * config.pairs.pairs, c: config.idle.connections, d: config.requestReply.clients };
+  const perScenario = {
+    a: config.fanout.subscribers + 1,
+    b: 2 * config.pairs.pairs,
+    c: config.idle.connections,
+    d: config.requestReply.clients,
+    e: 2 * (config.relayFanout.subscribers + 2),
+  };
   return Math.max(...config.scenarios.map((id) => perScenario[id]));
 }
 

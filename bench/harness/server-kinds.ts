@@ -1,19 +1,32 @@
+import type { BenchConfig } from '../config.js';
 import { SocketIoBenchClient } from '../load/socketio-client.js';
 import { StompBenchClient } from '../load/stomp-client.js';
 import type { ConnectClient } from '../load/bench-client.js';
 
-export type ServerId = 'nest-stomp' | 'minimal-ws' | 'socket.io';
+export type ServerId = 'nest-stomp' | 'minimal-ws' | 'socket.io' | 'nest-stomp-relay' | 'rabbitmq-web-stomp';
 
 export interface ServerKind {
   readonly id: ServerId;
   readonly description: string;
-  /** The compiled server script, relative to bench/dist. */
-  readonly script: string;
-  /** The client that speaks this server's protocol, for a server on `port`. */
-  connector(port: number): ConnectClient;
+  /**
+   * The compiled server script, relative to bench/dist; absent for a server the bench does not
+   * start (RabbitMQ: it runs on its own, and the generator connects to it directly).
+   */
+  readonly script?: string;
+  /** The client that speaks this server's protocol, for a started server on `port`. */
+  connector(port: number, config: BenchConfig): ConnectClient;
 }
 
 const stomp = (port: number): ConnectClient => () => StompBenchClient.connect(`ws://127.0.0.1:${port}/ws`);
+
+/**
+ * Scenario (e)'s clients send the same CONNECT whether they talk to the relay or to RabbitMQ:
+ * RabbitMQ's login, and host `/` (RabbitMQ reads `host` as its virtual host; nest-stomp ignores it).
+ */
+const rabbitMqClient =
+  (url: string, config: BenchConfig): ConnectClient =>
+  () =>
+    StompBenchClient.connect(url, { host: '/', login: config.rabbitMq.login, passcode: config.rabbitMq.passcode });
 
 export const SERVER_KINDS: Readonly<Record<ServerId, ServerKind>> = {
   'nest-stomp': {
@@ -33,6 +46,17 @@ export const SERVER_KINDS: Readonly<Record<ServerId, ServerKind>> = {
     description: 'socket.io 4 room broadcast, socket.io-client (WebSocket transport)',
     script: 'servers/socketio-server.js',
     connector: (port) => () => SocketIoBenchClient.connect(`http://127.0.0.1:${port}`),
+  },
+  'nest-stomp-relay': {
+    id: 'nest-stomp-relay',
+    description: "the library with the STOMP broker relay to RabbitMQ's STOMP plugin (one broker TCP connection per client session)",
+    script: 'servers/nest-stomp-relay-server.js',
+    connector: (port, config) => rabbitMqClient(`ws://127.0.0.1:${port}/ws`, config),
+  },
+  'rabbitmq-web-stomp': {
+    id: 'rabbitmq-web-stomp',
+    description: 'baseline of (e): the same clients talking to RabbitMQ Web-STOMP directly, no Node server in between',
+    connector: (_port, config) => rabbitMqClient(config.rabbitMq.webStompUrl, config),
   },
 };
 

@@ -6,6 +6,14 @@ import type { BenchClient } from './bench-client.js';
 const HEADER_END = Buffer.from('\n\n');
 const TIMEOUT_MS = 30_000;
 
+/** What a client puts in its CONNECT besides version and heart-beat. */
+export interface StompConnectHeaders {
+  /** The `host` header: for RabbitMQ, its virtual host. Default `127.0.0.1`. */
+  readonly host?: string;
+  readonly login?: string;
+  readonly passcode?: string;
+}
+
 /**
  * A minimal STOMP 1.2 client on `ws`, lean so that the generator is not what is measured: a MESSAGE
  * is never decoded, only scanned for the end of its headers and the `seq` at the start of its body.
@@ -29,7 +37,7 @@ export class StompBenchClient implements BenchClient {
     socket.on('error', (error) => this.fail(error.message));
   }
 
-  static async connect(url: string): Promise<StompBenchClient> {
+  static async connect(url: string, connectHeaders: StompConnectHeaders = {}): Promise<StompBenchClient> {
     const socket = new WebSocket(url, ['v12.stomp'], { perMessageDeflate: false, handshakeTimeout: TIMEOUT_MS });
     await new Promise<void>((resolve, reject) => {
       socket.once('open', resolve);
@@ -39,7 +47,9 @@ export class StompBenchClient implements BenchClient {
     await withTimeout(
       new Promise<void>((resolve, reject) => {
         client.onConnected = (error) => (error ? reject(error) : resolve());
-        socket.send(encodeFrame('CONNECT', { 'accept-version': '1.2', host: '127.0.0.1', 'heart-beat': '0,0' }));
+        const { host = '127.0.0.1', login, passcode } = connectHeaders;
+        const credentials: Record<string, string> = login === undefined ? {} : { login, passcode: passcode ?? '' };
+        socket.send(encodeFrame('CONNECT', { 'accept-version': '1.2', host, 'heart-beat': '0,0', ...credentials }));
       }),
       'CONNECTED',
     );

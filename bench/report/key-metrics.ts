@@ -23,6 +23,7 @@ export const KEY_METRICS: readonly KeyMetric[] = [
   { scenario: 'c', name: 'connectionsPerSecond', label: 'connection setups/s', better: 'higher', decimals: 0 },
   { scenario: 'd', name: 'p50Ms', label: 'p50 round trip ms', better: 'lower', decimals: 2 },
   { scenario: 'd', name: 'p99Ms', label: 'p99 round trip ms', better: 'lower', decimals: 2 },
+  { scenario: 'e', name: 'deliveriesPerSecond', label: 'deliveries/s through RabbitMQ', better: 'higher', decimals: 0 },
 ];
 
 export function formatNumber(value: number | undefined, decimals: number): string {

@@ -1,7 +1,9 @@
 import type { BenchConfig } from '../config.js';
 import { SERVER_KINDS } from '../harness/server-kinds.js';
 import type { IntegrityReport } from '../load/sequence-tracker.js';
-import { SCENARIOS, SKIPPED_SCENARIOS } from '../scenarios/index.js';
+import type { ScenarioId } from '../config.js';
+import type { ServerId } from '../harness/server-kinds.js';
+import { SCENARIOS } from '../scenarios/index.js';
 import type { ProfileSummary } from './cpu-profile-summary.js';
 import { formatNumber, KEY_METRICS, SPRING_REFERENCE_LABEL, type KeyMetric } from './key-metrics.js';
 import { metricOf, rangeOf, type RunResult } from './run-result.js';
@@ -11,11 +13,13 @@ export interface ReportInput {
   readonly config: BenchConfig;
   readonly environment: readonly string[];
   readonly results: readonly RunResult[];
+  /** Why chosen scenarios did not run. */
+  readonly skipped: readonly string[];
   readonly profiles: readonly ProfileSummary[];
 }
 
 /** The whole report: environment, the main table, the targets, every number, profiles. */
-export function markdownReport({ config, environment, results, profiles }: ReportInput): string {
+export function markdownReport({ config, environment, results, skipped, profiles }: ReportInput): string {
   const verdicts = judgeTargets(results);
   const sections = [
     `# nest-stomp benchmark${config.quick ? ' (quick smoke run: not the task\'s sizes)' : ''}`,
@@ -23,14 +27,15 @@ export function markdownReport({ config, environment, results, profiles }: Repor
     `## Results\n\n${resultsExplanation(config)}`,
     resultsTable(config, results, verdicts),
     saturationNote(config, results),
-    SKIPPED_SCENARIOS.join('\n'),
+    relaySection(results, verdicts),
+    skipped.join('\n'),
     '## Targets (nest-stomp, same run)',
     targetsTable(verdicts),
     '## All measured numbers',
     detailsTable(results),
     ...profiles.map(profileSection),
   ];
-  return `${sections.join('\n\n')}\n`;
+  return `${sections.filter((section) => section !== '').join('\n\n')}\n`;
 }
 
 function resultsExplanation(config: BenchConfig): string {
@@ -47,10 +52,12 @@ function resultsTable(config: BenchConfig, results: readonly RunResult[], verdic
     '| scenario | server | key metrics | × minimal-ws | × socket.io | integrity | other load | target met? |',
     '|---|---|---|---|---|---|---|---|',
   ];
-  for (const scenarioId of config.scenarios) {
+  for (const scenarioId of config.scenarios.filter((id) => id !== 'e')) {
     const metrics = KEY_METRICS.filter((metric) => metric.scenario === scenarioId);
     const title = `(${scenarioId}) ${SCENARIOS[scenarioId].title}`;
-    for (const serverId of config.servers) {
+    const servers = serversOf(results, scenarioId);
+    if (servers.length === 0) continue;
+    for (const serverId of servers) {
       const result = results.find((r) => r.scenario === scenarioId && r.server === serverId);
       if (!result?.outcome) {
         rows.push(`| ${title} | ${serverId} | failed: ${escapeCell(result?.errors.join('; ') || 'not run')} | | | | | |`);
@@ -68,6 +75,53 @@ function resultsTable(config: BenchConfig, results: readonly RunResult[], verdic
       rows.push(`| ${title} | ${SPRING_REFERENCE_LABEL} | ${references.map((m) => `${formatNumber(m.springReference, m.decimals)} ${m.label}`).join(' · ')} | | | | | |`);
     }
   }
+  return rows.length > 2 ? rows.join('\n') : '';
+}
+
+/** The servers a scenario ran against in this run, in the scenario's order. */
+function serversOf(results: readonly RunResult[], scenarioId: ScenarioId): ServerId[] {
+  return SCENARIOS[scenarioId].servers.filter((server) => results.some((r) => r.scenario === scenarioId && r.server === server));
+}
+
+/**
+ * (e) in a table of its own: its baseline is RabbitMQ Web-STOMP, and the CPU of RabbitMQ (not
+ * started, not pinned by the bench) matters as much as the relay's.
+ */
+function relaySection(results: readonly RunResult[], verdicts: readonly TargetVerdict[]): string {
+  const servers = serversOf(results, 'e');
+  if (servers.length === 0) return '';
+  const metric = (server: ServerId, name: string) => metricOf(results, 'e', server, name);
+  const cpu = (server: ServerId, name: string) => formatNumber(metric(server, name), 0) + (metric(server, name) === undefined ? '' : ' %');
+  const rows = [
+    `### (e) ${SCENARIOS.e.title}`,
+    '',
+    'The same clients, window and integrity checks as (a), with 1 publisher SENDing straight to the RabbitMQ topic `/topic/bench.fanout`: ' +
+      "through nest-stomp's broker relay (a Node process pinned like the other servers, one RabbitMQ STOMP connection per client session), " +
+      'and talking to RabbitMQ Web-STOMP directly. RabbitMQ runs outside the bench, unpinned: its CPU is read from /proc (beam.smp) and is not counted as other load.',
+    '',
+    '| server | deliveries/s | × RabbitMQ direct | nest-stomp CPU | RabbitMQ CPU | RabbitMQ CPU-s per 100k deliveries | generator CPU | integrity | other load | target met? |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  const deliveries = KEY_METRICS.find((m) => m.scenario === 'e' && m.name === 'deliveriesPerSecond')!;
+  for (const server of servers) {
+    const result = results.find((r) => r.scenario === 'e' && r.server === server)!;
+    if (!result.outcome) {
+      rows.push(`| ${server} | failed: ${escapeCell(result.errors.join('; ') || 'not run')} | | | | | | | | |`);
+      continue;
+    }
+    rows.push(
+      `| ${server} | ${formatNumber(metric(server, 'deliveriesPerSecond'), 0)}${formatRange(result, deliveries)} | ` +
+        `${formatRatio(metric(server, 'deliveriesPerSecond'), metric('rabbitmq-web-stomp', 'deliveriesPerSecond'))} | ` +
+        `${cpu(server, 'serverCpuPercent')} | ${cpu(server, 'brokerCpuPercent')} | ${formatNumber(metric(server, 'brokerCpuSecondsPer100kDeliveries'), 3)} | ` +
+        `${cpu(server, 'generatorCpuPercent')} | ${integrityCell(result)} | ${otherLoadCell(result)} | ` +
+        `${server === 'nest-stomp-relay' ? targetCell('e', result, verdicts) : ''} |`,
+    );
+  }
+  rows.push(
+    '',
+    'CPU in % of one core (median, by the same quiet-round rule); RabbitMQ may use both cores, so its figure can pass 100 %. ' +
+      'The machine has the cores it has: through the relay, the Node server, RabbitMQ and the generator share them; directly, only RabbitMQ and the generator do.',
+  );
   return rows.join('\n');
 }
 
@@ -90,9 +144,9 @@ function otherLoadCell(result: RunResult): string {
  * the two reach together, so the reader needs both CPU figures to read it.
  */
 function saturationNote(config: BenchConfig, results: readonly RunResult[]): string {
-  if (!config.scenarios.includes('a')) return '';
-  const cpu = (metric: string) =>
-    config.servers.map((server) => `${server} ${formatNumber(metricOf(results, 'a', server, metric), 0)} %`).join(', ');
+  const servers = serversOf(results, 'a');
+  if (!config.scenarios.includes('a') || servers.length === 0) return '';
+  const cpu = (metric: string) => servers.map((server) => `${server} ${formatNumber(metricOf(results, 'a', server, metric), 0)} %`).join(', ');
   return (
     `(a) CPU in % of one core (median): server ${cpu('serverCpuPercent')}; generator ${cpu('generatorCpuPercent')}. ` +
     'Where both are near 100 %, deliveries/s is what server and generator reach together, a lower bound of the server\'s capacity; ' +
@@ -121,12 +175,14 @@ export function describeIntegrity(integrity: IntegrityReport): string {
 }
 
 function targetsTable(verdicts: readonly TargetVerdict[]): string {
-  const rows = ['| scenario | metric | target | nest-stomp | limit | verdict |', '|---|---|---|---|---|---|'];
+  const rows = ['| scenario | server | metric | target | value | limit | verdict |', '|---|---|---|---|---|---|---|'];
   for (const { target, value, limit, verdict } of verdicts) {
     const decimals = KEY_METRICS.find((m) => m.scenario === target.scenario && m.name === target.metric)?.decimals ?? 2;
-    rows.push(`| (${target.scenario}) | ${target.metric} | ${target.text} | ${formatNumber(value, decimals)} | ${formatNumber(limit, decimals)} | ${verdict} |`);
+    rows.push(
+      `| (${target.scenario}) | ${target.server} | ${target.metric} | ${target.text} | ${formatNumber(value, decimals)} | ${formatNumber(limit, decimals)} | ${verdict} |`,
+    );
   }
-  rows.push('| (a), (b), (d) | integrity | zero lost, duplicated, out of order; no failed connection | see the results table | | |');
+  rows.push('| (a), (b), (d), (e) | every server | integrity | zero lost, duplicated, out of order; no failed connection | see the results tables | | |');
   return rows.join('\n');
 }
 
@@ -141,7 +197,8 @@ function detailsTable(results: readonly RunResult[]): string {
     });
     for (const error of result.errors) rows.push(`| (${result.scenario}) | ${result.server} | failed | ${escapeCell(error)} | |`);
   }
-  rows.push('', ...Object.values(SERVER_KINDS).map((kind) => `- **${kind.id}**: ${kind.description}`));
+  const measured = Object.values(SERVER_KINDS).filter((kind) => results.some((r) => r.server === kind.id));
+  rows.push('', ...measured.map((kind) => `- **${kind.id}**: ${kind.description}`));
   return rows.join('\n');
 }
 

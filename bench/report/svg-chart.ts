@@ -1,6 +1,7 @@
 import type { BenchConfig } from '../config.js';
 import type { ServerId } from '../harness/server-kinds.js';
 import { formatNumber, KEY_METRICS, type KeyMetric } from './key-metrics.js';
+import { SCENARIOS } from '../scenarios/index.js';
 import { metricOf, type RunResult } from './run-result.js';
 import { judgeTargets } from './targets.js';
 
@@ -12,6 +13,8 @@ const COLORS: Record<ServerId | 'spring', string> = {
   'nest-stomp': '#e0234e',
   'minimal-ws': '#4a6fa5',
   'socket.io': '#6c757d',
+  'nest-stomp-relay': '#e0234e',
+  'rabbitmq-web-stomp': '#ff6600',
   spring: '#6db33f',
 };
 
@@ -27,12 +30,12 @@ interface Bar {
  */
 export function svgChart(config: BenchConfig, results: readonly RunResult[]): string {
   const verdicts = judgeTargets(results);
-  const metrics = KEY_METRICS.filter((metric) => config.scenarios.includes(metric.scenario));
+  const metrics = KEY_METRICS.filter((metric) => config.scenarios.includes(metric.scenario) && results.some((r) => r.scenario === metric.scenario));
   const rows = Math.ceil(metrics.length / COLUMNS);
   const width = PANEL_WIDTH * Math.min(COLUMNS, metrics.length);
   const height = PANEL_HEIGHT * rows + 30;
   const panels = metrics.map((metric, i) => {
-    const bars: Bar[] = config.servers.flatMap((server) => {
+    const bars: Bar[] = SCENARIOS[metric.scenario].servers.flatMap((server) => {
       const value = metricOf(results, metric.scenario, server, metric.name);
       return value === undefined ? [] : [{ label: server, value, color: COLORS[server] }];
     });

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { openMeasurementWindow } from '../harness/measurement-window.js';
 import { openMany } from '../load/connect-many.js';
 import { idleDestination } from '../shared/destinations.js';
-import { closeAll, sleep, type Scenario, type ScenarioContext, type ScenarioOutcome } from './scenario.js';
+import { A_TO_D_SERVERS, closeAll, requireServer, sleep, type Scenario, type ScenarioContext, type ScenarioOutcome } from './scenario.js';
 
 /** Time given to the server after the last subscription, before memory is read. */
 const SETTLE_MS = 1000;
@@ -15,7 +15,9 @@ const SETTLE_MS = 1000;
 export const idleConnectionsScenario: Scenario = {
   id: 'c',
   title: 'N idle connections, each subscribed',
-  async run({ config, server, connect, log }: ScenarioContext): Promise<ScenarioOutcome> {
+  servers: A_TO_D_SERVERS,
+  async run({ config, server: startedServer, connect, log }: ScenarioContext): Promise<ScenarioOutcome> {
+    const server = requireServer(startedServer);
     const count = config.idle.connections;
     const before = await server.stats(true);
     const closeWindow = await openMeasurementWindow(server);

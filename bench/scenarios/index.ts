@@ -2,6 +2,7 @@ import type { ScenarioId } from '../config.js';
 import { fanoutScenario } from './fanout.scenario.js';
 import { idleConnectionsScenario } from './idle-connections.scenario.js';
 import { pairsScenario } from './pairs.scenario.js';
+import { relayFanoutScenario } from './relay-fanout.scenario.js';
 import { requestReplyScenario } from './request-reply.scenario.js';
 import type { Scenario } from './scenario.js';
 
@@ -10,9 +11,5 @@ export const SCENARIOS: Readonly<Record<ScenarioId, Scenario>> = {
   b: pairsScenario,
   c: idleConnectionsScenario,
   d: requestReplyScenario,
+  e: relayFanoutScenario,
 };
-
-/** Scenario (e) of the task drives the library through the broker relay to an external STOMP broker. */
-export const SKIPPED_SCENARIOS = [
-  '(e) not run: the broker-relay scenario is not in this bench yet (it needs the relay and an external STOMP broker to drive)',
-];

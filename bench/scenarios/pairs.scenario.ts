@@ -5,7 +5,7 @@ import { openMany } from '../load/connect-many.js';
 import { LatencyRecorder } from '../load/latency-recorder.js';
 import { SequenceTracker, sumIntegrity } from '../load/sequence-tracker.js';
 import { echoDestination, replyDestination } from '../shared/destinations.js';
-import { closeAll, sleep, waitUntil, type Scenario, type ScenarioContext, type ScenarioOutcome } from './scenario.js';
+import { A_TO_D_SERVERS, closeAll, sleep, waitUntil, type Scenario, type ScenarioContext, type ScenarioOutcome } from './scenario.js';
 
 interface Pair {
   readonly sender: BenchClient;
@@ -26,6 +26,7 @@ const TICK_MS = 1;
 export const pairsScenario: Scenario = {
   id: 'b',
   title: 'P pairs, R msg/s each, through a @MessageMapping handler',
+  servers: A_TO_D_SERVERS,
   async run({ config, server, connect, log }: ScenarioContext): Promise<ScenarioOutcome> {
     const { pairs: count, messagesPerSecond } = config.pairs;
     const totalRate = count * messagesPerSecond;

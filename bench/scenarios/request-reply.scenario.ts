@@ -5,7 +5,7 @@ import { openMany } from '../load/connect-many.js';
 import { LatencyRecorder } from '../load/latency-recorder.js';
 import { SequenceTracker, sumIntegrity } from '../load/sequence-tracker.js';
 import { echoDestination, replyDestination } from '../shared/destinations.js';
-import { closeAll, sleep, type Scenario, type ScenarioContext, type ScenarioOutcome } from './scenario.js';
+import { A_TO_D_SERVERS, closeAll, sleep, type Scenario, type ScenarioContext, type ScenarioOutcome } from './scenario.js';
 
 /** A request without its reply for this long is given up (it then shows as lost). */
 const REPLY_TIMEOUT_MS = 5000;
@@ -18,6 +18,7 @@ const REPLY_TIMEOUT_MS = 5000;
 export const requestReplyScenario: Scenario = {
   id: 'd',
   title: 'request/reply through a handler, light load',
+  servers: A_TO_D_SERVERS,
   async run({ config, server, connect, log }: ScenarioContext): Promise<ScenarioOutcome> {
     const { clients: count, requestsPerSecond } = config.requestReply;
     const intervalMs = 1000 / requestsPerSecond;

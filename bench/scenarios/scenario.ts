@@ -1,11 +1,13 @@
 import type { BenchConfig, ScenarioId } from '../config.js';
+import type { ServerId } from '../harness/server-kinds.js';
 import type { ServerProcess } from '../harness/server-process.js';
 import type { BenchClient, ConnectClient } from '../load/bench-client.js';
 import type { IntegrityReport } from '../load/sequence-tracker.js';
 
 export interface ScenarioContext {
   readonly config: BenchConfig;
-  readonly server: ServerProcess;
+  /** The server process the bench started; absent when the clients talk to an external server (RabbitMQ). */
+  readonly server: ServerProcess | undefined;
   readonly connect: ConnectClient;
   readonly log: (line: string) => void;
 }
@@ -21,10 +23,31 @@ export interface ScenarioOutcome {
   readonly failedConnections: number;
 }
 
+/** nest-stomp on its embedded broker and the two baselines it is measured against in (a)–(d). */
+export const A_TO_D_SERVERS: readonly ServerId[] = ['nest-stomp', 'minimal-ws', 'socket.io'];
+
+/** What a scenario found out before its rounds: why it cannot run, and what the report should say. */
+export interface ScenarioPreparation {
+  /** Why the scenario is skipped (a missing external broker); the run goes on without it. */
+  readonly skip?: string;
+  /** Lines for the environment section (versions and processes of external servers). */
+  readonly notes: readonly string[];
+}
+
 export interface Scenario {
   readonly id: ScenarioId;
   readonly title: string;
+  /** The servers it compares, in table order; BENCH_SERVERS narrows them. */
+  readonly servers: readonly ServerId[];
+  /** Checks what the scenario needs outside the bench, once per run, before any round. */
+  prepare?(config: BenchConfig): Promise<ScenarioPreparation>;
   run(context: ScenarioContext): Promise<ScenarioOutcome>;
+}
+
+/** The scenarios of servers the bench starts itself use this to get at the process. */
+export function requireServer(server: ServerProcess | undefined): ServerProcess {
+  if (!server) throw new Error('This scenario needs a server process started by the bench');
+  return server;
 }
 
 /** Counts the clients that failed, then closes them all. */

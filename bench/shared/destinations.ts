@@ -27,3 +27,10 @@ export function replyDestinationFor(sendDestination: string): string | undefined
   if (sendDestination.startsWith(ECHO_PREFIX)) return replyDestination(sendDestination.slice(ECHO_PREFIX.length));
   return undefined;
 }
+
+/**
+ * Scenario (e)'s topic, on RabbitMQ: `/topic/x` is the `amq.topic` exchange with routing key `x`,
+ * and RabbitMQ refuses `/` inside it, so the name uses dots. The publisher SENDs to it directly
+ * (there is no handler between a client and RabbitMQ Web-STOMP).
+ */
+export const RELAY_TOPIC = '/topic/bench.fanout';
