@@ -1,3 +1,5 @@
+import { escapeRegExp } from '../util/escape-reg-exp.js';
+
 /**
  * Ant-style destination patterns, compiled once: `?` one character, `*` any characters inside one
  * segment, `**` any number of whole segments, `{name}` one segment captured as a variable,
@@ -84,8 +86,4 @@ function findClosingBrace(text: string, open: number): number {
     else if (text[i] === '}' && --depth === 0) return i;
   }
   throw new Error(`Unclosed '{' in destination pattern segment '${text}'`);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

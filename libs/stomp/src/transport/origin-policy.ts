@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { escapeRegExp } from '../util/escape-reg-exp.js';
 
 /**
  * Same-origin unless `allowedOrigins` says otherwise, as Spring. A request without `Origin` is not
@@ -39,8 +40,4 @@ function isSameOrigin(origin: string, host: string | undefined): boolean {
   } catch {
     return false;
   }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

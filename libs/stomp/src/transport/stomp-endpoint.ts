@@ -4,6 +4,7 @@ import sockjs from 'sockjs';
 import type { Logger } from '@nestjs/common';
 import type { WebSocketServer } from 'ws';
 import type { Refusal } from '../session/stomp-session.registry.js';
+import { escapeRegExp } from '../util/escape-reg-exp.js';
 import type { ResolvedStompEndpoint } from '../stomp.options.js';
 import { OriginPolicy } from './origin-policy.js';
 import { SockJsConnection } from './sockjs-connection.js';
@@ -23,10 +24,8 @@ type SockJsHandler = (req: IncomingMessage, resOrSocket: ServerResponse | Duplex
 export class StompEndpoint {
   private readonly origins: OriginPolicy;
   private readonly rawPaths: ReadonlySet<string>;
-  private readonly sockJsServer: sockjs.Server | undefined;
   private readonly sockJsHandler: SockJsHandler | undefined;
   private readonly sockJsPrefix: string;
-  private readonly sockJsConnections = new Set<SockJsConnection>();
 
   constructor(
     readonly config: ResolvedStompEndpoint,
@@ -57,20 +56,11 @@ export class StompEndpoint {
       server.on('connection', (conn: sockjs.Connection | null) => {
         // sockjs emits a null connection when a session opens on a request that is already gone.
         if (!conn) return;
-        const connection = new SockJsConnection(conn);
-        this.sockJsConnections.add(connection);
-        conn.on('close', () => this.sockJsConnections.delete(connection));
-        this.accept(connection);
+        this.accept(new SockJsConnection(conn));
       });
-      this.sockJsServer = server;
       const listener = (server as unknown as { listener(options?: object): { getHandler(): SockJsHandler } }).listener();
       this.sockJsHandler = listener.getHandler();
     }
-  }
-
-  /** SockJS connections still open; raw WebSocket ones are in the shared `ws` server. */
-  get openSockJsConnections(): ReadonlySet<SockJsConnection> {
-    return this.sockJsConnections;
   }
 
   onRequest(req: IncomingMessage, res: ServerResponse): boolean {
@@ -127,8 +117,4 @@ export class StompEndpoint {
   private isSockJsPath(pathname: string): boolean {
     return pathname === this.config.path || pathname.startsWith(this.sockJsPrefix);
   }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
