@@ -1,5 +1,6 @@
 import { createHook } from 'node:async_hooks';
 import type { Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import type { INestApplication } from '@nestjs/common';
 import { WebSocket } from 'ws';
 import { StompEvents, type StompEvent } from 'nest-stomp';
@@ -55,6 +56,19 @@ interface TimerResource {
 }
 
 /**
+ * Whether the timer being created comes from jest itself: with one worker jest runs test files in
+ * its own process, so its reporter's status timers would otherwise count as the app's.
+ */
+const THIS_FILE = fileURLToPath(import.meta.url);
+
+function createdByJest(): boolean {
+  const stack = new Error().stack ?? '';
+  // The first frame outside Node's timers and this hook is whoever called setTimeout.
+  const caller = stack.split('\n').find((line) => line.includes('/') && !line.includes('(node:') && !line.includes(THIS_FILE));
+  return caller !== undefined && /[\\/]node_modules[\\/](@jest|jest-[^\\/]+)[\\/]/.test(caller);
+}
+
+/**
  * Every timer created while tracking, unref'd ones included (the server unrefs its heart-beat and
  * limit timers, so `getActiveResourcesInfo` never shows them): `live()` lists those neither fired
  * nor cleared.
@@ -65,7 +79,7 @@ export class TimerTracker {
   private count = 0;
   private readonly hook = createHook({
     init: (id, type, _trigger, resource) => {
-      if (type !== 'Timeout') return;
+      if (type !== 'Timeout' || createdByJest()) return;
       this.timers.set(id, resource as TimerResource);
       this.count++;
     },
