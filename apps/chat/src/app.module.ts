@@ -32,8 +32,9 @@ import { PageController } from './page.controller.js';
   providers: [
     RoomsService,
     PresenceService,
-    // Validates STOMP payloads and HTTP bodies alike.
-    { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, transform: true }) },
+    // Validates STOMP payloads and HTTP bodies alike. A factory, so that importing the module loads
+    // nothing: ValidationPipe imports class-validator as soon as it is constructed.
+    { provide: APP_PIPE, useFactory: () => new ValidationPipe({ whitelist: true, transform: true }) },
   ],
 })
 export class AppModule {}
