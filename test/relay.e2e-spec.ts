@@ -143,6 +143,25 @@ describeWithRabbitMq('STOMP broker relay to RabbitMQ, two instances', () => {
     }
   });
 
+  it('pipelines SENDs without a receipt to RabbitMQ, in order, and a last receipt confirms them all', async () => {
+    const reader = await RawStompClient.connect(`${a.wsUrl}/portfolio`, { login: 'reader' });
+    const writer = await RawStompClient.connect(`${b.wsUrl}/portfolio`, { login: 'writer' });
+    try {
+      reader.send('SUBSCRIBE', { id: 'in-order', destination: '/topic/pipeline.order', receipt: 's' });
+      await reader.nextFrame('RECEIPT');
+      const count = 500;
+      for (let i = 0; i < count - 1; i++) writer.send('SEND', { destination: '/topic/pipeline.order', 'content-type': 'text/plain' }, String(i));
+      writer.send('SEND', { destination: '/topic/pipeline.order', 'content-type': 'text/plain', receipt: 'all' }, String(count - 1));
+      await writer.nextFrame('RECEIPT');
+      await reader.until(() => reader.frames.filter((f) => f.command === 'MESSAGE').length >= count, `${count} MESSAGEs`);
+      const bodies = reader.frames.filter((f) => f.command === 'MESSAGE').map((f) => f.text);
+      expect(bodies).toEqual(Array.from({ length: count }, (_, i) => String(i)));
+    } finally {
+      await reader.disconnect();
+      await writer.disconnect();
+    }
+  });
+
   it('keeps the channel between instances out of clients\' reach', async () => {
     const spy = await RawStompClient.connect(`${a.wsUrl}/portfolio`);
     const bob = await client(b, 'bob');

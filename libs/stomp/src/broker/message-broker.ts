@@ -38,7 +38,9 @@ export interface BrokerCluster {
  * The broker behind the broker prefixes: the embedded {@link SimpleBroker} by default, a STOMP relay
  * to RabbitMQ/ActiveMQ, Redis, or your own (pass an instance as the `broker` option). Methods may
  * be asynchronous: a SEND's RECEIPT waits for `publish` to settle, a rejection becomes an ERROR for
- * the sender, and a rejected template send rejects for its caller.
+ * the sender, and a rejected template send rejects for its caller. A client's SENDs without a
+ * receipt are pipelined: the session goes on while `publish` is pending, so a broker must let one
+ * client's publishes take effect in the order they were called (one connection per client does).
  */
 export interface MessageBroker {
   /** Called once at application start-up (connect to the external broker). */

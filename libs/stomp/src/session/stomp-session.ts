@@ -15,6 +15,7 @@ import { decodeFrame } from '../protocol/decode-frame.js';
 import type { StompChannelInterceptor } from './stomp-channel-interceptor.js';
 import type { StompFrameRouter } from './stomp-frame-router.js';
 import type { StompPrincipal } from './stomp-principal.js';
+import { UnconfirmedSends } from './unconfirmed-sends.js';
 
 export type SessionSettings = Pick<
   ResolvedStompOptions,
@@ -76,6 +77,7 @@ export class StompSession {
   private readonly decoder: FrameDecoder;
   private readonly subscriptions = new Map<string, string>();
   private readonly transactions = new Map<string, StompFrame[]>();
+  private readonly unconfirmed = new UnconfirmedSends((error) => this.onSendFailed(error));
   private readonly queue: Inbound[] = [];
   private readonly inboundInterceptors: readonly StompChannelInterceptor[];
   private readonly outboundInterceptors: readonly StompChannelInterceptor[];
@@ -203,6 +205,21 @@ export class StompSession {
       if (!current) return null;
     }
     return current;
+  }
+
+  /**
+   * A broker publish of a SEND that asked no receipt: the session processes its next frames without
+   * waiting for it, and any later receipt waits for it. A failure ends the session with an ERROR.
+   * Brokers keep one session's publishes in order, so pipelining them reorders nothing.
+   */
+  sendUnconfirmed(publish: Promise<void>): void {
+    this.unconfirmed.add(publish);
+  }
+
+  private onSendFailed(error: unknown): void {
+    if (this.state === 'closed') return;
+    const cause = error instanceof Error ? error : new Error(String(error));
+    this.fail(new Error(`Failed to process SEND: ${cause.message}`), undefined);
   }
 
   /** The broker dropped the session (its relay connection died): tell the client and end it. */
@@ -361,8 +378,12 @@ export class StompSession {
 
   private handleAndAcknowledge(frame: StompFrame): void | Promise<void> {
     const result = this.handle(frame);
-    if (!result) return this.acknowledge(frame);
-    return result.then(() => this.acknowledge(frame));
+    // A RECEIPT says every frame before it took effect, pipelined SENDs included.
+    const confirms = frame.headers.receipt !== undefined || frame.command === 'DISCONNECT';
+    const earlier = confirms ? this.unconfirmed.settled() : undefined;
+    if (!result && !earlier) return this.acknowledge(frame);
+    if (!earlier) return result!.then(() => this.acknowledge(frame));
+    return Promise.all([result, earlier]).then(() => this.acknowledge(frame));
   }
 
   private acknowledge(frame: StompFrame): void {
