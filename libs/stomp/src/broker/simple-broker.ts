@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { StompProtocolError } from '../errors/stomp-protocol.error.js';
 import { isBinaryBody } from '../messaging/content-types.js';
 import { DestinationPattern } from '../messaging/destination-pattern.js';
 import { MessageFrameTemplate } from '../protocol/message-frame-template.js';
+import { MessageIds } from '../util/message-ids.js';
 import type { BrokerMessage, BrokerSubscriber, MessageBroker } from './message-broker.js';
 
 interface Subscription {
@@ -26,9 +26,7 @@ export class SimpleBroker implements MessageBroker {
   private readonly exact = new Map<string, Set<Subscription>>();
   private readonly patterns = new Map<string, PatternGroup>();
   private readonly bySubscriber = new Map<BrokerSubscriber, Map<string, Subscription>>();
-  /** Makes message ids unique across instances and restarts, not only within this process. */
-  private readonly idPrefix = randomBytes(4).toString('hex');
-  private nextId = 0;
+  private readonly messageIds = new MessageIds();
 
   constructor(private readonly separator: '/' | '.') {}
 
@@ -80,17 +78,13 @@ export class SimpleBroker implements MessageBroker {
         isBinaryBody(message.headers['content-type'], message.body),
       );
       const { subscriber } = subscription;
-      messageId ??= this.messageId();
+      messageId ??= this.messageIds.next();
       subscriber.deliver(template.frameFor(subscriber.version, subscription.id, messageId), template.binary);
     };
     if (exact) for (const subscription of exact) deliver(subscription);
     for (const group of this.patterns.values()) {
       if (group.pattern.matches(message.destination)) for (const subscription of group.subscriptions) deliver(subscription);
     }
-  }
-
-  private messageId(): string {
-    return `${this.idPrefix}-${(this.nextId++).toString(36)}`;
   }
 
   private setFor(destination: string): Set<Subscription> {

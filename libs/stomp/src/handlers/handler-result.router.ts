@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { MessageBroker } from '../broker/message-broker.js';
 import { StompDestinationError } from '../errors/stomp-destination.error.js';
 import { isBinaryBody } from '../messaging/content-types.js';
@@ -10,6 +9,7 @@ import { encodeFrame } from '../protocol/frame-encoder.js';
 import { STOMP_BROKER } from '../stomp.constants.js';
 import type { MessageHandler, ReplyTarget } from './message-handler.js';
 import type { StompContext } from './stomp-context.js';
+import { MessageIds } from '../util/message-ids.js';
 
 /**
  * Sends a handler's return value where Spring would: `@SendTo` destinations (through the broker),
@@ -18,8 +18,7 @@ import type { StompContext } from './stomp-context.js';
  */
 @Injectable()
 export class HandlerResultRouter {
-  private readonly replyIdPrefix = randomUUID().slice(0, 8);
-  private nextReplyId = 0;
+  private readonly messageIds = new MessageIds('r');
 
   constructor(
     private readonly destinations: DestinationResolver,
@@ -74,7 +73,7 @@ export class HandlerResultRouter {
         headers: {
           destination: context.destination,
           subscription: context.subscriptionId,
-          'message-id': `${this.replyIdPrefix}-r${(this.nextReplyId++).toString(36)}`,
+          'message-id': this.messageIds.next(),
           'content-type': contentType,
         },
         body,

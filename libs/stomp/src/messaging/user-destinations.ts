@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import type { Subscription } from 'rxjs';
 import type { MessageBroker } from '../broker/message-broker.js';
 import { StompProtocolError } from '../errors/stomp-protocol.error.js';
@@ -7,6 +6,7 @@ import { MessageFrameTemplate } from '../protocol/message-frame-template.js';
 import type { StompSession } from '../session/stomp-session.js';
 import { StompSessionRegistry } from '../session/stomp-session.registry.js';
 import { RESOLVED_STOMP_OPTIONS, STOMP_BROKER } from '../stomp.constants.js';
+import { MessageIds } from '../util/message-ids.js';
 import type { ResolvedStompOptions } from '../stomp.options.js';
 import { isBinaryBody } from './content-types.js';
 import { DestinationResolver } from './destination-resolver.js';
@@ -44,8 +44,7 @@ export class UserDestinations implements OnModuleDestroy {
   private readonly logger = new Logger('StompModule');
   private readonly prefix: string;
   private readonly clusterSubscription: Subscription | undefined;
-  private readonly idPrefix = randomBytes(4).toString('hex');
-  private nextId = 0;
+  private readonly messageIds = new MessageIds('u');
 
   constructor(
     @Inject(RESOLVED_STOMP_OPTIONS) options: ResolvedStompOptions,
@@ -127,7 +126,7 @@ export class UserDestinations implements OnModuleDestroy {
           message.body,
           isBinaryBody(message.headers['content-type'], message.body),
         );
-        messageId ??= `${this.idPrefix}-u${(this.nextId++).toString(36)}`;
+        messageId ??= this.messageIds.next();
         session.deliver(template.frameFor(session.version, subscriptionId, messageId), template.binary);
       }
     }

@@ -3,6 +3,7 @@ import { unescapeHeaderText } from './header-escaping.js';
 import { usesHeaderEscaping } from './stomp-commands.js';
 import { createHeaders, EMPTY_BODY, type StompFrame, type StompHeaders } from './stomp-frame.js';
 import type { StompVersion } from './stomp-version.js';
+import { truncate } from '../util/truncate.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -312,8 +313,4 @@ export class FrameDecoder {
 
 function stripCr(line: string): string {
   return line.endsWith('\r') ? line.slice(0, -1) : line;
-}
-
-function truncate(text: string): string {
-  return text.length > 80 ? `${text.slice(0, 80)}...` : text;
 }

@@ -12,9 +12,13 @@ import { negotiateVersion, SUPPORTED_VERSIONS, type StompVersion } from '../prot
 import type { ResolvedStompOptions } from '../stomp.options.js';
 import type { StompConnection } from '../transport/stomp-connection.js';
 import { decodeFrame } from '../protocol/decode-frame.js';
-import type { StompChannelInterceptor } from './stomp-channel-interceptor.js';
 import type { StompFrameRouter } from './stomp-frame-router.js';
 import type { StompPrincipal } from './stomp-principal.js';
+import { truncate } from '../util/truncate.js';
+import { FrameRateLimit } from './frame-rate-limit.js';
+import { InterceptorChains } from './interceptor-chains.js';
+import { SendLimits } from './send-limits.js';
+import { SessionTransactions } from './session-transactions.js';
 import { UnconfirmedSends } from './unconfirmed-sends.js';
 
 export type SessionSettings = Pick<
@@ -47,9 +51,6 @@ const HEARTBEAT_EOL = Buffer.from('\n');
 const QUEUED_FRAME_SIZES = 16;
 /** What a frame costs in the wait queue beyond its body: its headers, roughly. */
 const QUEUED_FRAME_OVERHEAD = 256;
-/** Transactions one session may have open, and frames one transaction may hold. */
-export const MAX_OPEN_TRANSACTIONS = 16;
-export const MAX_FRAMES_PER_TRANSACTION = 1000;
 const ACK_MODES = new Set(['auto', 'client', 'client-individual']);
 
 type SessionState = 'awaiting-connect' | 'connected' | 'closed';
@@ -76,21 +77,17 @@ export class StompSession {
   private state: SessionState = 'awaiting-connect';
   private readonly decoder: FrameDecoder;
   private readonly subscriptions = new Map<string, string>();
-  private readonly transactions = new Map<string, StompFrame[]>();
+  private readonly transactions = new SessionTransactions();
   private readonly unconfirmed = new UnconfirmedSends((error) => this.onSendFailed(error));
   private readonly queue: Inbound[] = [];
-  private readonly inboundInterceptors: readonly StompChannelInterceptor[];
-  private readonly outboundInterceptors: readonly StompChannelInterceptor[];
+  private readonly interceptors: InterceptorChains;
   private busy = false;
   /** What the frames in `queue` weigh, for the bound on frames waiting behind a slow one. */
   private queuedBytes = 0;
-  /** Token bucket of `maxFramesPerSecond`, with a burst of twice the rate. */
-  private frameTokens: number;
-  private tokensAt = Date.now();
+  private readonly frameRate: FrameRateLimit;
+  private readonly sendLimits: SendLimits;
   /** An error that ends the session is queued: later input is dropped. */
   private doomed = false;
-  /** Since when the client has had unsent data waiting, for `sendTimeLimit`. */
-  private blockedSince: number | undefined;
   private connectTimer: NodeJS.Timeout | undefined;
   private sendTimer: NodeJS.Timeout | undefined;
   private receiveTimer: NodeJS.Timeout | undefined;
@@ -116,9 +113,9 @@ export class StompSession {
       onClose: () => this.end('transport'),
     });
     this.connectTimer = setTimeout(() => this.onConnectTimeout(), settings.connectTimeout).unref();
-    this.frameTokens = 2 * settings.maxFramesPerSecond;
-    this.inboundInterceptors = settings.interceptors.filter((i) => i.inbound);
-    this.outboundInterceptors = settings.interceptors.filter((i) => i.outbound);
+    this.frameRate = new FrameRateLimit(settings.maxFramesPerSecond);
+    this.sendLimits = new SendLimits(settings.sendBufferSizeLimit, settings.sendTimeLimit);
+    this.interceptors = new InterceptorChains(settings.interceptors, logger);
   }
 
   /** The user name of user destinations: the principal's, or the session id when anonymous. */
@@ -142,8 +139,8 @@ export class StompSession {
   /** Writes encoded bytes (a MESSAGE from the broker, or any frame) to the client. */
   deliver(bytes: Buffer, binary: boolean): void {
     if (this.state === 'closed') return;
-    if (this.outboundInterceptors.length > 0) {
-      const frame = this.interceptOutbound(decodeFrame(bytes, this.version));
+    if (this.interceptors.hasOutbound) {
+      const frame = this.interceptors.applyOutbound(decodeFrame(bytes, this.version), this);
       if (!frame) return;
       bytes = encodeFrame(frame, this.version);
     }
@@ -152,12 +149,15 @@ export class StompSession {
 
   sendFrame(frame: OutgoingFrame): void {
     if (this.state === 'closed') return;
-    if (this.outboundInterceptors.length > 0) {
-      const intercepted = this.interceptOutbound({
-        command: frame.command,
-        headers: stringHeaders(frame.headers),
-        body: typeof frame.body === 'string' ? Buffer.from(frame.body) : (frame.body ?? Buffer.alloc(0)),
-      });
+    if (this.interceptors.hasOutbound) {
+      const intercepted = this.interceptors.applyOutbound(
+        {
+          command: frame.command,
+          headers: stringHeaders(frame.headers),
+          body: typeof frame.body === 'string' ? Buffer.from(frame.body) : (frame.body ?? Buffer.alloc(0)),
+        },
+        this,
+      );
       if (!intercepted) return;
       frame = intercepted;
     }
@@ -176,35 +176,11 @@ export class StompSession {
    * time limit it is closed (4500, as Spring), so it costs neither memory nor the others' latency.
    */
   private checkSendLimits(): void {
-    const buffered = this.connection.bufferedAmount;
-    if (buffered === 0) {
-      this.blockedSince = undefined;
-      return;
-    }
-    const now = Date.now();
-    this.blockedSince ??= now;
-    const { sendBufferSizeLimit, sendTimeLimit } = this.settings;
-    let reason: string | undefined;
-    if (buffered > sendBufferSizeLimit) reason = `${buffered} bytes wait unsent, over the limit of ${sendBufferSizeLimit} (option sendBufferSizeLimit)`;
-    else if (now - this.blockedSince > sendTimeLimit) reason = `sends have been stuck for over ${sendTimeLimit} ms (option sendTimeLimit)`;
+    const reason = this.sendLimits.check(this.connection.bufferedAmount);
     if (reason === undefined) return;
     this.logger.warn(`Session ${this.id} closed: the client reads too slowly: ${reason}`);
     this.end('slow-consumer');
     this.connection.close(CloseCode.SESSION_LIMIT, 'Slow consumer');
-  }
-
-  private interceptOutbound(frame: StompFrame): StompFrame | null {
-    let current: StompFrame | null = frame;
-    for (const interceptor of this.outboundInterceptors) {
-      try {
-        current = interceptor.outbound!(current, this);
-      } catch (error) {
-        this.logger.error(`Session ${this.id}: an outbound interceptor failed on ${frame.command}; the frame is not sent`, (error as Error).stack);
-        return null;
-      }
-      if (!current) return null;
-    }
-    return current;
   }
 
   /**
@@ -271,7 +247,7 @@ export class StompSession {
   private enqueue(item: Inbound): void {
     // After the error that ends the session, nothing more is even queued.
     if (this.state === 'closed' || this.doomed) return;
-    if (!(item instanceof StompProtocolError) && !this.takeFrameToken()) {
+    if (!(item instanceof StompProtocolError) && !this.frameRate.take()) {
       item = new StompProtocolError(
         'STOMP_ERR_LIMIT',
         `Too many frames: more than ${this.settings.maxFramesPerSecond} per second (option maxFramesPerSecond)`,
@@ -293,16 +269,6 @@ export class StompSession {
       }
     }
     this.queue.push(item);
-  }
-
-  private takeFrameToken(): boolean {
-    const now = Date.now();
-    const rate = this.settings.maxFramesPerSecond;
-    this.frameTokens = Math.min(2 * rate, this.frameTokens + ((now - this.tokensAt) * rate) / 1000);
-    this.tokensAt = now;
-    if (this.frameTokens < 1) return false;
-    this.frameTokens--;
-    return true;
   }
 
   private run(item: Inbound): void {
@@ -341,8 +307,8 @@ export class StompSession {
 
   /** Inbound interceptors, then the frame's effect, then its RECEIPT. */
   private process(frame: StompFrame): void | Promise<void> {
-    if (this.inboundInterceptors.length === 0) return this.handleAndAcknowledge(frame);
-    const intercepted = this.interceptInbound(frame, 0);
+    if (!this.interceptors.hasInbound) return this.handleAndAcknowledge(frame);
+    const intercepted = this.interceptors.applyInbound(frame, this);
     if (intercepted instanceof Promise) return intercepted.then((f) => this.afterInterceptors(frame, f));
     return this.afterInterceptors(frame, intercepted);
   }
@@ -352,28 +318,6 @@ export class StompSession {
     if (frame) return this.handleAndAcknowledge(frame);
     if (original.command === 'CONNECT' || original.command === 'STOMP') throw StompProtocolError.refused(original.command, 'an interceptor dropped it');
     this.acknowledge(original);
-  }
-
-  private interceptInbound(frame: StompFrame, from: number): StompFrame | null | Promise<StompFrame | null> {
-    let current: StompFrame | null = frame;
-    for (let i = from; i < this.inboundInterceptors.length && current; i++) {
-      let next: StompFrame | null | Promise<StompFrame | null>;
-      try {
-        next = this.inboundInterceptors[i]!.inbound!(current, this);
-      } catch (error) {
-        throw StompProtocolError.refused(frame.command, error).withReceipt(frame.headers.receipt);
-      }
-      if (next instanceof Promise) {
-        return next.then(
-          (resolved) => (resolved ? this.interceptInbound(resolved, i + 1) : null),
-          (error: unknown) => {
-            throw StompProtocolError.refused(frame.command, error).withReceipt(frame.headers.receipt);
-          },
-        );
-      }
-      current = next;
-    }
-    return current;
   }
 
   private handleAndAcknowledge(frame: StompFrame): void | Promise<void> {
@@ -432,7 +376,7 @@ export class StompSession {
       case 'COMMIT':
         return this.onCommit(headers);
       case 'ABORT':
-        this.transactions.delete(this.transactionOf(headers, 'ABORT'));
+        this.transactions.abort(this.requireHeader(headers, 'transaction', 'ABORT'));
         return;
       case 'DISCONNECT':
         return;
@@ -530,10 +474,10 @@ export class StompSession {
     const destination = this.requireHeader(frame.headers, 'destination', 'SEND');
     const transaction = frame.headers.transaction;
     if (transaction !== undefined) {
-      const buffered = this.bufferOf(transaction, 'SEND');
+      this.transactions.checkHold(transaction, 'SEND');
       // Refuse an undeliverable SEND now: a COMMIT must not fail halfway through.
       this.router.checkSend(this, destination);
-      buffered.push(frame);
+      this.transactions.hold(transaction, frame);
       return;
     }
     return this.router.send(this, destination, frame.headers, frame.body);
@@ -587,48 +531,22 @@ export class StompSession {
     const idHeader = this.version === '1.2' ? 'id' : 'message-id';
     this.requireHeader(frame.headers, idHeader, frame.command);
     if (frame.headers.transaction !== undefined) {
-      this.bufferOf(frame.headers.transaction, frame.command).push(frame);
+      this.transactions.hold(frame.headers.transaction, frame);
       return;
     }
     return this.router.acknowledge(this, frame.command as 'ACK' | 'NACK', frame.headers);
   }
 
   private onBegin(headers: StompHeaders): void {
-    const transaction = this.requireHeader(headers, 'transaction', 'BEGIN');
-    if (this.transactions.has(transaction)) {
-      throw new StompProtocolError('STOMP_ERR_DUPLICATE_TRANSACTION', `Transaction '${transaction}' has already begun`);
-    }
-    if (this.transactions.size >= MAX_OPEN_TRANSACTIONS) {
-      throw new StompProtocolError('STOMP_ERR_LIMIT', `Too many open transactions: a session may have at most ${MAX_OPEN_TRANSACTIONS}`);
-    }
-    this.transactions.set(transaction, []);
+    this.transactions.begin(this.requireHeader(headers, 'transaction', 'BEGIN'));
   }
 
   private async onCommit(headers: StompHeaders): Promise<void> {
-    const transaction = this.transactionOf(headers, 'COMMIT');
-    const frames = this.transactions.get(transaction)!;
-    this.transactions.delete(transaction);
+    const frames = this.transactions.commit(this.requireHeader(headers, 'transaction', 'COMMIT'));
     for (const frame of frames) {
       if (frame.command === 'SEND') await this.router.send(this, frame.headers.destination!, frame.headers, frame.body);
       else await this.router.acknowledge(this, frame.command as 'ACK' | 'NACK', frame.headers);
     }
-  }
-
-  private transactionOf(headers: StompHeaders, command: string): string {
-    const transaction = this.requireHeader(headers, 'transaction', command);
-    this.bufferOf(transaction, command);
-    return transaction;
-  }
-
-  private bufferOf(transaction: string, command: string): StompFrame[] {
-    const frames = this.transactions.get(transaction);
-    if (!frames) {
-      throw new StompProtocolError('STOMP_ERR_UNKNOWN_TRANSACTION', `${command} names transaction '${truncate(transaction)}', which was not begun`);
-    }
-    if ((command === 'SEND' || command === 'ACK' || command === 'NACK') && frames.length >= MAX_FRAMES_PER_TRANSACTION) {
-      throw new StompProtocolError('STOMP_ERR_LIMIT', `Transaction '${truncate(transaction)}' holds its limit of ${MAX_FRAMES_PER_TRANSACTION} frames: COMMIT it first`);
-    }
-    return frames;
   }
 
   private requireHeader(headers: StompHeaders, name: string, command: string): string {
@@ -673,8 +591,4 @@ function stringHeaders(headers: OutgoingFrame['headers']): StompHeaders {
 
 function toHeaderLine(text: string): string {
   return text.replace(/[\r\n]+/g, ' ');
-}
-
-function truncate(text: string): string {
-  return text.length > 64 ? `${text.slice(0, 64)}...` : text;
 }

@@ -1,0 +1,61 @@
+import { StompProtocolError } from '../errors/stomp-protocol.error.js';
+import type { StompFrame } from '../protocol/stomp-frame.js';
+import { truncate } from '../util/truncate.js';
+
+/** Transactions one session may have open, and frames one transaction may hold. */
+export const MAX_OPEN_TRANSACTIONS = 16;
+export const MAX_FRAMES_PER_TRANSACTION = 1000;
+
+/**
+ * The open transactions of one session: the SENDs and ACK/NACKs each holds until COMMIT (which
+ * takes them) or ABORT (which drops them). Bounded, so that a client cannot hoard memory with them.
+ */
+export class SessionTransactions {
+  private readonly open = new Map<string, StompFrame[]>();
+
+  begin(transaction: string): void {
+    if (this.open.has(transaction)) {
+      throw new StompProtocolError('STOMP_ERR_DUPLICATE_TRANSACTION', `Transaction '${transaction}' has already begun`);
+    }
+    if (this.open.size >= MAX_OPEN_TRANSACTIONS) {
+      throw new StompProtocolError('STOMP_ERR_LIMIT', `Too many open transactions: a session may have at most ${MAX_OPEN_TRANSACTIONS}`);
+    }
+    this.open.set(transaction, []);
+  }
+
+  /** Throws, as `hold` would, when `frame` cannot join `transaction`; holds nothing. */
+  checkHold(transaction: string, command: string): void {
+    this.framesOf(transaction, command, true);
+  }
+
+  hold(transaction: string, frame: StompFrame): void {
+    this.framesOf(transaction, frame.command, true).push(frame);
+  }
+
+  /** COMMIT: the frames to apply, in arrival order; the transaction is over. */
+  commit(transaction: string): readonly StompFrame[] {
+    const frames = this.framesOf(transaction, 'COMMIT', false);
+    this.open.delete(transaction);
+    return frames;
+  }
+
+  abort(transaction: string): void {
+    this.framesOf(transaction, 'ABORT', false);
+    this.open.delete(transaction);
+  }
+
+  clear(): void {
+    this.open.clear();
+  }
+
+  private framesOf(transaction: string, command: string, adding: boolean): StompFrame[] {
+    const frames = this.open.get(transaction);
+    if (!frames) {
+      throw new StompProtocolError('STOMP_ERR_UNKNOWN_TRANSACTION', `${command} names transaction '${truncate(transaction)}', which was not begun`);
+    }
+    if (adding && frames.length >= MAX_FRAMES_PER_TRANSACTION) {
+      throw new StompProtocolError('STOMP_ERR_LIMIT', `Transaction '${truncate(transaction)}' holds its limit of ${MAX_FRAMES_PER_TRANSACTION} frames: COMMIT it first`);
+    }
+    return frames;
+  }
+}

@@ -1,0 +1,18 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * `message-id`s unique across instances and restarts, not only within this process: a random
+ * prefix per generator, then a counter. `kind` keeps the generators of one process apart.
+ */
+export class MessageIds {
+  private readonly prefix: string;
+  private count = 0;
+
+  constructor(kind = '') {
+    this.prefix = `${randomBytes(4).toString('hex')}-${kind}`;
+  }
+
+  next(): string {
+    return this.prefix + (this.count++).toString(36);
+  }
+}
