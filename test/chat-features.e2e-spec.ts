@@ -1,6 +1,6 @@
 import type { Client, IMessage } from '@stomp/stompjs';
 import { AppModule } from '../apps/chat/src/app.module.js';
-import { startApp, type RunningApp } from './support/apps.js';
+import { useApp } from './support/apps.js';
 import { RawStompClient } from './support/raw-stomp-client.js';
 import { connectStompClient, deactivateAll, Inbox, publishConfirmed, subscribeConfirmed } from './support/stomp-clients.js';
 
@@ -14,7 +14,7 @@ async function askOnce(client: Client, destination: string): Promise<IMessage> {
 }
 
 describe('chat app: sign-in, rooms, private messages, presence, validation', () => {
-  let chat: RunningApp;
+  const chat = useApp(AppModule);
   const clients: Client[] = [];
 
   async function signIn(login: string): Promise<Client> {
@@ -23,16 +23,8 @@ describe('chat app: sign-in, rooms, private messages, presence, validation', () 
     return client;
   }
 
-  beforeAll(async () => {
-    chat = await startApp(AppModule);
-  });
-
   afterEach(async () => {
     await deactivateAll(...clients.splice(0));
-  });
-
-  afterAll(async () => {
-    await chat.close();
   });
 
   it('signs in with a login header: CONNECTED names the user, and messages carry that name', async () => {

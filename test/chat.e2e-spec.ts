@@ -2,19 +2,11 @@ import { jest } from '@jest/globals';
 import { Stomp, type Client, type IMessage } from '@stomp/stompjs';
 import SockJS from 'sockjs-client';
 import { AppModule } from '../apps/chat/src/app.module.js';
-import { startApp, type RunningApp } from './support/apps.js';
+import { useApp } from './support/apps.js';
 import { connectStompClient, deactivateAll, Inbox, publishConfirmed, subscribeConfirmed } from './support/stomp-clients.js';
 
 describe('chat app: the Spring setup of the design notes', () => {
-  let chat: RunningApp;
-
-  beforeAll(async () => {
-    chat = await startApp(AppModule);
-  });
-
-  afterAll(async () => {
-    await chat.close();
-  });
+  const chat = useApp(AppModule);
 
   it('serves the chat page and the client libraries at /', async () => {
     const page = await fetch(`${chat.httpUrl}/`);

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SimpMessagingTemplate, StompModule, type StompPrincipal } from 'nest-stomp';
-import { startApp, type RunningApp } from './support/apps.js';
+import { useApp } from './support/apps.js';
 import { RawStompClient } from './support/raw-stomp-client.js';
 import { closeAll, expectRefusal, messagesOf, publish, subscribe, subscriptionCount, unique, waitMessages } from './support/raw-frames.js';
 
@@ -30,12 +30,12 @@ interface User extends StompPrincipal {
 class AuthorizationModule {}
 
 describe('hardening: the authorization option', () => {
-  let server: RunningApp;
-  let url: string;
+  const server = useApp(AuthorizationModule);
+  const url = () => `${server.wsUrl}/ws`;
   const clients: RawStompClient[] = [];
 
   async function connect(login?: string): Promise<RawStompClient> {
-    const client = await RawStompClient.connect(url, login ? { login } : {});
+    const client = await RawStompClient.connect(url(), login ? { login } : {});
     clients.push(client);
     return client;
   }
@@ -49,17 +49,8 @@ describe('hardening: the authorization option', () => {
     expect(messagesOf(client, destination)).toEqual([]);
   }
 
-  beforeAll(async () => {
-    server = await startApp(AuthorizationModule);
-    url = `${server.wsUrl}/ws`;
-  });
-
   afterEach(async () => {
     await closeAll(...clients.splice(0));
-  });
-
-  afterAll(async () => {
-    await server.close();
   });
 
   it("refuses every client's SEND to /topic/news (allow 'nobody'), while the server itself still publishes there", async () => {

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { Module } from '@nestjs/common';
 import { SimpUserRegistry, StompModule, StompSessionRegistry } from 'nest-stomp';
-import { startApp, type RunningApp } from './support/apps.js';
+import { useApp } from './support/apps.js';
 import { eventually, serverConnections } from './support/parity.js';
 import { RawStompClient } from './support/raw-stomp-client.js';
 import { closeAll, frameBytes, publish, receiptFor, subscribe, subscriptionCount, unique, waitMessages } from './support/raw-frames.js';
@@ -16,23 +16,14 @@ class HeartbeatModule {}
 class ChurnModule {}
 
 describe('hardening: a half-open connection (heart-beat 100,100, grace factor 3)', () => {
-  let server: RunningApp;
-  let url: string;
-
-  beforeAll(async () => {
-    server = await startApp(HeartbeatModule);
-    url = `${server.wsUrl}/ws`;
-  });
-
-  afterAll(async () => {
-    await server.close();
-  });
+  const server = useApp(HeartbeatModule);
+  const url = () => `${server.wsUrl}/ws`;
 
   it('ends the session of a peer that neither reads nor writes (no FIN), by heart-beat timeout, and frees all it held', async () => {
     const registry = server.app.get(StompSessionRegistry);
     const baseline = { sessions: registry.size, subscriptions: subscriptionCount(server.app) };
-    const other = await RawStompClient.connect(url, { 'heart-beat': '0,0' });
-    const ghost = await RawStompClient.connect(url, { 'heart-beat': '100,100' });
+    const other = await RawStompClient.connect(url(), { 'heart-beat': '0,0' });
+    const ghost = await RawStompClient.connect(url(), { 'heart-beat': '100,100' });
     const sessionId = ghost.frames[0]!.headers.session!;
     await subscribe(ghost, '/topic/ghost');
     expect(registry.size).toBe(baseline.sessions + 2);
@@ -70,24 +61,15 @@ describe('hardening: a half-open connection (heart-beat 100,100, grace factor 3)
 });
 
 describe('hardening: thousands of connect/disconnect cycles', () => {
-  let server: RunningApp;
-  let url: string;
-
-  beforeAll(async () => {
-    server = await startApp(ChurnModule);
-    url = `${server.wsUrl}/ws`;
-  });
-
-  afterAll(async () => {
-    await server.close();
-  });
+  const server = useApp(ChurnModule);
+  const url = () => `${server.wsUrl}/ws`;
 
   const CYCLES = 2000;
   const CONCURRENCY = 25;
 
   /** One session's life: CONNECT (with heart-beats, so it has timers), SUBSCRIBE, then one of four endings. */
   async function cycle(i: number): Promise<void> {
-    const client = await RawStompClient.open(url);
+    const client = await RawStompClient.open(url());
     const login: Record<string, string> = i % 3 === 0 ? { login: `user-${i % 7}` } : {};
     client.write(
       Buffer.concat([
@@ -120,7 +102,7 @@ describe('hardening: thousands of connect/disconnect cycles', () => {
     const registry = server.app.get(StompSessionRegistry);
     const users = server.app.get(SimpUserRegistry);
     const timers = TimerTracker.start();
-    const watcher = await RawStompClient.connect(url);
+    const watcher = await RawStompClient.connect(url());
     await subscribe(watcher, '/topic/churn.watch');
 
     let next = 0;
@@ -146,7 +128,7 @@ describe('hardening: thousands of connect/disconnect cycles', () => {
   });
 
   it('still serves new sessions afterwards', async () => {
-    const client = await RawStompClient.connect(url);
+    const client = await RawStompClient.connect(url());
     const topic = `/topic/${unique('after')}`;
     await subscribe(client, topic);
     await publish(client, topic, 'fine');

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { STOMP_DEFAULTS, StompModule, StompSessionRegistry } from 'nest-stomp';
-import { startApp, type RunningApp } from './support/apps.js';
+import { useApp } from './support/apps.js';
 import { eventually } from './support/parity.js';
 import { RawStompClient } from './support/raw-stomp-client.js';
 import { closeAll, expectRefusal, frameBytes, messagesOf, publish, receiptFor, subscribe, subscriptionCount, unique, waitMessages } from './support/raw-frames.js';
@@ -53,23 +53,14 @@ describe('hardening: the defaults SECURITY.md documents', () => {
 });
 
 describe('hardening: maxSubscriptionsPerSession (3)', () => {
-  let server: RunningApp;
-  let url: string;
-
-  beforeAll(async () => {
-    server = await startApp(SubscriptionLimitModule);
-    url = `${server.wsUrl}/ws`;
-  });
-
-  afterAll(async () => {
-    await server.close();
-  });
+  const server = useApp(SubscriptionLimitModule);
+  const url = () => `${server.wsUrl}/ws`;
 
   it('refuses the 4th subscription with an ERROR naming the option, frees the session, and serves the others', async () => {
     const baseline = subscriptionCount(server.app);
-    const greedy = await RawStompClient.connect(url);
-    const other = await RawStompClient.connect(url);
-    const publisher = await RawStompClient.connect(url);
+    const greedy = await RawStompClient.connect(url());
+    const other = await RawStompClient.connect(url());
+    const publisher = await RawStompClient.connect(url());
     try {
       for (const n of [1, 2, 3]) await subscribe(greedy, `/topic/limit.${n}`, `s${n}`);
       expect(subscriptionCount(server.app)).toBe(baseline + 3);
@@ -87,7 +78,7 @@ describe('hardening: maxSubscriptionsPerSession (3)', () => {
   });
 
   it('counts subscriptions held, not made: UNSUBSCRIBE frees a place', async () => {
-    const client = await RawStompClient.connect(url);
+    const client = await RawStompClient.connect(url());
     try {
       for (const n of [1, 2, 3]) await subscribe(client, `/topic/held.${n}`, `h${n}`);
       client.send('UNSUBSCRIBE', { id: 'h1', receipt: 'r-unsub' });
@@ -101,23 +92,14 @@ describe('hardening: maxSubscriptionsPerSession (3)', () => {
 });
 
 describe('hardening: maxFramesPerSecond (20, bursts of 40)', () => {
-  let server: RunningApp;
-  let url: string;
-
-  beforeAll(async () => {
-    server = await startApp(FrameRateModule);
-    url = `${server.wsUrl}/ws`;
-  });
-
-  afterAll(async () => {
-    await server.close();
-  });
+  const server = useApp(FrameRateModule);
+  const url = () => `${server.wsUrl}/ws`;
 
   it('answers the first frame over the burst with an ERROR carrying its receipt-id; the frames before it took effect, none after', async () => {
-    const watcher = await RawStompClient.connect(url);
+    const watcher = await RawStompClient.connect(url());
     const destination = `/topic/${unique('flooded')}`;
     await subscribe(watcher, destination);
-    const flooder = await RawStompClient.open(url);
+    const flooder = await RawStompClient.open(url());
     try {
       // CONNECT and 100 SENDs in one WebSocket message: decoded in one go, long before a token refills (50 ms).
       const frames = [frameBytes('CONNECT', { 'accept-version': '1.2', 'heart-beat': '0,0' })];
@@ -148,7 +130,7 @@ describe('hardening: maxFramesPerSecond (20, bursts of 40)', () => {
   });
 
   it('leaves a session that stays within the burst alone', async () => {
-    const client = await RawStompClient.connect(url);
+    const client = await RawStompClient.connect(url());
     try {
       const destination = `/topic/${unique('calm')}`;
       await subscribe(client, destination);
@@ -163,15 +145,7 @@ describe('hardening: maxFramesPerSecond (20, bursts of 40)', () => {
 });
 
 describe('hardening: maxConnections (3)', () => {
-  let server: RunningApp;
-
-  beforeAll(async () => {
-    server = await startApp(ConnectionLimitModule);
-  });
-
-  afterAll(async () => {
-    await server.close();
-  });
+  const server = useApp(ConnectionLimitModule);
 
   it('refuses a 4th raw WebSocket handshake with HTTP 503 naming the option, SockJS with ERROR + close 4500, and serves the 3', async () => {
     const url = `${server.wsUrl}/ws`;
@@ -209,15 +183,7 @@ describe('hardening: maxConnections (3)', () => {
 });
 
 describe('hardening: maxConnectionsPerAddress (2)', () => {
-  let server: RunningApp;
-
-  beforeAll(async () => {
-    server = await startApp(AddressLimitModule);
-  });
-
-  afterAll(async () => {
-    await server.close();
-  });
+  const server = useApp(AddressLimitModule);
 
   it('refuses a 3rd connection from one address with HTTP 429 (SockJS: ERROR + close 4500), not one from another address', async () => {
     const url = `${server.wsUrl}/ws`;

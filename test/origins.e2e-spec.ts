@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { StompModule } from 'nest-stomp';
-import { startApp, type RunningApp } from './support/apps.js';
+import { useApp } from './support/apps.js';
 import { RawStompClient } from './support/raw-stomp-client.js';
 
 @Module({
@@ -16,15 +16,7 @@ import { RawStompClient } from './support/raw-stomp-client.js';
 class OriginsTestModule {}
 
 describe('allowed origins', () => {
-  let server: RunningApp;
-
-  beforeAll(async () => {
-    server = await startApp(OriginsTestModule);
-  });
-
-  afterAll(async () => {
-    await server.close();
-  });
+  const server = useApp(OriginsTestModule);
 
   async function handshake(path: string, origin?: string): Promise<'open' | string> {
     try {

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { StompModule, StompSessionRegistry, type StompChannelInterceptor, type StompFrame } from 'nest-stomp';
-import { startApp, type RunningApp } from './support/apps.js';
+import { useApp } from './support/apps.js';
 import { recordEvents, sessionOf } from './support/parity.js';
 import { RawStompClient } from './support/raw-stomp-client.js';
 import { closeAll, expectRefusal, frameBytes, messagesOf, publish, receiptFor, subscribe, subscriptionCount, unique, waitMessages } from './support/raw-frames.js';
@@ -84,20 +84,11 @@ class HandshakeAuthModule {}
 
 describe('parity: channel interceptors and authentication', () => {
   describe('interceptors option', () => {
-    let server: RunningApp;
-    let url: string;
-
-    beforeAll(async () => {
-      server = await startApp(InterceptorsModule);
-      url = `${server.wsUrl}/ws`;
-    });
-
-    afterAll(async () => {
-      await server.close();
-    });
+    const server = useApp(InterceptorsModule);
+    const url = () => `${server.wsUrl}/ws`;
 
     it('an inbound interceptor authenticates the CONNECT: CONNECTED has user-name, the session its principal', async () => {
-      const client = await RawStompClient.connect(url, { token: 't1' });
+      const client = await RawStompClient.connect(url(), { token: 't1' });
       try {
         const connected = client.frames[0]!;
         expect(connected.headers['user-name']).toBe('user-of-t1');
@@ -110,7 +101,7 @@ describe('parity: channel interceptors and authentication', () => {
 
     it("an inbound interceptor throwing on CONNECT → ERROR 'CONNECT refused: bad token' and close; no session events", async () => {
       const events = recordEvents(server.app);
-      const client = await RawStompClient.open(url);
+      const client = await RawStompClient.open(url());
       try {
         client.send('CONNECT', { 'accept-version': '1.2', host: 'localhost', token: 'bad' });
         await expectRefusal(client, { message: 'CONNECT refused: bad token' });
@@ -123,7 +114,7 @@ describe('parity: channel interceptors and authentication', () => {
 
     it("an inbound interceptor refusing a SUBSCRIBE → ERROR 'SUBSCRIBE refused: ...' with receipt-id; nothing subscribed", async () => {
       const events = recordEvents(server.app);
-      const client = await RawStompClient.connect(url);
+      const client = await RawStompClient.connect(url());
       try {
         const sessionId = client.frames[0]!.headers.session!;
         const before = subscriptionCount(server.app);
@@ -137,7 +128,7 @@ describe('parity: channel interceptors and authentication', () => {
     });
 
     it('an inbound interceptor changing a SEND: the added header reaches subscribers', async () => {
-      const client = await RawStompClient.connect(url);
+      const client = await RawStompClient.connect(url());
       try {
         const topic = `/topic/stamped-${unique('t')}`;
         await subscribe(client, topic);
@@ -151,7 +142,7 @@ describe('parity: channel interceptors and authentication', () => {
     });
 
     it("an inbound interceptor changing a SEND's destination: it is delivered where the interceptor says", async () => {
-      const client = await RawStompClient.connect(url);
+      const client = await RawStompClient.connect(url());
       try {
         await subscribe(client, '/topic/old-name', 'old');
         await subscribe(client, '/topic/new-name', 'new');
@@ -164,8 +155,8 @@ describe('parity: channel interceptors and authentication', () => {
     });
 
     it('an inbound interceptor returning null drops the SEND silently: the RECEIPT still comes, nothing is delivered', async () => {
-      const sender = await RawStompClient.connect(url);
-      const listener = await RawStompClient.connect(url);
+      const sender = await RawStompClient.connect(url());
+      const listener = await RawStompClient.connect(url());
       try {
         const topic = `/topic/dropped-${unique('d')}`;
         await subscribe(listener, topic);
@@ -180,7 +171,7 @@ describe('parity: channel interceptors and authentication', () => {
     });
 
     it('an asynchronous inbound interceptor keeps frame order, also when early frames take longer', async () => {
-      const client = await RawStompClient.connect(url);
+      const client = await RawStompClient.connect(url());
       try {
         inboundSeen.length = 0;
         const topic = `/topic/${unique('ordered')}`;
@@ -198,7 +189,7 @@ describe('parity: channel interceptors and authentication', () => {
     });
 
     it('an outbound interceptor adds a header to MESSAGE frames and drops those it returns null for', async () => {
-      const client = await RawStompClient.connect(url);
+      const client = await RawStompClient.connect(url());
       try {
         const topic = `/topic/${unique('out')}`;
         await subscribe(client, topic);
@@ -217,20 +208,11 @@ describe('parity: channel interceptors and authentication', () => {
   });
 
   describe('authenticate option', () => {
-    let server: RunningApp;
-    let url: string;
-
-    beforeAll(async () => {
-      server = await startApp(HandshakeAuthModule);
-      url = `${server.wsUrl}/ws`;
-    });
-
-    afterAll(async () => {
-      await server.close();
-    });
+    const server = useApp(HandshakeAuthModule);
+    const url = () => `${server.wsUrl}/ws`;
 
     it('reads the handshake URL: ?token=abc', async () => {
-      const client = await RawStompClient.open(`${url}?token=abc`);
+      const client = await RawStompClient.open(`${url()}?token=abc`);
       try {
         client.send('CONNECT', { 'accept-version': '1.2', host: 'localhost' });
         const connected = await client.nextFrame('CONNECTED');
@@ -241,7 +223,7 @@ describe('parity: channel interceptors and authentication', () => {
     });
 
     it('reads the handshake cookies', async () => {
-      const client = await RawStompClient.open(url, ['v12.stomp'], { cookie: 'theme=dark; sid=xyz' });
+      const client = await RawStompClient.open(url(), ['v12.stomp'], { cookie: 'theme=dark; sid=xyz' });
       try {
         client.send('CONNECT', { 'accept-version': '1.2', host: 'localhost' });
         expect((await client.nextFrame('CONNECTED')).headers['user-name']).toBe('cookie-xyz');
@@ -251,19 +233,19 @@ describe('parity: channel interceptors and authentication', () => {
     });
 
     it("throwing refuses the CONNECT: ERROR 'CONNECT refused: <message>' and close", async () => {
-      const client = await RawStompClient.open(url);
+      const client = await RawStompClient.open(url());
       client.send('CONNECT', { 'accept-version': '1.2', host: 'localhost', login: 'evil', passcode: 'x' });
       await expectRefusal(client, { message: 'CONNECT refused: evil is not welcome' });
     });
 
     it('a rejected promise refuses the CONNECT too', async () => {
-      const client = await RawStompClient.open(url);
+      const client = await RawStompClient.open(url());
       client.send('CONNECT', { 'accept-version': '1.2', host: 'localhost', token: 'reject-async' });
       await expectRefusal(client, { message: 'CONNECT refused: token expired' });
     });
 
     it('undefined leaves the session anonymous', async () => {
-      const client = await RawStompClient.connect(url);
+      const client = await RawStompClient.connect(url());
       try {
         expect(client.frames[0]!.headers['user-name']).toBeUndefined();
       } finally {

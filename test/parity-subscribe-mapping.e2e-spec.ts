@@ -1,6 +1,6 @@
 import { Controller, Module } from '@nestjs/common';
 import { DestinationVariable, MessageMapping, SendTo, SendToUser, StompContext, StompModule, SubscribeMapping } from 'nest-stomp';
-import { startApp, type RunningApp } from './support/apps.js';
+import { useApp } from './support/apps.js';
 import { bodies, connectWithFrame, recordEvents, sessionOf } from './support/parity.js';
 import { RawStompClient } from './support/raw-stomp-client.js';
 import { closeAll, expectRefusal, messagesOf, publish, receiptFor, subscribe, subscriptionCount, unique, waitMessages } from './support/raw-frames.js';
@@ -50,21 +50,12 @@ class RoomsController {
 class SubscribeMappingModule {}
 
 describe('parity: @SubscribeMapping', () => {
-  let server: RunningApp;
-  let url: string;
-
-  beforeAll(async () => {
-    server = await startApp(SubscribeMappingModule);
-    url = `${server.wsUrl}/ws`;
-  });
-
-  afterAll(async () => {
-    await server.close();
-  });
+  const server = useApp(SubscribeMappingModule);
+  const url = () => `${server.wsUrl}/ws`;
 
   it('answers exactly one MESSAGE to the subscriber (destination /app/rooms, its subscription id), before the RECEIPT', async () => {
-    const subscriber = await RawStompClient.connect(url);
-    const bystander = await RawStompClient.connect(url);
+    const subscriber = await RawStompClient.connect(url());
+    const bystander = await RawStompClient.connect(url());
     try {
       // The bystander listens to the broker: the reply must not go through it.
       await subscribe(bystander, '/topic/rooms');
@@ -96,7 +87,7 @@ describe('parity: @SubscribeMapping', () => {
   });
 
   it('works with @stomp/stompjs: the subscription callback gets the reply once', async () => {
-    const { client } = await connectWithFrame(url);
+    const { client } = await connectWithFrame(url());
     try {
       const inbox = await subscribeConfirmed(client, '/app/rooms');
       expect(bodies(inbox.messages)).toEqual([ROOMS]);
@@ -107,7 +98,7 @@ describe('parity: @SubscribeMapping', () => {
   });
 
   it('binds destination variables and gives the context of the SUBSCRIBE', async () => {
-    const client = await RawStompClient.connect(url);
+    const client = await RawStompClient.connect(url());
     try {
       client.send('SUBSCRIBE', { id: 's-7', destination: '/app/rooms/garden', receipt: 'r-7' });
       await receiptFor(client, 'r-7');
@@ -121,8 +112,8 @@ describe('parity: @SubscribeMapping', () => {
   });
 
   it('with @SendTo the reply goes to the broker destination instead of the subscriber', async () => {
-    const subscriber = await RawStompClient.connect(url);
-    const listener = await RawStompClient.connect(url);
+    const subscriber = await RawStompClient.connect(url());
+    const listener = await RawStompClient.connect(url());
     try {
       await subscribe(listener, '/topic/announcements', 'ann');
       subscriber.send('SUBSCRIBE', { id: 'a-1', destination: '/app/announce', receipt: 'r-a' });
@@ -137,7 +128,7 @@ describe('parity: @SubscribeMapping', () => {
   });
 
   it('with @SendToUser the reply goes to the subscriber\'s user destination', async () => {
-    const client = await RawStompClient.connect(url);
+    const client = await RawStompClient.connect(url());
     try {
       const session = client.frames[0]!.headers.session!;
       await subscribe(client, '/user/queue/mine', 'mine-q');
@@ -153,7 +144,7 @@ describe('parity: @SubscribeMapping', () => {
   });
 
   it('a handler returning nothing sends nothing; the RECEIPT still comes', async () => {
-    const client = await RawStompClient.connect(url);
+    const client = await RawStompClient.connect(url());
     try {
       client.send('SUBSCRIBE', { id: 'n-1', destination: '/app/nothing', receipt: 'r-n' });
       await receiptFor(client, 'r-n');
@@ -165,7 +156,7 @@ describe('parity: @SubscribeMapping', () => {
 
   it('UNSUBSCRIBE of that id works (events, RECEIPT), and the id can be used again', async () => {
     const events = recordEvents(server.app);
-    const client = await RawStompClient.connect(url);
+    const client = await RawStompClient.connect(url());
     try {
       const sessionId = client.frames[0]!.headers.session!;
       client.send('SUBSCRIBE', { id: 'again', destination: '/app/rooms', receipt: 'r-1' });
@@ -190,7 +181,7 @@ describe('parity: @SubscribeMapping', () => {
   });
 
   it('a SEND to the same application destination runs the @MessageMapping, not the @SubscribeMapping', async () => {
-    const client = await RawStompClient.connect(url);
+    const client = await RawStompClient.connect(url());
     try {
       const controller = server.app.get(RoomsController);
       const before = controller.calls;
@@ -205,7 +196,7 @@ describe('parity: @SubscribeMapping', () => {
   });
 
   it('a SUBSCRIBE to an application destination no @SubscribeMapping maps is refused', async () => {
-    const client = await RawStompClient.connect(url);
+    const client = await RawStompClient.connect(url());
     try {
       client.send('SUBSCRIBE', { id: 'x', destination: '/app/unknown', receipt: 'r-u' });
       await expectRefusal(client, { message: "No @SubscribeMapping handler for '/app/unknown' (mapped destination '/unknown')", receiptId: 'r-u' });

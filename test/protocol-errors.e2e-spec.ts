@@ -1,5 +1,5 @@
 import { AppModule } from '../apps/chat/src/app.module.js';
-import { startApp, type RunningApp } from './support/apps.js';
+import { useApp } from './support/apps.js';
 import { RawStompClient } from './support/raw-stomp-client.js';
 import {
   closeAll,
@@ -19,17 +19,8 @@ import {
  * effect, and a session connected at the same time goes on working.
  */
 describe('protocol errors: ERROR, close 1002, nothing applied, other sessions unaffected', () => {
-  let chat: RunningApp;
-  let url: string;
-
-  beforeAll(async () => {
-    chat = await startApp(AppModule);
-    url = `${chat.wsUrl}/portfolio/websocket`;
-  });
-
-  afterAll(async () => {
-    await chat.close();
-  });
+  const chat = useApp(AppModule);
+  const url = () => `${chat.wsUrl}/portfolio/websocket`;
 
   interface Case {
     readonly name: string;
@@ -226,8 +217,8 @@ describe('protocol errors: ERROR, close 1002, nothing applied, other sessions un
   ];
 
   it.each(cases)('refuses $name', async (c) => {
-    const watcher = await Watcher.start(url, c.watched);
-    const offender = c.connected === false ? await RawStompClient.open(url) : await RawStompClient.connect(url, c.connectHeaders);
+    const watcher = await Watcher.start(url(), c.watched);
+    const offender = c.connected === false ? await RawStompClient.open(url()) : await RawStompClient.connect(url(), c.connectHeaders);
     try {
       const subscriptionsBefore = subscriptionCount(chat.app);
       offender.write(c.bytes(watcher.destination));
@@ -242,7 +233,7 @@ describe('protocol errors: ERROR, close 1002, nothing applied, other sessions un
   });
 
   it('answers CONNECT with an unsupported version with a version header listing the supported ones', async () => {
-    const client = await RawStompClient.open(url);
+    const client = await RawStompClient.open(url());
     try {
       client.send('CONNECT', { 'accept-version': '2.0', host: 'localhost' });
       const { error } = await expectRefusal(client, { message: "Supported protocol versions are 1.2, 1.1, 1.0; the client accepts '2.0'" });
@@ -254,8 +245,8 @@ describe('protocol errors: ERROR, close 1002, nothing applied, other sessions un
 
   it('refuses SUBSCRIBE without id in STOMP 1.2 and 1.1, and subscribes nothing', async () => {
     for (const version of ['1.2', '1.1']) {
-      const watcher = await Watcher.start(url);
-      const offender = await RawStompClient.connect(url, { 'accept-version': version });
+      const watcher = await Watcher.start(url());
+      const offender = await RawStompClient.connect(url(), { 'accept-version': version });
       try {
         const before = subscriptionCount(chat.app);
         offender.send('SUBSCRIBE', { destination: watcher.destination, receipt: 'r-noid' });
@@ -270,8 +261,8 @@ describe('protocol errors: ERROR, close 1002, nothing applied, other sessions un
   });
 
   it('refuses a duplicate subscription id and drops both subscriptions of the session', async () => {
-    const watcher = await Watcher.start(url);
-    const offender = await RawStompClient.connect(url);
+    const watcher = await Watcher.start(url());
+    const offender = await RawStompClient.connect(url());
     try {
       const before = subscriptionCount(chat.app);
       const first = `/topic/${unique('first')}`;
@@ -294,8 +285,8 @@ describe('protocol errors: ERROR, close 1002, nothing applied, other sessions un
   });
 
   it('stops at the refused frame: frames after it in the same WebSocket message are not processed', async () => {
-    const watcher = await Watcher.start(url);
-    const offender = await RawStompClient.connect(url);
+    const watcher = await Watcher.start(url());
+    const offender = await RawStompClient.connect(url());
     try {
       const before = frameBytes('SEND', { destination: watcher.destination, 'content-type': 'text/plain', receipt: 'r-before' }, 'before');
       const bad = frameBytes('SEND', { receipt: 'r-bad' }, 'no destination');
@@ -320,8 +311,8 @@ describe('protocol errors: ERROR, close 1002, nothing applied, other sessions un
   // The decoder's verdict on a malformed frame waits its turn behind the frames before it, even when
   // one of them is still in an asynchronous handler: they all take effect and get their RECEIPTs.
   it('processes every frame that precedes a malformed one, even behind an asynchronous handler', async () => {
-    const watcher = await Watcher.start(url, '/topic/messages');
-    const offender = await RawStompClient.connect(url);
+    const watcher = await Watcher.start(url(), '/topic/messages');
+    const offender = await RawStompClient.connect(url());
     try {
       offender.write(
         Buffer.concat([
@@ -346,8 +337,8 @@ describe('protocol errors: ERROR, close 1002, nothing applied, other sessions un
   });
 
   it('keeps a session that subscribed before the other one failed receiving the messages that follow', async () => {
-    const watcher = await Watcher.start(url, '/topic/messages');
-    const offender = await RawStompClient.connect(url);
+    const watcher = await Watcher.start(url(), '/topic/messages');
+    const offender = await RawStompClient.connect(url());
     try {
       offender.send('SHOUT', { receipt: 'r-shout' });
       await offender.nextFrame('ERROR');

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { StompModule } from 'nest-stomp';
 import { AppModule } from '../apps/chat/src/app.module.js';
-import { startApp, type RunningApp } from './support/apps.js';
+import { useApp } from './support/apps.js';
 import { RawStompClient } from './support/raw-stomp-client.js';
 import { closeAll, expectRefusal, messagesOf, receiptFor, unique, waitMessages, Watcher } from './support/raw-frames.js';
 
@@ -23,21 +23,12 @@ function sendOfSize(size: number, destination: string, receipt: string, fill = '
 
 describe('frame size limits', () => {
   describe('default limit: 64 KiB (chat app)', () => {
-    let chat: RunningApp;
-    let url: string;
-
-    beforeAll(async () => {
-      chat = await startApp(AppModule);
-      url = `${chat.wsUrl}/portfolio/websocket`;
-    });
-
-    afterAll(async () => {
-      await chat.close();
-    });
+    const chat = useApp(AppModule);
+    const url = () => `${chat.wsUrl}/portfolio/websocket`;
 
     it('refuses a 70 KiB SEND body without content-length and delivers nothing of it', async () => {
-      const watcher = await Watcher.start(url);
-      const offender = await RawStompClient.connect(url);
+      const watcher = await Watcher.start(url());
+      const offender = await RawStompClient.connect(url());
       try {
         offender.send('SEND', { destination: watcher.destination, 'content-type': 'text/plain', receipt: 'r-big' }, 'x'.repeat(70 * 1024));
         await expectRefusal(offender, { message: 'Frame exceeds the size limit of 65536 bytes (option maxFrameSize)', receiptId: 'r-big' });
@@ -49,8 +40,8 @@ describe('frame size limits', () => {
     });
 
     it('refuses a 70 KiB SEND body with content-length, from the header alone', async () => {
-      const watcher = await Watcher.start(url);
-      const offender = await RawStompClient.connect(url);
+      const watcher = await Watcher.start(url());
+      const offender = await RawStompClient.connect(url());
       try {
         const length = 70 * 1024;
         offender.send('SEND', { destination: watcher.destination, 'content-length': String(length), receipt: 'r-big-cl' }, 'x'.repeat(length));
@@ -62,8 +53,8 @@ describe('frame size limits', () => {
     });
 
     it('accepts a frame of exactly 65536 bytes and refuses one of 65537', async () => {
-      const watcher = await Watcher.start(url);
-      const client = await RawStompClient.connect(url);
+      const watcher = await Watcher.start(url());
+      const client = await RawStompClient.connect(url());
       try {
         const fits = sendOfSize(65536, watcher.destination, 'r-fits');
         expect(fits.bytes.length).toBe(65536);
@@ -88,21 +79,12 @@ describe('frame size limits', () => {
   });
 
   describe('maxFrameSize: 1024, maxHeaders: 5, maxHeaderLineLength: 200', () => {
-    let server: RunningApp;
-    let url: string;
-
-    beforeAll(async () => {
-      server = await startApp(SmallFramesModule);
-      url = `${server.wsUrl}/stomp`;
-    });
-
-    afterAll(async () => {
-      await server.close();
-    });
+    const server = useApp(SmallFramesModule);
+    const url = () => `${server.wsUrl}/stomp`;
 
     it('refuses a 2000-byte SEND', async () => {
-      const watcher = await Watcher.start(url);
-      const offender = await RawStompClient.connect(url);
+      const watcher = await Watcher.start(url());
+      const offender = await RawStompClient.connect(url());
       try {
         offender.send('SEND', { destination: watcher.destination, receipt: 'r' }, 'y'.repeat(2000));
         await expectRefusal(offender, { message: 'Frame exceeds the size limit of 1024 bytes (option maxFrameSize)', receiptId: 'r' });
@@ -113,8 +95,8 @@ describe('frame size limits', () => {
     });
 
     it('accepts exactly 1024 bytes, with and without content-length, and refuses 1025', async () => {
-      const watcher = await Watcher.start(url);
-      const client = await RawStompClient.connect(url);
+      const watcher = await Watcher.start(url());
+      const client = await RawStompClient.connect(url());
       try {
         const bodies: string[] = [];
         for (const contentLength of [false, true]) {
@@ -138,8 +120,8 @@ describe('frame size limits', () => {
     });
 
     it('refuses an oversized frame as it streams in, before its NUL arrives', async () => {
-      const watcher = await Watcher.start(url);
-      const offender = await RawStompClient.connect(url);
+      const watcher = await Watcher.start(url());
+      const offender = await RawStompClient.connect(url());
       try {
         offender.write(`SEND\ndestination:${watcher.destination}\n\n${'a'.repeat(600)}`);
         offender.write('b'.repeat(600));
@@ -152,8 +134,8 @@ describe('frame size limits', () => {
     });
 
     it('refuses a too-large content-length as soon as the headers are in, before any body', async () => {
-      const watcher = await Watcher.start(url);
-      const offender = await RawStompClient.connect(url);
+      const watcher = await Watcher.start(url());
+      const offender = await RawStompClient.connect(url());
       try {
         offender.write(`SEND\ndestination:${watcher.destination}\ncontent-length:2000\n\n`);
         await expectRefusal(offender, { message: "STOMP 'content-length' header value 2000 exceeds configured buffer size limit 1024" });
@@ -164,8 +146,8 @@ describe('frame size limits', () => {
     });
 
     it('refuses a content-length that fits alone but not with the headers', async () => {
-      const watcher = await Watcher.start(url);
-      const offender = await RawStompClient.connect(url);
+      const watcher = await Watcher.start(url());
+      const offender = await RawStompClient.connect(url());
       try {
         offender.write(`SEND\ndestination:${watcher.destination}\ncontent-length:1000\n\n`);
         await expectRefusal(offender, { message: 'Frame exceeds the size limit of 1024 bytes (option maxFrameSize)' });
@@ -176,8 +158,8 @@ describe('frame size limits', () => {
     });
 
     it('accepts 5 headers and refuses 6', async () => {
-      const watcher = await Watcher.start(url);
-      const client = await RawStompClient.connect(url);
+      const watcher = await Watcher.start(url());
+      const client = await RawStompClient.connect(url());
       try {
         client.send('SEND', { destination: watcher.destination, receipt: 'five', a: '1', b: '2', c: '3' }, 'five headers');
         await receiptFor(client, 'five');
@@ -192,8 +174,8 @@ describe('frame size limits', () => {
     });
 
     it('refuses a header line longer than 200 bytes', async () => {
-      const watcher = await Watcher.start(url);
-      const offender = await RawStompClient.connect(url);
+      const watcher = await Watcher.start(url());
+      const offender = await RawStompClient.connect(url());
       try {
         offender.send('SEND', { destination: watcher.destination, 'x-long': 'l'.repeat(200) }, 'lost');
         await expectRefusal(offender, { message: 'A command or header line is longer than the limit of 200 bytes' });
@@ -204,8 +186,8 @@ describe('frame size limits', () => {
     });
 
     it('closes with 1009, without an ERROR frame, a WebSocket message over 4 x maxFrameSize', async () => {
-      const watcher = await Watcher.start(url);
-      const offender = await RawStompClient.connect(url);
+      const watcher = await Watcher.start(url());
+      const offender = await RawStompClient.connect(url());
       try {
         offender.send('SEND', { destination: watcher.destination }, 'w'.repeat(4 * 1024));
         const close = await offender.waitClosed();
@@ -218,8 +200,8 @@ describe('frame size limits', () => {
     });
 
     it('accepts several frames in one WebSocket message, each within the limit', async () => {
-      const watcher = await Watcher.start(url);
-      const client = await RawStompClient.connect(url);
+      const watcher = await Watcher.start(url());
+      const client = await RawStompClient.connect(url());
       try {
         const frames = [0, 1, 2].map((i) => sendOfSize(1000, watcher.destination, `multi-${i}`, String(i)));
         client.write(Buffer.concat(frames.map((f) => f.bytes)));

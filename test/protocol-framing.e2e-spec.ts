@@ -1,5 +1,5 @@
 import { AppModule } from '../apps/chat/src/app.module.js';
-import { startApp, type RunningApp } from './support/apps.js';
+import { useApp } from './support/apps.js';
 import { RawStompClient } from './support/raw-stomp-client.js';
 import { closeAll, frameBytes, messagesOf, publish, RawTap, receiptFor, subscribe, unique, waitMessages } from './support/raw-frames.js';
 
@@ -7,17 +7,8 @@ const CONNECT = frameBytes('CONNECT', { 'accept-version': '1.2', host: 'localhos
 
 /** How frames may be cut into and packed in WebSocket messages, and which bytes they may carry. */
 describe('framing over WebSocket', () => {
-  let chat: RunningApp;
-  let url: string;
-
-  beforeAll(async () => {
-    chat = await startApp(AppModule);
-    url = `${chat.wsUrl}/portfolio/websocket`;
-  });
-
-  afterAll(async () => {
-    await chat.close();
-  });
+  const chat = useApp(AppModule);
+  const url = () => `${chat.wsUrl}/portfolio/websocket`;
 
   describe('WebSocket sub-protocol', () => {
     it('picks v12.stomp when offered all three, whatever their order', async () => {
@@ -25,7 +16,7 @@ describe('framing over WebSocket', () => {
         ['v12.stomp', 'v11.stomp', 'v10.stomp'],
         ['v10.stomp', 'v11.stomp', 'v12.stomp'],
       ]) {
-        const client = await RawStompClient.open(url, offered);
+        const client = await RawStompClient.open(url(), offered);
         try {
           expect(client.socket.protocol).toBe('v12.stomp');
         } finally {
@@ -36,7 +27,7 @@ describe('framing over WebSocket', () => {
 
     it('picks v10.stomp when only that is offered, and v11.stomp when only that', async () => {
       for (const protocol of ['v10.stomp', 'v11.stomp']) {
-        const client = await RawStompClient.open(url, [protocol]);
+        const client = await RawStompClient.open(url(), [protocol]);
         try {
           expect(client.socket.protocol).toBe(protocol);
         } finally {
@@ -46,7 +37,7 @@ describe('framing over WebSocket', () => {
     });
 
     it('accepts a connection offering no sub-protocol (protocol ""), and STOMP works over it', async () => {
-      const client = await RawStompClient.open(url, []);
+      const client = await RawStompClient.open(url(), []);
       try {
         expect(client.socket.protocol).toBe('');
         client.write(CONNECT);
@@ -75,7 +66,7 @@ describe('framing over WebSocket', () => {
   });
 
   it('takes several frames in one WebSocket message, in order', async () => {
-    const client = await RawStompClient.open(url);
+    const client = await RawStompClient.open(url());
     try {
       const topic = `/topic/${unique('packed')}`;
       client.write(
@@ -101,8 +92,8 @@ describe('framing over WebSocket', () => {
   });
 
   it('reassembles one frame split over three WebSocket messages, cut inside the command, a header and the body', async () => {
-    const subscriber = await RawStompClient.connect(url);
-    const sender = await RawStompClient.connect(url);
+    const subscriber = await RawStompClient.connect(url());
+    const sender = await RawStompClient.connect(url());
     try {
       const topic = `/topic/${unique('split')}`;
       await subscribe(subscriber, topic);
@@ -128,7 +119,7 @@ describe('framing over WebSocket', () => {
   });
 
   it('reassembles multi-byte UTF-8 characters cut between WebSocket messages', async () => {
-    const client = await RawStompClient.connect(url);
+    const client = await RawStompClient.connect(url());
     try {
       const topic = `/topic/${unique('utf8')}`;
       await subscribe(client, topic);
@@ -150,7 +141,7 @@ describe('framing over WebSocket', () => {
   });
 
   it('accepts heart-beat EOLs (\\n and \\r\\n) before, between and after frames, in any message', async () => {
-    const client = await RawStompClient.open(url);
+    const client = await RawStompClient.open(url());
     try {
       const topic = `/topic/${unique('eol')}`;
       client.write('\n');
@@ -175,7 +166,7 @@ describe('framing over WebSocket', () => {
   });
 
   it('accepts \\r\\n line endings and strips the CR from command and headers', async () => {
-    const client = await RawStompClient.open(url);
+    const client = await RawStompClient.open(url());
     try {
       const topic = `/topic/${unique('crlf')}`;
       client.write('CONNECT\r\naccept-version:1.2\r\nhost:localhost\r\n\r\n\0');
@@ -196,8 +187,8 @@ describe('framing over WebSocket', () => {
   });
 
   it('delivers a content-length body containing NUL octets intact, as text and as binary', async () => {
-    const subscriber = await RawStompClient.connect(url);
-    const sender = await RawStompClient.connect(url);
+    const subscriber = await RawStompClient.connect(url());
+    const sender = await RawStompClient.connect(url());
     try {
       const topic = `/topic/${unique('nul')}`;
       await subscribe(subscriber, topic);
@@ -222,7 +213,7 @@ describe('framing over WebSocket', () => {
   });
 
   it('reads a content-length body that arrives in pieces, NUL octets and all', async () => {
-    const client = await RawStompClient.connect(url);
+    const client = await RawStompClient.connect(url());
     try {
       const topic = `/topic/${unique('nulsplit')}`;
       await subscribe(client, topic);
@@ -241,7 +232,7 @@ describe('framing over WebSocket', () => {
   });
 
   it('reads an empty body with content-length:0, and a body without content-length up to its NUL', async () => {
-    const client = await RawStompClient.connect(url);
+    const client = await RawStompClient.connect(url());
     try {
       const topic = `/topic/${unique('empty')}`;
       await subscribe(client, topic);
@@ -258,7 +249,7 @@ describe('framing over WebSocket', () => {
   });
 
   it('uses the first of repeated headers', async () => {
-    const client = await RawStompClient.connect(url);
+    const client = await RawStompClient.connect(url());
     try {
       const topic = `/topic/${unique('first')}`;
       const decoy = `/topic/${unique('decoy')}`;
@@ -279,8 +270,8 @@ describe('framing over WebSocket', () => {
   // the connection on one that is not. A body that is not UTF-8 therefore travels as a binary
   // message, whatever its content-type claims.
   it('keeps subscribers connected when a SEND body is not valid UTF-8 (no content-type)', async () => {
-    const subscriber = await RawStompClient.connect(url);
-    const sender = await RawStompClient.connect(url);
+    const subscriber = await RawStompClient.connect(url());
+    const sender = await RawStompClient.connect(url());
     const tap = new RawTap(subscriber);
     try {
       const topic = `/topic/${unique('bad-utf8')}`;

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { StompModule } from 'nest-stomp';
-import { startApp, type RunningApp } from './support/apps.js';
+import { useApp } from './support/apps.js';
 import { RawStompClient } from './support/raw-stomp-client.js';
 
 @Module({ imports: [StompModule.forRoot({ endpoint: '/ws', heartbeat: [0, 0] })] })
@@ -11,15 +11,7 @@ class PlainModule {}
  * version. Writing them must never throw: once, it took the whole process down.
  */
 describe('headers a STOMP version cannot write', () => {
-  let server: RunningApp;
-
-  beforeAll(async () => {
-    server = await startApp(PlainModule);
-  });
-
-  afterAll(async () => {
-    await server.close();
-  });
+  const server = useApp(PlainModule);
 
   it('answers a 1.1 frame whose receipt holds a raw CR, and the server goes on', async () => {
     const client = await RawStompClient.open(`${server.wsUrl}/ws`);

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { StompModule } from 'nest-stomp';
-import { startApp, type RunningApp } from './support/apps.js';
+import { useApp } from './support/apps.js';
 import { RawStompClient } from './support/raw-stomp-client.js';
 
 @Module({
@@ -23,15 +23,7 @@ class GuardedModule {}
 
 /** Holes a review found, each closed: these fail if one opens again. */
 describe('closed holes', () => {
-  let server: RunningApp;
-
-  beforeAll(async () => {
-    server = await startApp(GuardedModule);
-  });
-
-  afterAll(async () => {
-    await server.close();
-  });
+  const server = useApp(GuardedModule);
 
   it.each(['/topic/**', '/topic/*/secrets', '/topic/admin/*'])('refuses a pattern SUBSCRIBE (%s) that could read a restricted topic', async (pattern) => {
     const eve = await RawStompClient.connect(`${server.wsUrl}/ws`, { login: 'eve' });

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { StompModule } from 'nest-stomp';
-import { startApp, type RunningApp } from './support/apps.js';
+import { useApp } from './support/apps.js';
 import { RawStompClient } from './support/raw-stomp-client.js';
 import { closeAll, expectRefusal, publish, subscribe, unique, waitMessages } from './support/raw-frames.js';
 
@@ -10,21 +10,12 @@ class ConnectTimeoutModule {}
 const TIMEOUT_MESSAGE = 'No CONNECT frame within 200 ms of opening the connection';
 
 describe('session: connectTimeout 200 ms', () => {
-  let server: RunningApp;
-  let url: string;
-
-  beforeAll(async () => {
-    server = await startApp(ConnectTimeoutModule);
-    url = `${server.wsUrl}/stomp`;
-  });
-
-  afterAll(async () => {
-    await server.close();
-  });
+  const server = useApp(ConnectTimeoutModule);
+  const url = () => `${server.wsUrl}/stomp`;
 
   it('closes a connection that never sends CONNECT with an ERROR and close code 4500', async () => {
     const openedAt = Date.now();
-    const client = await RawStompClient.open(url);
+    const client = await RawStompClient.open(url());
     try {
       await expectRefusal(client, { message: TIMEOUT_MESSAGE, closeCode: 4500 });
       const elapsed = Date.now() - openedAt;
@@ -37,8 +28,8 @@ describe('session: connectTimeout 200 ms', () => {
   });
 
   it('does not count heart-beat EOLs or an unfinished CONNECT frame as CONNECT', async () => {
-    const beats = await RawStompClient.open(url);
-    const partial = await RawStompClient.open(url);
+    const beats = await RawStompClient.open(url());
+    const partial = await RawStompClient.open(url());
     try {
       beats.write('\n');
       beats.write('\r\n\n');
@@ -51,8 +42,8 @@ describe('session: connectTimeout 200 ms', () => {
   });
 
   it('leaves a session that connected in time open after the timeout has passed', async () => {
-    const connected = await RawStompClient.connect(url);
-    const late = await RawStompClient.open(url);
+    const connected = await RawStompClient.connect(url());
+    const late = await RawStompClient.open(url());
     try {
       // The connection opened after the connected one times out first: the deadline has passed for both.
       await expectRefusal(late, { message: TIMEOUT_MESSAGE, closeCode: 4500 });

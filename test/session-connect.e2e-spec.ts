@@ -1,26 +1,17 @@
 import { StompSessionRegistry } from 'nest-stomp';
 import { AppModule } from '../apps/chat/src/app.module.js';
-import { startApp, type RunningApp } from './support/apps.js';
+import { useApp } from './support/apps.js';
 import { RawStompClient } from './support/raw-stomp-client.js';
 import { closeAll, frameBytes, messagesOf, publish, RawTap, receiptFor, subscribe, unique, waitMessages } from './support/raw-frames.js';
 
 /** CONNECT/CONNECTED, version negotiation, and header escaping as each version writes it. */
 describe('session: CONNECT, versions and header escaping', () => {
-  let chat: RunningApp;
-  let url: string;
-
-  beforeAll(async () => {
-    chat = await startApp(AppModule);
-    url = `${chat.wsUrl}/portfolio/websocket`;
-  });
-
-  afterAll(async () => {
-    await chat.close();
-  });
+  const chat = useApp(AppModule);
+  const url = () => `${chat.wsUrl}/portfolio/websocket`;
 
   /** Opens a connection and sends `command` with `headers`; resolves with the client and the CONNECTED. */
   async function connectWith(command: 'CONNECT' | 'STOMP', headers: Record<string, string>) {
-    const client = await RawStompClient.open(url);
+    const client = await RawStompClient.open(url());
     client.write(frameBytes(command, headers));
     const connected = await client.nextFrame('CONNECTED');
     return { client, connected };
@@ -97,9 +88,9 @@ describe('session: CONNECT, versions and header escaping', () => {
   describe('header escaping on MESSAGE, per subscriber version', () => {
     it('escapes : \\ and LF as \\c \\\\ \\n for 1.2 and 1.1 subscribers (raw bytes), and the value arrives unescaped', async () => {
       const topic = `/topic/${unique('escape')}`;
-      const s12 = await RawStompClient.connect(url, { 'accept-version': '1.2' });
-      const s11 = await RawStompClient.connect(url, { 'accept-version': '1.1' });
-      const sender = await RawStompClient.connect(url, { 'accept-version': '1.2' });
+      const s12 = await RawStompClient.connect(url(), { 'accept-version': '1.2' });
+      const s11 = await RawStompClient.connect(url(), { 'accept-version': '1.1' });
+      const sender = await RawStompClient.connect(url(), { 'accept-version': '1.2' });
       const taps = [new RawTap(s12), new RawTap(s11)];
       try {
         await subscribe(s12, topic, 'sub-12');
@@ -124,7 +115,7 @@ describe('session: CONNECT, versions and header escaping', () => {
 
     it('escapes CR as \\r for a 1.2 subscriber', async () => {
       const topic = `/topic/${unique('cr')}`;
-      const s12 = await RawStompClient.connect(url, { 'accept-version': '1.2' });
+      const s12 = await RawStompClient.connect(url(), { 'accept-version': '1.2' });
       const tap = new RawTap(s12);
       try {
         await subscribe(s12, topic);
@@ -140,8 +131,8 @@ describe('session: CONNECT, versions and header escaping', () => {
 
     it('writes a colon unescaped for a 1.0 subscriber', async () => {
       const topic = `/topic/${unique('v10')}`;
-      const s10 = await RawStompClient.connect(url, { 'accept-version': '1.0' });
-      const sender = await RawStompClient.connect(url, { 'accept-version': '1.2' });
+      const s10 = await RawStompClient.connect(url(), { 'accept-version': '1.0' });
+      const sender = await RawStompClient.connect(url(), { 'accept-version': '1.2' });
       const tap = new RawTap(s10);
       try {
         await subscribe(s10, topic, 'sub-10');
@@ -157,8 +148,8 @@ describe('session: CONNECT, versions and header escaping', () => {
 
     it('takes a 1.0 sender’s backslashes literally (1.0 has no escaping)', async () => {
       const topic = `/topic/${unique('from10')}`;
-      const s12 = await RawStompClient.connect(url, { 'accept-version': '1.2' });
-      const sender = await RawStompClient.connect(url, { 'accept-version': '1.0' });
+      const s12 = await RawStompClient.connect(url(), { 'accept-version': '1.2' });
+      const sender = await RawStompClient.connect(url(), { 'accept-version': '1.0' });
       const tap = new RawTap(s12);
       try {
         await subscribe(s12, topic);
@@ -175,8 +166,8 @@ describe('session: CONNECT, versions and header escaping', () => {
 
     it('unescapes a 1.1 sender’s \\c and \\n', async () => {
       const topic = `/topic/${unique('from11')}`;
-      const s12 = await RawStompClient.connect(url, { 'accept-version': '1.2' });
-      const sender = await RawStompClient.connect(url, { 'accept-version': '1.1' });
+      const s12 = await RawStompClient.connect(url(), { 'accept-version': '1.2' });
+      const sender = await RawStompClient.connect(url(), { 'accept-version': '1.1' });
       try {
         await subscribe(s12, topic);
         sender.write(frameBytes('SEND', { destination: topic, 'x-v': 'k\\cv\\nnext', receipt: 'r' }, 'from 1.1'));
@@ -189,7 +180,7 @@ describe('session: CONNECT, versions and header escaping', () => {
 
     it('escapes the subscription id in the subscription header', async () => {
       const topic = `/topic/${unique('subid')}`;
-      const s12 = await RawStompClient.connect(url, { 'accept-version': '1.2' });
+      const s12 = await RawStompClient.connect(url(), { 'accept-version': '1.2' });
       const tap = new RawTap(s12);
       try {
         s12.write(frameBytes('SUBSCRIBE', { id: 'room\\c42', destination: topic, receipt: 'r-sub' }));
@@ -210,10 +201,10 @@ describe('session: CONNECT, versions and header escaping', () => {
     // and later subscribers got nothing.)
     it('leaves a LF header out of a 1.0 subscriber’s MESSAGE only; the sender and later subscribers are unaffected', async () => {
       const topic = `/topic/${unique('lf10')}`;
-      const early = await RawStompClient.connect(url, { 'accept-version': '1.2' });
-      const s10 = await RawStompClient.connect(url, { 'accept-version': '1.0' });
-      const late = await RawStompClient.connect(url, { 'accept-version': '1.1' });
-      const sender = await RawStompClient.connect(url, { 'accept-version': '1.2' });
+      const early = await RawStompClient.connect(url(), { 'accept-version': '1.2' });
+      const s10 = await RawStompClient.connect(url(), { 'accept-version': '1.0' });
+      const late = await RawStompClient.connect(url(), { 'accept-version': '1.1' });
+      const sender = await RawStompClient.connect(url(), { 'accept-version': '1.2' });
       try {
         await subscribe(early, topic);
         await subscribe(s10, topic, 'sub-10');
@@ -238,9 +229,9 @@ describe('session: CONNECT, versions and header escaping', () => {
 
     it('leaves a CR header out of a 1.1 subscriber’s MESSAGE only', async () => {
       const topic = `/topic/${unique('cr11')}`;
-      const s11 = await RawStompClient.connect(url, { 'accept-version': '1.1' });
-      const s12 = await RawStompClient.connect(url, { 'accept-version': '1.2' });
-      const sender = await RawStompClient.connect(url, { 'accept-version': '1.2' });
+      const s11 = await RawStompClient.connect(url(), { 'accept-version': '1.1' });
+      const s12 = await RawStompClient.connect(url(), { 'accept-version': '1.2' });
+      const sender = await RawStompClient.connect(url(), { 'accept-version': '1.2' });
       try {
         await subscribe(s11, topic);
         await subscribe(s12, topic);
@@ -260,7 +251,7 @@ describe('session: CONNECT, versions and header escaping', () => {
   describe('STOMP 1.0 sessions', () => {
     it('subscribe without id (the destination names the subscription) and unsubscribe by destination', async () => {
       const topic = `/topic/${unique('v10sub')}`;
-      const s10 = await RawStompClient.connect(url, { 'accept-version': '1.0' });
+      const s10 = await RawStompClient.connect(url(), { 'accept-version': '1.0' });
       try {
         s10.send('SUBSCRIBE', { destination: topic, receipt: 'r-sub' });
         await receiptFor(s10, 'r-sub');

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { StompModule } from 'nest-stomp';
-import { startApp, type RunningApp } from './support/apps.js';
+import { useApp } from './support/apps.js';
 import { RawStompClient } from './support/raw-stomp-client.js';
 import { closeAll, expectRefusal, publish, RawTap, receiptFor, subscribe, unique, waitMessages } from './support/raw-frames.js';
 
@@ -9,20 +9,11 @@ import { closeAll, expectRefusal, publish, RawTap, receiptFor, subscribe, unique
 class HeartbeatModule {}
 
 describe('session: heart-beats (server heart-beat 100,100, grace factor 3)', () => {
-  let server: RunningApp;
-  let url: string;
-
-  beforeAll(async () => {
-    server = await startApp(HeartbeatModule);
-    url = `${server.wsUrl}/stomp`;
-  });
-
-  afterAll(async () => {
-    await server.close();
-  });
+  const server = useApp(HeartbeatModule);
+  const url = () => `${server.wsUrl}/stomp`;
 
   it('answers CONNECT heart-beat:50,50 with its own heart-beat in CONNECTED', async () => {
-    const client = await RawStompClient.connect(url, { 'heart-beat': '50,50' });
+    const client = await RawStompClient.connect(url(), { 'heart-beat': '50,50' });
     try {
       expect(client.frames[0]!.headers['heart-beat']).toBe('100,100');
     } finally {
@@ -31,7 +22,7 @@ describe('session: heart-beats (server heart-beat 100,100, grace factor 3)', () 
   });
 
   it('sends a bare EOL as heart-beat every max(sx, cy) ms to a client that asks for them', async () => {
-    const client = await RawStompClient.open(url);
+    const client = await RawStompClient.open(url());
     const tap = new RawTap(client);
     try {
       client.send('CONNECT', { 'accept-version': '1.2', host: 'localhost', 'heart-beat': '0,50' });
@@ -48,7 +39,7 @@ describe('session: heart-beats (server heart-beat 100,100, grace factor 3)', () 
   });
 
   it('uses the client’s larger receive interval: heart-beat 0,300 gets its first beat after ~300 ms', async () => {
-    const client = await RawStompClient.open(url);
+    const client = await RawStompClient.open(url());
     try {
       client.send('CONNECT', { 'accept-version': '1.2', host: 'localhost', 'heart-beat': '0,300' });
       await client.nextFrame('CONNECTED');
@@ -61,8 +52,8 @@ describe('session: heart-beats (server heart-beat 100,100, grace factor 3)', () 
   });
 
   it('closes a client that promised heart-beats and stays silent, after 3 x max(cx, sy) ms, with an ERROR', async () => {
-    const watcher = await RawStompClient.connect(url);
-    const silent = await RawStompClient.open(url);
+    const watcher = await RawStompClient.connect(url());
+    const silent = await RawStompClient.open(url());
     try {
       silent.send('CONNECT', { 'accept-version': '1.2', host: 'localhost', 'heart-beat': '50,0' });
       await silent.nextFrame('CONNECTED');
@@ -84,7 +75,7 @@ describe('session: heart-beats (server heart-beat 100,100, grace factor 3)', () 
   });
 
   it('keeps a client that sends EOL heart-beats alive well past the receive timeout', async () => {
-    const client = await RawStompClient.open(url);
+    const client = await RawStompClient.open(url());
     const beating = setInterval(() => client.write('\n'), 50);
     try {
       client.send('CONNECT', { 'accept-version': '1.2', host: 'localhost', 'heart-beat': '50,50' });
@@ -101,9 +92,9 @@ describe('session: heart-beats (server heart-beat 100,100, grace factor 3)', () 
   });
 
   it('counts any frame from the client as a sign of life, not only EOLs', async () => {
-    const client = await RawStompClient.connect(url, { 'heart-beat': '50,0' });
+    const client = await RawStompClient.connect(url(), { 'heart-beat': '50,0' });
     const sending = setInterval(() => client.send('SEND', { destination: '/topic/noise', 'content-type': 'text/plain' }, 'noise'), 50);
-    const witness = await RawStompClient.connect(url, { 'heart-beat': '0,100' });
+    const witness = await RawStompClient.connect(url(), { 'heart-beat': '0,100' });
     try {
       // Wait past 3 x 100 ms, measured by another client's heart-beats.
       await witness.until(() => witness.heartbeats >= 4, '4 heart-beats on the witness');
@@ -121,8 +112,8 @@ describe('session: heart-beats (server heart-beat 100,100, grace factor 3)', () 
     ['heart-beat:0,0', { 'heart-beat': '0,0' }],
     ['no heart-beat header', {}],
   ])('neither sends heart-beats to nor times out a client with %s', async (_name, headers) => {
-    const quiet = await RawStompClient.open(url);
-    const witness = await RawStompClient.connect(url, { 'heart-beat': '0,100' });
+    const quiet = await RawStompClient.open(url());
+    const witness = await RawStompClient.connect(url(), { 'heart-beat': '0,100' });
     try {
       quiet.send('CONNECT', { 'accept-version': '1.2', host: 'localhost', ...headers });
       expect((await quiet.nextFrame('CONNECTED')).headers['heart-beat']).toBe('100,100');

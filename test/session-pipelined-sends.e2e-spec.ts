@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SimpleBroker, StompModule, type BrokerMessage, type BrokerSubscriber } from 'nest-stomp';
-import { startApp, type RunningApp } from './support/apps.js';
+import { useApp } from './support/apps.js';
 import { RawStompClient } from './support/raw-stomp-client.js';
 import { closeAll, expectRefusal, receiptFor, subscribe, unique, waitMessages } from './support/raw-frames.js';
 
@@ -73,27 +73,18 @@ const broker = new ConfirmLaterBroker();
 class PipelineModule {}
 
 describe('SENDs without a receipt are pipelined to the broker', () => {
-  let server: RunningApp;
-  let url: string;
-
-  beforeAll(async () => {
-    server = await startApp(PipelineModule);
-    url = `${server.wsUrl}/ws`;
-  });
+  const server = useApp(PipelineModule);
+  const url = () => `${server.wsUrl}/ws`;
 
   afterEach(() => {
     broker.held.length = 0;
     broker.log.length = 0;
   });
 
-  afterAll(async () => {
-    await server.close();
-  });
-
   it('goes on with the next SENDs while the broker has yet to confirm, and answers a later receipt only once all are confirmed', async () => {
-    const watcher = await RawStompClient.connect(url);
-    const sender = await RawStompClient.connect(url);
-    const other = await RawStompClient.connect(url);
+    const watcher = await RawStompClient.connect(url());
+    const sender = await RawStompClient.connect(url());
+    const other = await RawStompClient.connect(url());
     try {
       const topic = `/topic/held/${unique('t')}`;
       await subscribe(watcher, topic);
@@ -131,7 +122,7 @@ describe('SENDs without a receipt are pipelined to the broker', () => {
   });
 
   it('holds a DISCONNECT receipt until the SENDs before it are confirmed', async () => {
-    const sender = await RawStompClient.connect(url);
+    const sender = await RawStompClient.connect(url());
     const topic = `/topic/held/${unique('t')}`;
     sender.send('SEND', { destination: topic, 'content-type': 'text/plain' }, 'last words');
     sender.send('DISCONNECT', { receipt: 'bye' });
@@ -143,8 +134,8 @@ describe('SENDs without a receipt are pipelined to the broker', () => {
   });
 
   it('ends the session with an ERROR that says why when the broker refuses a pipelined SEND; other sessions go on', async () => {
-    const sender = await RawStompClient.connect(url);
-    const bystander = await RawStompClient.connect(url);
+    const sender = await RawStompClient.connect(url());
+    const bystander = await RawStompClient.connect(url());
     try {
       const topic = `/topic/held/${unique('t')}`;
       sender.send('SEND', { destination: topic, 'content-type': 'text/plain' }, 'refused');

@@ -1,6 +1,6 @@
 import { StompSessionRegistry } from 'nest-stomp';
 import { AppModule } from '../apps/chat/src/app.module.js';
-import { startApp, type RunningApp } from './support/apps.js';
+import { useApp } from './support/apps.js';
 import { RawStompClient } from './support/raw-stomp-client.js';
 import {
   closeAll,
@@ -18,22 +18,13 @@ import {
 
 /** RECEIPTs for every client frame, their order against MESSAGEs, DISCONNECT, and transactions. */
 describe('session: receipts, DISCONNECT and transactions', () => {
-  let chat: RunningApp;
-  let url: string;
-
-  beforeAll(async () => {
-    chat = await startApp(AppModule);
-    url = `${chat.wsUrl}/portfolio/websocket`;
-  });
-
-  afterAll(async () => {
-    await chat.close();
-  });
+  const chat = useApp(AppModule);
+  const url = () => `${chat.wsUrl}/portfolio/websocket`;
 
   const commandsAndReceipts = (client: RawStompClient) => client.frames.map((f) => [f.command, f.headers['receipt-id'] ?? f.text]);
 
   it('sends a RECEIPT for SUBSCRIBE, SEND, UNSUBSCRIBE, BEGIN, COMMIT, ABORT, ACK and NACK, in frame order', async () => {
-    const client = await RawStompClient.connect(url);
+    const client = await RawStompClient.connect(url());
     try {
       const topic = `/topic/${unique('receipts')}`;
       client.write(
@@ -71,7 +62,7 @@ describe('session: receipts, DISCONNECT and transactions', () => {
   });
 
   it('answers DISCONNECT with its RECEIPT, then closes with 1000 and releases the session', async () => {
-    const client = await RawStompClient.connect(url);
+    const client = await RawStompClient.connect(url());
     const registry = chat.app.get(StompSessionRegistry);
     const before = subscriptionCount(chat.app);
     const sessionId = client.frames[0]!.headers.session!;
@@ -88,15 +79,15 @@ describe('session: receipts, DISCONNECT and transactions', () => {
   });
 
   it('closes with 1000 and no RECEIPT on DISCONNECT without receipt', async () => {
-    const client = await RawStompClient.connect(url);
+    const client = await RawStompClient.connect(url());
     client.send('DISCONNECT');
     expect((await client.waitClosed()).code).toBe(1000);
     expect(client.frames.map((f) => f.command)).toEqual(['CONNECTED']);
   });
 
   it('ignores frames after DISCONNECT in the same WebSocket message', async () => {
-    const watcher = await Watcher.start(url);
-    const client = await RawStompClient.connect(url);
+    const watcher = await Watcher.start(url());
+    const client = await RawStompClient.connect(url());
     try {
       client.write(
         Buffer.concat([
@@ -116,8 +107,8 @@ describe('session: receipts, DISCONNECT and transactions', () => {
   });
 
   it('sends the RECEIPT of a SEND to a broker destination after the MESSAGE it caused, to the sender and to others', async () => {
-    const other = await RawStompClient.connect(url);
-    const client = await RawStompClient.connect(url);
+    const other = await RawStompClient.connect(url());
+    const client = await RawStompClient.connect(url());
     try {
       const topic = `/topic/${unique('order')}`;
       await subscribe(other, topic);
@@ -133,7 +124,7 @@ describe('session: receipts, DISCONNECT and transactions', () => {
   });
 
   it('sends the RECEIPT of a SEND to /app/chat.send after the handler’s reply reached the sender', async () => {
-    const client = await RawStompClient.connect(url);
+    const client = await RawStompClient.connect(url());
     try {
       await subscribe(client, '/topic/messages');
       const chatMessage = { sender: 'raw', content: unique('hello') };
@@ -156,8 +147,8 @@ describe('session: receipts, DISCONNECT and transactions', () => {
 
   describe('transactions', () => {
     it('delivers SENDs of a transaction only on COMMIT, in order', async () => {
-      const watcher = await Watcher.start(url);
-      const client = await RawStompClient.connect(url);
+      const watcher = await Watcher.start(url());
+      const client = await RawStompClient.connect(url());
       try {
         client.send('BEGIN', { transaction: 'tx', receipt: 'r-begin' });
         client.send('SEND', { destination: watcher.destination, transaction: 'tx', 'content-type': 'text/plain', receipt: 'r-1' }, 'tx-1');
@@ -182,8 +173,8 @@ describe('session: receipts, DISCONNECT and transactions', () => {
     });
 
     it('drops SENDs of a transaction on ABORT', async () => {
-      const watcher = await Watcher.start(url);
-      const client = await RawStompClient.connect(url);
+      const watcher = await Watcher.start(url());
+      const client = await RawStompClient.connect(url());
       try {
         client.send('BEGIN', { transaction: 'tx-a' });
         client.send('SEND', { destination: watcher.destination, transaction: 'tx-a', 'content-type': 'text/plain' }, 'never');
@@ -200,8 +191,8 @@ describe('session: receipts, DISCONNECT and transactions', () => {
     });
 
     it('drops an open transaction when the session ends', async () => {
-      const watcher = await Watcher.start(url);
-      const client = await RawStompClient.connect(url);
+      const watcher = await Watcher.start(url());
+      const client = await RawStompClient.connect(url());
       try {
         client.send('BEGIN', { transaction: 'tx-d' });
         client.send('SEND', { destination: watcher.destination, transaction: 'tx-d', 'content-type': 'text/plain' }, 'never');
@@ -213,9 +204,9 @@ describe('session: receipts, DISCONNECT and transactions', () => {
     });
 
     it('keeps transactions per session: another session cannot commit it', async () => {
-      const watcher = await Watcher.start(url);
-      const owner = await RawStompClient.connect(url);
-      const stranger = await RawStompClient.connect(url);
+      const watcher = await Watcher.start(url());
+      const owner = await RawStompClient.connect(url());
+      const stranger = await RawStompClient.connect(url());
       try {
         owner.send('BEGIN', { transaction: 'shared-name', receipt: 'r-begin' });
         owner.send('SEND', { destination: watcher.destination, transaction: 'shared-name', 'content-type': 'text/plain', receipt: 'r-send' }, 'owned');
@@ -233,7 +224,7 @@ describe('session: receipts, DISCONNECT and transactions', () => {
     });
 
     it('refuses BEGIN of a transaction that has already begun', async () => {
-      const client = await RawStompClient.connect(url);
+      const client = await RawStompClient.connect(url());
       try {
         client.send('BEGIN', { transaction: 'twice' });
         client.send('BEGIN', { transaction: 'twice', receipt: 'r-twice' });
@@ -246,8 +237,8 @@ describe('session: receipts, DISCONNECT and transactions', () => {
     // A SEND in a transaction is checked when it arrives, so a COMMIT never fails halfway: the
     // undeliverable SEND is refused at once and nothing of the transaction is delivered.
     it('applies nothing of a transaction whose COMMIT is refused', async () => {
-      const watcher = await Watcher.start(url);
-      const client = await RawStompClient.connect(url);
+      const watcher = await Watcher.start(url());
+      const client = await RawStompClient.connect(url());
       try {
         client.send('BEGIN', { transaction: 'tx-p' });
         client.send('SEND', { destination: watcher.destination, transaction: 'tx-p', 'content-type': 'text/plain' }, 'first');
@@ -267,8 +258,8 @@ describe('session: receipts, DISCONNECT and transactions', () => {
     });
 
     it('delivers a committed SEND to /app/chat.send through the handler', async () => {
-      const watcher = await Watcher.start(url, '/topic/messages');
-      const client = await RawStompClient.connect(url);
+      const watcher = await Watcher.start(url(), '/topic/messages');
+      const client = await RawStompClient.connect(url());
       try {
         const chatMessage = { sender: 'tx', content: unique('committed') };
         client.send('BEGIN', { transaction: 'tx-app' });

@@ -20,6 +20,40 @@ export async function startApp(module: unknown, configure?: (app: INestApplicati
   return describe(app);
 }
 
+/** The app a describe block tests against: only there once its beforeAll has run. */
+export type AppFixture = Omit<RunningApp, 'close'>;
+
+/** Starts `module` (see `startApp`) before the tests of the enclosing describe block, and closes it after them. */
+export function useApp(module: unknown, configure?: (app: INestApplication) => void | Promise<void>): AppFixture {
+  let running: RunningApp | undefined;
+  beforeAll(async () => {
+    running = await startApp(module, configure);
+  });
+  // When startApp failed there is nothing to close, and its own error is the one to report.
+  afterAll(async () => {
+    await running?.close();
+  });
+  // Read while jest collects the tests, there is no app yet: say so rather than hand out `undefined`.
+  const started = (): RunningApp => {
+    if (!running) throw new Error('useApp(): the app starts in beforeAll; read it inside a hook or a test');
+    return running;
+  };
+  return {
+    get app() {
+      return started().app;
+    },
+    get port() {
+      return started().port;
+    },
+    get httpUrl() {
+      return started().httpUrl;
+    },
+    get wsUrl() {
+      return started().wsUrl;
+    },
+  };
+}
+
 export function describe(app: INestApplication): RunningApp {
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {
