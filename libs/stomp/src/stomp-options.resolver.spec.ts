@@ -40,6 +40,7 @@ describe('resolveStompOptions', () => {
         maxConnectionsPerAddress: STOMP_DEFAULTS.maxConnectionsPerAddress,
         sendBufferSizeLimit: STOMP_DEFAULTS.sendBufferSizeLimit,
         sendTimeLimit: STOMP_DEFAULTS.sendTimeLimit,
+        pingInterval: STOMP_DEFAULTS.pingInterval,
         authorization: undefined,
       });
     });
@@ -277,9 +278,15 @@ describe('resolveStompOptions', () => {
       ['connectTimeout', 0],
       ['heartbeatGraceFactor', 0],
       ['heartbeatGraceFactor', -1],
+      ['pingInterval', -1],
+      ['pingInterval', 2.5],
     ])('for %s %p', (option, value) => {
       const error = configurationError({ endpoint: '/ws', [option]: value });
       expect(error.message).toContain(`'${option}'`);
+    });
+
+    it('take pingInterval 0 as off, not as invalid', () => {
+      expect(resolveStompOptions({ endpoint: '/ws', pingInterval: 0 }).pingInterval).toBe(0);
     });
 
     it('name the option in a message that also says it is a StompModule option', () => {

@@ -92,6 +92,7 @@ export function resolveStompOptions(options: StompModuleOptions): ResolvedStompO
     maxConnectionsPerAddress: positiveInteger('maxConnectionsPerAddress', options.maxConnectionsPerAddress ?? STOMP_DEFAULTS.maxConnectionsPerAddress),
     sendBufferSizeLimit: positiveInteger('sendBufferSizeLimit', options.sendBufferSizeLimit ?? STOMP_DEFAULTS.sendBufferSizeLimit),
     sendTimeLimit: positiveInteger('sendTimeLimit', options.sendTimeLimit ?? STOMP_DEFAULTS.sendTimeLimit),
+    pingInterval: wholeMilliseconds('pingInterval', options.pingInterval ?? STOMP_DEFAULTS.pingInterval),
     authorization: options.authorization,
   };
 }
@@ -138,6 +139,12 @@ function trimTrailingSlash(value: string): string {
 
 function positive(option: string, value: number): number {
   if (!(typeof value === 'number' && value > 0)) throw StompConfigurationError.invalid(option, `expected a positive number, got ${String(value)}`);
+  return value;
+}
+
+/** A period where `0` means off. */
+function wholeMilliseconds(option: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0) throw StompConfigurationError.invalid(option, `expected whole milliseconds (0 for off), got ${String(value)}`);
   return value;
 }
 

@@ -166,6 +166,12 @@ export interface StompModuleOptions {
    * before it is closed with 4500, in ms. Default 10000.
    */
   readonly sendTimeLimit?: number;
+  /**
+   * Every this many ms each raw WebSocket connection is pinged, and one that did not answer the
+   * previous ping is closed: finds dead peers (a half-open TCP connection) even when the client
+   * declined STOMP heart-beats. `0` turns it off. SockJS has its own heart-beat. Default 25000.
+   */
+  readonly pingInterval?: number;
   /** Who may SEND to and SUBSCRIBE to which destinations. Default: everyone, everywhere. */
   readonly authorization?: StompAuthorizationOptions;
 }
@@ -222,6 +228,7 @@ export interface ResolvedStompOptions {
   readonly maxConnectionsPerAddress: number;
   readonly sendBufferSizeLimit: number;
   readonly sendTimeLimit: number;
+  readonly pingInterval: number;
   readonly authorization: StompAuthorizationOptions | undefined;
 }
 
@@ -246,6 +253,7 @@ export const STOMP_DEFAULTS = {
   maxConnectionsPerAddress: 1000,
   sendBufferSizeLimit: 512 * 1024,
   sendTimeLimit: 10_000,
+  pingInterval: 25_000,
   sockJs: { heartbeatDelay: 25_000, disconnectDelay: 5_000, responseLimit: 128 * 1024 },
 } as const satisfies Omit<Required<StompModuleOptions>, 'endpoint' | 'pathSeparator' | 'authenticate' | 'errorDestination' | 'broker' | 'authorization'> & {
   broker: { kind: 'simple' };

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type ServerOptions } from 'ws';
 import { STOMP_SUBPROTOCOLS } from '../protocol/stomp-version.js';
 import { CloseCode } from '../session/stomp-session.js';
 import { StompSessionAcceptor } from '../session/stomp-session.acceptor.js';
@@ -12,6 +12,7 @@ import type { ResolvedStompOptions } from '../stomp.options.js';
 import type { StompConnection } from './stomp-connection.js';
 import { StompEndpoint } from './stomp-endpoint.js';
 import { interceptHttpServer } from './upgrade-dispatcher.js';
+import { WebSocketKeepAlive } from './websocket-keep-alive.js';
 
 /** A WebSocket message may hold several frames; beyond this many frame limits it is refused whole. */
 const FRAMES_PER_MESSAGE = 4;
@@ -19,6 +20,11 @@ const FRAMES_PER_MESSAGE = 4;
 const SOCKJS_BODY_FRAMES = 8;
 /** How long clients get to answer the closing handshake at shutdown before they are cut off. */
 const SHUTDOWN_GRACE_MS = 2000;
+/**
+ * How long a socket waits for the client's close frame after the server closed it (an ERROR, a
+ * limit), instead of `ws`'s 30 s: a client that never answers holds no socket for long.
+ */
+const CLOSE_HANDSHAKE_TIMEOUT_MS = 5000;
 
 /**
  * Serves the STOMP endpoints on the application's own HTTP server (Express or Fastify), by path.
@@ -28,6 +34,7 @@ const SHUTDOWN_GRACE_MS = 2000;
 export class StompServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('StompModule');
   private readonly wss: WebSocketServer;
+  private readonly keepAlive: WebSocketKeepAlive;
   private endpoints: StompEndpoint[] = [];
   private detach: (() => void) | undefined;
 
@@ -38,12 +45,16 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(RESOLVED_STOMP_OPTIONS) private readonly options: ResolvedStompOptions,
     @Inject(STOMP_BROKER) private readonly broker: MessageBroker,
   ) {
-    this.wss = new WebSocketServer({
+    const serverOptions: ServerOptions & { closeTimeout: number } = {
       noServer: true,
       perMessageDeflate: false,
+      // ws reads it; @types/ws does not declare it yet.
+      closeTimeout: CLOSE_HANDSHAKE_TIMEOUT_MS,
       maxPayload: options.maxFrameSize * FRAMES_PER_MESSAGE,
       handleProtocols: (offered) => Object.keys(STOMP_SUBPROTOCOLS).find((p) => offered.has(p)) ?? false,
-    });
+    };
+    this.wss = new WebSocketServer(serverOptions);
+    this.keepAlive = new WebSocketKeepAlive(this.wss, options.pingInterval, this.logger);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -61,6 +72,7 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
       onRequest: (req, res) => this.endpoints.some((e) => e.onRequest(req, res)),
       onUpgrade: (req, socket, head) => this.endpoints.some((e) => e.onUpgrade(req, socket, head)),
     });
+    this.keepAlive.start();
     for (const { config } of this.endpoints) {
       this.logger.log(`STOMP endpoint ${config.path}${config.sockJs ? ' (WebSocket, SockJS)' : ' (WebSocket)'}`);
     }
@@ -73,6 +85,7 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
   async beforeApplicationShutdown(): Promise<void> {
     this.detach?.();
     this.detach = undefined;
+    this.keepAlive.stop();
     for (const session of [...this.sessions.all()]) {
       session.fail(new Error('Server is shutting down'), undefined, CloseCode.GOING_AWAY, 'shutdown');
     }
