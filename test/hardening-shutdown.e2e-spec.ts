@@ -23,7 +23,7 @@ const BIG_MESSAGES = 8;
 class ShutdownModule {}
 
 describe('hardening: graceful shutdown (app.close())', () => {
-  it('flushes what was sent, tells every client (ERROR, close 1001), refuses newcomers, and leaves no timer behind', async () => {
+  it('flushes what was sent, tells every client (ERROR, close 1001), refuses newcomers (503; SockJS: ERROR), and leaves no timer behind', async () => {
     const timers = TimerTracker.start();
     try {
       const server = await startApp(ShutdownModule);
@@ -55,9 +55,13 @@ describe('hardening: graceful shutdown (app.close())', () => {
       // Close has begun once the first client hears of it.
       const notice = await idle.nextFrame('ERROR');
       expect(notice.headers.message).toBe('Server is shutting down');
-      const newcomer = await wsHandshake(url).catch((error: Error) => error);
-      if (!(newcomer instanceof Error)) newcomer.socket?.terminate();
-      expect(newcomer instanceof Error ? 'refused' : newcomer.status).not.toBe(101);
+      const newcomer = await wsHandshake(url);
+      newcomer.socket?.terminate();
+      expect([newcomer.status, newcomer.body]).toEqual([503, 'Server is shutting down']);
+      const sockJsNewcomer = await SockJsWebSocket.open(server.wsUrl, '/ws');
+      await sockJsNewcomer.until(() => sockJsNewcomer.sockJsClose !== undefined, 'the SockJS newcomer to be turned away');
+      expect(stompFrameOf(sockJsNewcomer.messages[0]!).headers.message).toBe('Server is shutting down');
+      expect(Number(sockJsNewcomer.sockJsClose!.code)).toBe(1001);
 
       netSocketOf(reader.socket).resume();
       await within(closing, 10_000, 'app.close()');

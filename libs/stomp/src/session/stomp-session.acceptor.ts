@@ -21,15 +21,16 @@ export class StompSessionAcceptor {
   ) {}
 
   /**
-   * Opens a session, or turns the connection away when a connection limit is reached (raw
-   * WebSocket handshakes are refused earlier, in HTTP; SockJS ones land here).
+   * Opens a session, or turns the connection away when a connection limit is reached or the server
+   * is shutting down (raw WebSocket handshakes are refused earlier, in HTTP; SockJS ones land here).
    */
   accept(connection: StompConnection): StompSession | undefined {
     const refusal = this.registry.refusal(connection.remoteAddress, this.options);
     if (refusal) {
       this.logger.warn(`Connection from ${connection.remoteAddress} refused: ${refusal.message}`);
       connection.send(encodeFrame({ command: 'ERROR', headers: { message: refusal.message } }, '1.2'), false);
-      connection.close(CloseCode.SESSION_LIMIT, 'Too many connections');
+      if (refusal.cause === 'shutdown') connection.close(CloseCode.GOING_AWAY, refusal.message);
+      else connection.close(CloseCode.SESSION_LIMIT, 'Too many connections');
       return undefined;
     }
     const session = new StompSession(connection, this.options, this.dispatcher, this.logger, this.events, (ended) =>

@@ -5,6 +5,7 @@ import type { StompSession } from './stomp-session.js';
 export interface Refusal {
   readonly status: 429 | 503;
   readonly message: string;
+  readonly cause: 'limit' | 'shutdown';
 }
 
 /** Every open session, connected or still awaiting CONNECT. */
@@ -12,6 +13,7 @@ export interface Refusal {
 export class StompSessionRegistry {
   private readonly sessions = new Map<string, StompSession>();
   private readonly perAddress = new Map<string, number>();
+  private accepting = true;
 
   get size(): number {
     return this.sessions.size;
@@ -30,15 +32,22 @@ export class StompSessionRegistry {
     return this.perAddress.get(address ?? '') ?? 0;
   }
 
-  /** Whether one more connection from `address` stays within the limits, and if not, why. */
+  /** The server is shutting down: every connection from now on is refused. */
+  stopAccepting(): void {
+    this.accepting = false;
+  }
+
+  /** Whether one more connection from `address` may open (the server runs, within the limits), and if not, why. */
   refusal(address: string | undefined, limits: { maxConnections: number; maxConnectionsPerAddress: number }): Refusal | undefined {
+    if (!this.accepting) return { status: 503, message: 'Server is shutting down', cause: 'shutdown' };
     if (this.sessions.size >= limits.maxConnections) {
-      return { status: 503, message: `Too many connections: the server holds its limit of ${limits.maxConnections} (option maxConnections)` };
+      return { status: 503, message: `Too many connections: the server holds its limit of ${limits.maxConnections} (option maxConnections)`, cause: 'limit' };
     }
     if (this.countFrom(address) >= limits.maxConnectionsPerAddress) {
       return {
         status: 429,
         message: `Too many connections from ${address}: at most ${limits.maxConnectionsPerAddress} (option maxConnectionsPerAddress)`,
+        cause: 'limit',
       };
     }
     return undefined;

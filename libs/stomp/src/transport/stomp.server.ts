@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { WebSocketServer, type ServerOptions } from 'ws';
 import { STOMP_SUBPROTOCOLS } from '../protocol/stomp-version.js';
@@ -31,7 +31,7 @@ const CLOSE_HANDSHAKE_TIMEOUT_MS = 5000;
  * It leaves `app.useWebSocketAdapter()` to the application, so Nest gateways can live beside it.
  */
 @Injectable()
-export class StompServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class StompServer implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('StompModule');
   private readonly wss: WebSocketServer;
   private readonly keepAlive: WebSocketKeepAlive;
@@ -79,12 +79,12 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /**
-   * Stops taking connections, tells every session the server is going away (ERROR, then close 1001),
-   * and waits for the clients to close, cutting off those that do not within a grace period.
+   * Stops taking connections (a handshake now gets 503, a SockJS session an ERROR), tells every
+   * session the server is going away (ERROR, then close 1001), and waits for the clients to close,
+   * cutting off those that do not within a grace period.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    this.detach?.();
-    this.detach = undefined;
+    this.sessions.stopAccepting();
     this.keepAlive.stop();
     for (const session of [...this.sessions.all()]) {
       session.fail(new Error('Server is shutting down'), undefined, CloseCode.GOING_AWAY, 'shutdown');
@@ -92,6 +92,12 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
     await this.closeClients();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     await this.broker.close?.();
+  }
+
+  /** The HTTP server is closed by now: hand its listeners back. */
+  onApplicationShutdown(): void {
+    this.detach?.();
+    this.detach = undefined;
   }
 
   private async closeClients(): Promise<void> {
