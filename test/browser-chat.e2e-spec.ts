@@ -94,7 +94,12 @@ describeInBrowser('chat page in Chromium', () => {
     await alice.sees('alice', 'back online');
   });
 
-  it.each(['xhr-streaming', 'xhr-polling'])('works without WebSocket, over SockJS %s', async (transport) => {
+  it.each([
+    ['xhr-streaming', '/xhr_streaming'],
+    ['xhr-polling', '/xhr'],
+    // An iframe from the endpoint, running the SockJS client the endpoint serves itself.
+    ['iframe-htmlfile', '/htmlfile'],
+  ])('works without WebSocket, over SockJS %s', async (transport, suffix) => {
     const alice = await signIn('alice', `?transports=${transport}`);
     const bob = await signIn('bob', `?transports=${transport}`);
 
@@ -103,10 +108,10 @@ describeInBrowser('chat page in Chromium', () => {
     await alice.whisper('bob', 'and privately');
     await bob.seesPrivate('alice', 'and privately');
 
-    const suffix = transport === 'xhr-streaming' ? '/xhr_streaming' : '/xhr';
     for (const person of [alice, bob]) {
       expect(person.requests.some((path) => path.startsWith('/portfolio/') && path.endsWith(suffix))).toBe(true);
       expect(person.webSockets).toBe(0);
+      if (transport.startsWith('iframe-')) expect(person.requests).toContain('/portfolio/sockjs.min.js');
     }
   });
 });

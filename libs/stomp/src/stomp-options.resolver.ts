@@ -109,12 +109,19 @@ function toEndpointList(endpoint: StompModuleOptions['endpoint']): readonly Stom
   return Array.isArray(endpoint) ? (endpoint as readonly StompEndpointOptions[]) : [endpoint as StompEndpointOptions];
 }
 
+/** Where an endpoint serves the SockJS client itself, unless `clientLibraryUrl` says otherwise. */
+export function sockJsClientPath(endpointPath: string): string {
+  return `${endpointPath === '/' ? '' : endpointPath}/sockjs.min.js`;
+}
+
 function resolveEndpoint(endpoint: StompEndpointOptions): ResolvedStompEndpoint {
   if (typeof endpoint?.path !== 'string' || !endpoint.path.startsWith('/')) {
     throw StompConfigurationError.invalid('endpoint', `path must start with '/', got '${String(endpoint?.path)}'`);
   }
   const path = endpoint.path.length > 1 ? trimTrailingSlash(endpoint.path) : endpoint.path;
-  const sockJs = endpoint.sockJs ? { ...STOMP_DEFAULTS.sockJs, ...(endpoint.sockJs === true ? {} : endpoint.sockJs) } : undefined;
+  const sockJs = endpoint.sockJs
+    ? { ...STOMP_DEFAULTS.sockJs, clientLibraryUrl: sockJsClientPath(path), ...(endpoint.sockJs === true ? {} : endpoint.sockJs) }
+    : undefined;
   return { path, sockJs, allowedOrigins: [...(endpoint.allowedOrigins ?? [])] };
 }
 

@@ -10,6 +10,12 @@ export interface StompSockJsOptions {
   readonly disconnectDelay?: number;
   /** Bytes sent on one streaming HTTP response before the client must open another. Default 131072. */
   readonly responseLimit?: number;
+  /**
+   * Where the iframe-based transports (for browsers that cannot do cross-origin XHR) load the
+   * SockJS client from (Spring's `clientLibraryUrl`). Default `{path}/sockjs.min.js`, served by
+   * the endpoint from the `sockjs-client` package when it is installed: nothing loads from a CDN.
+   */
+  readonly clientLibraryUrl?: string;
 }
 
 /** One URL clients connect to. */
@@ -259,5 +265,5 @@ export const STOMP_DEFAULTS = {
   broker: { kind: 'simple' };
   errorDestination: string;
   pathSeparator: '/';
-  sockJs: Required<StompSockJsOptions>;
+  sockJs: Omit<Required<StompSockJsOptions>, 'clientLibraryUrl'>;
 };

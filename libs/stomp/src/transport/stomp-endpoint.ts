@@ -6,7 +6,9 @@ import type { WebSocketServer } from 'ws';
 import type { Refusal } from '../session/stomp-session.registry.js';
 import { escapeRegExp } from '../util/escape-reg-exp.js';
 import type { ResolvedStompEndpoint } from '../stomp.options.js';
+import { sockJsClientPath } from '../stomp-options.resolver.js';
 import { OriginPolicy } from './origin-policy.js';
+import { SockJsClientFile } from './sockjs-client-file.js';
 import { SockJsConnection } from './sockjs-connection.js';
 import type { StompConnection } from './stomp-connection.js';
 import { pathnameOf, refuseUpgrade } from './upgrade-dispatcher.js';
@@ -26,6 +28,8 @@ export class StompEndpoint {
   private readonly rawPaths: ReadonlySet<string>;
   private readonly sockJsHandler: SockJsHandler | undefined;
   private readonly sockJsPrefix: string;
+  private readonly sockJsClientPath: string;
+  private readonly sockJsClient: SockJsClientFile;
 
   constructor(
     readonly config: ResolvedStompEndpoint,
@@ -40,6 +44,8 @@ export class StompEndpoint {
     this.origins = new OriginPolicy(config.allowedOrigins);
     this.rawPaths = new Set(config.sockJs ? [config.path, `${config.path}/websocket`] : [config.path]);
     this.sockJsPrefix = `${config.path}/`;
+    this.sockJsClientPath = sockJsClientPath(config.path);
+    this.sockJsClient = new SockJsClientFile(logger);
     if (config.sockJs) {
       const server = sockjs.createServer({
         prefix: escapeRegExp(config.path),
@@ -47,7 +53,7 @@ export class StompEndpoint {
         disconnect_delay: config.sockJs.disconnectDelay,
         response_limit: config.sockJs.responseLimit,
         // sockjs would link a CDN copy of its client in the iframe transport: nothing loads from the internet.
-        sockjs_url: '/',
+        sockjs_url: config.sockJs.clientLibraryUrl,
         log: (severity: string, line: string) => {
           if (severity === 'error') logger.error(`SockJS: ${line}`);
           else logger.verbose(`SockJS: ${line}`);
@@ -66,6 +72,7 @@ export class StompEndpoint {
   onRequest(req: IncomingMessage, res: ServerResponse): boolean {
     const pathname = pathnameOf(req);
     if (!this.sockJsHandler || !this.isSockJsPath(pathname)) return false;
+    if (pathname === this.sockJsClientPath) return this.sockJsClient.serve(req, res);
     if (!this.origins.allows(req.headers)) {
       res.writeHead(403, { 'Content-Type': 'text/plain' }).end('Origin not allowed');
       return true;

@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { BehaviorSubject, distinctUntilChanged, type Observable } from 'rxjs';
+import { loadOptionalPackage } from '../../util/optional-package.js';
 import { reconnectDelay, type RedisBrokerSettings } from './redis-broker-settings.js';
 
 /** What each ioredis status means for someone whose message could not be sent. */
@@ -45,6 +46,7 @@ export class RedisConnection {
   ) {
     this.closeTimeout = settings.connectTimeout + settings.commandTimeout;
     this.commandTimeout = settings.commandTimeout;
+    const { Redis } = loadOptionalPackage<typeof import('ioredis')>('ioredis', "The Redis broker (broker: { kind: 'redis' })");
     this.client = new Redis(url, {
       lazyConnect: true,
       connectionName,

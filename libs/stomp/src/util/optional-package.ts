@@ -1,0 +1,26 @@
+import { createRequire } from 'node:module';
+import { StompConfigurationError } from '../errors/stomp-configuration.error.js';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Loads a package only the feature that needs it depends on (an optional peer dependency), so
+ * that apps that do not use the feature need not install it; names what to install when missing.
+ */
+export function loadOptionalPackage<T>(name: string, neededFor: string): T {
+  try {
+    return require(name) as T;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    throw new StompConfigurationError(`${neededFor} needs the '${name}' package: npm install ${name}`);
+  }
+}
+
+/** Where an optional package's file is, or `undefined` when the package is not installed. */
+export function resolveOptionalFile(specifier: string): string | undefined {
+  try {
+    return require.resolve(specifier);
+  } catch {
+    return undefined;
+  }
+}
