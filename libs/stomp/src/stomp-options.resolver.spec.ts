@@ -123,13 +123,20 @@ describe('resolveStompOptions', () => {
 
     it("gives sockJs: true Spring's SockJS defaults", () => {
       const [endpoint] = resolveStompOptions({ endpoint: { path: '/ws', sockJs: true } }).endpoints;
-      expect(endpoint!.sockJs).toEqual({ heartbeatDelay: 25_000, disconnectDelay: 5_000, responseLimit: 128 * 1024 });
-      expect(endpoint!.sockJs).toEqual(STOMP_DEFAULTS.sockJs);
+      expect(endpoint!.sockJs).toEqual({ heartbeatDelay: 25_000, disconnectDelay: 5_000, responseLimit: 128 * 1024, clientLibraryUrl: '/ws/sockjs.min.js' });
+      expect(endpoint!.sockJs).toEqual({ ...STOMP_DEFAULTS.sockJs, clientLibraryUrl: '/ws/sockjs.min.js' });
+    });
+
+    it('serves the SockJS client under the endpoint unless clientLibraryUrl says where it is', () => {
+      const [root] = resolveStompOptions({ endpoint: { path: '/', sockJs: true } }).endpoints;
+      expect(root!.sockJs!.clientLibraryUrl).toBe('/sockjs.min.js');
+      const [own] = resolveStompOptions({ endpoint: { path: '/ws', sockJs: { clientLibraryUrl: '/assets/sockjs.js' } } }).endpoints;
+      expect(own!.sockJs!.clientLibraryUrl).toBe('/assets/sockjs.js');
     });
 
     it('fills SockJS settings that are not given from the defaults', () => {
       const [endpoint] = resolveStompOptions({ endpoint: { path: '/ws', sockJs: { disconnectDelay: 100 } } }).endpoints;
-      expect(endpoint!.sockJs).toEqual({ heartbeatDelay: 25_000, disconnectDelay: 100, responseLimit: 128 * 1024 });
+      expect(endpoint!.sockJs).toEqual({ heartbeatDelay: 25_000, disconnectDelay: 100, responseLimit: 128 * 1024, clientLibraryUrl: '/ws/sockjs.min.js' });
     });
   });
 
