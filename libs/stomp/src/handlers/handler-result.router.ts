@@ -8,6 +8,7 @@ import { UserDestinations } from '../messaging/user-destinations.js';
 import { encodeFrame } from '../protocol/frame-encoder.js';
 import { STOMP_BROKER } from '../stomp.constants.js';
 import type { MessageHandler, ReplyTarget } from './message-handler.js';
+import { DestinationTemplate } from './destination-template.js';
 import type { StompContext } from './stomp-context.js';
 import { MessageIds } from '../util/message-ids.js';
 
@@ -85,6 +86,6 @@ export class HandlerResultRouter {
 }
 
 /** Fills `{var}` placeholders from the matched mapping's variables. */
-function fill(destination: string, context: StompContext): string {
-  return destination.replace(/\{([^}:]+)\}/g, (whole, name: string) => context.variables[name] ?? whole);
+function fill(template: string, context: StompContext): string {
+  return DestinationTemplate.of(template).fill(context.variables);
 }
