@@ -52,25 +52,32 @@ class ConfirmLaterBroker extends SimpleBroker {
   }
 }
 
-const broker = new ConfirmLaterBroker();
-
-@Module({
-  imports: [
-    StompModule.forRoot({
-      endpoint: '/ws',
-      broker,
-      interceptors: [
-        {
-          outbound: (frame) => {
-            if (frame.command === 'RECEIPT') broker.log.push(`RECEIPT ${frame.headers['receipt-id']}`);
-            return frame;
+/** The broker, with every RECEIPT logged beside its events, and SENDs to /topic/dropped dropped by an interceptor. */
+function pipelineModule(broker: ConfirmLaterBroker, maxFrameSize?: number): new () => object {
+  @Module({
+    imports: [
+      StompModule.forRoot({
+        endpoint: '/ws',
+        broker,
+        maxFrameSize,
+        interceptors: [
+          {
+            inbound: (frame) => (frame.headers.destination === '/topic/dropped' ? null : frame),
+            outbound: (frame) => {
+              if (frame.command === 'RECEIPT') broker.log.push(`RECEIPT ${frame.headers['receipt-id']}`);
+              return frame;
+            },
           },
-        },
-      ],
-    }),
-  ],
-})
-class PipelineModule {}
+        ],
+      }),
+    ],
+  })
+  class PipelineModule {}
+  return PipelineModule;
+}
+
+const broker = new ConfirmLaterBroker();
+const PipelineModule = pipelineModule(broker);
 
 describe('SENDs without a receipt are pipelined to the broker', () => {
   const server = useApp(PipelineModule);
@@ -121,6 +128,43 @@ describe('SENDs without a receipt are pipelined to the broker', () => {
     }
   });
 
+  it.each([
+    ['a SUBSCRIBE', (c: RawStompClient) => c.send('SUBSCRIBE', { id: 's', destination: '/topic/other', receipt: 'later' })],
+    ['a frame an interceptor drops', (c: RawStompClient) => c.send('SEND', { destination: '/topic/dropped', receipt: 'later' }, 'x')],
+  ])('holds the receipt of %s until the SENDs before it are confirmed', async (_what, sendLater) => {
+    const sender = await RawStompClient.connect(url());
+    const other = await RawStompClient.connect(url());
+    try {
+      sender.send('SEND', { destination: `/topic/held/${unique('t')}`, 'content-type': 'text/plain' }, 'first');
+      const [held] = await broker.waitHeld(1);
+      sendLater(sender);
+      await subscribe(other, '/topic/elsewhere');
+      expect(sender.frames.filter((f) => f.command === 'RECEIPT')).toEqual([]);
+      held!.release();
+      await receiptFor(sender, 'later');
+      expect(broker.log.filter((line) => !line.startsWith('RECEIPT subscribed'))).toEqual(['publish first', 'confirm first', 'RECEIPT later']);
+    } finally {
+      await closeAll(sender, other);
+    }
+  });
+
+  it('applies a COMMIT one confirmed SEND after the other, and answers its receipt after the last', async () => {
+    const sender = await RawStompClient.connect(url());
+    try {
+      const topic = `/topic/held/${unique('t')}`;
+      sender.send('BEGIN', { transaction: 'tx' });
+      sender.send('SEND', { destination: topic, transaction: 'tx', 'content-type': 'text/plain' }, 'a');
+      sender.send('SEND', { destination: topic, transaction: 'tx', 'content-type': 'text/plain' }, 'b');
+      sender.send('COMMIT', { transaction: 'tx', receipt: 'committed' });
+      (await broker.waitHeld(1))[0]!.release();
+      (await broker.waitHeld(2))[1]!.release();
+      await receiptFor(sender, 'committed');
+      expect(broker.log).toEqual(['publish a', 'confirm a', 'publish b', 'confirm b', 'RECEIPT committed']);
+    } finally {
+      await closeAll(sender);
+    }
+  });
+
   it('holds a DISCONNECT receipt until the SENDs before it are confirmed', async () => {
     const sender = await RawStompClient.connect(url());
     const topic = `/topic/held/${unique('t')}`;
@@ -147,6 +191,34 @@ describe('SENDs without a receipt are pipelined to the broker', () => {
       expect(bystander.closed).toBeUndefined();
     } finally {
       await closeAll(sender, bystander);
+    }
+  });
+});
+
+describe('pipelined SENDs are bounded (maxFrameSize 2048: 16 x 2048 bytes unconfirmed at most)', () => {
+  const bounded = new ConfirmLaterBroker();
+  const server = useApp(pipelineModule(bounded, 2048));
+
+  it('makes the session wait for the broker once the pending SENDs hold their bound, and loses nothing', async () => {
+    const sender = await RawStompClient.connect(`${server.wsUrl}/ws`);
+    const other = await RawStompClient.connect(`${server.wsUrl}/ws`);
+    try {
+      const topic = `/topic/held/${unique('t')}`;
+      const body = (i: number) => String(i).padStart(4, '0').repeat(250);
+      for (let i = 0; i < 40; i++) sender.send('SEND', { destination: topic, 'content-type': 'text/plain' }, body(i));
+      sender.send('SEND', { destination: topic, 'content-type': 'text/plain', receipt: 'all' }, 'last');
+
+      // 1256 bytes each against 32768: 26 go on unconfirmed, the 27th is waited for, the rest wait in the queue.
+      await bounded.waitHeld(27);
+      await subscribe(other, '/topic/elsewhere');
+      expect(bounded.held).toHaveLength(27);
+
+      for (let released = 0; released < 41; released++) (await bounded.waitHeld(released + 1))[released]!.release();
+      await receiptFor(sender, 'all');
+      expect(bounded.held.map((h) => h.body)).toEqual([...Array.from({ length: 40 }, (_, i) => body(i)), 'last']);
+      expect(sender.closed).toBeUndefined();
+    } finally {
+      await closeAll(sender, other);
     }
   });
 });

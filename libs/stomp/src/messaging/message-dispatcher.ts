@@ -54,12 +54,16 @@ export class MessageDispatcher implements StompFrameRouter {
         const { user, destination: target } = this.userDestinations.parseSend(destination);
         return this.userDestinations.sendToUser(user, target, { headers: messageHeadersOf(headers), body });
       }
-      case 'broker': {
-        const published = this.broker.publish({ destination, headers: messageHeadersOf(headers), body }, session);
-        // Nobody waits on a SEND without a receipt: pipelined, it costs no broker round trip per message.
-        if (published && headers.receipt === undefined) return session.sendUnconfirmed(published);
-        return published;
-      }
+      case 'broker':
+        return this.broker.publish({ destination, headers: messageHeadersOf(headers), body }, session);
+    }
+  }
+
+  goesToBroker(destination: string): boolean {
+    try {
+      return this.route('SEND', destination).kind === 'broker';
+    } catch {
+      return false;
     }
   }
 

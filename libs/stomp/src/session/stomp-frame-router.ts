@@ -11,7 +11,13 @@ export interface StompFrameRouter {
   connect(session: StompSession, headers: StompHeaders): void | Promise<void>;
   /** ACK or NACK outside a transaction. */
   acknowledge(session: StompSession, command: 'ACK' | 'NACK', headers: StompHeaders): void | Promise<void>;
+  /** Settles once the SEND took effect (its handler ran, or the broker confirmed the message). */
   send(session: StompSession, destination: string, headers: StompHeaders, body: Buffer): void | Promise<void>;
+  /**
+   * Whether a SEND to `destination` goes straight to the broker, no handler involved: then the
+   * session may go on before `send` settles. `false` for a destination `send` would refuse.
+   */
+  goesToBroker(destination: string): boolean;
   /** Throws as `send` would for a destination it cannot serve, without sending anything. */
   checkSend(session: StompSession, destination: string): void;
   subscribe(session: StompSession, subscriptionId: string, destination: string, headers: StompHeaders): void | Promise<void>;

@@ -51,6 +51,8 @@ const HEARTBEAT_EOL = Buffer.from('\n');
 const QUEUED_FRAME_SIZES = 16;
 /** What a frame costs in the wait queue beyond its body: its headers, roughly. */
 const QUEUED_FRAME_OVERHEAD = 256;
+/** Broker SENDs one session may have awaiting the broker's confirmation before it waits again. */
+const MAX_UNCONFIRMED_SENDS = 1000;
 const ACK_MODES = new Set(['auto', 'client', 'client-individual']);
 
 type SessionState = 'awaiting-connect' | 'connected' | 'closed';
@@ -78,7 +80,7 @@ export class StompSession {
   private readonly decoder: FrameDecoder;
   private readonly subscriptions = new Map<string, string>();
   private readonly transactions = new SessionTransactions();
-  private readonly unconfirmed = new UnconfirmedSends((error) => this.onSendFailed(error));
+  private readonly unconfirmed: UnconfirmedSends;
   private readonly queue: Inbound[] = [];
   private readonly interceptors: InterceptorChains;
   private busy = false;
@@ -116,6 +118,10 @@ export class StompSession {
     this.frameRate = new FrameRateLimit(settings.maxFramesPerSecond);
     this.sendLimits = new SendLimits(settings.sendBufferSizeLimit, settings.sendTimeLimit);
     this.interceptors = new InterceptorChains(settings.interceptors, logger);
+    // Pipelined SENDs are held to the same bytes as frames waiting in the queue.
+    this.unconfirmed = new UnconfirmedSends({ maxCount: MAX_UNCONFIRMED_SENDS, maxBytes: QUEUED_FRAME_SIZES * settings.maxFrameSize }, (error) =>
+      this.onPipelinedSendFailed(error),
+    );
   }
 
   /** The user name of user destinations: the principal's, or the session id when anonymous. */
@@ -183,19 +189,22 @@ export class StompSession {
     this.connection.close(CloseCode.SESSION_LIMIT, 'Slow consumer');
   }
 
-  /**
-   * A broker publish of a SEND that asked no receipt: the session processes its next frames without
-   * waiting for it, and any later receipt waits for it. A failure ends the session with an ERROR.
-   * Brokers keep one session's publishes in order, so pipelining them reorders nothing.
-   */
-  sendUnconfirmed(publish: Promise<void>): void {
-    this.unconfirmed.add(publish);
-  }
-
-  private onSendFailed(error: unknown): void {
-    if (this.state === 'closed') return;
+  /** The broker refused a SEND the session did not wait for: the client hears of it as of any failed frame. */
+  private onPipelinedSendFailed(error: unknown): void {
     const cause = error instanceof Error ? error : new Error(String(error));
-    this.fail(new Error(`Failed to process SEND: ${cause.message}`), undefined);
+    if (this.state === 'closed') {
+      // Pending publishes fail with the session's own broker connection when it ends: expected.
+      this.logger.debug(`Session ${this.id}: a SEND was not confirmed before the session ended: ${cause.message}`);
+      return;
+    }
+    try {
+      this.logger.error(`Session ${this.id}: SEND failed: ${cause.message}`, cause.stack);
+      this.fail(new Error(`Failed to process SEND: ${cause.message}`), undefined);
+    } catch (failure) {
+      this.logger.error(`Session ${this.id}: failed to report an error`, (failure as Error).stack);
+      this.end('error');
+      this.connection.terminate();
+    }
   }
 
   /** The broker dropped the session (its relay connection died): tell the client and end it. */
@@ -317,17 +326,23 @@ export class StompSession {
   private afterInterceptors(original: StompFrame, frame: StompFrame | null): void | Promise<void> {
     if (frame) return this.handleAndAcknowledge(frame);
     if (original.command === 'CONNECT' || original.command === 'STOMP') throw StompProtocolError.refused(original.command, 'an interceptor dropped it');
-    this.acknowledge(original);
+    return this.acknowledgeAfter(original, undefined);
   }
 
   private handleAndAcknowledge(frame: StompFrame): void | Promise<void> {
-    const result = this.handle(frame);
-    // A RECEIPT says every frame before it took effect, pipelined SENDs included.
-    const confirms = frame.headers.receipt !== undefined || frame.command === 'DISCONNECT';
-    const earlier = confirms ? this.unconfirmed.settled() : undefined;
-    if (!result && !earlier) return this.acknowledge(frame);
-    if (!earlier) return result!.then(() => this.acknowledge(frame));
-    return Promise.all([result, earlier]).then(() => this.acknowledge(frame));
+    return this.acknowledgeAfter(frame, this.handle(frame));
+  }
+
+  /**
+   * Acknowledges `frame` once its `effect` is done. A RECEIPT (or DISCONNECT) also says that every
+   * frame before it took effect: it waits for the pipelined SENDs still pending by then.
+   */
+  private acknowledgeAfter(frame: StompFrame, effect: void | Promise<void>): void | Promise<void> {
+    const confirmsEarlier = frame.headers.receipt !== undefined || frame.command === 'DISCONNECT';
+    if (!confirmsEarlier) return effect ? effect.then(() => this.acknowledge(frame)) : this.acknowledge(frame);
+    const earlier = effect ? effect.then(() => this.unconfirmed.settled()) : this.unconfirmed.settled();
+    if (!earlier) return this.acknowledge(frame);
+    return earlier.then(() => this.acknowledge(frame));
   }
 
   private acknowledge(frame: StompFrame): void {
@@ -478,6 +493,12 @@ export class StompSession {
       // Refuse an undeliverable SEND now: a COMMIT must not fail halfway through.
       this.router.checkSend(this, destination);
       this.transactions.hold(transaction, frame);
+      return;
+    }
+    // Nobody waits on a SEND without a receipt to the broker: pipelined, it costs no broker round trip.
+    if (frame.headers.receipt === undefined && this.router.goesToBroker(destination) && this.unconfirmed.hasRoomFor(frame.body.length)) {
+      const published = this.router.send(this, destination, frame.headers, frame.body);
+      if (published) this.unconfirmed.add(published, frame.body.length);
       return;
     }
     return this.router.send(this, destination, frame.headers, frame.body);

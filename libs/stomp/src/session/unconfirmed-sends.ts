@@ -1,27 +1,43 @@
+/** What a pipelined SEND costs against the bound beyond its body: its headers, roughly. */
+const SEND_OVERHEAD = 256;
+
 /**
  * Broker publishes of one session that no client is waiting on (SENDs without `receipt`): the
  * session goes on with its next frames while the broker confirms these, as a pipeline, and only a
  * later receipt (or DISCONNECT) waits for them. How a relay keeps up with a publisher, instead of one
- * broker round trip per message.
+ * broker round trip per message. Bounded: past `maxCount` publishes or `maxBytes`, the session
+ * waits again, so a slow broker slows the client down rather than filling memory.
  */
 export class UnconfirmedSends {
   private readonly pending = new Set<Promise<void>>();
+  private bytes = 0;
 
-  constructor(private readonly onFailure: (error: unknown) => void) {}
+  constructor(
+    private readonly limits: { readonly maxCount: number; readonly maxBytes: number },
+    /** Reports a refused publish; must not throw. */
+    private readonly onFailure: (error: unknown) => void,
+  ) {}
 
-  get size(): number {
-    return this.pending.size;
+  /** Whether one more publish of `bodyLength` bytes may go without waiting. */
+  hasRoomFor(bodyLength: number): boolean {
+    return this.pending.size < this.limits.maxCount && this.bytes + bodyLength + SEND_OVERHEAD <= this.limits.maxBytes;
   }
 
-  add(publish: Promise<void>): void {
+  add(publish: Promise<void>, bodyLength: number): void {
+    const cost = bodyLength + SEND_OVERHEAD;
+    this.bytes += cost;
     const settled = publish.then(undefined, (error: unknown) => this.onFailure(error));
+    const release = () => {
+      this.pending.delete(settled);
+      this.bytes -= cost;
+    };
     this.pending.add(settled);
-    void settled.then(() => this.pending.delete(settled));
+    settled.then(release, release);
   }
 
   /** Settles once every publish added so far has (a failure has been reported by then); `undefined` when none is pending. */
   settled(): Promise<void> | undefined {
     if (this.pending.size === 0) return undefined;
-    return Promise.all(this.pending).then(() => undefined);
+    return Promise.allSettled(this.pending).then(() => undefined);
   }
 }
