@@ -8,7 +8,8 @@ import { disconnectOf, netSocketOf, stompConnect, stompFrameOf, within } from '.
 import { RawStompClient } from './support/raw-stomp-client.js';
 import { closeAll } from './support/raw-frames.js';
 
-const PING_INTERVAL = 100;
+/** Long enough that a busy event loop (client and server share it) never delays a pong past a sweep. */
+const PING_INTERVAL = 500;
 
 // The closing-handshake test waits out the server's 5 s.
 jest.setTimeout(20_000);
@@ -29,7 +30,7 @@ function openNotAnsweringPings(url: string): Promise<WebSocket> {
   });
 }
 
-describe('hardening: dead WebSocket peers, whatever their heart-beats (pingInterval 100 ms)', () => {
+describe('hardening: dead WebSocket peers, whatever their heart-beats (pingInterval 500 ms)', () => {
   const server = useApp(KeepAliveModule);
   const url = () => `${server.wsUrl}/ws`;
 
@@ -37,8 +38,9 @@ describe('hardening: dead WebSocket peers, whatever their heart-beats (pingInter
     const answering = await RawStompClient.connect(url(), { 'heart-beat': '0,0' });
     const silent = await openNotAnsweringPings(url());
     try {
+      // stompConnect declines heart-beats: nothing but the pings can find this peer dead.
       const connected = stompFrameOf(await stompConnect(silent));
-      expect(connected.headers['heart-beat']).toBeDefined();
+      expect(connected.command).toBe('CONNECTED');
       const gone = disconnectOf(server.app, connected.headers.session!);
       const closed = new Promise<number>((resolve) => silent.once('close', (code: number) => resolve(code)));
 

@@ -55,17 +55,30 @@ interface TimerResource {
   readonly _onTimeout?: { readonly name?: string };
 }
 
+const THIS_FILE = fileURLToPath(import.meta.url);
+const JEST_PACKAGE = /[\\/]node_modules[\\/](@jest|jest-[^\\/]+)[\\/]/;
+
 /**
  * Whether the timer being created comes from jest itself: with one worker jest runs test files in
- * its own process, so its reporter's status timers would otherwise count as the app's.
+ * its own process, so its reporter's status timers would otherwise count as the app's. Reads raw
+ * call sites (no formatted, source-mapped stack: this runs for every timer of a churn test).
  */
-const THIS_FILE = fileURLToPath(import.meta.url);
-
 function createdByJest(): boolean {
-  const stack = new Error().stack ?? '';
+  const { prepareStackTrace, stackTraceLimit } = Error;
+  Error.prepareStackTrace = (_error, sites) => sites;
+  Error.stackTraceLimit = 16;
+  const sites = new Error().stack as unknown as NodeJS.CallSite[];
+  Error.prepareStackTrace = prepareStackTrace;
+  Error.stackTraceLimit = stackTraceLimit;
   // The first frame outside Node's timers and this hook is whoever called setTimeout.
-  const caller = stack.split('\n').find((line) => line.includes('/') && !line.includes('(node:') && !line.includes(THIS_FILE));
-  return caller !== undefined && /[\\/]node_modules[\\/](@jest|jest-[^\\/]+)[\\/]/.test(caller);
+  for (const site of sites) {
+    const file = site.getFileName();
+    if (!file || file.startsWith('node:')) continue;
+    const path = file.startsWith('file:') ? fileURLToPath(file) : file;
+    if (path === THIS_FILE) continue;
+    return JEST_PACKAGE.test(path);
+  }
+  return false;
 }
 
 /**

@@ -127,6 +127,12 @@ describe('resolveStompOptions', () => {
       expect(endpoint!.sockJs).toEqual({ ...STOMP_DEFAULTS.sockJs, clientLibraryUrl: '/ws/sockjs.min.js' });
     });
 
+    it('refuses a clientLibraryUrl that is not a URL, and takes an undefined one as the default', () => {
+      expect(() => resolveStompOptions({ endpoint: { path: '/ws', sockJs: { clientLibraryUrl: '' } } })).toThrow(StompConfigurationError);
+      const [endpoint] = resolveStompOptions({ endpoint: { path: '/ws', sockJs: { clientLibraryUrl: undefined } } }).endpoints;
+      expect(endpoint!.sockJs!.clientLibraryUrl).toBe('/ws/sockjs.min.js');
+    });
+
     it('serves the SockJS client under the endpoint unless clientLibraryUrl says where it is', () => {
       const [root] = resolveStompOptions({ endpoint: { path: '/', sockJs: true } }).endpoints;
       expect(root!.sockJs!.clientLibraryUrl).toBe('/sockjs.min.js');
@@ -287,6 +293,9 @@ describe('resolveStompOptions', () => {
       ['heartbeatGraceFactor', -1],
       ['pingInterval', -1],
       ['pingInterval', 2.5],
+      // Node would fire these after 1 ms.
+      ['pingInterval', 2 ** 31],
+      ['connectTimeout', 2 ** 31],
     ])('for %s %p', (option, value) => {
       const error = configurationError({ endpoint: '/ws', [option]: value });
       expect(error.message).toContain(`'${option}'`);

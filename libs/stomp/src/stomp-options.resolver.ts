@@ -1,4 +1,5 @@
 import { StompConfigurationError } from './errors/stomp-configuration.error.js';
+import { MAX_TIMER_MS } from './protocol/heart-beat.js';
 import { destinationAuthorization } from './session/destination-authorization.js';
 import {
   STOMP_DEFAULTS,
@@ -85,14 +86,14 @@ export function resolveStompOptions(options: StompModuleOptions): ResolvedStompO
     maxFrameSize: positiveInteger('maxFrameSize', options.maxFrameSize ?? STOMP_DEFAULTS.maxFrameSize),
     maxHeaders: positiveInteger('maxHeaders', options.maxHeaders ?? STOMP_DEFAULTS.maxHeaders),
     maxHeaderLineLength: positiveInteger('maxHeaderLineLength', options.maxHeaderLineLength ?? STOMP_DEFAULTS.maxHeaderLineLength),
-    connectTimeout: positiveInteger('connectTimeout', options.connectTimeout ?? STOMP_DEFAULTS.connectTimeout),
+    connectTimeout: timerMilliseconds('connectTimeout', positiveInteger('connectTimeout', options.connectTimeout ?? STOMP_DEFAULTS.connectTimeout)),
     maxSubscriptionsPerSession: positiveInteger('maxSubscriptionsPerSession', options.maxSubscriptionsPerSession ?? STOMP_DEFAULTS.maxSubscriptionsPerSession),
     maxFramesPerSecond: positiveInteger('maxFramesPerSecond', options.maxFramesPerSecond ?? STOMP_DEFAULTS.maxFramesPerSecond),
     maxConnections: positiveInteger('maxConnections', options.maxConnections ?? STOMP_DEFAULTS.maxConnections),
     maxConnectionsPerAddress: positiveInteger('maxConnectionsPerAddress', options.maxConnectionsPerAddress ?? STOMP_DEFAULTS.maxConnectionsPerAddress),
     sendBufferSizeLimit: positiveInteger('sendBufferSizeLimit', options.sendBufferSizeLimit ?? STOMP_DEFAULTS.sendBufferSizeLimit),
     sendTimeLimit: positiveInteger('sendTimeLimit', options.sendTimeLimit ?? STOMP_DEFAULTS.sendTimeLimit),
-    pingInterval: wholeMilliseconds('pingInterval', options.pingInterval ?? STOMP_DEFAULTS.pingInterval),
+    pingInterval: timerMilliseconds('pingInterval', wholeMilliseconds('pingInterval', options.pingInterval ?? STOMP_DEFAULTS.pingInterval)),
     authorization: options.authorization,
   };
 }
@@ -114,13 +115,20 @@ export function sockJsClientPath(endpointPath: string): string {
   return `${endpointPath === '/' ? '' : endpointPath}/sockjs.min.js`;
 }
 
+function clientLibraryUrl(endpoint: StompEndpointOptions, path: string): string {
+  const url = typeof endpoint.sockJs === 'object' ? endpoint.sockJs.clientLibraryUrl : undefined;
+  if (url === undefined) return sockJsClientPath(path);
+  if (typeof url !== 'string' || url === '') throw StompConfigurationError.invalid('endpoint', `sockJs.clientLibraryUrl must be a URL, got ${JSON.stringify(url)}`);
+  return url;
+}
+
 function resolveEndpoint(endpoint: StompEndpointOptions): ResolvedStompEndpoint {
   if (typeof endpoint?.path !== 'string' || !endpoint.path.startsWith('/')) {
     throw StompConfigurationError.invalid('endpoint', `path must start with '/', got '${String(endpoint?.path)}'`);
   }
   const path = endpoint.path.length > 1 ? trimTrailingSlash(endpoint.path) : endpoint.path;
   const sockJs = endpoint.sockJs
-    ? { ...STOMP_DEFAULTS.sockJs, clientLibraryUrl: sockJsClientPath(path), ...(endpoint.sockJs === true ? {} : endpoint.sockJs) }
+    ? { ...STOMP_DEFAULTS.sockJs, ...(endpoint.sockJs === true ? {} : endpoint.sockJs), clientLibraryUrl: clientLibraryUrl(endpoint, path) }
     : undefined;
   return { path, sockJs, allowedOrigins: [...(endpoint.allowedOrigins ?? [])] };
 }
@@ -146,6 +154,12 @@ function trimTrailingSlash(value: string): string {
 
 function positive(option: string, value: number): number {
   if (!(typeof value === 'number' && value > 0)) throw StompConfigurationError.invalid(option, `expected a positive number, got ${String(value)}`);
+  return value;
+}
+
+/** Node runs a timer set past MAX_TIMER_MS after 1 ms, which would close every connection at once. */
+function timerMilliseconds(option: string, value: number): number {
+  if (value > MAX_TIMER_MS) throw StompConfigurationError.invalid(option, `expected at most ${MAX_TIMER_MS} ms (about 24.8 days), got ${value}`);
   return value;
 }
 

@@ -7,10 +7,10 @@ import { MessageConverter } from '../messaging/message-converter.js';
 import { UserDestinations } from '../messaging/user-destinations.js';
 import { encodeFrame } from '../protocol/frame-encoder.js';
 import { STOMP_BROKER } from '../stomp.constants.js';
-import type { MessageHandler, ReplyTarget } from './message-handler.js';
-import { DestinationTemplate } from './destination-template.js';
-import type { StompContext } from './stomp-context.js';
 import { MessageIds } from '../util/message-ids.js';
+import { DestinationTemplate } from './destination-template.js';
+import type { MessageHandler, ReplyTarget } from './message-handler.js';
+import type { StompContext } from './stomp-context.js';
 
 /**
  * Sends a handler's return value where Spring would: `@SendTo` destinations (through the broker),

@@ -1,9 +1,9 @@
 import { StompProtocolError } from '../errors/stomp-protocol.error.js';
+import { truncate } from '../util/truncate.js';
 import { unescapeHeaderText } from './header-escaping.js';
 import { usesHeaderEscaping } from './stomp-commands.js';
 import { createHeaders, EMPTY_BODY, type StompFrame, type StompHeaders } from './stomp-frame.js';
 import type { StompVersion } from './stomp-version.js';
-import { truncate } from '../util/truncate.js';
 
 const LF = 0x0a;
 const CR = 0x0d;

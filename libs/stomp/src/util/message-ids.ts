@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 /**
  * `message-id`s unique across instances and restarts, not only within this process: a random
- * prefix per generator, then a counter. `kind` keeps the generators of one process apart.
+ * prefix per generator, then a counter. `kind` tells, in an id, which part of the server made it.
  */
 export class MessageIds {
   private readonly prefix: string;

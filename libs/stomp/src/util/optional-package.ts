@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { StompConfigurationError } from '../errors/stomp-configuration.error.js';
 
-const require = createRequire(import.meta.url);
+const requireHere = createRequire(import.meta.url);
 
 /**
  * Loads a package only the feature that needs it depends on (an optional peer dependency), so
@@ -9,9 +9,11 @@ const require = createRequire(import.meta.url);
  */
 export function loadOptionalPackage<T>(name: string, neededFor: string): T {
   try {
-    return require(name) as T;
+    return requireHere(name) as T;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    // A dependency of the package missing is another problem, to be reported as it is.
+    const missing = (error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && (error as Error).message.includes(`'${name}'`);
+    if (!missing) throw error;
     throw new StompConfigurationError(`${neededFor} needs the '${name}' package: npm install ${name}`);
   }
 }
@@ -19,7 +21,7 @@ export function loadOptionalPackage<T>(name: string, neededFor: string): T {
 /** Where an optional package's file is, or `undefined` when the package is not installed. */
 export function resolveOptionalFile(specifier: string): string | undefined {
   try {
-    return require.resolve(specifier);
+    return requireHere.resolve(specifier);
   } catch {
     return undefined;
   }
