@@ -112,7 +112,7 @@ function toEndpointList(endpoint: StompModuleOptions['endpoint']): readonly Stom
 
 /** Where an endpoint serves the SockJS client itself, unless `clientLibraryUrl` says otherwise. */
 export function sockJsClientPath(endpointPath: string): string {
-  return `${endpointPath === '/' ? '' : endpointPath}/sockjs.min.js`;
+  return `${endpointPath}/sockjs.min.js`;
 }
 
 function clientLibraryUrl(endpoint: StompEndpointOptions, path: string): string {
@@ -127,6 +127,9 @@ function resolveEndpoint(endpoint: StompEndpointOptions): ResolvedStompEndpoint 
     throw StompConfigurationError.invalid('endpoint', `path must start with '/', got '${String(endpoint?.path)}'`);
   }
   const path = endpoint.path.length > 1 ? trimTrailingSlash(endpoint.path) : endpoint.path;
+  if (endpoint.sockJs && path === '/') {
+    throw StompConfigurationError.invalid('endpoint', "SockJS needs a path of its own (its URLs live below it, e.g. '/portfolio/info'), not '/'");
+  }
   const sockJs = endpoint.sockJs
     ? { ...STOMP_DEFAULTS.sockJs, ...(endpoint.sockJs === true ? {} : endpoint.sockJs), clientLibraryUrl: clientLibraryUrl(endpoint, path) }
     : undefined;
