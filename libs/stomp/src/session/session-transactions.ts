@@ -15,7 +15,7 @@ export class SessionTransactions {
 
   begin(transaction: string): void {
     if (this.open.has(transaction)) {
-      throw new StompProtocolError('STOMP_ERR_DUPLICATE_TRANSACTION', `Transaction '${transaction}' has already begun`);
+      throw new StompProtocolError('STOMP_ERR_DUPLICATE_TRANSACTION', `Transaction '${truncate(transaction)}' has already begun`);
     }
     if (this.open.size >= MAX_OPEN_TRANSACTIONS) {
       throw new StompProtocolError('STOMP_ERR_LIMIT', `Too many open transactions: a session may have at most ${MAX_OPEN_TRANSACTIONS}`);
