@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Subject, type Observable } from 'rxjs';
 import type { MessageBroker } from '../broker/message-broker.js';
@@ -105,7 +106,7 @@ export class SimpUserRegistry implements OnApplicationBootstrap, OnApplicationSh
       byName.set(user.name, known ? { ...known, sessions: [...known.sessions, ...user.sessions] } : user);
     };
     for (const [name, sessions] of this.local) merge(snapshot(name, sessions));
-    const now = Date.now();
+    const now = performance.now();
     for (const { users, expires } of this.remote.values()) if (expires > now) users.forEach(merge);
     return [...byName.values()];
   }
@@ -170,12 +171,12 @@ export class SimpUserRegistry implements OnApplicationBootstrap, OnApplicationSh
       return;
     }
     if (message.kind !== 'user-registry' || message.from === this.broker.cluster?.instanceId) return;
-    this.remote.set(message.from, { users: message.users, expires: Date.now() + SNAPSHOT_TTL_MS });
+    this.remote.set(message.from, { users: message.users, expires: performance.now() + SNAPSHOT_TTL_MS });
     this.changed.next();
   }
 
   private expireSnapshots(): void {
-    const now = Date.now();
+    const now = performance.now();
     for (const [from, { expires }] of this.remote) if (expires <= now) this.remote.delete(from);
   }
 }
