@@ -13,15 +13,26 @@ export type Intercepted = StompFrame | null | Promise<StompFrame | null>;
  * only the frame it was given (logged), never the session.
  */
 export class InterceptorChains {
+  /** Every session of one module has the same interceptors: one pair of chains serves them all. */
+  private static readonly byInterceptors = new WeakMap<readonly StompChannelInterceptor[], InterceptorChains>();
   private readonly inbound: readonly StompChannelInterceptor[];
   private readonly outbound: readonly StompChannelInterceptor[];
 
-  constructor(
+  private constructor(
     interceptors: readonly StompChannelInterceptor[],
     private readonly logger: Logger,
   ) {
     this.inbound = interceptors.filter((i) => i.inbound);
     this.outbound = interceptors.filter((i) => i.outbound);
+  }
+
+  static of(interceptors: readonly StompChannelInterceptor[], logger: Logger): InterceptorChains {
+    let chains = InterceptorChains.byInterceptors.get(interceptors);
+    if (!chains) {
+      chains = new InterceptorChains(interceptors, logger);
+      InterceptorChains.byInterceptors.set(interceptors, chains);
+    }
+    return chains;
   }
 
   get hasInbound(): boolean {

@@ -11,9 +11,11 @@ export const MAX_FRAMES_PER_TRANSACTION = 1000;
  * takes them) or ABORT (which drops them). Bounded, so that a client cannot hoard memory with them.
  */
 export class SessionTransactions {
-  private readonly open = new Map<string, StompFrame[]>();
+  /** Made at the first BEGIN: most sessions never begin one. */
+  private open: Map<string, StompFrame[]> | undefined;
 
   begin(transaction: string): void {
+    this.open ??= new Map();
     if (this.open.has(transaction)) {
       throw new StompProtocolError('STOMP_ERR_DUPLICATE_TRANSACTION', `Transaction '${truncate(transaction)}' has already begun`);
     }
@@ -35,21 +37,21 @@ export class SessionTransactions {
   /** COMMIT: the frames to apply, in arrival order; the transaction is over. */
   commit(transaction: string): readonly StompFrame[] {
     const frames = this.framesOf(transaction, 'COMMIT', false);
-    this.open.delete(transaction);
+    this.open!.delete(transaction);
     return frames;
   }
 
   abort(transaction: string): void {
     this.framesOf(transaction, 'ABORT', false);
-    this.open.delete(transaction);
+    this.open!.delete(transaction);
   }
 
   clear(): void {
-    this.open.clear();
+    this.open = undefined;
   }
 
   private framesOf(transaction: string, command: string, adding: boolean): StompFrame[] {
-    const frames = this.open.get(transaction);
+    const frames = this.open?.get(transaction);
     if (!frames) {
       throw new StompProtocolError('STOMP_ERR_UNKNOWN_TRANSACTION', `${command} names transaction '${truncate(transaction)}', which was not begun`);
     }

@@ -117,7 +117,7 @@ export class StompSession {
     this.connectTimer = setTimeout(() => this.onConnectTimeout(), settings.connectTimeout).unref();
     this.frameRate = new FrameRateLimit(settings.maxFramesPerSecond);
     this.sendLimits = new SendLimits(settings.sendBufferSizeLimit, settings.sendTimeLimit);
-    this.interceptors = new InterceptorChains(settings.interceptors, logger);
+    this.interceptors = InterceptorChains.of(settings.interceptors, logger);
     // Pipelined SENDs are held to the same bytes as frames waiting in the queue.
     this.unconfirmed = new UnconfirmedSends({ maxCount: MAX_UNCONFIRMED_SENDS, maxBytes: QUEUED_FRAME_SIZES * settings.maxFrameSize }, (error) =>
       this.onPipelinedSendFailed(error),

@@ -9,7 +9,8 @@ const SEND_OVERHEAD = 256;
  * waits again, so a slow broker slows the client down rather than filling memory.
  */
 export class UnconfirmedSends {
-  private readonly pending = new Set<Promise<void>>();
+  /** Made on the first publish: most sessions never pipeline one, and idle ones should cost little. */
+  private pending: Set<Promise<void>> | undefined;
   private bytes = 0;
 
   constructor(
@@ -20,24 +21,25 @@ export class UnconfirmedSends {
 
   /** Whether one more publish of `bodyLength` bytes may go without waiting. */
   hasRoomFor(bodyLength: number): boolean {
-    return this.pending.size < this.limits.maxCount && this.bytes + bodyLength + SEND_OVERHEAD <= this.limits.maxBytes;
+    return (this.pending?.size ?? 0) < this.limits.maxCount && this.bytes + bodyLength + SEND_OVERHEAD <= this.limits.maxBytes;
   }
 
   add(publish: Promise<void>, bodyLength: number): void {
     const cost = bodyLength + SEND_OVERHEAD;
     this.bytes += cost;
+    const pending = (this.pending ??= new Set());
     const settled = publish.then(undefined, (error: unknown) => this.onFailure(error));
     const release = () => {
-      this.pending.delete(settled);
+      pending.delete(settled);
       this.bytes -= cost;
     };
-    this.pending.add(settled);
+    pending.add(settled);
     settled.then(release, release);
   }
 
   /** Settles once every publish added so far has (a failure has been reported by then); `undefined` when none is pending. */
   settled(): Promise<void> | undefined {
-    if (this.pending.size === 0) return undefined;
+    if (!this.pending || this.pending.size === 0) return undefined;
     return Promise.allSettled(this.pending).then(() => undefined);
   }
 }
