@@ -12,9 +12,9 @@ import { negotiateVersion, SUPPORTED_VERSIONS, type StompVersion } from '../prot
 import type { ResolvedStompOptions } from '../stomp.options.js';
 import type { StompConnection } from '../transport/stomp-connection.js';
 import { decodeFrame } from '../protocol/decode-frame.js';
+import { truncate } from '../util/truncate.js';
 import type { StompFrameRouter } from './stomp-frame-router.js';
 import type { StompPrincipal } from './stomp-principal.js';
-import { truncate } from '../util/truncate.js';
 import { FrameRateLimit } from './frame-rate-limit.js';
 import { InterceptorChains } from './interceptor-chains.js';
 import { SendLimits } from './send-limits.js';
