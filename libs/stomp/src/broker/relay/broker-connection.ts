@@ -42,6 +42,8 @@ export class BrokerConnection {
   private sendTimer: NodeJS.Timeout | undefined;
   private receiveTimer: NodeJS.Timeout | undefined;
   private ended = false;
+  /** The broker's `server` header from CONNECTED (`RabbitMQ/3.10.8`, `ActiveMQ/5.17.2`), if it sent one. */
+  server: string | undefined;
 
   private constructor(
     private readonly socket: Socket,
@@ -72,6 +74,7 @@ export class BrokerConnection {
             if (frame.command === 'CONNECTED') {
               connected = true;
               clearTimeout(timer);
+              connection.server = frame.headers.server;
               connection.startHeartbeats(options.heartbeat, frame.headers['heart-beat']);
               resolve(connection);
             } else {

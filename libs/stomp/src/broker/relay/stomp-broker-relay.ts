@@ -43,6 +43,7 @@ export class StompBrokerRelay implements MessageBroker {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private reconnectDelay: number;
   private closed = false;
+  private warnedAboutCluster = false;
   /** The address that answered last: sessions connect there first. */
   private preferred = 0;
 
@@ -154,7 +155,8 @@ export class StompBrokerRelay implements MessageBroker {
       }
       await this.system.request({ command: 'SUBSCRIBE', headers: { id: 'cluster', destination: CLUSTER_DESTINATION } });
       this.reconnectDelay = this.settings.reconnectDelay;
-      this.logger.log(`Connected to the STOMP broker at ${describe(this.system.address)}`);
+      this.logger.log(`Connected to the STOMP broker at ${describe(this.system.address)}${this.system.server ? ` (${this.system.server})` : ''}`);
+      this.warnIfNotRabbitMq(this.system.server);
       this.available.next(true);
     } catch (error) {
       this.system?.close();
@@ -163,6 +165,19 @@ export class StompBrokerRelay implements MessageBroker {
       this.available.next(false);
       this.scheduleReconnect();
     }
+  }
+
+  /**
+   * The channel between instances is a RabbitMQ exchange, where every instance gets each message.
+   * Another broker (ActiveMQ) takes the destination as a queue, whose messages go to one instance
+   * each: fine for one instance, wrong for several. Said once, at the first connection.
+   */
+  private warnIfNotRabbitMq(server: string | undefined): void {
+    if (this.warnedAboutCluster || server?.startsWith('RabbitMQ')) return;
+    this.warnedAboutCluster = true;
+    this.logger.warn(
+      `The STOMP broker is ${server ?? 'not RabbitMQ (it names no server)'}: user destinations and the user registry are shared between application instances through RabbitMQ's amq.direct exchange, so with this broker run a single instance (or use RabbitMQ or the Redis broker for several)`,
+    );
   }
 
   private scheduleReconnect(): void {
