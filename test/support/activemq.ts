@@ -1,15 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './redis.js';
+import { freePort, killProcess, spawnListening } from './processes.js';
 
 /** Debian's ActiveMQ (`apt-get install activemq`); `.ci/run` installs it. */
 export const ACTIVEMQ_JAR = '/usr/share/activemq/bin/activemq.jar';
 
 const START_TIMEOUT_MS = 30_000;
-const PORT_POLL_MS = 50;
 
 /** In CI its absence fails the suite; elsewhere the ActiveMQ specs are skipped with a notice. */
 export function activeMqAvailable(): boolean {
@@ -25,7 +23,6 @@ export function activeMqAvailable(): boolean {
  */
 export class ActiveMqProcess {
   private child: ChildProcess | undefined;
-  private output = '';
 
   private constructor(
     readonly port: number,
@@ -42,11 +39,7 @@ export class ActiveMqProcess {
   async stop(): Promise<void> {
     const child = this.child;
     this.child = undefined;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGKILL');
-      await exited;
-    }
+    await killProcess(child);
     rmSync(this.base, { recursive: true, force: true });
   }
 
@@ -65,58 +58,22 @@ export class ActiveMqProcess {
 </beans>
 `,
     );
-    const child = spawn(
-      'java',
-      [
-        '-Xmx256m',
-        `-Dactivemq.home=/usr/share/activemq`,
-        `-Dactivemq.base=${this.base}`,
-        `-Dactivemq.conf=${this.base}`,
-        `-Dactivemq.data=${this.base}`,
-        '-jar',
-        ACTIVEMQ_JAR,
-        'start',
-        `xbean:file:${config}`,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    this.child = child;
-    const keep = (data: Buffer) => (this.output = (this.output + data.toString()).slice(-4000));
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-    const failed = new Promise<never>((_, reject) => {
-      child.once('error', (error) => reject(new Error(`Could not run java for ActiveMQ: ${error.message}`)));
-      child.once('exit', (code, signal) => reject(new Error(`ActiveMQ exited (${signal ?? code}) before accepting connections:\n${this.output}`)));
-    });
-    failed.catch(() => undefined);
-    const accepting = this.waitForPort();
-    accepting.catch(() => undefined);
+    const args = [
+      '-Xmx256m',
+      '-Dactivemq.home=/usr/share/activemq',
+      `-Dactivemq.base=${this.base}`,
+      `-Dactivemq.conf=${this.base}`,
+      `-Dactivemq.data=${this.base}`,
+      '-jar',
+      ACTIVEMQ_JAR,
+      'start',
+      `xbean:file:${config}`,
+    ];
     try {
-      await Promise.race([accepting, failed]);
+      this.child = (await spawnListening('ActiveMQ', 'java', args, this.port, START_TIMEOUT_MS)).child;
     } catch (error) {
-      await this.stop();
+      rmSync(this.base, { recursive: true, force: true });
       throw error;
     }
-  }
-
-  /** Polls by connecting, the only way to know another process's port is open. */
-  private async waitForPort(): Promise<void> {
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    while (!(await this.accepts())) {
-      if (!this.child) throw new Error('ActiveMQ was stopped while starting');
-      if (Date.now() > deadline) throw new Error(`ActiveMQ did not accept connections on ${this.port} within ${START_TIMEOUT_MS} ms:\n${this.output}`);
-      await new Promise((resolve) => setTimeout(resolve, PORT_POLL_MS));
-    }
-  }
-
-  private accepts(): Promise<boolean> {
-    return new Promise((resolve) => {
-      const socket = connect(this.port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
   }
 }
