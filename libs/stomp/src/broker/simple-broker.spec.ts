@@ -1,4 +1,4 @@
-import { FrameDecoder } from '../protocol/frame-decoder.js';
+import { decodeOne } from '../protocol/decode-one.testing.js';
 import type { StompFrame } from '../protocol/stomp-frame.js';
 import type { StompVersion } from '../protocol/stomp-version.js';
 import type { BrokerMessage, BrokerSubscriber } from './message-broker.js';
@@ -28,23 +28,8 @@ class FakeSubscriber implements BrokerSubscriber {
 
   /** Every delivered buffer decoded as exactly one frame, in the subscriber's version. */
   frames(): StompFrame[] {
-    return this.deliveries.map(({ raw }) => decodeOne(raw, this.version));
+    return this.deliveries.map(({ raw }) => decodeOne(raw, this.version, { maxFrameSize: 1 << 20, maxHeaders: 64, maxHeaderLineLength: 8192 }));
   }
-}
-
-function decodeOne(raw: Buffer, version: StompVersion): StompFrame {
-  const frames: StompFrame[] = [];
-  const errors: Error[] = [];
-  const decoder = new FrameDecoder(
-    { onFrame: (frame) => frames.push(frame), onHeartbeat: () => errors.push(new Error('unexpected heart-beat')), onError: (e) => errors.push(e) },
-    { maxFrameSize: 1 << 20, maxHeaders: 64, maxHeaderLineLength: 8192 },
-  );
-  decoder.version = version;
-  decoder.push(raw);
-  if (errors.length > 0) throw errors[0];
-  expect(frames).toHaveLength(1);
-  expect(decoder.bufferedBytes).toBe(0);
-  return frames[0]!;
 }
 
 function message(destination: string, body: string | Buffer = 'hello', headers: Record<string, string> = {}): BrokerMessage {

@@ -1,33 +1,9 @@
 import { StompEncodingError } from '../errors/stomp-encoding.error.js';
 import { StompError } from '../errors/stomp.error.js';
-import { FrameDecoder } from './frame-decoder.js';
+import { decodeOne } from './decode-one.testing.js';
 import { encodeFrame, encodeHeaderBlock, type OutgoingFrame } from './frame-encoder.js';
-import type { StompFrame } from './stomp-frame.js';
 import type { StompVersion } from './stomp-version.js';
 
-const LIMITS = { maxFrameSize: 65536, maxHeaders: 64, maxHeaderLineLength: 8192 };
-
-/** Decodes `data` as a peer speaking `version` would; fails on any protocol error. */
-function decodeOne(data: Buffer, version: StompVersion): StompFrame {
-  const frames: StompFrame[] = [];
-  const decoder = new FrameDecoder(
-    {
-      onFrame: (f) => frames.push(f),
-      onHeartbeat: () => {
-        throw new Error('unexpected heart-beat');
-      },
-      onError: (e) => {
-        throw e;
-      },
-    },
-    LIMITS,
-  );
-  decoder.version = version;
-  decoder.push(data);
-  expect(frames).toHaveLength(1);
-  expect(decoder.bufferedBytes).toBe(0);
-  return frames[0]!;
-}
 
 function encodingError(frame: OutgoingFrame, version: StompVersion): StompEncodingError {
   let thrown: unknown;

@@ -1,33 +1,9 @@
-import { FrameDecoder } from './frame-decoder.js';
+import { decodeOne } from './decode-one.testing.js';
 import { encodeFrame } from './frame-encoder.js';
 import { MessageFrameTemplate } from './message-frame-template.js';
-import type { StompFrame } from './stomp-frame.js';
 import type { StompVersion } from './stomp-version.js';
 
-const LIMITS = { maxFrameSize: 65536, maxHeaders: 64, maxHeaderLineLength: 8192 };
 const VERSIONS: readonly StompVersion[] = ['1.0', '1.1', '1.2'];
-
-/** Decodes `data` as a client speaking `version`; fails unless it is exactly one well-formed frame. */
-function decodeOne(data: Buffer, version: StompVersion): StompFrame {
-  const frames: StompFrame[] = [];
-  const decoder = new FrameDecoder(
-    {
-      onFrame: (f) => frames.push(f),
-      onHeartbeat: () => {
-        throw new Error('unexpected heart-beat');
-      },
-      onError: (e) => {
-        throw e;
-      },
-    },
-    LIMITS,
-  );
-  decoder.version = version;
-  decoder.push(data);
-  expect(frames).toHaveLength(1);
-  expect(decoder.bufferedBytes).toBe(0);
-  return frames[0]!;
-}
 
 describe('MessageFrameTemplate', () => {
   const body = Buffer.from('{"price":42,"note":"é\\u0000"}\0\n', 'utf8');
