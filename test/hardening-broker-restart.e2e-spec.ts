@@ -12,6 +12,7 @@ import { startApp, type RunningApp } from './support/apps.js';
 import { RABBITMQ_STOMP, rabbitMqStompAvailable, startRabbitMq, stopRabbitMq } from './support/rabbitmq.js';
 import { RawStompClient } from './support/raw-stomp-client.js';
 import { within } from './support/hardening.js';
+import { Wakeups } from './support/wakeups.js';
 
 // Fails (never skips) in CI when RabbitMQ is missing: rabbitMqStompAvailable throws there.
 const describeWithRabbitMq = (await rabbitMqStompAvailable()) ? describe : describe.skip;
@@ -44,14 +45,14 @@ class RelayModule {}
 /** A STOMP client straight to RabbitMQ over TCP, bypassing the app: the broker's own view. */
 class BrokerClient {
   readonly frames: StompFrame[] = [];
-  private waiters: Array<() => void> = [];
+  private readonly wakeups = new Wakeups();
 
   private constructor(private readonly socket: Socket) {
     const decoder = new FrameDecoder(
       {
         onFrame: (frame) => {
           this.frames.push(frame);
-          for (const wake of this.waiters.splice(0)) wake();
+          this.wakeups.wake();
         },
         onHeartbeat: () => undefined,
         onError: (error) => socket.destroy(error),
@@ -74,17 +75,7 @@ class BrokerClient {
   }
 
   async until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(1, deadline - Date.now()));
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+    await this.wakeups.until(condition, timeoutMs, () => new Error(`Timed out waiting for ${what}`));
   }
 
   close(): void {

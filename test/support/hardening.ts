@@ -7,6 +7,7 @@ import { StompEvents, type StompEvent } from 'nest-stomp';
 import { firstValueFrom, filter } from 'rxjs';
 import { decodeFrame } from '../../libs/stomp/src/protocol/decode-frame.js';
 import type { StompFrame } from '../../libs/stomp/src/protocol/stomp-frame.js';
+import { Wakeups } from './wakeups.js';
 
 /** One complete STOMP 1.2 frame (as text or bytes), decoded: headers unescaped. */
 export function stompFrameOf(data: string | Buffer): StompFrame {
@@ -212,7 +213,7 @@ export class SockJsWebSocket {
   opened = false;
   sockJsClose: { code: number; reason: string } | undefined;
   closed = false;
-  private readonly waiters: Array<() => void> = [];
+  private readonly wakeups = new Wakeups();
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data: Buffer) => {
@@ -223,11 +224,11 @@ export class SockJsWebSocket {
         const [code, reason] = JSON.parse(text.slice(1)) as [number, string];
         this.sockJsClose = { code, reason };
       }
-      this.wake();
+      this.wakeups.wake();
     });
     socket.on('close', () => {
       this.closed = true;
-      this.wake();
+      this.wakeups.wake();
     });
   }
 
@@ -247,20 +248,6 @@ export class SockJsWebSocket {
   }
 
   async until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; SockJS messages so far: ${JSON.stringify(this.messages)}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(1, deadline - Date.now()));
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-  }
-
-  private wake(): void {
-    for (const waiter of this.waiters.splice(0)) waiter();
+    await this.wakeups.until(condition, timeoutMs, () => new Error(`Timed out waiting for ${what}; SockJS messages so far: ${JSON.stringify(this.messages)}`));
   }
 }

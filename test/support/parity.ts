@@ -3,6 +3,7 @@ import { Client, type IFrame, type IMessage, type StompHeaders } from '@stomp/st
 import { WebSocket } from 'ws';
 import { StompEvents, type StompEvent } from 'nest-stomp';
 import { publishConfirmed } from './stomp-clients.js';
+import { Wakeups } from './wakeups.js';
 
 /** A connected @stomp/stompjs client and the CONNECTED frame it got (user-name, session...). */
 export interface ConnectedClient {
@@ -58,11 +59,11 @@ export function bodies(messages: readonly IMessage[]): unknown[] {
 /** A list that can be awaited on: resolves waits as items arrive (safety timeout only). */
 export class Recorder<T> {
   readonly items: T[] = [];
-  private waiters: Array<() => void> = [];
+  private readonly wakeups = new Wakeups();
 
   push = (item: T): void => {
     this.items.push(item);
-    for (const wake of this.waiters.splice(0)) wake();
+    this.wakeups.wake();
   };
 
   /** Resolves with the first item matching `predicate` (already recorded or still to come). */
@@ -78,17 +79,7 @@ export class Recorder<T> {
   }
 
   async until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(1, deadline - Date.now()));
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+    await this.wakeups.until(condition, timeoutMs, () => new Error(`Timed out waiting for ${what}`));
   }
 }
 

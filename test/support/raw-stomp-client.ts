@@ -1,6 +1,7 @@
 import { WebSocket } from 'ws';
 import { FrameDecoder } from '../../libs/stomp/src/protocol/frame-decoder.js';
 import type { StompFrame } from '../../libs/stomp/src/protocol/stomp-frame.js';
+import { Wakeups } from './wakeups.js';
 
 export interface ReceivedFrame extends StompFrame {
   /** Whether it arrived in a binary WebSocket message. */
@@ -22,7 +23,7 @@ const WAIT_MS = 5000;
 export class RawStompClient {
   readonly frames: ReceivedFrame[] = [];
   heartbeats = 0;
-  private readonly waiters: Array<() => void> = [];
+  private readonly wakeups = new Wakeups();
   private closeInfo: CloseInfo | undefined;
   private readonly decoder: FrameDecoder;
   private lastBinary = false;
@@ -41,11 +42,11 @@ export class RawStompClient {
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       this.lastBinary = isBinary;
       this.decoder.push(data);
-      this.wake();
+      this.wakeups.wake();
     });
     socket.on('close', (code: number, reason: Buffer) => {
       this.closeInfo = { code, reason: reason.toString() };
-      this.wake();
+      this.wakeups.wake();
     });
   }
 
@@ -106,28 +107,16 @@ export class RawStompClient {
   }
 
   async until(condition: () => boolean, what: string, timeoutMs = WAIT_MS): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
-      if (Date.now() > deadline) {
-        throw new Error(`Timed out waiting for ${what}; frames so far: ${this.frames.map((f) => f.command).join(', ') || 'none'}`);
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(1, deadline - Date.now()));
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+    await this.wakeups.until(
+      condition,
+      timeoutMs,
+      () => new Error(`Timed out waiting for ${what}; frames so far: ${this.frames.map((f) => f.command).join(', ') || 'none'}`),
+    );
   }
 
   private readonly taken = new Set<number>();
 
   private findUntaken(command: string | undefined): number {
     return this.frames.findIndex((f, i) => !this.taken.has(i) && (command === undefined || f.command === command));
-  }
-
-  private wake(): void {
-    for (const waiter of this.waiters.splice(0)) waiter();
   }
 }

@@ -1,5 +1,6 @@
 import { Client, type IFrame, type IMessage, type StompHeaders } from '@stomp/stompjs';
 import { WebSocket } from 'ws';
+import { Wakeups } from './wakeups.js';
 
 /**
  * A connected @stomp/stompjs `Client` over `ws` (Node 20 has no global WebSocket). Reconnect and
@@ -25,26 +26,16 @@ export async function connectStompClient(url: string, options: { connectHeaders?
 /** Collects the messages of one subscription and resolves waits as they arrive. */
 export class Inbox {
   readonly messages: IMessage[] = [];
-  private waiters: Array<() => void> = [];
+  private readonly wakeups = new Wakeups();
 
   readonly listener = (message: IMessage): void => {
     this.messages.push(message);
-    for (const wake of this.waiters.splice(0)) wake();
+    this.wakeups.wake();
   };
 
   /** Resolves once `count` messages have arrived (fails after a safety timeout). */
   async waitFor(count: number, timeoutMs = 5000): Promise<IMessage[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.messages.length < count) {
-      if (Date.now() > deadline) throw new Error(`Timed out: ${this.messages.length} of ${count} messages arrived`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(1, deadline - Date.now()));
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+    await this.wakeups.until(() => this.messages.length >= count, timeoutMs, () => new Error(`Timed out: ${this.messages.length} of ${count} messages arrived`));
     return this.messages.slice(0, count);
   }
 }
