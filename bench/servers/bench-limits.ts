@@ -1,3 +1,5 @@
+import type { StompModuleOptions } from 'nest-stomp';
+
 /** The StompModule limits the bench servers lift: guards against abusive clients, not costs of delivery. */
 
 /** Above any size the bench is set to (BENCH_IDLE_CONNECTIONS and the like). */
@@ -8,3 +10,15 @@ export const UNLIMITED_CONNECTIONS = 1_000_000;
  * an ERROR and closed within a second), a guard against one flooding client, not a cost of delivery.
  */
 export const UNLIMITED_FRAMES_PER_SECOND = 10_000_000;
+
+/**
+ * The client side of every nest-stomp bench server: heart-beats off as in the baselines, and the
+ * guards above lifted (every bench client connects from 127.0.0.1); all other options at their defaults.
+ */
+export const BENCH_CLIENT_OPTIONS = {
+  endpoint: '/ws',
+  heartbeat: [0, 0],
+  maxConnections: UNLIMITED_CONNECTIONS,
+  maxConnectionsPerAddress: UNLIMITED_CONNECTIONS,
+  maxFramesPerSecond: UNLIMITED_FRAMES_PER_SECOND,
+} as const satisfies StompModuleOptions;
