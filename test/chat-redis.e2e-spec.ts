@@ -1,8 +1,7 @@
 import type { Client } from '@stomp/stompjs';
-import { firstValueFrom, filter, type Observable } from 'rxjs';
-import { SimpMessagingTemplate, SimpUserRegistry, STOMP_BROKER } from 'nest-stomp';
-import { AppModule } from '../apps/chat/src/app.module.js';
-import { startApp, type RunningApp } from './support/apps.js';
+import { firstValueFrom, filter } from 'rxjs';
+import { SimpMessagingTemplate, SimpUserRegistry } from 'nest-stomp';
+import { startChatInstance, type RunningApp } from './support/apps.js';
 import { requireRedis } from './support/redis.js';
 import { connectStompClient, deactivateAll, publishConfirmed, subscribeConfirmed } from './support/stomp-clients.js';
 
@@ -18,18 +17,11 @@ describe('chat app on Redis, two instances', () => {
     return c;
   }
 
-  async function startInstance(): Promise<RunningApp> {
-    const app = await startApp(AppModule);
-    const broker = app.app.get<{ availability$: Observable<boolean> }>(STOMP_BROKER);
-    await firstValueFrom(broker.availability$.pipe(filter(Boolean)));
-    return app;
-  }
-
   beforeAll(async () => {
     await requireRedis();
     process.env.STOMP_BROKER = 'redis';
-    a = await startInstance();
-    b = await startInstance();
+    a = await startChatInstance();
+    b = await startChatInstance();
   });
 
   afterEach(async () => {

@@ -1,9 +1,8 @@
 import { jest } from '@jest/globals';
 import { Controller, Logger, Module } from '@nestjs/common';
-import { firstValueFrom, filter } from 'rxjs';
-import { MessageMapping, SendTo, SimpMessagingTemplate, STOMP_BROKER, StompModule, type MessageBroker } from 'nest-stomp';
+import { MessageMapping, SendTo, SimpMessagingTemplate, StompModule } from 'nest-stomp';
 import { activeMqAvailable, ActiveMqProcess } from './support/activemq.js';
-import { startApp, type RunningApp } from './support/apps.js';
+import { brokerAvailable, startApp, type RunningApp } from './support/apps.js';
 import { RawStompClient } from './support/raw-stomp-client.js';
 import { closeAll, messagesOf, publish, subscribe, waitMessages } from './support/raw-frames.js';
 
@@ -41,8 +40,7 @@ describeWithActiveMq('STOMP broker relay to ActiveMQ', () => {
     warn = jest.spyOn(Logger.prototype, 'warn');
     activeMq = await ActiveMqProcess.start();
     server = await startApp(relayModule(activeMq.port));
-    const broker = server.app.get<MessageBroker>(STOMP_BROKER);
-    await firstValueFrom(broker.availability$!.pipe(filter((available) => available)));
+    await brokerAvailable(server.app);
   });
 
   afterAll(async () => {

@@ -3,8 +3,7 @@ import type { Client, IFrame } from '@stomp/stompjs';
 import { firstValueFrom, filter } from 'rxjs';
 import { Module } from '@nestjs/common';
 import { SimpMessagingTemplate, SimpUserRegistry, StompEvents, StompModule } from 'nest-stomp';
-import { AppModule } from '../apps/chat/src/app.module.js';
-import { startApp, type RunningApp } from './support/apps.js';
+import { brokerAvailable, startApp, startChatInstance, type RunningApp } from './support/apps.js';
 import { rabbitMqStompAvailable, startRabbitMq, stopRabbitMq } from './support/rabbitmq.js';
 import { RawStompClient } from './support/raw-stomp-client.js';
 import { connectStompClient, deactivateAll, publishConfirmed, subscribeConfirmed } from './support/stomp-clients.js';
@@ -29,21 +28,6 @@ class HeartbeatRelayModule {}
 })
 class FailoverRelayModule {}
 
-/** Two chat app instances sharing one RabbitMQ through the STOMP relay. */
-async function startInstance(): Promise<RunningApp> {
-  const app = await startApp(AppModule);
-  // The relay connects in the background at start-up: wait until it is there.
-  await waitAvailable(app, true);
-  return app;
-}
-
-async function waitAvailable(app: RunningApp, available: boolean): Promise<void> {
-  const events = app.app.get(StompEvents);
-  const broker = app.app.get<{ availability$: import('rxjs').Observable<boolean> }>((await import('nest-stomp')).STOMP_BROKER);
-  await firstValueFrom(broker.availability$.pipe(filter((value) => value === available)));
-  void events;
-}
-
 describeWithRabbitMq('STOMP broker relay to RabbitMQ, two instances', () => {
   let a: RunningApp;
   let b: RunningApp;
@@ -58,8 +42,8 @@ describeWithRabbitMq('STOMP broker relay to RabbitMQ, two instances', () => {
   beforeAll(async () => {
     process.env.STOMP_BROKER = 'relay';
     process.env.STOMP_RECONNECT_MS = '200';
-    a = await startInstance();
-    b = await startInstance();
+    a = await startChatInstance();
+    b = await startChatInstance();
   });
 
   afterEach(async () => {
@@ -183,7 +167,7 @@ describeWithRabbitMq('STOMP broker relay to RabbitMQ, two instances', () => {
   it('fails over to the next broker address when one cannot be reached', async () => {
     const relay = await startApp(FailoverRelayModule);
     try {
-      await waitAvailable(relay, true);
+      await brokerAvailable(relay.app);
       const c = await connectStompClient(`${relay.wsUrl}/ws`);
       clients.push(c);
       const inbox = await subscribeConfirmed(c, '/topic/failover.check');
@@ -200,7 +184,7 @@ describeWithRabbitMq('STOMP broker relay to RabbitMQ, two instances', () => {
     const errors: IFrame[] = [];
     onA.onStompError = (frame) => errors.push(frame);
     const lost = new Promise<void>((resolve) => (onA.onWebSocketClose = () => resolve()));
-    const down = waitAvailable(a, false);
+    const down = brokerAvailable(a.app, false);
     const unavailableEvent = firstValueFrom(a.app.get(StompEvents).ofType('broker-availability').pipe(filter((e) => !e.available)));
 
     await stopRabbitMq();
@@ -220,8 +204,8 @@ describeWithRabbitMq('STOMP broker relay to RabbitMQ, two instances', () => {
       await startRabbitMq();
     }
 
-    await waitAvailable(a, true);
-    await waitAvailable(b, true);
+    await brokerAvailable(a.app);
+    await brokerAvailable(b.app);
     const again = await client(a);
     const onB = await client(b);
     const inbox = await subscribeConfirmed(again, '/topic/news.relay');

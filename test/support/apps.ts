@@ -1,6 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AddressInfo } from 'node:net';
+import { firstValueFrom, filter } from 'rxjs';
+import { STOMP_BROKER, type MessageBroker } from 'nest-stomp';
+import { AppModule } from '../../apps/chat/src/app.module.js';
 
 export interface RunningApp {
   readonly app: INestApplication;
@@ -63,4 +66,21 @@ export function describe(app: INestApplication): RunningApp {
     wsUrl: `ws://127.0.0.1:${port}`,
     close: () => app.close(),
   };
+}
+
+/** Resolves once the app's broker says it is (or is not) `available`; at once when it already does. */
+export async function brokerAvailable(app: INestApplication, available = true): Promise<void> {
+  const broker = app.get<MessageBroker>(STOMP_BROKER);
+  if (!broker.availability$) throw new Error('This broker reports no availability');
+  await firstValueFrom(broker.availability$.pipe(filter((value) => value === available)));
+}
+
+/**
+ * One instance of the chat app, its broker chosen by the environment (STOMP_BROKER...), as the README
+ * runs several. External brokers connect in the background at start-up: this waits until it is there.
+ */
+export async function startChatInstance(): Promise<RunningApp> {
+  const chat = await startApp(AppModule);
+  await brokerAvailable(chat.app);
+  return chat;
 }
