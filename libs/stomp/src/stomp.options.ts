@@ -1,6 +1,6 @@
 import type { MessageBroker } from './broker/message-broker.js';
 import type { StompChannelInterceptor } from './session/stomp-channel-interceptor.js';
-import type { StompAuthenticator, StompPrincipal } from './session/stomp-principal.js';
+import type { StompAuthenticator, StompPrincipal } from './interfaces/stomp-principal.interface.js';
 
 /** SockJS fallback settings; the defaults are Spring's. */
 export interface StompSockJsOptions {

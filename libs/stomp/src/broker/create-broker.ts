@@ -2,7 +2,7 @@ import type { ResolvedStompOptions } from '../stomp.options.js';
 import type { MessageBroker } from './message-broker.js';
 import { RedisBroker } from './redis/redis-broker.js';
 import { StompBrokerRelay } from './relay/stomp-broker-relay.js';
-import { SimpleBroker } from './simple-broker.js';
+import { SimpleBroker } from './simple/simple-broker.js';
 
 /** The broker the `broker` option asks for. */
 export function createBroker(options: ResolvedStompOptions): MessageBroker {

@@ -1,7 +1,7 @@
 import { HttpException, Inject, Injectable, IntrinsicException, Logger } from '@nestjs/common';
 import { StompError } from '../errors/stomp.error.js';
 import { MessageConverter } from '../messaging/message-converter.js';
-import { UserDestinations } from '../messaging/user-destinations.js';
+import { UserDestinations } from '../users/user-destinations.js';
 import { RESOLVED_STOMP_OPTIONS } from '../stomp.constants.js';
 import type { ResolvedStompOptions } from '../stomp.options.js';
 import { HandlerResultRouter } from './handler-result.router.js';

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { MessageBroker } from '../broker/message-broker.js';
 import { StompDestinationError } from '../errors/stomp-destination.error.js';
-import { isBinaryBody } from '../messaging/content-types.js';
-import { DestinationResolver } from '../messaging/destination-resolver.js';
+import { isBinaryBody } from '../protocol/content-types.js';
+import { DestinationResolver } from '../destinations/destination-resolver.js';
 import { MessageConverter } from '../messaging/message-converter.js';
-import { UserDestinations } from '../messaging/user-destinations.js';
+import { UserDestinations } from '../users/user-destinations.js';
 import { encodeFrame } from '../protocol/frame-encoder.js';
 import { STOMP_BROKER } from '../stomp.constants.js';
 import { MessageIds } from '../util/message-ids.js';

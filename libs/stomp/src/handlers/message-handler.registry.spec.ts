@@ -1,5 +1,5 @@
 import { StompMappingError } from '../errors/stomp-mapping.error.js';
-import { DestinationPattern } from '../messaging/destination-pattern.js';
+import { DestinationPattern } from '../protocol/destination-pattern.js';
 import type { MessageHandler } from './message-handler.js';
 import { MessageHandlerRegistry } from './message-handler.registry.js';
 

@@ -1,5 +1,5 @@
 import type { SendToUserMetadata } from '../decorators/send-to-user.decorator.js';
-import type { DestinationPattern } from '../messaging/destination-pattern.js';
+import type { DestinationPattern } from '../protocol/destination-pattern.js';
 import type { StompContext } from './stomp-context.js';
 
 /** Where a return value goes: `undefined` fields mean the annotation is absent. */

@@ -5,7 +5,7 @@ import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js'
 import type { SendToUserMetadata } from '../decorators/send-to-user.decorator.js';
 import type { StompEvent, StompEventType } from '../events/stomp-event.js';
 import { StompEvents } from '../events/stomp-events.js';
-import { DestinationPattern } from '../messaging/destination-pattern.js';
+import { DestinationPattern } from '../protocol/destination-pattern.js';
 import {
   MESSAGE_EXCEPTION_HANDLER_METADATA,
   MESSAGE_MAPPING_METADATA,

@@ -1,5 +1,5 @@
 import { StompMessageConversionError } from '../errors/stomp-message-conversion.error.js';
-import { BINARY_CONTENT_TYPE, JSON_CONTENT_TYPE, TEXT_CONTENT_TYPE } from './content-types.js';
+import { BINARY_CONTENT_TYPE, JSON_CONTENT_TYPE, TEXT_CONTENT_TYPE } from '../protocol/content-types.js';
 import { MessageConverter } from './message-converter.js';
 
 const utf8 = (text: string) => Buffer.from(text, 'utf8');

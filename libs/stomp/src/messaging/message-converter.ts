@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { StompMessageConversionError } from '../errors/stomp-message-conversion.error.js';
-import { BINARY_CONTENT_TYPE, isJsonContentType, JSON_CONTENT_TYPE, TEXT_CONTENT_TYPE } from './content-types.js';
+import { BINARY_CONTENT_TYPE, isJsonContentType, JSON_CONTENT_TYPE, TEXT_CONTENT_TYPE } from '../protocol/content-types.js';
 
 export interface SerializedPayload {
   readonly body: Buffer;

@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { MessageBroker } from '../broker/message-broker.js';
 import { StompDestinationError } from '../errors/stomp-destination.error.js';
 import { STOMP_BROKER } from '../stomp.constants.js';
-import { DestinationResolver } from './destination-resolver.js';
+import { DestinationResolver } from '../destinations/destination-resolver.js';
 import { MessageConverter } from './message-converter.js';
-import { messageHeadersOf } from './message-headers.js';
-import { UserDestinations } from './user-destinations.js';
+import { messageHeadersOf } from '../protocol/message-headers.js';
+import { UserDestinations } from '../users/user-destinations.js';
 
 /**
  * Sends to broker destinations from anywhere in the application (Spring's `SimpMessagingTemplate`).

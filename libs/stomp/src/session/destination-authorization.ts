@@ -1,8 +1,8 @@
-import { DestinationPattern } from '../messaging/destination-pattern.js';
+import { DestinationPattern } from '../protocol/destination-pattern.js';
 import type { StompFrame } from '../protocol/stomp-frame.js';
 import type { StompAudience, StompAuthorizationOptions } from '../stomp.options.js';
 import type { StompChannelInterceptor } from './stomp-channel-interceptor.js';
-import type { StompPrincipal } from './stomp-principal.js';
+import type { StompPrincipal } from '../interfaces/stomp-principal.interface.js';
 import type { StompSession } from './stomp-session.js';
 
 type Guarded = 'SEND' | 'SUBSCRIBE';

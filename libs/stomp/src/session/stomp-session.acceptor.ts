@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { StompEvents } from '../events/stomp-events.js';
-import { MessageDispatcher } from '../messaging/message-dispatcher.js';
+import { MessageDispatcher } from '../dispatch/message-dispatcher.js';
 import { RESOLVED_STOMP_OPTIONS } from '../stomp.constants.js';
 import type { ResolvedStompOptions } from '../stomp.options.js';
-import type { StompConnection } from '../transport/stomp-connection.js';
+import type { StompConnection } from './stomp-connection.js';
 import { encodeFrame } from '../protocol/frame-encoder.js';
 import { CloseCode, StompSession } from './stomp-session.js';
 import { StompSessionRegistry } from './stomp-session.registry.js';

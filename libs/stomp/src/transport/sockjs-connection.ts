@@ -1,5 +1,5 @@
 import type { Connection } from 'sockjs';
-import type { StompConnection, StompConnectionListener } from './stomp-connection.js';
+import type { StompConnection, StompConnectionListener } from '../session/stomp-connection.js';
 
 const NOOP_LISTENER: StompConnectionListener = { onData() {}, onClose() {} };
 

@@ -10,7 +10,7 @@ import { sockJsClientPath } from '../stomp-options.resolver.js';
 import { OriginPolicy } from './origin-policy.js';
 import { SockJsClientFile } from './sockjs-client-file.js';
 import { SockJsConnection } from './sockjs-connection.js';
-import type { StompConnection } from './stomp-connection.js';
+import type { StompConnection } from '../session/stomp-connection.js';
 import { pathnameOf, refuseUpgrade } from './upgrade-dispatcher.js';
 import { WsConnection } from './ws-connection.js';
 

@@ -9,7 +9,7 @@ import { StompSessionRegistry } from '../session/stomp-session.registry.js';
 import type { MessageBroker } from '../broker/message-broker.js';
 import { RESOLVED_STOMP_OPTIONS, STOMP_BROKER } from '../stomp.constants.js';
 import type { ResolvedStompOptions } from '../stomp.options.js';
-import type { StompConnection } from './stomp-connection.js';
+import type { StompConnection } from '../session/stomp-connection.js';
 import { StompEndpoint } from './stomp-endpoint.js';
 import { interceptHttpServer } from './upgrade-dispatcher.js';
 import { WebSocketKeepAlive } from './websocket-keep-alive.js';

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
-import type { StompConnection, StompConnectionListener } from './stomp-connection.js';
+import type { StompConnection, StompConnectionListener } from '../session/stomp-connection.js';
 
 const NOOP_LISTENER: StompConnectionListener = { onData() {}, onClose() {} };
 

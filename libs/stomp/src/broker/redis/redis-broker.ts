@@ -4,7 +4,7 @@ import { BehaviorSubject, combineLatest, distinctUntilChanged, filter, type Obse
 import { StompConfigurationError } from '../../errors/stomp-configuration.error.js';
 import type { StompRedisOptions } from '../../stomp.options.js';
 import type { BrokerMessage, BrokerSubscriber, MessageBroker } from '../message-broker.js';
-import { SimpleBroker } from '../simple-broker.js';
+import { SimpleBroker } from '../simple/simple-broker.js';
 import { REDIS_BROKER_DEFAULTS, type RedisBrokerSettings } from './redis-broker-settings.js';
 import { StompBrokerUnavailableError } from '../../errors/stomp-broker-unavailable.error.js';
 import { RedisCluster } from './redis-cluster.js';

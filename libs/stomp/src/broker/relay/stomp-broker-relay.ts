@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { BehaviorSubject, distinctUntilChanged, Subject, type Observable } from 'rxjs';
 import { StompBrokerUnavailableError } from '../../errors/stomp-broker-unavailable.error.js';
-import { isBinaryBody } from '../../messaging/content-types.js';
+import { isBinaryBody } from '../../protocol/content-types.js';
 import { encodeFrame, writableHeaders } from '../../protocol/frame-encoder.js';
 import type { StompFrame, StompHeaders } from '../../protocol/stomp-frame.js';
 import type { StompBrokerAddress, StompRelayOptions } from '../../stomp.options.js';

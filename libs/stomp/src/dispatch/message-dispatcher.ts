@@ -10,10 +10,10 @@ import type { StompHeaders } from '../protocol/stomp-frame.js';
 import type { StompFrameRouter } from '../session/stomp-frame-router.js';
 import type { StompSession } from '../session/stomp-session.js';
 import { STOMP_BROKER } from '../stomp.constants.js';
-import { DestinationResolver } from './destination-resolver.js';
-import { MessageConverter } from './message-converter.js';
-import { messageHeadersOf } from './message-headers.js';
-import { UserDestinations } from './user-destinations.js';
+import { DestinationResolver } from '../destinations/destination-resolver.js';
+import { MessageConverter } from '../messaging/message-converter.js';
+import { messageHeadersOf } from '../protocol/message-headers.js';
+import { UserDestinations } from '../users/user-destinations.js';
 
 type Route =
   | { readonly kind: 'app'; readonly lookup: string }

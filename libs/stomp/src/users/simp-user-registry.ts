@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { Subject, type Observable } from 'rxjs';
 import type { MessageBroker } from '../broker/message-broker.js';
 import { StompEvents } from '../events/stomp-events.js';
-import type { StompPrincipal } from '../session/stomp-principal.js';
+import type { StompPrincipal } from '../interfaces/stomp-principal.interface.js';
 import type { StompSession } from '../session/stomp-session.js';
 import { STOMP_BROKER } from '../stomp.constants.js';
 

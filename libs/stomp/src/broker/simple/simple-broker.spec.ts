@@ -1,7 +1,7 @@
-import { decodeOne } from '../protocol/decode-one.testing.js';
-import type { StompFrame } from '../protocol/stomp-frame.js';
-import type { StompVersion } from '../protocol/stomp-version.js';
-import type { BrokerMessage, BrokerSubscriber } from './message-broker.js';
+import { decodeOne } from '../../protocol/decode-one.testing.js';
+import type { StompFrame } from '../../protocol/stomp-frame.js';
+import type { StompVersion } from '../../protocol/stomp-version.js';
+import type { BrokerMessage, BrokerSubscriber } from '../message-broker.js';
 import { SimpleBroker } from './simple-broker.js';
 
 interface Delivery {

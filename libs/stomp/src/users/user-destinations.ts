@@ -8,8 +8,8 @@ import { StompSessionRegistry } from '../session/stomp-session.registry.js';
 import { RESOLVED_STOMP_OPTIONS, STOMP_BROKER } from '../stomp.constants.js';
 import type { ResolvedStompOptions } from '../stomp.options.js';
 import { MessageIds } from '../util/message-ids.js';
-import { isBinaryBody } from './content-types.js';
-import { DestinationResolver } from './destination-resolver.js';
+import { isBinaryBody } from '../protocol/content-types.js';
+import { DestinationResolver } from '../destinations/destination-resolver.js';
 import { SimpUserRegistry } from './simp-user-registry.js';
 
 /** Spring's resolved form of a user destination, `-user` + a session id: never a client's to use. */

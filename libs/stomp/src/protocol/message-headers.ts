@@ -1,4 +1,4 @@
-import type { StompHeaders } from '../protocol/stomp-frame.js';
+import type { StompHeaders } from './stomp-frame.js';
 
 /** Headers that belong to one frame or one hop, never copied from a SEND to the MESSAGEs it makes. */
 const HOP_HEADERS = new Set(['destination', 'receipt', 'transaction', 'content-length', 'subscription', 'message-id', 'ack', 'id']);

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { distinctUntilChanged, of, type Subscription } from 'rxjs';
-import { StompEvents } from '../events/stomp-events.js';
+import { StompEvents } from './stomp-events.js';
 import { STOMP_BROKER } from '../stomp.constants.js';
-import type { MessageBroker } from './message-broker.js';
+import type { MessageBroker } from '../broker/message-broker.js';
 
 /** Turns the broker's availability into `broker-availability` events (once listeners are wired). */
 @Injectable()

@@ -1,9 +1,9 @@
-import { StompProtocolError } from '../errors/stomp-protocol.error.js';
-import { isBinaryBody } from '../messaging/content-types.js';
-import { DestinationPattern } from '../messaging/destination-pattern.js';
-import { MessageFrameTemplate } from '../protocol/message-frame-template.js';
-import { MessageIds } from '../util/message-ids.js';
-import type { BrokerMessage, BrokerSubscriber, MessageBroker } from './message-broker.js';
+import { StompProtocolError } from '../../errors/stomp-protocol.error.js';
+import { isBinaryBody } from '../../protocol/content-types.js';
+import { DestinationPattern } from '../../protocol/destination-pattern.js';
+import { MessageFrameTemplate } from '../../protocol/message-frame-template.js';
+import { MessageIds } from '../../util/message-ids.js';
+import type { BrokerMessage, BrokerSubscriber, MessageBroker } from '../message-broker.js';
 
 interface Subscription {
   readonly subscriber: BrokerSubscriber;
