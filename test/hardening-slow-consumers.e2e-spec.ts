@@ -209,14 +209,14 @@ describe('hardening: sendTimeLimit (300 ms)', () => {
     try {
       // Fill the kernel's buffers until the server has to keep bytes of its own for the client...
       const chunk = Buffer.alloc(BODY, 1);
-      while (session.connection.bufferedAmount === 0) await template.convertAndSend(destination, chunk);
+      while (session.bufferedAmount === 0) await template.convertAndSend(destination, chunk);
       const stuckSince = Date.now();
       let maxBuffered = 0;
       // ...then keep sending a little (the limit is checked on each send) until the server gives up.
       // Pacing by time is inherent to a time limit; the loop ends on the disconnect event.
       while (!closed) {
         await template.convertAndSend(destination, 'tick');
-        maxBuffered = Math.max(maxBuffered, session.connection.bufferedAmount);
+        maxBuffered = Math.max(maxBuffered, session.bufferedAmount);
         if (Date.now() - stuckSince > 5000) throw new Error('the stuck client was not closed within 5 s');
         await new Promise((resolve) => setTimeout(resolve, 20));
       }

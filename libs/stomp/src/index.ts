@@ -1,4 +1,5 @@
 export { StompModule } from './stomp.module.js';
+export type { StompModuleAsyncOptions, StompOptionsFactory } from './stomp.module-definition.js';
 export type {
   StompModuleOptions,
   StompEndpointOptions,
@@ -7,9 +8,13 @@ export type {
   StompRelayOptions,
   StompRedisOptions,
   StompBrokerAddress,
+  StompAudience,
+  StompAuthorizationRule,
+  StompAuthorizationOptions,
 } from './stomp.options.js';
 export { STOMP_DEFAULTS } from './stomp.options.js';
-export { STOMP_BROKER, STOMP_CONTEXT_TYPE } from './stomp.constants.js';
+export { STOMP_BROKER } from './interfaces/injection-tokens.js';
+export { STOMP_CONTEXT_TYPE } from './handlers/stomp-context.js';
 export * from './decorators/index.js';
 export { SimpMessagingTemplate } from './messaging/simp-messaging-template.js';
 export { SimpUserRegistry, type SimpUser, type SimpSession, type SimpSubscription } from './users/simp-user-registry.js';
@@ -18,13 +23,16 @@ export type { StompErrorReport } from './handlers/handler-error.handler.js';
 export { StompEvents } from './events/stomp-events.js';
 export type { StompEvent, StompEventType, DisconnectReason } from './events/stomp-event.js';
 export { StompSessionRegistry } from './session/stomp-session.registry.js';
-export type { StompSession } from './session/stomp-session.js';
+export type { StompSession } from './interfaces/stomp-session.interface.js';
 export type { StompPrincipal, StompConnectRequest, StompHandshake, StompAuthenticator } from './interfaces/stomp-principal.interface.js';
 export type { StompChannelInterceptor } from './session/stomp-channel-interceptor.js';
 export type { MessageBroker, BrokerMessage, BrokerSubscriber, BrokerCluster } from './broker/message-broker.js';
 export { SimpleBroker } from './broker/simple/simple-broker.js';
 export { StompBrokerRelay } from './broker/relay/stomp-broker-relay.js';
 export { RedisBroker } from './broker/redis/redis-broker.js';
+export type { RedisBrokerSettings } from './broker/redis/redis-broker-settings.js';
+export { MessageFrameTemplate } from './protocol/message-frame-template.js';
+export { MessageIds } from './util/message-ids.js';
 export type { StompVersion } from './protocol/stomp-version.js';
 export type { StompFrame, StompHeaders } from './protocol/stomp-frame.js';
 export * from './errors/index.js';

@@ -1,12 +1,12 @@
 import { StompConfigurationError } from './errors/stomp-configuration.error.js';
 import { MAX_TIMER_MS } from './protocol/heart-beat.js';
-import { destinationAuthorization } from './session/destination-authorization.js';
+import { destinationAuthorization, type StompAuthorizationRule } from './session/destination-authorization.js';
+import { sockJsClientPath } from './transport/endpoint-settings.js';
 import {
   STOMP_DEFAULTS,
   type ResolvedStompEndpoint,
   type ResolvedStompOptions,
   type StompEndpointOptions,
-  type StompAuthorizationRule,
   type StompModuleOptions,
 } from './stomp.options.js';
 
@@ -108,11 +108,6 @@ function isRule(rule: StompAuthorizationRule): boolean {
 function toEndpointList(endpoint: StompModuleOptions['endpoint']): readonly StompEndpointOptions[] {
   if (typeof endpoint === 'string') return [{ path: endpoint }];
   return Array.isArray(endpoint) ? (endpoint as readonly StompEndpointOptions[]) : [endpoint as StompEndpointOptions];
-}
-
-/** Where an endpoint serves the SockJS client itself, unless `clientLibraryUrl` says otherwise. */
-export function sockJsClientPath(endpointPath: string): string {
-  return `${endpointPath}/sockjs.min.js`;
 }
 
 function clientLibraryUrl(endpoint: StompEndpointOptions, path: string): string {

@@ -1,24 +1,29 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { BrokerAvailabilityMonitor } from './events/broker-availability.monitor.js';
 import { createBroker } from './broker/create-broker.js';
-import { StompEvents } from './events/stomp-events.js';
-import { MessageHandlerRegistry } from './handlers/message-handler.registry.js';
-import { HandlerErrorHandler } from './handlers/handler-error.handler.js';
-import { HandlerResultRouter } from './handlers/handler-result.router.js';
-import { StompExplorer } from './handlers/stomp-explorer.js';
 import { DestinationResolver } from './destinations/destination-resolver.js';
-import { MessageConverter } from './messaging/message-converter.js';
 import { MessageDispatcher } from './dispatch/message-dispatcher.js';
+import { BrokerAvailabilityMonitor } from './events/broker-availability.monitor.js';
+import { StompEvents } from './events/stomp-events.js';
+import { HandlerErrorHandler } from './handlers/handler-error.handler.js';
+import { HandlerInvoker } from './handlers/handler-invoker.js';
+import { HandlerResultRouter } from './handlers/handler-result.router.js';
+import { MessageHandlerRegistry } from './handlers/message-handler.registry.js';
+import { StompExplorer } from './handlers/stomp-explorer.js';
+import { StompMetadataAccessor } from './handlers/stomp-metadata.accessor.js';
+import { STOMP_BROKER, STOMP_SETTINGS } from './interfaces/injection-tokens.js';
+import { MessageConverter } from './messaging/message-converter.js';
 import { SimpMessagingTemplate } from './messaging/simp-messaging-template.js';
-import { SimpUserRegistry } from './users/simp-user-registry.js';
-import { UserDestinations } from './users/user-destinations.js';
+import { STOMP_FRAME_ROUTER } from './session/stomp-frame-router.js';
 import { StompSessionAcceptor } from './session/stomp-session.acceptor.js';
 import { StompSessionRegistry } from './session/stomp-session.registry.js';
-import { RESOLVED_STOMP_OPTIONS, STOMP_BROKER } from './stomp.constants.js';
 import { ConfigurableModuleClass, STOMP_MODULE_OPTIONS } from './stomp.module-definition.js';
+import type { ResolvedStompOptions } from './stomp.options.js';
 import { resolveStompOptions } from './stomp-options.resolver.js';
 import { StompServer } from './transport/stomp.server.js';
+import { ClusterChannel } from './users/cluster-channel.js';
+import { SimpUserRegistry } from './users/simp-user-registry.js';
+import { UserDestinations } from './users/user-destinations.js';
 
 /**
  * Turns a Nest application into a STOMP message server, as Spring's
@@ -30,11 +35,17 @@ import { StompServer } from './transport/stomp.server.js';
 @Module({
   imports: [DiscoveryModule],
   providers: [
-    { provide: RESOLVED_STOMP_OPTIONS, useFactory: resolveStompOptions, inject: [STOMP_MODULE_OPTIONS] },
-    { provide: STOMP_BROKER, useFactory: createBroker, inject: [RESOLVED_STOMP_OPTIONS] },
+    // Every stage injects the resolved options as the settings it declares itself.
+    { provide: STOMP_SETTINGS, useFactory: resolveStompOptions, inject: [STOMP_MODULE_OPTIONS] },
+    { provide: STOMP_BROKER, useFactory: (options: ResolvedStompOptions) => createBroker(options.broker, options.pathSeparator), inject: [STOMP_SETTINGS] },
+    // The session's port to the stages below it.
+    { provide: STOMP_FRAME_ROUTER, useExisting: MessageDispatcher },
     DestinationResolver,
+    ClusterChannel,
     MessageConverter,
     MessageHandlerRegistry,
+    StompMetadataAccessor,
+    HandlerInvoker,
     MessageDispatcher,
     HandlerResultRouter,
     HandlerErrorHandler,

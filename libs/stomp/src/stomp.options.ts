@@ -1,6 +1,14 @@
+import type { StompBrokerOptions } from './broker/broker.options.js';
 import type { MessageBroker } from './broker/message-broker.js';
+import type { StompAuthorizationOptions } from './session/destination-authorization.js';
 import type { StompChannelInterceptor } from './session/stomp-channel-interceptor.js';
+import type { EndpointSettings } from './transport/endpoint-settings.js';
 import type { StompAuthenticator, StompPrincipal } from './interfaces/stomp-principal.interface.js';
+
+export type { StompBrokerOptions } from './broker/broker.options.js';
+export type { StompRedisOptions } from './broker/redis/redis.options.js';
+export type { StompBrokerAddress, StompRelayOptions } from './broker/relay/relay.options.js';
+export type { StompAudience, StompAuthorizationOptions, StompAuthorizationRule } from './session/destination-authorization.js';
 
 /** SockJS fallback settings; the defaults are Spring's. */
 export interface StompSockJsOptions {
@@ -34,52 +42,6 @@ export interface StompEndpointOptions {
    */
   readonly allowedOrigins?: readonly string[];
 }
-
-/** One address of an external STOMP broker. */
-export interface StompBrokerAddress {
-  readonly host: string;
-  readonly port: number;
-}
-
-/** Spring's `enableStompBrokerRelay`: broker destinations live on an external STOMP broker (RabbitMQ, ActiveMQ). */
-export interface StompRelayOptions {
-  readonly kind: 'relay';
-  /**
-   * Broker addresses, tried in order on every (re)connection: failover, which Spring lacks.
-   * Default `[{ host: '127.0.0.1', port: 61613 }]`.
-   */
-  readonly addresses?: readonly StompBrokerAddress[];
-  /** Login of each client's own broker connection. Default `'guest'`. */
-  readonly clientLogin?: string;
-  /** Default `'guest'`. */
-  readonly clientPasscode?: string;
-  /** Login of the shared "system" connection that carries server-side sends. Default `'guest'`. */
-  readonly systemLogin?: string;
-  /** Default `'guest'`. */
-  readonly systemPasscode?: string;
-  /** `host` header of CONNECT: RabbitMQ's virtual host. Default: none (the broker's default, `/` for RabbitMQ). */
-  readonly virtualHost?: string;
-  /** Heart-beat of every broker connection, `[send, receive]` ms. Default `[10000, 10000]`. */
-  readonly heartbeat?: readonly [number, number];
-  /** First delay before the system connection reconnects, doubling up to `maxReconnectDelay`. Default 1000. */
-  readonly reconnectDelay?: number;
-  /** Default 30000. */
-  readonly maxReconnectDelay?: number;
-  /** Time for a broker connection to be CONNECTED, in ms. Default 5000. */
-  readonly connectTimeout?: number;
-}
-
-/** Redis pub/sub between instances, each fanning out to its own clients. */
-export interface StompRedisOptions {
-  readonly kind: 'redis';
-  /** Default `'redis://127.0.0.1:6379'`. */
-  readonly url?: string;
-  /** Prefix of the Redis channels; instances with the same prefix share messages. Default `'nest-stomp'`. */
-  readonly channelPrefix?: string;
-}
-
-/** Which broker serves the broker prefixes. */
-export type StompBrokerOptions = { readonly kind: 'simple' } | StompRelayOptions | StompRedisOptions;
 
 export interface StompModuleOptions {
   /** Where clients connect: a path (raw WebSocket), one endpoint, or several. Required. */
@@ -182,34 +144,7 @@ export interface StompModuleOptions {
   readonly authorization?: StompAuthorizationOptions;
 }
 
-/** Who a rule lets through: a built-in audience, or a check of your own. */
-export type StompAudience =
-  | 'everyone'
-  | 'authenticated'
-  /** Only the server (template sends, handler replies): clients are refused. */
-  | 'nobody'
-  | ((principal: StompPrincipal | undefined) => boolean | Promise<boolean>);
-
-export interface StompAuthorizationRule {
-  /** Destination pattern (`*`, `**`, `{var}`, with the `pathSeparator`), e.g. `/topic/news/**`. */
-  readonly destination: string;
-  /** The frames it applies to. Default both. */
-  readonly on?: 'SEND' | 'SUBSCRIBE' | readonly ('SEND' | 'SUBSCRIBE')[];
-  readonly allow: StompAudience;
-}
-
-export interface StompAuthorizationOptions {
-  /** Tried in order; the first whose destination and frame match decides. */
-  readonly rules: readonly StompAuthorizationRule[];
-  /** When no rule matches: `'allow'` (default) or `'deny'` (deny by default). */
-  readonly otherwise?: 'allow' | 'deny';
-}
-
-export interface ResolvedStompEndpoint {
-  readonly path: string;
-  readonly sockJs: Required<StompSockJsOptions> | undefined;
-  readonly allowedOrigins: readonly string[];
-}
+export type ResolvedStompEndpoint = EndpointSettings;
 
 export interface ResolvedStompOptions {
   readonly endpoints: readonly ResolvedStompEndpoint[];

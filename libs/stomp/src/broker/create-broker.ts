@@ -1,18 +1,17 @@
-import type { ResolvedStompOptions } from '../stomp.options.js';
+import type { StompBrokerOptions } from './broker.options.js';
 import type { MessageBroker } from './message-broker.js';
 import { RedisBroker } from './redis/redis-broker.js';
 import { StompBrokerRelay } from './relay/stomp-broker-relay.js';
 import { SimpleBroker } from './simple/simple-broker.js';
 
-/** The broker the `broker` option asks for. */
-export function createBroker(options: ResolvedStompOptions): MessageBroker {
-  const { broker } = options;
+/** The broker the `broker` option asks for (or the application's own instance). */
+export function createBroker(broker: StompBrokerOptions | MessageBroker, pathSeparator: '/' | '.'): MessageBroker {
   if (!('kind' in broker)) return broker;
   switch (broker.kind) {
     case 'simple':
-      return new SimpleBroker(options.pathSeparator);
+      return new SimpleBroker(pathSeparator);
     case 'redis':
-      return new RedisBroker(broker, options.pathSeparator);
+      return new RedisBroker(broker, pathSeparator);
     case 'relay':
       return new StompBrokerRelay(broker);
     default:

@@ -1,5 +1,5 @@
 import { SetMetadata, type Type } from '@nestjs/common';
-import { MESSAGE_EXCEPTION_HANDLER_METADATA } from '../stomp.constants.js';
+import { MESSAGE_EXCEPTION_HANDLER_METADATA } from '../handlers/handler-metadata.js';
 
 /**
  * Handles errors thrown by the `@MessageMapping`/`@SubscribeMapping` handlers of the same class

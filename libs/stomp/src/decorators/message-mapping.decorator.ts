@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import { MESSAGE_MAPPING_METADATA } from '../stomp.constants.js';
+import { MESSAGE_MAPPING_METADATA } from '../handlers/handler-metadata.js';
 
 /**
  * Maps SEND frames to application destinations onto a method (Spring's `@MessageMapping`). On a

@@ -1,6 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 import type { StompEventType } from '../events/stomp-event.js';
-import { ON_STOMP_EVENT_METADATA } from '../stomp.constants.js';
+import { ON_STOMP_EVENT_METADATA } from '../handlers/handler-metadata.js';
 
 /**
  * Calls the method with every STOMP event of these types (Spring's `@EventListener` on

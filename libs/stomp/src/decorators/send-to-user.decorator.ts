@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import { SEND_TO_USER_METADATA } from '../stomp.constants.js';
+import { SEND_TO_USER_METADATA, type SendToUserMetadata } from '../handlers/handler-metadata.js';
 
 export interface SendToUserOptions {
   /**
@@ -7,11 +7,6 @@ export interface SendToUserOptions {
    * the message. Anonymous senders always get it on their own session only. Default `true`.
    */
   readonly broadcast?: boolean;
-}
-
-export interface SendToUserMetadata {
-  readonly destinations: readonly string[];
-  readonly broadcast: boolean;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import { SEND_TO_METADATA } from '../stomp.constants.js';
+import { SEND_TO_METADATA } from '../handlers/handler-metadata.js';
 
 /**
  * Sends a handler's return value to these broker destinations (Spring's `@SendTo`). `{var}`

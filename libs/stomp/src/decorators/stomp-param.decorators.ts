@@ -23,5 +23,4 @@ export const SessionId = createParamDecorator((_: unknown, ctx: ExecutionContext
 /** The session's attributes, a `Map` kept for the session's lifetime (Spring's `simpSessionAttributes`). */
 export const SessionAttributes = createParamDecorator((_: unknown, ctx: ExecutionContext) => contextOf(ctx).session.attributes);
 
-/** The whole message with its context: destination, headers, raw body, variables and session. */
-export const Message = createParamDecorator((_: unknown, ctx: ExecutionContext) => contextOf(ctx));
+export { Message } from '../handlers/message-parameter.js';

@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import { SUBSCRIBE_MAPPING_METADATA } from '../stomp.constants.js';
+import { SUBSCRIBE_MAPPING_METADATA } from '../handlers/handler-metadata.js';
 
 /**
  * Runs a method when a client SUBSCRIBEs to an application destination (Spring's

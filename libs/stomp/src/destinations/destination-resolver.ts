@@ -1,11 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RESOLVED_STOMP_OPTIONS } from '../stomp.constants.js';
-import type { ResolvedStompOptions } from '../stomp.options.js';
+import { STOMP_SETTINGS } from '../interfaces/injection-tokens.js';
+
+/** What the resolver reads of the module's options (prefixes end with `/`). */
+export interface DestinationSettings {
+  readonly appPrefixes: readonly string[];
+  readonly brokerPrefixes: readonly string[];
+  readonly userDestinationPrefix: string;
+  readonly defaultDestinationPrefix: string;
+  readonly pathSeparator: '/' | '.';
+}
 
 /** Which room of the pipeline a destination belongs to, by its prefix. */
 @Injectable()
 export class DestinationResolver {
-  constructor(@Inject(RESOLVED_STOMP_OPTIONS) private readonly options: ResolvedStompOptions) {}
+  constructor(@Inject(STOMP_SETTINGS) private readonly options: DestinationSettings) {}
 
   /**
    * The destination a handler mapping sees: the application prefix removed, keeping the leading

@@ -1,18 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { MessageBroker } from '../broker/message-broker.js';
 import { StompProtocolError } from '../errors/stomp-protocol.error.js';
-import { HandlerErrorHandler } from '../handlers/handler-error.handler.js';
-import { HandlerResultRouter } from '../handlers/handler-result.router.js';
-import type { MessageHandler } from '../handlers/message-handler.js';
-import { MessageHandlerRegistry, type HandlerMatch } from '../handlers/message-handler.registry.js';
-import { StompContext } from '../handlers/stomp-context.js';
-import type { StompHeaders } from '../protocol/stomp-frame.js';
-import type { StompFrameRouter } from '../session/stomp-frame-router.js';
-import type { StompSession } from '../session/stomp-session.js';
-import { STOMP_BROKER } from '../stomp.constants.js';
 import { DestinationResolver } from '../destinations/destination-resolver.js';
-import { MessageConverter } from '../messaging/message-converter.js';
+import { HandlerInvoker } from '../handlers/handler-invoker.js';
+import { STOMP_BROKER } from '../interfaces/injection-tokens.js';
+import type { SessionOutlet } from '../interfaces/stomp-session.interface.js';
 import { messageHeadersOf } from '../protocol/message-headers.js';
+import { EMPTY_BODY, type StompHeaders } from '../protocol/stomp-frame.js';
 import { UserDestinations } from '../users/user-destinations.js';
 
 type Route =
@@ -21,35 +15,33 @@ type Route =
   | { readonly kind: 'broker' };
 
 /**
- * The [dispatch] room. By destination prefix: application destinations go to `@MessageMapping`
+ * The [dispatch] room, the session's `StompFrameRouter` (wired by the module under
+ * STOMP_FRAME_ROUTER). By destination prefix: application destinations go to `@MessageMapping`
  * (SEND) and `@SubscribeMapping` (SUBSCRIBE) handlers, user destinations to the sessions of their
  * user, broker destinations to the broker.
  */
 @Injectable()
-export class MessageDispatcher implements StompFrameRouter {
+export class MessageDispatcher {
   constructor(
-    private readonly handlers: MessageHandlerRegistry,
+    private readonly handlers: HandlerInvoker,
     private readonly destinations: DestinationResolver,
     private readonly userDestinations: UserDestinations,
-    private readonly converter: MessageConverter,
-    private readonly results: HandlerResultRouter,
-    private readonly errors: HandlerErrorHandler,
     @Inject(STOMP_BROKER) private readonly broker: MessageBroker,
   ) {}
 
-  connect(session: StompSession, headers: StompHeaders): void | Promise<void> {
+  connect(session: SessionOutlet, headers: StompHeaders): void | Promise<void> {
     return this.broker.connect?.(session, { login: headers.login, passcode: headers.passcode });
   }
 
-  acknowledge(session: StompSession, command: 'ACK' | 'NACK', headers: StompHeaders): void | Promise<void> {
+  acknowledge(session: SessionOutlet, command: 'ACK' | 'NACK', headers: StompHeaders): void | Promise<void> {
     return this.broker.acknowledge?.(session, command, headers);
   }
 
-  send(session: StompSession, destination: string, headers: StompHeaders, body: Buffer): void | Promise<void> {
+  send(session: SessionOutlet, destination: string, headers: StompHeaders, body: Buffer): void | Promise<void> {
     const route = this.route('SEND', destination);
     switch (route.kind) {
       case 'app':
-        return this.invoke(this.handlerFor('message', destination, route.lookup), session, destination, route.lookup, headers, body);
+        return this.handlers.invoke(this.handlers.handlerFor('message', destination, route.lookup), { session, destination, lookup: route.lookup, headers, body });
       case 'user': {
         const { user, destination: target } = this.userDestinations.parseSend(destination);
         return this.userDestinations.sendToUser(user, target, { headers: messageHeadersOf(headers), body });
@@ -67,17 +59,17 @@ export class MessageDispatcher implements StompFrameRouter {
     }
   }
 
-  checkSend(_session: StompSession, destination: string): void {
+  checkSend(_session: SessionOutlet, destination: string): void {
     const route = this.route('SEND', destination);
-    if (route.kind === 'app') this.handlerFor('message', destination, route.lookup);
+    if (route.kind === 'app') this.handlers.handlerFor('message', destination, route.lookup);
     else if (route.kind === 'user') this.userDestinations.parseSend(destination);
   }
 
-  subscribe(session: StompSession, subscriptionId: string, destination: string, headers: StompHeaders): void | Promise<void> {
+  subscribe(session: SessionOutlet, subscriptionId: string, destination: string, headers: StompHeaders): void | Promise<void> {
     const route = this.route('SUBSCRIBE', destination);
     switch (route.kind) {
       case 'app':
-        return this.invoke(this.handlerFor('subscribe', destination, route.lookup), session, destination, route.lookup, headers, Buffer.alloc(0));
+        return this.handlers.invoke(this.handlers.handlerFor('subscribe', destination, route.lookup), { session, destination, lookup: route.lookup, headers, body: EMPTY_BODY });
       case 'user':
         // Kept by the session alone: user messages are delivered to its subscriptions directly.
         return this.userDestinations.checkSubscription(destination);
@@ -86,12 +78,12 @@ export class MessageDispatcher implements StompFrameRouter {
     }
   }
 
-  unsubscribe(session: StompSession, subscriptionId: string, destination: string): void {
+  unsubscribe(session: SessionOutlet, subscriptionId: string, destination: string): void {
     // Only broker subscriptions exist at the broker: /app and /user ones live in the session alone.
     if (this.destinations.isBrokerDestination(destination)) void this.broker.unsubscribe(session, subscriptionId);
   }
 
-  disconnected(session: StompSession): void {
+  disconnected(session: SessionOutlet): void {
     this.broker.unsubscribeAll(session);
   }
 
@@ -112,45 +104,5 @@ export class MessageDispatcher implements StompFrameRouter {
       'STOMP_ERR_UNKNOWN_DESTINATION',
       `${command} to '${destination}': the destination matches no prefix (${this.destinations.describePrefixes()})`,
     );
-  }
-
-  private handlerFor(kind: MessageHandler['kind'], destination: string, lookup: string): HandlerMatch {
-    const match = this.handlers.find(kind, lookup);
-    if (!match) {
-      const decorator = kind === 'message' ? '@MessageMapping' : '@SubscribeMapping';
-      throw new StompProtocolError('STOMP_ERR_UNKNOWN_DESTINATION', `No ${decorator} handler for '${destination}' (mapped destination '${lookup}')`);
-    }
-    return match;
-  }
-
-  private async invoke(
-    match: HandlerMatch,
-    session: StompSession,
-    destination: string,
-    lookup: string,
-    headers: StompHeaders,
-    body: Buffer,
-  ): Promise<void> {
-    const { handler, variables } = match;
-    const command = handler.kind === 'message' ? 'SEND' : 'SUBSCRIBE';
-    const context = new StompContext(command, destination, lookup, headers, body, variables, session);
-    let payload: unknown;
-    try {
-      payload = command === 'SEND' ? this.converter.fromMessage(headers['content-type'], body, destination) : undefined;
-    } catch (error) {
-      return this.errors.handle(error, handler, context, false);
-    }
-    let result: unknown;
-    try {
-      result = await handler.invoke(payload, context);
-    } catch (error) {
-      return this.errors.handle(error, handler, context, true);
-    }
-    try {
-      await this.results.route(result, handler, handler.kind, context);
-    } catch (error) {
-      // The reply could not be sent (a refused destination, a broker that is away): the sender hears of it.
-      return this.errors.handle(error, handler, context, false);
-    }
   }
 }

@@ -2,9 +2,22 @@ import { StompError } from './stomp.error.js';
 
 /** Handler mappings that cannot work together; thrown at start-up. */
 export class StompMappingError extends StompError {
-  readonly code = 'STOMP_ERR_AMBIGUOUS_MAPPING';
+  constructor(
+    readonly code: 'STOMP_ERR_AMBIGUOUS_MAPPING' | 'STOMP_ERR_FOREIGN_DECORATOR',
+    message: string,
+  ) {
+    super(message);
+  }
 
   static ambiguous(destination: string, first: string, second: string): StompMappingError {
-    return new StompMappingError(`Ambiguous @MessageMapping '${destination}': both ${first} and ${second} map it`);
+    return new StompMappingError('STOMP_ERR_AMBIGUOUS_MAPPING', `Ambiguous @MessageMapping '${destination}': both ${first} and ${second} map it`);
+  }
+
+  /** A STOMP handler carries a decorator of HTTP routes or gateways, which STOMP never fills. */
+  static foreignDecorator(where: string, decorator: string, use: string): StompMappingError {
+    return new StompMappingError(
+      'STOMP_ERR_FOREIGN_DECORATOR',
+      `${where} uses ${decorator}, which STOMP handlers do not fill (it would be undefined): use ${use} instead`,
+    );
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { distinctUntilChanged, of, type Subscription } from 'rxjs';
 import { StompEvents } from './stomp-events.js';
-import { STOMP_BROKER } from '../stomp.constants.js';
+import { STOMP_BROKER } from '../interfaces/injection-tokens.js';
 import type { MessageBroker } from '../broker/message-broker.js';
 
 /** Turns the broker's availability into `broker-availability` events (once listeners are wired). */

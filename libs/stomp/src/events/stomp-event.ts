@@ -1,5 +1,5 @@
 import type { StompHeaders } from '../protocol/stomp-frame.js';
-import type { StompSession } from '../session/stomp-session.js';
+import type { StompSession } from '../interfaces/stomp-session.interface.js';
 
 /** Why a session ended. */
 export type DisconnectReason =
@@ -14,15 +14,19 @@ export type DisconnectReason =
   /** The application is shutting down. */
   | 'shutdown';
 
-export type StompEvent =
+/**
+ * `S`: how the session is seen. Applications see the read-only `StompSession`; the stages below the
+ * session (the user registry) see the same object with delivery.
+ */
+export type StompEvent<S extends StompSession = StompSession> =
   /** A CONNECT (or STOMP) frame arrived; CONNECTED is not sent yet. */
-  | { readonly type: 'connect'; readonly session: StompSession; readonly headers: StompHeaders }
+  | { readonly type: 'connect'; readonly session: S; readonly headers: StompHeaders }
   /** CONNECTED was sent: the session is open. */
-  | { readonly type: 'connected'; readonly session: StompSession }
-  | { readonly type: 'subscribe'; readonly session: StompSession; readonly subscriptionId: string; readonly destination: string }
-  | { readonly type: 'unsubscribe'; readonly session: StompSession; readonly subscriptionId: string; readonly destination: string }
+  | { readonly type: 'connected'; readonly session: S }
+  | { readonly type: 'subscribe'; readonly session: S; readonly subscriptionId: string; readonly destination: string }
+  | { readonly type: 'unsubscribe'; readonly session: S; readonly subscriptionId: string; readonly destination: string }
   /** Exactly once per session that reached CONNECTED, whatever ended it. */
-  | { readonly type: 'disconnect'; readonly session: StompSession; readonly reason: DisconnectReason }
+  | { readonly type: 'disconnect'; readonly session: S; readonly reason: DisconnectReason }
   /** The broker became available (at start-up for the embedded one) or unavailable. */
   | { readonly type: 'broker-availability'; readonly available: boolean };
 

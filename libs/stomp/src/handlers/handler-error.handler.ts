@@ -2,8 +2,7 @@ import { HttpException, Inject, Injectable, IntrinsicException, Logger } from '@
 import { StompError } from '../errors/stomp.error.js';
 import { MessageConverter } from '../messaging/message-converter.js';
 import { UserDestinations } from '../users/user-destinations.js';
-import { RESOLVED_STOMP_OPTIONS } from '../stomp.constants.js';
-import type { ResolvedStompOptions } from '../stomp.options.js';
+import { STOMP_SETTINGS } from '../interfaces/injection-tokens.js';
 import { HandlerResultRouter } from './handler-result.router.js';
 import type { ExceptionHandlerMethod, MessageHandler } from './message-handler.js';
 import type { StompContext } from './stomp-context.js';
@@ -29,7 +28,7 @@ export class HandlerErrorHandler {
   private readonly logger = new Logger('StompModule');
 
   constructor(
-    @Inject(RESOLVED_STOMP_OPTIONS) private readonly options: ResolvedStompOptions,
+    @Inject(STOMP_SETTINGS) private readonly options: { readonly errorDestination: string | false },
     private readonly results: HandlerResultRouter,
     private readonly converter: MessageConverter,
     private readonly userDestinations: UserDestinations,

@@ -6,7 +6,7 @@ import { DestinationResolver } from '../destinations/destination-resolver.js';
 import { MessageConverter } from '../messaging/message-converter.js';
 import { UserDestinations } from '../users/user-destinations.js';
 import { encodeFrame } from '../protocol/frame-encoder.js';
-import { STOMP_BROKER } from '../stomp.constants.js';
+import { STOMP_BROKER } from '../interfaces/injection-tokens.js';
 import { MessageIds } from '../util/message-ids.js';
 import { DestinationTemplate } from './destination-template.js';
 import type { MessageHandler, ReplyTarget } from './message-handler.js';
@@ -67,7 +67,7 @@ export class HandlerResultRouter {
   }
 
   private replyToSubscriber(context: StompContext, contentType: string, body: Buffer): void {
-    const { session } = context;
+    const session = context.outlet;
     const frame = encodeFrame(
       {
         command: 'MESSAGE',

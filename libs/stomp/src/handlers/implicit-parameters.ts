@@ -1,6 +1,6 @@
 import { assignMetadata } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
-import { Message } from '../decorators/stomp-param.decorators.js';
+import { Message } from './message-parameter.js';
 import { StompContext } from './stomp-context.js';
 import { StompParamtype } from './stomp-paramtype.js';
 

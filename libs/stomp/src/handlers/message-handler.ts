@@ -1,4 +1,4 @@
-import type { SendToUserMetadata } from '../decorators/send-to-user.decorator.js';
+import type { SendToUserMetadata } from './handler-metadata.js';
 import type { DestinationPattern } from '../protocol/destination-pattern.js';
 import type { StompContext } from './stomp-context.js';
 

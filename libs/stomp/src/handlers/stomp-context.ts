@@ -1,7 +1,9 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import type { StompHeaders } from '../protocol/stomp-frame.js';
-import type { StompSession } from '../session/stomp-session.js';
-import { STOMP_CONTEXT_TYPE } from '../stomp.constants.js';
+import type { SessionOutlet, StompSession } from '../interfaces/stomp-session.interface.js';
+
+/** `ExecutionContext.getType()` of STOMP handlers, for guards, interceptors and filters. */
+export const STOMP_CONTEXT_TYPE = 'stomp';
 
 /**
  * The message a handler handles, and where it came from. A handler parameter typed `StompContext`
@@ -9,6 +11,9 @@ import { STOMP_CONTEXT_TYPE } from '../stomp.constants.js';
  * {@link getStompContext}.
  */
 export class StompContext {
+  /** The session the frame came from. */
+  readonly session: StompSession;
+
   constructor(
     /** What the frame was: a SEND (`@MessageMapping`) or a SUBSCRIBE (`@SubscribeMapping`). */
     readonly command: 'SEND' | 'SUBSCRIBE',
@@ -22,8 +27,11 @@ export class StompContext {
     readonly body: Buffer,
     /** Values of `{var}` placeholders in the matched mapping. */
     readonly variables: Readonly<Record<string, string>>,
-    readonly session: StompSession,
-  ) {}
+    /** @internal The same session, with delivery: how a `@SubscribeMapping` reply reaches it. */
+    readonly outlet: SessionOutlet,
+  ) {
+    this.session = outlet;
+  }
 
   get sessionId(): string {
     return this.session.id;

@@ -1,35 +1,22 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
-import { DiscoveryService, ExternalContextCreator, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
+import { DiscoveryService, ExternalContextCreator, MetadataScanner, ModulesContainer } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
-import type { SendToUserMetadata } from '../decorators/send-to-user.decorator.js';
-import type { StompEvent, StompEventType } from '../events/stomp-event.js';
+import type { StompEvent } from '../events/stomp-event.js';
 import { StompEvents } from '../events/stomp-events.js';
+import { STOMP_SETTINGS } from '../interfaces/injection-tokens.js';
 import { DestinationPattern } from '../protocol/destination-pattern.js';
-import {
-  MESSAGE_EXCEPTION_HANDLER_METADATA,
-  MESSAGE_MAPPING_METADATA,
-  ON_STOMP_EVENT_METADATA,
-  RESOLVED_STOMP_OPTIONS,
-  SEND_TO_METADATA,
-  SEND_TO_USER_METADATA,
-  STOMP_CONTEXT_TYPE,
-  SUBSCRIBE_MAPPING_METADATA,
-} from '../stomp.constants.js';
-import type { ResolvedStompOptions } from '../stomp.options.js';
 import { declareImplicitParameters } from './implicit-parameters.js';
 import type { ExceptionHandlerMethod, MessageHandler, ReplyTarget } from './message-handler.js';
 import { MessageHandlerRegistry } from './message-handler.registry.js';
-import type { StompContext } from './stomp-context.js';
+import { STOMP_CONTEXT_TYPE, type StompContext } from './stomp-context.js';
+import { StompMetadataAccessor, type MappingKind } from './stomp-metadata.accessor.js';
 import { createStompContextCreator } from './stomp-context-creator.js';
 import { StompParamsFactory } from './stomp-params.factory.js';
 
 type Method = (...args: unknown[]) => unknown;
 
-const MAPPINGS = [
-  { kind: 'message', metadata: MESSAGE_MAPPING_METADATA },
-  { kind: 'subscribe', metadata: SUBSCRIBE_MAPPING_METADATA },
-] as const;
+const MAPPING_KINDS: readonly MappingKind[] = ['message', 'subscribe'];
 
 /**
  * Finds, at start-up, the `@MessageMapping`/`@SubscribeMapping` handlers, `@MessageExceptionHandler`
@@ -46,12 +33,12 @@ export class StompExplorer implements OnModuleInit {
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
-    private readonly reflector: Reflector,
+    private readonly metadata: StompMetadataAccessor,
     contextCreator: ExternalContextCreator,
     modules: ModulesContainer,
     private readonly registry: MessageHandlerRegistry,
     private readonly events: StompEvents,
-    @Inject(RESOLVED_STOMP_OPTIONS) private readonly options: ResolvedStompOptions,
+    @Inject(STOMP_SETTINGS) private readonly options: { readonly pathSeparator: '/' | '.' },
   ) {
     this.contextCreator = createStompContextCreator(contextCreator, modules);
   }
@@ -66,9 +53,7 @@ export class StompExplorer implements OnModuleInit {
     if (!instance || typeof instance !== 'object' || !metatype) return;
     const prototype = Object.getPrototypeOf(instance) as object;
     const methods = this.scanner.getAllMethodNames(prototype);
-    const annotated = methods.filter((name) =>
-      [MESSAGE_MAPPING_METADATA, SUBSCRIBE_MAPPING_METADATA, ON_STOMP_EVENT_METADATA].some((key) => this.reflector.get(key, this.method(instance, name))),
-    );
+    const annotated = methods.filter((name) => this.metadata.isStompMethod(this.method(instance, name)));
     if (annotated.length === 0) return;
     if (!wrapper.isDependencyTreeStatic()) {
       this.logger.warn(`${metatype.name} is request- or transient-scoped: its STOMP handlers and listeners are ignored (they must be singletons)`);
@@ -90,11 +75,14 @@ export class StompExplorer implements OnModuleInit {
   ): void {
     const method = this.method(instance, methodName);
     let invoke: MessageHandler['invoke'] | undefined;
-    for (const { kind, metadata } of MAPPINGS) {
-      const destinations = this.reflector.get<string[] | undefined>(metadata, method);
+    for (const kind of MAPPING_KINDS) {
+      const destinations = this.metadata.mappings(kind, method);
       if (!destinations) continue;
-      invoke ??= this.createInvoker(instance, prototype, methodName);
-      const classPrefixes = this.reflector.get<string[] | undefined>(metadata, metatype) ?? [''];
+      if (!invoke) {
+        this.metadata.checkParameters(metatype, methodName, method);
+        invoke = this.createInvoker(instance, prototype, methodName);
+      }
+      const classPrefixes = this.metadata.mappings(kind, metatype) ?? [''];
       const name = `${metatype.name}.${methodName}`;
       for (const prefix of classPrefixes) {
         for (const destination of destinations) {
@@ -124,7 +112,7 @@ export class StompExplorer implements OnModuleInit {
   private exceptionHandlersOf(instance: object, metatype: Function, methods: string[]): ExceptionHandlerMethod[] {
     return methods.flatMap((methodName) => {
       const method = this.method(instance, methodName);
-      const errorTypes = this.reflector.get<Function[] | undefined>(MESSAGE_EXCEPTION_HANDLER_METADATA, method);
+      const errorTypes = this.metadata.exceptionTypes(method);
       if (!errorTypes) return [];
       return [{ errorTypes, name: `${metatype.name}.${methodName}`, invoke: (error, context) => method.call(instance, error, context), ...this.replyTarget(method, metatype) }];
     });
@@ -132,7 +120,7 @@ export class StompExplorer implements OnModuleInit {
 
   private registerListener(instance: object, metatype: Function, methodName: string): void {
     const method = this.method(instance, methodName);
-    const types = this.reflector.get<StompEventType[] | undefined>(ON_STOMP_EVENT_METADATA, method);
+    const types = this.metadata.eventTypes(method);
     if (!types) return;
     const wanted = new Set(types);
     const name = `${metatype.name}.${methodName}`;
@@ -159,8 +147,8 @@ export class StompExplorer implements OnModuleInit {
   private replyTarget(method: Method, metatype: Function): ReplyTarget {
     const candidates: ReplyTarget[] = [];
     for (const target of [method, metatype]) {
-      const sendToUser = this.reflector.get<SendToUserMetadata | undefined>(SEND_TO_USER_METADATA, target);
-      const sendTo = this.reflector.get<string[] | undefined>(SEND_TO_METADATA, target);
+      const sendToUser = this.metadata.sendToUser(target);
+      const sendTo = this.metadata.sendTo(target);
       if (sendToUser) candidates.push({ sendTo: undefined, sendToUser });
       if (sendTo) candidates.push({ sendTo, sendToUser: undefined });
     }

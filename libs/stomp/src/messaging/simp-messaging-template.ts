@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { MessageBroker } from '../broker/message-broker.js';
 import { StompDestinationError } from '../errors/stomp-destination.error.js';
-import { STOMP_BROKER } from '../stomp.constants.js';
+import { STOMP_BROKER } from '../interfaces/injection-tokens.js';
 import { DestinationResolver } from '../destinations/destination-resolver.js';
 import { MessageConverter } from './message-converter.js';
 import { messageHeadersOf } from '../protocol/message-headers.js';

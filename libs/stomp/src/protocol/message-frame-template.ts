@@ -1,3 +1,4 @@
+import { isBinaryBody } from './content-types.js';
 import { encodeHeaderBlock, writableHeaders } from './frame-encoder.js';
 import { escapeHeaderText } from './header-escaping.js';
 import type { StompVersion } from './stomp-version.js';
@@ -24,6 +25,20 @@ export class MessageFrameTemplate {
     readonly binary: boolean,
   ) {}
 
+  /**
+   * The template of one message for its subscribers: what a broker of your own delivers with
+   * `subscriber.deliver(template.frameFor(subscriber.version, subscriptionId, messageId), template.binary)`.
+   * Bodies whose content type is not text, or whose bytes are not UTF-8, travel as binary messages.
+   */
+  static forMessage(message: { readonly destination: string; readonly headers: Readonly<Record<string, string>>; readonly body: Buffer }): MessageFrameTemplate {
+    return new MessageFrameTemplate(
+      { destination: message.destination, ...message.headers },
+      message.body,
+      isBinaryBody(message.headers['content-type'], message.body),
+    );
+  }
+
+  /** The MESSAGE for one subscription, encoded for its session's STOMP version. */
   frameFor(version: StompVersion, subscriptionId: string, messageId: string): Buffer {
     const last = this.lastFrames[version];
     if (last && last.subscriptionId === subscriptionId && last.messageId === messageId) return last.frame;

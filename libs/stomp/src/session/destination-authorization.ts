@@ -1,11 +1,33 @@
 import { DestinationPattern } from '../protocol/destination-pattern.js';
 import type { StompFrame } from '../protocol/stomp-frame.js';
-import type { StompAudience, StompAuthorizationOptions } from '../stomp.options.js';
 import type { StompChannelInterceptor } from './stomp-channel-interceptor.js';
 import type { StompPrincipal } from '../interfaces/stomp-principal.interface.js';
-import type { StompSession } from './stomp-session.js';
+import type { StompSession } from '../interfaces/stomp-session.interface.js';
 
 type Guarded = 'SEND' | 'SUBSCRIBE';
+
+/** Who a rule lets through: a built-in audience, or a check of your own. */
+export type StompAudience =
+  | 'everyone'
+  | 'authenticated'
+  /** Only the server (template sends, handler replies): clients are refused. */
+  | 'nobody'
+  | ((principal: StompPrincipal | undefined) => boolean | Promise<boolean>);
+
+export interface StompAuthorizationRule {
+  /** Destination pattern (`*`, `**`, `{var}`, with the `pathSeparator`), e.g. `/topic/news/**`. */
+  readonly destination: string;
+  /** The frames it applies to. Default both. */
+  readonly on?: 'SEND' | 'SUBSCRIBE' | readonly ('SEND' | 'SUBSCRIBE')[];
+  readonly allow: StompAudience;
+}
+
+export interface StompAuthorizationOptions {
+  /** Tried in order; the first whose destination and frame match decides. */
+  readonly rules: readonly StompAuthorizationRule[];
+  /** When no rule matches: `'allow'` (default) or `'deny'` (deny by default). */
+  readonly otherwise?: 'allow' | 'deny';
+}
 
 /** Pattern characters of Ant destinations, and RabbitMQ's `#` (the relay passes patterns on). */
 const WILDCARD = /[*?{#]/;

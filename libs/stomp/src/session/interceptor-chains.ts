@@ -2,7 +2,7 @@ import type { Logger } from '@nestjs/common';
 import { StompProtocolError } from '../errors/stomp-protocol.error.js';
 import type { StompFrame } from '../protocol/stomp-frame.js';
 import type { StompChannelInterceptor } from './stomp-channel-interceptor.js';
-import type { StompSession } from './stomp-session.js';
+import type { StompSession } from '../interfaces/stomp-session.interface.js';
 
 /** What an inbound chain makes of a frame: the frame to act on, `null` when dropped. */
 export type Intercepted = StompFrame | null | Promise<StompFrame | null>;

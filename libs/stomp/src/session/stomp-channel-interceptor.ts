@@ -1,5 +1,5 @@
 import type { StompFrame } from '../protocol/stomp-frame.js';
-import type { StompSession } from './stomp-session.js';
+import type { StompSession } from '../interfaces/stomp-session.interface.js';
 
 /**
  * Sees the frame stream of every session (Spring's `ChannelInterceptor` on the client inbound and

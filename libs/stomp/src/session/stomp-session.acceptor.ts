@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { StompEvents } from '../events/stomp-events.js';
-import { MessageDispatcher } from '../dispatch/message-dispatcher.js';
-import { RESOLVED_STOMP_OPTIONS } from '../stomp.constants.js';
-import type { ResolvedStompOptions } from '../stomp.options.js';
-import type { StompConnection } from './stomp-connection.js';
+import { STOMP_SETTINGS } from '../interfaces/injection-tokens.js';
 import { encodeFrame } from '../protocol/frame-encoder.js';
-import { CloseCode, StompSession } from './stomp-session.js';
+import { CloseCode } from './close-code.js';
+import type { AcceptorSettings } from './session-settings.js';
+import type { StompConnection } from './stomp-connection.js';
+import { STOMP_FRAME_ROUTER, type StompFrameRouter } from './stomp-frame-router.js';
+import { StompClientSession } from './stomp-session.js';
 import { StompSessionRegistry } from './stomp-session.registry.js';
 
 /** Opens a session on every new connection and keeps the registry in step with it. */
@@ -14,8 +15,8 @@ export class StompSessionAcceptor {
   private readonly logger = new Logger('StompSession');
 
   constructor(
-    @Inject(RESOLVED_STOMP_OPTIONS) private readonly options: ResolvedStompOptions,
-    private readonly dispatcher: MessageDispatcher,
+    @Inject(STOMP_SETTINGS) private readonly settings: AcceptorSettings,
+    @Inject(STOMP_FRAME_ROUTER) private readonly router: StompFrameRouter,
     private readonly events: StompEvents,
     private readonly registry: StompSessionRegistry,
   ) {}
@@ -24,8 +25,8 @@ export class StompSessionAcceptor {
    * Opens a session, or turns the connection away when a connection limit is reached or the server
    * is shutting down (raw WebSocket handshakes are refused earlier, in HTTP; SockJS ones land here).
    */
-  accept(connection: StompConnection): StompSession | undefined {
-    const refusal = this.registry.refusal(connection.remoteAddress, this.options);
+  accept(connection: StompConnection): StompClientSession | undefined {
+    const refusal = this.registry.refusal(connection.remoteAddress, this.settings);
     if (refusal) {
       this.logger.warn(`Connection from ${connection.remoteAddress} refused: ${refusal.message}`);
       connection.send(encodeFrame({ command: 'ERROR', headers: { message: refusal.message } }, '1.2'), false);
@@ -33,9 +34,7 @@ export class StompSessionAcceptor {
       else connection.close(CloseCode.SESSION_LIMIT, 'Too many connections');
       return undefined;
     }
-    const session = new StompSession(connection, this.options, this.dispatcher, this.logger, this.events, (ended) =>
-      this.registry.remove(ended),
-    );
+    const session = new StompClientSession(connection, this.settings, this.router, this.logger, this.events, (ended) => this.registry.remove(ended));
     this.registry.add(session);
     return session;
   }

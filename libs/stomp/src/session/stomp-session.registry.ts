@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { StompSession } from './stomp-session.js';
+import type { StompSession } from '../interfaces/stomp-session.interface.js';
+import { CloseCode } from './close-code.js';
+import type { StompClientSession } from './stomp-session.js';
 
 /** Why a new connection is turned away, in HTTP terms (status and reason). */
 export interface Refusal {
@@ -8,10 +10,10 @@ export interface Refusal {
   readonly cause: 'limit' | 'shutdown';
 }
 
-/** Every open session, connected or still awaiting CONNECT. */
+/** Every open session, connected or still awaiting CONNECT. Applications read it; the server keeps it. */
 @Injectable()
 export class StompSessionRegistry {
-  private readonly sessions = new Map<string, StompSession>();
+  private readonly sessions = new Map<string, StompClientSession>();
   private readonly perAddress = new Map<string, number>();
   private accepting = true;
 
@@ -32,12 +34,17 @@ export class StompSessionRegistry {
     return this.perAddress.get(address ?? '') ?? 0;
   }
 
-  /** The server is shutting down: every connection from now on is refused. */
+  /** @internal The server is shutting down: every connection from now on is refused. */
   stopAccepting(): void {
     this.accepting = false;
   }
 
-  /** Whether one more connection from `address` may open (the server runs, within the limits), and if not, why. */
+  /** @internal Tells every open session `message` in an ERROR and closes it (1001): the server goes away. */
+  closeAll(message: string): void {
+    for (const session of [...this.sessions.values()]) session.fail(new Error(message), undefined, CloseCode.GOING_AWAY, 'shutdown');
+  }
+
+  /** @internal Whether one more connection from `address` may open (the server runs, within the limits), and if not, why. */
   refusal(address: string | undefined, limits: { maxConnections: number; maxConnectionsPerAddress: number }): Refusal | undefined {
     if (!this.accepting) return { status: 503, message: 'Server is shutting down', cause: 'shutdown' };
     if (this.sessions.size >= limits.maxConnections) {
@@ -53,15 +60,17 @@ export class StompSessionRegistry {
     return undefined;
   }
 
-  add(session: StompSession): void {
+  /** @internal */
+  add(session: StompClientSession): void {
     this.sessions.set(session.id, session);
-    const address = session.connection.remoteAddress ?? '';
+    const address = session.handshake.remoteAddress ?? '';
     this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
   }
 
-  remove(session: StompSession): void {
+  /** @internal */
+  remove(session: StompClientSession): void {
     if (!this.sessions.delete(session.id)) return;
-    const address = session.connection.remoteAddress ?? '';
+    const address = session.handshake.remoteAddress ?? '';
     const count = (this.perAddress.get(address) ?? 1) - 1;
     if (count > 0) this.perAddress.set(address, count);
     else this.perAddress.delete(address);

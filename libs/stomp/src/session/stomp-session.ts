@@ -9,42 +9,20 @@ import { negotiateHeartBeat, parseHeartBeat } from '../protocol/heart-beat.js';
 import { isClientCommand, mayHaveBody } from '../protocol/stomp-commands.js';
 import type { StompFrame, StompHeaders } from '../protocol/stomp-frame.js';
 import { negotiateVersion, SUPPORTED_VERSIONS, type StompVersion } from '../protocol/stomp-version.js';
-import type { ResolvedStompOptions } from '../stomp.options.js';
 import type { StompConnection } from './stomp-connection.js';
 import { decodeFrame } from '../protocol/decode-frame.js';
 import { truncate } from '../util/truncate.js';
 import type { StompFrameRouter } from './stomp-frame-router.js';
-import type { StompPrincipal } from '../interfaces/stomp-principal.interface.js';
+import type { StompHandshake, StompPrincipal } from '../interfaces/stomp-principal.interface.js';
+import type { SessionOutlet } from '../interfaces/stomp-session.interface.js';
+import { CloseCode } from './close-code.js';
+import type { SessionSettings } from './session-settings.js';
 import { FrameRateLimit } from './frame-rate-limit.js';
 import { InterceptorChains } from './interceptor-chains.js';
 import { SendLimits } from './send-limits.js';
 import { SessionTransactions } from './session-transactions.js';
 import { UnconfirmedSends } from './unconfirmed-sends.js';
 
-export type SessionSettings = Pick<
-  ResolvedStompOptions,
-  | 'maxFrameSize'
-  | 'maxHeaders'
-  | 'maxHeaderLineLength'
-  | 'heartbeat'
-  | 'heartbeatGraceFactor'
-  | 'connectTimeout'
-  | 'authenticate'
-  | 'interceptors'
-  | 'maxSubscriptionsPerSession'
-  | 'maxFramesPerSecond'
-  | 'sendBufferSizeLimit'
-  | 'sendTimeLimit'
->;
-
-/** WebSocket close codes the server uses. */
-export const CloseCode = {
-  NORMAL: 1000,
-  GOING_AWAY: 1001,
-  PROTOCOL_ERROR: 1002,
-  /** Spring's code for a session closed by a server-side limit (time to first frame, send limits). */
-  SESSION_LIMIT: 4500,
-} as const;
 
 const HEARTBEAT_EOL = Buffer.from('\n');
 /** Frames waiting behind a slow one may hold at most this many `maxFrameSize`s. */
@@ -64,7 +42,7 @@ type Inbound = StompFrame | StompProtocolError;
  * the protocol checks on every frame, and ERROR + close on any violation. Frames are processed one
  * at a time in arrival order, even when a handler is asynchronous.
  */
-export class StompSession {
+export class StompClientSession implements SessionOutlet {
   readonly id = randomUUID();
   /** Free for the application: anything it wants to keep with the session. */
   readonly attributes = new Map<string, unknown>();
@@ -95,12 +73,12 @@ export class StompSession {
   private receiveTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    readonly connection: StompConnection,
+    private readonly connection: StompConnection,
     private readonly settings: SessionSettings,
     private readonly router: StompFrameRouter,
     private readonly logger: Logger,
     private readonly events: StompEvents,
-    private readonly onEnd: (session: StompSession) => void,
+    private readonly onEnd: (session: StompClientSession) => void,
   ) {
     this.decoder = new FrameDecoder(
       {
@@ -127,6 +105,18 @@ export class StompSession {
   /** The user name of user destinations: the principal's, or the session id when anonymous. */
   get userName(): string {
     return this.principal?.name ?? this.id;
+  }
+
+  get transport(): 'websocket' | 'sockjs' {
+    return this.connection.transport;
+  }
+
+  get handshake(): StompHandshake {
+    return { headers: this.connection.headers, url: this.connection.url, remoteAddress: this.connection.remoteAddress };
+  }
+
+  get bufferedAmount(): number {
+    return this.connection.bufferedAmount;
   }
 
   get isConnected(): boolean {
@@ -419,7 +409,7 @@ export class StompSession {
         headers,
         login: headers.login,
         passcode: headers.passcode,
-        handshake: { headers: this.connection.headers, url: this.connection.url, remoteAddress: this.connection.remoteAddress },
+        handshake: this.handshake,
         sessionId: this.id,
       });
     } catch (error) {

@@ -5,8 +5,7 @@ import type { Logger } from '@nestjs/common';
 import type { WebSocketServer } from 'ws';
 import type { Refusal } from '../session/stomp-session.registry.js';
 import { escapeRegExp } from '../util/escape-reg-exp.js';
-import type { ResolvedStompEndpoint } from '../stomp.options.js';
-import { sockJsClientPath } from '../stomp-options.resolver.js';
+import { sockJsClientPath, type EndpointSettings } from './endpoint-settings.js';
 import { OriginPolicy } from './origin-policy.js';
 import { SockJsClientFile } from './sockjs-client-file.js';
 import { SockJsConnection } from './sockjs-connection.js';
@@ -32,7 +31,7 @@ export class StompEndpoint {
   private readonly sockJsClient: SockJsClientFile;
 
   constructor(
-    readonly config: ResolvedStompEndpoint,
+    readonly config: EndpointSettings,
     private readonly wss: WebSocketServer,
     private readonly accept: (connection: StompConnection) => void,
     /** Whether a connection limit turns this client address away, and why. */

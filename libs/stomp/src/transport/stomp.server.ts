@@ -3,12 +3,11 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { HttpAdapterHost } from '@nestjs/core';
 import { WebSocketServer, type ServerOptions } from 'ws';
 import { STOMP_SUBPROTOCOLS } from '../protocol/stomp-version.js';
-import { CloseCode } from '../session/stomp-session.js';
 import { StompSessionAcceptor } from '../session/stomp-session.acceptor.js';
 import { StompSessionRegistry } from '../session/stomp-session.registry.js';
 import type { MessageBroker } from '../broker/message-broker.js';
-import { RESOLVED_STOMP_OPTIONS, STOMP_BROKER } from '../stomp.constants.js';
-import type { ResolvedStompOptions } from '../stomp.options.js';
+import { STOMP_BROKER, STOMP_SETTINGS } from '../interfaces/injection-tokens.js';
+import type { TransportSettings } from './endpoint-settings.js';
 import type { StompConnection } from '../session/stomp-connection.js';
 import { StompEndpoint } from './stomp-endpoint.js';
 import { interceptHttpServer } from './upgrade-dispatcher.js';
@@ -42,7 +41,7 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly adapterHost: HttpAdapterHost,
     private readonly sessions: StompSessionRegistry,
     private readonly acceptor: StompSessionAcceptor,
-    @Inject(RESOLVED_STOMP_OPTIONS) private readonly options: ResolvedStompOptions,
+    @Inject(STOMP_SETTINGS) private readonly options: TransportSettings,
     @Inject(STOMP_BROKER) private readonly broker: MessageBroker,
   ) {
     const serverOptions: ServerOptions & { closeTimeout: number } = {
@@ -86,9 +85,7 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
   async beforeApplicationShutdown(): Promise<void> {
     this.sessions.stopAccepting();
     this.keepAlive.stop();
-    for (const session of [...this.sessions.all()]) {
-      session.fail(new Error('Server is shutting down'), undefined, CloseCode.GOING_AWAY, 'shutdown');
-    }
+    this.sessions.closeAll('Server is shutting down');
     await this.closeClients();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     await this.broker.close?.();

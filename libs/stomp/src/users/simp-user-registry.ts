@@ -1,11 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Subject, type Observable } from 'rxjs';
-import type { MessageBroker } from '../broker/message-broker.js';
 import { StompEvents } from '../events/stomp-events.js';
+import { ClusterChannel } from './cluster-channel.js';
 import type { StompPrincipal } from '../interfaces/stomp-principal.interface.js';
-import type { StompSession } from '../session/stomp-session.js';
-import { STOMP_BROKER } from '../stomp.constants.js';
+import type { SessionOutlet } from '../interfaces/stomp-session.interface.js';
 
 export interface SimpSubscription {
   readonly id: string;
@@ -49,7 +48,9 @@ const BROADCAST_DELAY_MS = 50;
 @Injectable()
 export class SimpUserRegistry implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('StompModule');
-  private readonly local = new Map<string, Set<StompSession>>();
+  private readonly local = new Map<string, Set<SessionOutlet>>();
+  /** Every connected session of this instance, anonymous ones included, by id. */
+  private readonly connected = new Map<string, SessionOutlet>();
   private readonly remote = new Map<string, { users: readonly SimpUser[]; expires: number }>();
   private readonly changed = new Subject<void>();
   private broadcastTimer: NodeJS.Timeout | undefined;
@@ -60,13 +61,15 @@ export class SimpUserRegistry implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(
     events: StompEvents,
-    @Inject(STOMP_BROKER) private readonly broker: MessageBroker,
+    private readonly cluster: ClusterChannel,
   ) {
-    events.events$.subscribe((event) => {
+    events.internalEvents$.subscribe((event) => {
       if (event.type === 'broker-availability') {
         if (event.available) this.broadcast();
         return;
       }
+      if (event.type === 'connected') this.connected.set(event.session.id, event.session);
+      else if (event.type === 'disconnect') this.connected.delete(event.session.id);
       if (event.type === 'connect' || !event.session.principal) return;
       if (event.type === 'connected') this.add(event.session);
       else if (event.type === 'disconnect') this.remove(event.session);
@@ -74,11 +77,11 @@ export class SimpUserRegistry implements OnApplicationBootstrap, OnApplicationSh
       // Subscription churn changes no one's presence: only users coming and going are news.
       if (event.type === 'connected' || event.type === 'disconnect') this.changed.next();
     });
-    broker.cluster?.messages$.subscribe((data) => this.onClusterMessage(data));
+    cluster.of<RegistrySnapshot>('user-registry').subscribe((message) => this.onSnapshot(message));
   }
 
   onApplicationBootstrap(): void {
-    if (!this.broker.cluster) return;
+    if (!this.cluster.enabled) return;
     this.broadcastTimer = setInterval(() => {
       this.expireSnapshots();
       this.broadcast();
@@ -116,20 +119,25 @@ export class SimpUserRegistry implements OnApplicationBootstrap, OnApplicationSh
     return this.getUsers().flatMap((user) => user.sessions.flatMap((s) => s.subscriptions.filter(matches)));
   }
 
+  /** A session connected to this instance, anonymous or not. */
+  localSession(sessionId: string): SessionOutlet | undefined {
+    return this.connected.get(sessionId);
+  }
+
   /** Sessions of a user connected to this instance, for delivery. */
-  sessionsOf(name: string): readonly StompSession[] {
+  sessionsOf(name: string): readonly SessionOutlet[] {
     const sessions = this.local.get(name);
     return sessions ? [...sessions] : [];
   }
 
-  private add(session: StompSession): void {
+  private add(session: SessionOutlet): void {
     const name = session.principal!.name;
     let sessions = this.local.get(name);
     if (!sessions) this.local.set(name, (sessions = new Set()));
     sessions.add(session);
   }
 
-  private remove(session: StompSession): void {
+  private remove(session: SessionOutlet): void {
     const name = session.principal!.name;
     const sessions = this.local.get(name);
     if (!sessions) return;
@@ -142,7 +150,7 @@ export class SimpUserRegistry implements OnApplicationBootstrap, OnApplicationSh
    * subscriptions cannot make every instance serialise the registry thousands of times a second.
    */
   private scheduleBroadcast(): void {
-    if (!this.broker.cluster || this.broadcastPending) return;
+    if (!this.cluster.enabled || this.broadcastPending) return;
     this.broadcastPending = setTimeout(() => {
       this.broadcastPending = undefined;
       this.broadcast();
@@ -150,27 +158,16 @@ export class SimpUserRegistry implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private broadcast(): void {
-    const cluster = this.broker.cluster;
-    if (!cluster) return;
-    const message: RegistrySnapshot = {
-      kind: 'user-registry',
-      from: cluster.instanceId,
-      users: [...this.local].map(([name, sessions]) => snapshot(name, sessions, true)),
-    };
-    cluster.publish(JSON.stringify(message)).catch((error: unknown) => {
+    if (!this.cluster.enabled) return;
+    const users = [...this.local].map(([name, sessions]) => snapshot(name, sessions, true));
+    this.cluster.publish<RegistrySnapshot>({ kind: 'user-registry', users }).catch((error: unknown) => {
       // The broker is away: the next change or the periodic broadcast after it comes back repairs it.
       this.logger.debug(`User registry not shared: ${(error as Error).message}`);
     });
   }
 
-  private onClusterMessage(data: string): void {
-    let message: RegistrySnapshot;
-    try {
-      message = JSON.parse(data) as RegistrySnapshot;
-    } catch {
-      return;
-    }
-    if (message.kind !== 'user-registry' || message.from === this.broker.cluster?.instanceId) return;
+  private onSnapshot(message: RegistrySnapshot): void {
+    if (message.from === this.cluster.instanceId || !Array.isArray(message.users)) return;
     this.remote.set(message.from, { users: message.users, expires: performance.now() + SNAPSHOT_TTL_MS });
     this.changed.next();
   }
@@ -182,7 +179,7 @@ export class SimpUserRegistry implements OnApplicationBootstrap, OnApplicationSh
 }
 
 /** `nameOnly`: what travels to other instances, where the principal's other fields have no business. */
-function snapshot(name: string, sessions: ReadonlySet<StompSession>, nameOnly = false): SimpUser {
+function snapshot(name: string, sessions: ReadonlySet<SessionOutlet>, nameOnly = false): SimpUser {
   const list = [...sessions];
   return {
     name,

@@ -1,15 +1,12 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import type { Subscription } from 'rxjs';
-import type { MessageBroker } from '../broker/message-broker.js';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { StompProtocolError } from '../errors/stomp-protocol.error.js';
 import { MessageFrameTemplate } from '../protocol/message-frame-template.js';
-import type { StompSession } from '../session/stomp-session.js';
-import { StompSessionRegistry } from '../session/stomp-session.registry.js';
-import { RESOLVED_STOMP_OPTIONS, STOMP_BROKER } from '../stomp.constants.js';
-import type { ResolvedStompOptions } from '../stomp.options.js';
+import type { SessionOutlet } from '../interfaces/stomp-session.interface.js';
+import { STOMP_SETTINGS } from '../interfaces/injection-tokens.js';
 import { MessageIds } from '../util/message-ids.js';
 import { isBinaryBody } from '../protocol/content-types.js';
 import { DestinationResolver } from '../destinations/destination-resolver.js';
+import { ClusterChannel } from './cluster-channel.js';
 import { SimpUserRegistry } from './simp-user-registry.js';
 
 /** Spring's resolved form of a user destination, `-user` + a session id: never a client's to use. */
@@ -40,25 +37,19 @@ interface ClusterUserMessage {
  * user's sessions wherever they are connected.
  */
 @Injectable()
-export class UserDestinations implements OnModuleDestroy {
+export class UserDestinations {
   private readonly logger = new Logger('StompModule');
   private readonly prefix: string;
-  private readonly clusterSubscription: Subscription | undefined;
   private readonly messageIds = new MessageIds('u');
 
   constructor(
-    @Inject(RESOLVED_STOMP_OPTIONS) options: ResolvedStompOptions,
-    @Inject(STOMP_BROKER) private readonly broker: MessageBroker,
+    @Inject(STOMP_SETTINGS) settings: { readonly userDestinationPrefix: string },
+    private readonly cluster: ClusterChannel,
     private readonly destinations: DestinationResolver,
     private readonly users: SimpUserRegistry,
-    private readonly sessions: StompSessionRegistry,
   ) {
-    this.prefix = options.userDestinationPrefix;
-    this.clusterSubscription = broker.cluster?.messages$.subscribe((data) => this.onClusterMessage(data));
-  }
-
-  onModuleDestroy(): void {
-    this.clusterSubscription?.unsubscribe();
+    this.prefix = settings.userDestinationPrefix;
+    cluster.of<ClusterUserMessage>('user-message').subscribe((message) => this.onClusterMessage(message));
   }
 
   isUserDestination(destination: string): boolean {
@@ -92,14 +83,14 @@ export class UserDestinations implements OnModuleDestroy {
 
   /** Every session of `user` (a principal's name, or an anonymous session's id), on every instance. */
   async sendToUser(user: string, destination: string, message: OutgoingMessage): Promise<void> {
-    if (this.broker.cluster) return this.broadcast({ user }, destination, message);
+    if (this.cluster.enabled) return this.broadcast({ user }, destination, message);
     this.deliverToUser(user, destination, message);
   }
 
   /** One session, on whichever instance holds it. */
   async sendToSession(sessionId: string, destination: string, message: OutgoingMessage): Promise<void> {
-    const local = this.sessions.get(sessionId);
-    if (local || !this.broker.cluster) {
+    const local = this.users.localSession(sessionId);
+    if (local || !this.cluster.enabled) {
       if (local) this.deliver([local], destination, message);
       return;
     }
@@ -109,12 +100,12 @@ export class UserDestinations implements OnModuleDestroy {
   private deliverToUser(user: string, destination: string, message: OutgoingMessage): void {
     const sessions = this.users.sessionsOf(user);
     if (sessions.length > 0) return this.deliver(sessions, destination, message);
-    const anonymous = this.sessions.get(user);
+    const anonymous = this.users.localSession(user);
     if (anonymous && !anonymous.principal) this.deliver([anonymous], destination, message);
   }
 
   /** Writes the MESSAGE to each subscription of these sessions to `/user` + `destination`. */
-  private deliver(sessions: readonly StompSession[], destination: string, message: OutgoingMessage): void {
+  private deliver(sessions: readonly SessionOutlet[], destination: string, message: OutgoingMessage): void {
     const clientDestination = `${this.prefix.slice(0, -1)}${destination}`;
     let template: MessageFrameTemplate | undefined;
     let messageId: string | undefined;
@@ -133,31 +124,21 @@ export class UserDestinations implements OnModuleDestroy {
   }
 
   private async broadcast(target: { user?: string; sessionId?: string }, destination: string, message: OutgoingMessage): Promise<void> {
-    const cluster = this.broker.cluster!;
-    const payload: ClusterUserMessage = {
+    await this.cluster.publish<ClusterUserMessage>({
       kind: 'user-message',
-      from: cluster.instanceId,
       ...target,
       destination,
       headers: message.headers,
       body: message.body.toString('base64'),
-    };
-    await cluster.publish(JSON.stringify(payload));
+    });
   }
 
-  private onClusterMessage(data: string): void {
-    let message: ClusterUserMessage;
-    try {
-      message = JSON.parse(data) as ClusterUserMessage;
-    } catch {
-      return;
-    }
-    if (message.kind !== 'user-message') return;
+  private onClusterMessage(message: ClusterUserMessage): void {
     const outgoing = { headers: message.headers, body: Buffer.from(message.body, 'base64') };
     try {
       if (message.user !== undefined) this.deliverToUser(message.user, message.destination, outgoing);
       else if (message.sessionId !== undefined) {
-        const session = this.sessions.get(message.sessionId);
+        const session = this.users.localSession(message.sessionId);
         if (session) this.deliver([session], message.destination, outgoing);
       }
     } catch (error) {

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { BehaviorSubject, combineLatest, distinctUntilChanged, filter, type Observable, type Subscription } from 'rxjs';
 import { StompConfigurationError } from '../../errors/stomp-configuration.error.js';
-import type { StompRedisOptions } from '../../stomp.options.js';
+import type { StompRedisOptions } from './redis.options.js';
 import type { BrokerMessage, BrokerSubscriber, MessageBroker } from '../message-broker.js';
 import { SimpleBroker } from '../simple/simple-broker.js';
 import { REDIS_BROKER_DEFAULTS, type RedisBrokerSettings } from './redis-broker-settings.js';

@@ -5,7 +5,7 @@ import { FrameDecoder } from '../../protocol/frame-decoder.js';
 import { encodeFrame, type OutgoingFrame } from '../../protocol/frame-encoder.js';
 import { negotiateHeartBeat, parseHeartBeat } from '../../protocol/heart-beat.js';
 import type { StompFrame } from '../../protocol/stomp-frame.js';
-import type { StompBrokerAddress } from '../../stomp.options.js';
+import type { StompBrokerAddress } from './relay.options.js';
 
 export interface BrokerConnectionOptions {
   readonly address: StompBrokerAddress;

@@ -1,4 +1,4 @@
-import type { StompBrokerAddress, StompRelayOptions } from '../../stomp.options.js';
+import type { StompBrokerAddress, StompRelayOptions } from './relay.options.js';
 
 /** Relay options with Spring's defaults applied. */
 export interface RelaySettings {

@@ -5,7 +5,7 @@ import { StompBrokerUnavailableError } from '../../errors/stomp-broker-unavailab
 import { isBinaryBody } from '../../protocol/content-types.js';
 import { encodeFrame, writableHeaders } from '../../protocol/frame-encoder.js';
 import type { StompFrame, StompHeaders } from '../../protocol/stomp-frame.js';
-import type { StompBrokerAddress, StompRelayOptions } from '../../stomp.options.js';
+import type { StompBrokerAddress, StompRelayOptions } from './relay.options.js';
 import type { BrokerCluster, BrokerMessage, BrokerSubscriber, MessageBroker } from '../message-broker.js';
 import { BrokerConnection, describeError, type BrokerConnectionHandlers } from './broker-connection.js';
 import { relaySettings, type RelaySettings } from './relay-settings.js';

@@ -1,0 +1,8 @@
+/** WebSocket close codes the server uses. */
+export const CloseCode = {
+  NORMAL: 1000,
+  GOING_AWAY: 1001,
+  PROTOCOL_ERROR: 1002,
+  /** Spring's code for a session closed by a server-side limit (time to first frame, send limits). */
+  SESSION_LIMIT: 4500,
+} as const;

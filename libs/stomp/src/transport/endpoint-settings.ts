@@ -1,0 +1,28 @@
+/** One endpoint as the transport serves it: the `endpoint` option with its defaults applied. */
+export interface EndpointSettings {
+  readonly path: string;
+  readonly sockJs: SockJsSettings | undefined;
+  readonly allowedOrigins: readonly string[];
+}
+
+/** SockJS settings of an endpoint (see StompSockJsOptions for each one's meaning). */
+export interface SockJsSettings {
+  readonly heartbeatDelay: number;
+  readonly disconnectDelay: number;
+  readonly responseLimit: number;
+  readonly clientLibraryUrl: string;
+}
+
+/** What the server reads of the module's options. */
+export interface TransportSettings {
+  readonly endpoints: readonly EndpointSettings[];
+  readonly maxFrameSize: number;
+  readonly maxConnections: number;
+  readonly maxConnectionsPerAddress: number;
+  readonly pingInterval: number;
+}
+
+/** Where an endpoint serves the SockJS client itself, unless `clientLibraryUrl` says otherwise. */
+export function sockJsClientPath(endpointPath: string): string {
+  return `${endpointPath}/sockjs.min.js`;
+}
