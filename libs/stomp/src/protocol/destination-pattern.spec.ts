@@ -229,6 +229,24 @@ describe('DestinationPattern', () => {
       expect(inClass.match('/app/b/z')).toBeUndefined();
     });
 
+    // A '(' inside [...] is a literal: turned into '(?:' it would add '?' and ':' to the class.
+    it('keeps parentheses in multi-character classes of a custom regex, escaped brackets included', () => {
+      const multi = slash('/app/{x:[(ab]+}/{y}');
+      expect(multi.variableNames).toEqual(['x', 'y']);
+      expect(multi.match('/app/(ab(/z')).toEqual({ x: '(ab(', y: 'z' });
+      expect(multi.match('/app/?/z')).toBeUndefined();
+      expect(multi.match('/app/a:b/z')).toBeUndefined();
+
+      const bracket = slash('/app/{x:[\\](]+}'); // the class [\](]: ']' and '('
+      expect(bracket.match('/app/](')).toEqual({ x: '](' });
+      expect(bracket.match('/app/?')).toBeUndefined();
+      expect(bracket.match('/app/:')).toBeUndefined();
+
+      const backslash = slash('/app/{x:[\\\\(]+}'); // the class [\\(]: a backslash and '('
+      expect(backslash.match('/app/\\(')).toEqual({ x: '\\(' });
+      expect(backslash.match('/app/?')).toBeUndefined();
+    });
+
     it('allows braces inside the custom regex', () => {
       const pattern = slash('/app/{code:[A-Z]{3}}');
       expect(pattern.match('/app/USD')).toEqual({ code: 'USD' });

@@ -186,6 +186,14 @@ describe('SessionTransactions', () => {
       transactions.abort('a');
       expect(transactions.commit('b')).toEqual([kept]);
     });
+
+    it('aborts a transaction that holds its limit of frames (the limit is on holding, not on ending)', () => {
+      const transactions = new SessionTransactions();
+      transactions.begin('tx');
+      for (let i = 0; i < MAX_FRAMES_PER_TRANSACTION; i++) transactions.hold('tx', frame('SEND'));
+      transactions.abort('tx');
+      expectProtocolError(() => transactions.abort('tx'), 'STOMP_ERR_UNKNOWN_TRANSACTION', "ABORT names transaction 'tx', which was not begun");
+    });
   });
 
   describe('unknown transactions', () => {
