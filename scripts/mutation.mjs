@@ -7,8 +7,9 @@
 //   npm run test:mutation -- --mutate 'libs/stomp/src/protocol/**/*.ts'   one folder (or file)
 //
 // MUTATE_SINCE defaults to HEAD~1 (the last commit), which exists in any clone with history; the
-// comparison is against the merge base of HEAD and that ref, plus uncommitted changes. Any other
-// argument goes to Stryker as is.
+// comparison is against the merge base of HEAD and that ref, plus uncommitted and untracked files.
+// A changed spec selects the source it tests. MUTATION_SPECS (see stryker.config.mjs) narrows the
+// specs that may kill a mutant. Any other argument goes to Stryker as is.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -32,13 +33,27 @@ function changedSourceArgs() {
     ...git('diff', '--name-only', '--diff-filter=AMR', base).split('\n'),
     ...git('ls-files', '--others', '--exclude-standard').split('\n'),
   ]);
-  const files = [...changed].filter((file) => LIBRARY_SOURCE.test(file) && !NOT_MUTATED.test(file) && existsSync(file)).sort();
+  // A changed spec stands for its source: strengthening the tests of frame-decoder.ts in
+  // frame-decoder.limits.spec.ts mutates frame-decoder.ts.
+  const sources = [...changed].filter((file) => LIBRARY_SOURCE.test(file)).map(sourceOf);
+  const files = [...new Set(sources)].filter((file) => file && !NOT_MUTATED.test(file) && existsSync(file)).sort();
   if (files.length === 0) {
     console.log(`No library source changed since ${since} (merge base ${base.slice(0, 7)}): nothing to mutate.`);
     process.exit(0);
   }
   console.log(`Mutating ${files.length} file(s) changed since ${since}:\n  ${files.join('\n  ')}`);
   return ['--mutate', files.join(',')];
+}
+
+function sourceOf(file) {
+  if (!file.endsWith('.spec.ts')) return file;
+  let stem = file.slice(0, -'.spec.ts'.length);
+  for (;;) {
+    if (existsSync(`${stem}.ts`)) return `${stem}.ts`;
+    const dot = stem.lastIndexOf('.');
+    if (dot <= stem.lastIndexOf('/')) return undefined;
+    stem = stem.slice(0, dot);
+  }
 }
 
 function git(...gitArgs) {
