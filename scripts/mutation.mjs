@@ -16,10 +16,15 @@ import { existsSync } from 'node:fs';
 const LIBRARY_SOURCE = /^libs\/[^/]+\/src\/.+\.ts$/;
 const NOT_MUTATED = /(\.spec\.ts|\.testing\.ts|\/index\.ts)$/;
 
+// Never mutate the tests themselves, whatever glob is given.
+const NOT_MUTATED_GLOBS = ['!libs/**/*.spec.ts', '!libs/**/*.testing.ts'];
+
 const args = process.argv.slice(2);
-const strykerArgs = args.some((arg) => arg === '--mutate' || arg === '-m' || arg.startsWith('--mutate='))
-  ? args
-  : [...changedSourceArgs(), ...args];
+const mutateAt = args.findIndex((arg) => arg === '--mutate' || arg === '-m');
+const strykerArgs = mutateAt === -1 ? [...changedSourceArgs(), ...args] : args;
+if (mutateAt !== -1 && mutateAt + 1 < args.length) {
+  strykerArgs[mutateAt + 1] = [args[mutateAt + 1], ...NOT_MUTATED_GLOBS].join(',');
+}
 
 const stryker = spawnSync(process.execPath, ['node_modules/@stryker-mutator/core/bin/stryker.js', 'run', ...strykerArgs], {
   stdio: 'inherit',
