@@ -49,6 +49,34 @@ describe('FrameDecoder', () => {
       expectError(error, 'STOMP_ERR_UNEXPECTED_NULL', 'Frame ended (NUL octet) before the blank line that ends its headers');
     });
 
+    // The session answers the ERROR with the offending frame's receipt, once its headers were read.
+    it("carries the receipt of the frame it rejects, once that frame's headers were read", () => {
+      expect(decodeError(['SEND\nreceipt:r-1\ncontent-length:2\n\nabc\0']).receiptId).toBe('r-1');
+      expect(decodeError(['SEND\nreceipt:r-1\nbad\n\n\0']).receiptId).toBeUndefined();
+      // Nor the receipt of the frame before it.
+      const events = decode(['SEND\nreceipt:r-1\n\n\0SEND\nbad\n\n\0']);
+      expect(events[0]).toEqual(frame('SEND', { receipt: 'r-1' }));
+      const { error } = events[1] as { error: StompProtocolError };
+      expect(error.code).toBe('STOMP_ERR_ILLEGAL_HEADER');
+      expect(error.receiptId).toBeUndefined();
+    });
+
+    // No input is known to make the parser throw anything else; this is the net under that promise.
+    it('reports an unexpected fault inside the parser as STOMP_ERR_DECODER instead of throwing it', () => {
+      const { decoder, events } = decoderFor();
+      const fault = new RangeError('boom');
+      Object.assign(decoder, {
+        readHeaders: () => {
+          throw fault;
+        },
+      });
+      expect(() => decoder.push('SEND\n\n\0')).not.toThrow();
+      expect(events).toHaveLength(1);
+      const { error } = events[0] as { error: StompProtocolError };
+      expectError(error, 'STOMP_ERR_DECODER', 'Malformed frame: boom');
+      expect(error.cause).toBe(fault);
+    });
+
     it('delivers the good frames before the bad one', () => {
       const events = decode(['SEND\n\na\0\nSEND\nbad\n\n\0SEND\n\nb\0']);
       expect(events.slice(0, 2)).toEqual([frame('SEND', {}, 'a'), HEARTBEAT]);

@@ -132,6 +132,17 @@ describe('FrameDecoder', () => {
       });
     });
 
+    // Chunks that straddle frames keep a partial frame buffered while the frames before it leave:
+    // the decoder's own buffer must move that partial frame to its front rather than write past it.
+    it('decodes a long run of small frames trickling in chunks that straddle them', () => {
+      const frames = Array.from({ length: 300 }, (_, i) => `SEND\ndestination:/q/${i}\n\nbody-${i}\0`);
+      const expected = frames.map((_, i) => frame('SEND', { destination: `/q/${i}` }, `body-${i}`));
+      for (const size of [7, 13, 100]) {
+        const events = decode(chunksOf(bytes(frames.join('')), size));
+        if (!sameEvents(events, expected)) expect({ size, events }).toEqual({ size, events: expected });
+      }
+    });
+
     it('accepts string chunks, encoding them as UTF-8', () => {
       expect(decode(['SEND\ndestination:/ü\ncontent-length:2\n\n', 'é\0'])).toEqual([
         frame('SEND', { destination: '/ü', 'content-length': '2' }, 'é'),
