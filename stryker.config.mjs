@@ -40,4 +40,9 @@ export default {
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   thresholds: { high: 95, low: 90, break: null },
+  // A worker's first runs after the initial test run are slow (each spec file is transformed and
+  // linked again), and the machine is shared: with Stryker's default 5 s margin, mutants the specs
+  // never notice were reported as timeouts, that is as detected. 20 s keeps those honest; a mutant
+  // that really loops still times out, only later.
+  timeoutMS: 20000,
 };
