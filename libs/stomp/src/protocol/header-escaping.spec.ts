@@ -73,6 +73,9 @@ describe('header escaping', () => {
       ['a\rb', '1.2', false, false, false],
       ['a:b', '1.2', true, false, false],
       ['a:b', '1.2', false, false, true],
+      // names without a colon pass where a colon would not
+      ['login', '1.2', true, false, true],
+      ['k', '1.0', true, true, true],
       // empty names never; empty values always
       ['', '1.2', true, true, false],
       ['', '1.0', true, false, false],
