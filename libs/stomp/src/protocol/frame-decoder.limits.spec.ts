@@ -52,6 +52,15 @@ describe('FrameDecoder', () => {
         expectError((events[0] as { error: StompProtocolError }).error, 'STOMP_ERR_FRAME_TOO_LARGE', 'Frame exceeds the size limit of 100 bytes (option maxFrameSize)');
       });
 
+      it('lets unfinished headers reach maxFrameSize bytes and rejects them one byte later', () => {
+        const { decoder, events } = decoderFor({ limits: { maxFrameSize: 64, maxHeaderLineLength: 1000 } });
+        decoder.push('SEND\nk:' + 'v'.repeat(57)); // 64 bytes, the header line not ended yet
+        expect(events).toEqual([]);
+        decoder.push('v');
+        expect(events).toHaveLength(1);
+        expectError((events[0] as { error: StompProtocolError }).error, 'STOMP_ERR_FRAME_TOO_LARGE', 'Frame exceeds the size limit of 64 bytes (option maxFrameSize)');
+      });
+
       it('rejects a header line that never ends once it outgrows maxFrameSize', () => {
         const error = decodeError(['SEND\nk:' + 'v'.repeat(80)], { limits: { maxFrameSize: 64, maxHeaderLineLength: 1000 } });
         expect(error.code).toBe('STOMP_ERR_FRAME_TOO_LARGE');
