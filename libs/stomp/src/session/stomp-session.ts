@@ -199,7 +199,7 @@ export class StompClientSession implements SessionOutlet {
 
   /** The broker dropped the session (its relay connection died): tell the client and end it. */
   brokerLost(reason: string): void {
-    this.fail(new StompProtocolError('STOMP_ERR_BROKER_UNAVAILABLE', reason), undefined);
+    this.fail(new StompProtocolError('STOMP_ERR_BROKER_LOST', reason), undefined);
   }
 
   /** Sends ERROR with `message`, then closes. Nothing else is processed for the session. */
