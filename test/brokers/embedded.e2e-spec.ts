@@ -135,6 +135,6 @@ describe('embedded broker with the "." separator', () => {
     await publishConfirmed(client, '/topic/stocks.ACME.eu', 'b', { 'content-type': 'text/plain' });
     await publishConfirmed(client, '/topic/stocks.XYZ', 'c', { 'content-type': 'text/plain' });
     expect((await inbox.waitFor(2)).map((m) => m.body)).toEqual(['a', 'c']);
-    expect(inbox.messages).toHaveLength(2);
+    expect(inbox.items).toHaveLength(2);
   });
 });

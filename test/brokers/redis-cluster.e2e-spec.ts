@@ -2,10 +2,13 @@ import { Controller, Module } from '@nestjs/common';
 import type { Client } from '@stomp/stompjs';
 import { MessageMapping, Payload, SendTo, SimpMessagingTemplate, STOMP_BROKER, StompModule, type BrokerSubscriber } from 'nest-stomp';
 import { RedisBroker } from 'nest-stomp';
-import { startApp, type RunningApp } from '../support/apps.js';
+import { startApp } from '../support/apps.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
-import { requireRedis, SHARED_REDIS_URL, uniqueChannelPrefix } from '../support/redis.js';
-import { connectStompClient, deactivateAll, publishConfirmed, subscribeConfirmed } from '../support/stomp-clients.js';
+import { redisAvailable, SHARED_REDIS_URL, uniqueChannelPrefix } from '../support/redis.js';
+import { publishConfirmed, subscribeConfirmed } from '../support/stomp-clients.js';
+import { useTwoInstances } from '../support/two-instances.js';
+
+const describeWithRedis = (await redisAvailable()) ? describe : describe.skip;
 
 @Controller()
 class ShoutController {
@@ -44,22 +47,14 @@ function rawMessages(client: RawStompClient, subscription: string): string[] {
   return client.frames.filter((f) => f.command === 'MESSAGE' && f.headers.subscription === subscription).map((f) => f.text);
 }
 
-describe('Redis broker: two application instances', () => {
+describeWithRedis('Redis broker: two application instances', () => {
   const channelPrefix = uniqueChannelPrefix('cluster');
-  let a: RunningApp;
-  let b: RunningApp;
+  const { a, b, client } = useTwoInstances({ start: () => startApp(instanceModule(channelPrefix)), endpoint: '/ws' });
   let onA: Client;
   let onB: Client;
 
   beforeAll(async () => {
-    await requireRedis();
-    [a, b] = await Promise.all([startApp(instanceModule(channelPrefix)), startApp(instanceModule(channelPrefix))]);
-    [onA, onB] = await Promise.all([connectStompClient(`${a.wsUrl}/ws`), connectStompClient(`${b.wsUrl}/ws`)]);
-  });
-
-  afterAll(async () => {
-    await deactivateAll(onA, onB);
-    await Promise.all([a?.close(), b?.close()]);
+    [onA, onB] = await Promise.all([client(a), client(b)]);
   });
 
   it('runs a RedisBroker on each instance, available once started', () => {

@@ -3,10 +3,11 @@ import type { Client, IFrame } from '@stomp/stompjs';
 import { firstValueFrom, filter } from 'rxjs';
 import { Module } from '@nestjs/common';
 import { SimpMessagingTemplate, SimpUserRegistry, StompEvents, StompModule } from 'nest-stomp';
-import { brokerAvailable, startApp, startChatInstance, type RunningApp } from '../support/apps.js';
+import { brokerAvailable, startApp, type AppFixture } from '../support/apps.js';
 import { rabbitMqStompAvailable, startRabbitMq, stopRabbitMq } from '../support/rabbitmq.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
 import { connectStompClient, deactivateAll, publishConfirmed, subscribeConfirmed } from '../support/stomp-clients.js';
+import { useTwoChatInstances } from '../support/two-instances.js';
 
 const describeWithRabbitMq = (await rabbitMqStompAvailable()) ? describe : describe.skip;
 
@@ -29,33 +30,7 @@ class HeartbeatRelayModule {}
 class FailoverRelayModule {}
 
 describeWithRabbitMq('STOMP broker relay to RabbitMQ, two instances', () => {
-  let a: RunningApp;
-  let b: RunningApp;
-  const clients: Client[] = [];
-
-  async function client(app: RunningApp, login?: string): Promise<Client> {
-    const c = await connectStompClient(`${app.wsUrl}/portfolio`, login ? { connectHeaders: { login } } : {});
-    clients.push(c);
-    return c;
-  }
-
-  beforeAll(async () => {
-    process.env.STOMP_BROKER = 'relay';
-    process.env.STOMP_RECONNECT_MS = '200';
-    a = await startChatInstance();
-    b = await startChatInstance();
-  });
-
-  afterEach(async () => {
-    await deactivateAll(...clients.splice(0));
-  });
-
-  afterAll(async () => {
-    delete process.env.STOMP_BROKER;
-    delete process.env.STOMP_RECONNECT_MS;
-    await a?.close();
-    await b?.close();
-  });
+  const { a, b, client } = useTwoChatInstances({ STOMP_BROKER: 'relay', STOMP_RECONNECT_MS: '200' });
 
   it('delivers to a client on instance A what a client on instance B sent, directly and through a handler', async () => {
     const onA = await client(a);
@@ -166,6 +141,7 @@ describeWithRabbitMq('STOMP broker relay to RabbitMQ, two instances', () => {
 
   it('fails over to the next broker address when one cannot be reached', async () => {
     const relay = await startApp(FailoverRelayModule);
+    const clients: Client[] = [];
     try {
       await brokerAvailable(relay.app);
       const c = await connectStompClient(`${relay.wsUrl}/ws`);
@@ -215,7 +191,7 @@ describeWithRabbitMq('STOMP broker relay to RabbitMQ, two instances', () => {
 });
 
 /** Resolves once the instance's user registry lists `name` (possibly connected to another instance). */
-async function knownOn(app: RunningApp, name: string): Promise<void> {
+async function knownOn(app: AppFixture, name: string): Promise<void> {
   const registry = app.app.get(SimpUserRegistry);
   if (registry.getUser(name)) return;
   await firstValueFrom(registry.changes$.pipe(filter(() => registry.getUser(name) !== undefined)));

@@ -2,12 +2,13 @@ import type { Client, IMessage } from '@stomp/stompjs';
 import { AppModule } from '../../apps/chat/src/app.module.js';
 import { useApp } from '../support/apps.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
-import { connectStompClient, deactivateAll, Inbox, publishConfirmed, subscribeConfirmed } from '../support/stomp-clients.js';
+import { Recorder } from '../support/recorder.js';
+import { connectStompClient, deactivateAll, publishConfirmed, subscribeConfirmed } from '../support/stomp-clients.js';
 
 /** A @SubscribeMapping answer: SUBSCRIBE, take the one reply, UNSUBSCRIBE. */
 async function askOnce(client: Client, destination: string): Promise<IMessage> {
-  const inbox = new Inbox();
-  const subscription = client.subscribe(destination, inbox.listener);
+  const inbox = new Recorder<IMessage>();
+  const subscription = client.subscribe(destination, inbox.push);
   const [reply] = await inbox.waitFor(1);
   subscription.unsubscribe();
   return reply!;
@@ -80,10 +81,10 @@ describe('chat app: sign-in, rooms, private messages, presence, validation', () 
 
     const expected = { from: 'alice', to: 'bob', content: 'psst' };
     for (const inbox of inboxes.slice(0, 3)) expect(JSON.parse((await inbox.waitFor(1))[0]!.body)).toEqual(expected);
-    expect(inboxes[2]!.messages[0]!.headers.destination).toBe('/user/queue/private');
+    expect(inboxes[2]!.items[0]!.headers.destination).toBe('/user/queue/private');
     // eve's queue: the RECEIPT came after every delivery, so anything for her would be here by now.
     await publishConfirmed(eve, '/topic/nothing', 'x', { 'content-type': 'text/plain' });
-    expect(inboxes[3]!.messages).toHaveLength(0);
+    expect(inboxes[3]!.items).toHaveLength(0);
   });
 
   it('tells the sender why a private message failed, on /user/queue/errors', async () => {
@@ -114,7 +115,7 @@ describe('chat app: sign-in, rooms, private messages, presence, validation', () 
     const report = JSON.parse((await errors.waitFor(1))[0]!.body) as { error: string; details: string[] };
     expect(report.error).toBe('BadRequestException');
     expect(report.details).toEqual(['content must not be blank', 'content should not be empty']);
-    expect(topic.messages).toHaveLength(0);
+    expect(topic.items).toHaveLength(0);
   });
 
   it('lists the rooms on SUBSCRIBE /app/rooms and routes /app/room.{roomId} to /topic/room.{roomId}', async () => {
@@ -127,7 +128,7 @@ describe('chat app: sign-in, rooms, private messages, presence, validation', () 
     const random = await subscribeConfirmed(alice, '/topic/room.random');
     await publishConfirmed(alice, '/app/room.general', JSON.stringify({ content: 'morning' }));
     expect(JSON.parse((await general.waitFor(1))[0]!.body)).toEqual({ room: 'general', sender: 'alice', content: 'morning' });
-    expect(random.messages).toHaveLength(0);
+    expect(random.items).toHaveLength(0);
 
     const errors = await subscribeConfirmed(alice, '/user/queue/errors');
     await publishConfirmed(alice, '/app/room.cellar', JSON.stringify({ content: 'anyone?' }));
@@ -146,6 +147,6 @@ describe('chat app: sign-in, rooms, private messages, presence, validation', () 
     await daveTab.deactivate();
     await dave.deactivate();
     expect(JSON.parse((await presence.waitFor(2))[1]!.body)).toEqual(['watcher']);
-    expect(presence.messages).toHaveLength(2);
+    expect(presence.items).toHaveLength(2);
   });
 });

@@ -1,38 +1,15 @@
-import type { Client } from '@stomp/stompjs';
 import { firstValueFrom, filter } from 'rxjs';
 import { SimpMessagingTemplate, SimpUserRegistry } from 'nest-stomp';
-import { startChatInstance, type RunningApp } from '../support/apps.js';
-import { requireRedis } from '../support/redis.js';
-import { connectStompClient, deactivateAll, publishConfirmed, subscribeConfirmed } from '../support/stomp-clients.js';
+import type { AppFixture } from '../support/apps.js';
+import { redisAvailable } from '../support/redis.js';
+import { publishConfirmed, subscribeConfirmed } from '../support/stomp-clients.js';
+import { useTwoChatInstances } from '../support/two-instances.js';
+
+const describeWithRedis = (await redisAvailable()) ? describe : describe.skip;
 
 /** Two instances of the chat app itself, on STOMP_BROKER=redis, as the README runs them. */
-describe('chat app on Redis, two instances', () => {
-  let a: RunningApp;
-  let b: RunningApp;
-  const clients: Client[] = [];
-
-  async function client(app: RunningApp, login?: string): Promise<Client> {
-    const c = await connectStompClient(`${app.wsUrl}/portfolio`, login ? { connectHeaders: { login } } : {});
-    clients.push(c);
-    return c;
-  }
-
-  beforeAll(async () => {
-    await requireRedis();
-    process.env.STOMP_BROKER = 'redis';
-    a = await startChatInstance();
-    b = await startChatInstance();
-  });
-
-  afterEach(async () => {
-    await deactivateAll(...clients.splice(0));
-  });
-
-  afterAll(async () => {
-    delete process.env.STOMP_BROKER;
-    await a?.close();
-    await b?.close();
-  });
+describeWithRedis('chat app on Redis, two instances', () => {
+  const { a, b, client } = useTwoChatInstances({ STOMP_BROKER: 'redis' });
 
   it('shows on instance A the chat message a client on instance B sent', async () => {
     const onA = await client(a);
@@ -58,7 +35,7 @@ describe('chat app on Redis, two instances', () => {
 });
 
 /** Resolves once the instance's user registry lists `name` (possibly connected to another instance). */
-async function knownOn(app: RunningApp, name: string): Promise<void> {
+async function knownOn(app: AppFixture, name: string): Promise<void> {
   const registry = app.app.get(SimpUserRegistry);
   if (registry.getUser(name)) return;
   await firstValueFrom(registry.changes$.pipe(filter(() => registry.getUser(name) !== undefined)));

@@ -3,9 +3,10 @@ import { Stomp, type Client, type IMessage } from '@stomp/stompjs';
 import SockJS from 'sockjs-client';
 import { AppModule } from '../../apps/chat/src/app.module.js';
 import { useApp } from '../support/apps.js';
-import { connectStompClient, deactivateAll, Inbox, publishConfirmed, subscribeConfirmed } from '../support/stomp-clients.js';
+import { Recorder } from '../support/recorder.js';
+import { connectStompClient, deactivateAll, publishConfirmed, subscribeConfirmed } from '../support/stomp-clients.js';
 
-describe('chat app: the Spring setup of the design notes', () => {
+describe('chat app: the Spring setup the README shows', () => {
   const chat = useApp(AppModule);
 
   it('serves the chat page and the client libraries at /', async () => {
@@ -25,10 +26,10 @@ describe('chat app: the Spring setup of the design notes', () => {
     }
   });
 
-  it('runs the design notes’ browser client unchanged: SockJS + Stomp.over, /app/chat.send → /topic/messages', async () => {
-    // The client code of the design notes, with a full URL: Node has no page origin to resolve '/portfolio'.
+  it('runs the README’s Spring browser client unchanged: SockJS + Stomp.over, /app/chat.send → /topic/messages', async () => {
+    // The README's browser client code, with a full URL: Node has no page origin to resolve '/portfolio'.
     const socket = new SockJS(`${chat.httpUrl}/portfolio`);
-    // stompjs warns that a socket (not a factory) cannot reconnect: true, and the design notes' choice.
+    // stompjs warns that a socket (not a factory) cannot reconnect: true, and the README's choice.
     const warn = jest.spyOn(console, 'warn').mockImplementationOnce(() => undefined);
     const stompClient = Stomp.over(socket);
     warn.mockRestore();
@@ -36,9 +37,9 @@ describe('chat app: the Spring setup of the design notes', () => {
     stompClient.reconnectDelay = 0;
     await new Promise<void>((resolve, reject) => stompClient.connect({}, () => resolve(), (error: unknown) => reject(error)));
 
-    const received = new Inbox();
+    const received = new Recorder<IMessage>();
     const subscribed = new Promise<void>((resolve) => stompClient.watchForReceipt('subscribed', () => resolve()));
-    stompClient.subscribe('/topic/messages', (message: IMessage) => received.listener(message), { receipt: 'subscribed' });
+    stompClient.subscribe('/topic/messages', (message: IMessage) => received.push(message), { receipt: 'subscribed' });
     await subscribed;
 
     stompClient.send('/app/chat.send', {}, JSON.stringify({ sender: 'user1', content: 'Hi! Nice meet you' }));

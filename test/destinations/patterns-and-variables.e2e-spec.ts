@@ -2,10 +2,9 @@ import { Controller, Module } from '@nestjs/common';
 import type { Client } from '@stomp/stompjs';
 import { DestinationVariable, MessageMapping, SendTo, StompContext, StompModule } from 'nest-stomp';
 import { startApp, type RunningApp } from '../support/apps.js';
-import { barrier, bodies } from '../support/parity.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
 import { expectRefusal } from '../support/raw-frames.js';
-import { connectStompClient, deactivateAll, publishConfirmed, subscribeConfirmed } from '../support/stomp-clients.js';
+import { connectStompClient, deactivateAll, publishConfirmed, subscribeConfirmed, barrier, bodies } from '../support/stomp-clients.js';
 
 /** Mappings with the default '/' separator. */
 @Controller()
@@ -112,7 +111,7 @@ describe('parity: destinations, Ant patterns and variables', () => {
       await publishConfirmed(client, '/app/room.42', '{}');
       expect(bodies(await room42.waitFor(1))).toEqual([{ roomId: '42', variables: { roomId: '42' }, lookup: '/room.42' }]);
       await barrier(client);
-      expect(room7.messages).toHaveLength(0);
+      expect(room7.items).toHaveLength(0);
     });
 
     it('fills several variables into several @SendTo destinations', async () => {
@@ -135,7 +134,7 @@ describe('parity: destinations, Ant patterns and variables', () => {
       await publishConfirmed(client, '/app/orders/special', '{}');
       expect(bodies(await special.waitFor(1))).toEqual([{ handler: 'special' }]);
       await barrier(client);
-      expect(generic.messages).toHaveLength(0);
+      expect(generic.items).toHaveLength(0);
     });
 
     it("matches '**' across segments (and zero segments), after the more specific '{x}'", async () => {
@@ -167,8 +166,8 @@ describe('parity: destinations, Ant patterns and variables', () => {
       await send('/topic/p/1/2');
       await send('/topic/p.x');
       await barrier(client);
-      expect(star.messages.map((m) => m.body)).toEqual(['/topic/p/1']);
-      expect(deep.messages.map((m) => m.body)).toEqual(['/topic/p/1', '/topic/p/1/2']);
+      expect(star.items.map((m) => m.body)).toEqual(['/topic/p/1']);
+      expect(deep.items.map((m) => m.body)).toEqual(['/topic/p/1', '/topic/p/1/2']);
     });
   });
 
@@ -229,8 +228,8 @@ describe('parity: destinations, Ant patterns and variables', () => {
       // With '/' as separator '*' would match 'eu.ACME' too.
       await send('/topic/price.eu.ACME');
       await barrier(client);
-      expect(star.messages.map((m) => m.body)).toEqual(['/topic/price.ACME']);
-      expect(deep.messages.map((m) => m.body)).toEqual(['/topic/price.ACME', '/topic/price.eu.ACME']);
+      expect(star.items.map((m) => m.body)).toEqual(['/topic/price.ACME']);
+      expect(deep.items.map((m) => m.body)).toEqual(['/topic/price.ACME', '/topic/price.eu.ACME']);
     });
   });
 });

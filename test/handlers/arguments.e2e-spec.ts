@@ -1,5 +1,5 @@
 import { Controller, createParamDecorator, Injectable, Module, ParseIntPipe, ValidationPipe, type ExecutionContext } from '@nestjs/common';
-import type { Client } from '@stomp/stompjs';
+import type { Client, IMessage } from '@stomp/stompjs';
 import { IsInt, IsNotEmpty, IsString, Min } from 'class-validator';
 import {
   getStompContext,
@@ -17,8 +17,8 @@ import {
   type StompPrincipal,
 } from 'nest-stomp';
 import { startApp, type RunningApp } from '../support/apps.js';
-import { barrier, bodies, connectWithFrame, type ConnectedClient } from '../support/parity.js';
-import { deactivateAll, publishConfirmed, subscribeConfirmed, type Inbox } from '../support/stomp-clients.js';
+import type { Recorder } from '../support/recorder.js';
+import { deactivateAll, publishConfirmed, subscribeConfirmed, barrier, bodies, connectWithFrame, type ConnectedClient } from '../support/stomp-clients.js';
 
 class CreateItemDto {
   @IsString()
@@ -176,7 +176,7 @@ describe('parity: handler arguments', () => {
       await server.close();
     });
 
-    const inboxes = new Map<Client, Inbox>();
+    const inboxes = new Map<Client, Recorder<IMessage>>();
 
     /** Sends `body` to `/app{path}` from `sender` and returns the one reply on /topic/args. */
     async function call(path: string, body: string, headers: Record<string, string> = {}, sender: Client = client): Promise<unknown> {
@@ -184,7 +184,7 @@ describe('parity: handler arguments', () => {
       if (!inbox) inboxes.set(sender, (inbox = await subscribeConfirmed(sender, '/topic/args')));
       // Replies to other senders' calls also reach this inbox: let them all arrive first.
       await barrier(sender);
-      const before = inbox.messages.length;
+      const before = inbox.items.length;
       await publishConfirmed(sender, `/app${path}`, body, headers);
       const replies = bodies(await inbox.waitFor(before + 1));
       return replies[before];
@@ -251,7 +251,7 @@ describe('parity: handler arguments', () => {
       expect(server.app.get(Seen).last('validated')[0]).toBeInstanceOf(CreateItemDto);
 
       const replies = inboxes.get(client)!;
-      const repliesBefore = replies.messages.length;
+      const repliesBefore = replies.items.length;
       const errors = await subscribeConfirmed(client, '/user/queue/errors');
       const before = server.app.get(Seen).calls.length;
       await publishConfirmed(client, '/app/validated', '{"name":"","quantity":0}');
@@ -265,7 +265,7 @@ describe('parity: handler arguments', () => {
       expect(report!.message).toBe(report!.details!.join('; '));
       expect(server.app.get(Seen).calls.length).toBe(before);
       await barrier(client);
-      expect(replies.messages).toHaveLength(repliesBefore);
+      expect(replies.items).toHaveLength(repliesBefore);
     });
 
     it('ParseIntPipe on @Header converts the header, and refuses a non-numeric one', async () => {
@@ -316,7 +316,7 @@ describe('parity: handler arguments', () => {
       expect(report!.details).toEqual(expect.arrayContaining(['property extra should not exist', expect.stringContaining('quantity must be an integer')]));
       expect(report!.message).toBe(report!.details!.join('; '));
       await barrier(client);
-      expect(items.messages).toHaveLength(0);
+      expect(items.items).toHaveLength(0);
     });
   });
 });

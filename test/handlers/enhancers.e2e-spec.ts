@@ -18,12 +18,10 @@ import {
   type Type,
 } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import type { Client } from '@stomp/stompjs';
 import { map, type Observable } from 'rxjs';
 import { getStompContext, MessageMapping, SendTo, StompContext, StompModule } from 'nest-stomp';
-import { startApp, type RunningApp } from '../support/apps.js';
-import { barrier, bodies } from '../support/parity.js';
-import { connectStompClient, deactivateAll, publishConfirmed, subscribeConfirmed, type Inbox } from '../support/stomp-clients.js';
+import { useSenderWithErrors } from '../support/sender-with-errors.js';
+import { barrier, bodies, publishConfirmed, subscribeConfirmed } from '../support/stomp-clients.js';
 
 /** What the enhancers saw, in order. */
 const trail: string[] = [];
@@ -165,26 +163,9 @@ class HttpController {
 class EnhancersModule {}
 
 describe('parity: guards, interceptors, pipes and filters on STOMP handlers', () => {
-  let server: RunningApp;
-  let client: Client;
-  let errors: Inbox;
+  const sender = useSenderWithErrors(EnhancersModule);
 
-  beforeAll(async () => {
-    server = await startApp(EnhancersModule);
-    client = await connectStompClient(`${server.wsUrl}/ws`);
-    errors = await subscribeConfirmed(client, '/user/queue/errors');
-  });
-
-  afterAll(async () => {
-    await deactivateAll(client);
-    await server.close();
-  });
-
-  // A handler's reply, its error report and the RECEIPT of the SEND leave the server in this order on
-  // the sender's connection: once publishConfirmed resolves, the reply or report is already here.
-  beforeEach(async () => {
-    await barrier(client);
-    errors.messages.length = 0;
+  beforeEach(() => {
     trail.length = 0;
     guardContexts.length = 0;
   });
@@ -196,16 +177,16 @@ describe('parity: guards, interceptors, pipes and filters on STOMP handlers', ()
     ['a @Controller', '/ctl'],
   ] as const)('class enhancers on %s', (_host, prefix) => {
     it('@UseGuards: a refused SEND is reported to the sender on /user/queue/errors; the topic gets nothing', async () => {
-      const topic = await subscribeConfirmed(client, `/topic${prefix}/guarded`);
-      await publishConfirmed(client, `/app${prefix}/guarded`, '{"n":1}');
-      expect(bodies(errors.messages)).toEqual([{ destination: `/app${prefix}/guarded`, error: 'ForbiddenException', message: 'Forbidden resource' }]);
+      const topic = await subscribeConfirmed(sender.client, `/topic${prefix}/guarded`);
+      await publishConfirmed(sender.client, `/app${prefix}/guarded`, '{"n":1}');
+      expect(bodies(sender.errors.items)).toEqual([{ destination: `/app${prefix}/guarded`, error: 'ForbiddenException', message: 'Forbidden resource' }]);
       expect(trail).not.toContain(`${prefix} guarded handler`);
-      await barrier(client);
-      expect(topic.messages).toHaveLength(0);
+      await barrier(sender.client);
+      expect(topic.items).toHaveLength(0);
 
       // The same guard lets an allowed SEND through; it saw the StompContext.
-      await publishConfirmed(client, `/app${prefix}/guarded`, '{"n":2}', { 'x-allow': 'yes' });
-      expect(bodies(topic.messages)).toEqual([{ n: 2 }]);
+      await publishConfirmed(sender.client, `/app${prefix}/guarded`, '{"n":2}', { 'x-allow': 'yes' });
+      expect(bodies(topic.items)).toEqual([{ n: 2 }]);
       const seen = guardContexts.filter((g) => g.guard === 'HeaderGuard');
       expect(seen).toHaveLength(2);
       expect(seen[1]!.type).toBe('stomp');
@@ -214,52 +195,52 @@ describe('parity: guards, interceptors, pipes and filters on STOMP handlers', ()
     });
 
     it('@UseInterceptors wraps the return value, with the STOMP execution context', async () => {
-      const topic = await subscribeConfirmed(client, `/topic${prefix}/intercepted`);
-      await publishConfirmed(client, `/app${prefix}/intercepted`, '7');
-      expect(bodies(topic.messages)).toEqual([{ wrapped: 7, type: 'stomp', handler: 'intercepted' }]);
+      const topic = await subscribeConfirmed(sender.client, `/topic${prefix}/intercepted`);
+      await publishConfirmed(sender.client, `/app${prefix}/intercepted`, '7');
+      expect(bodies(topic.items)).toEqual([{ wrapped: 7, type: 'stomp', handler: 'intercepted' }]);
     });
 
     it('@UsePipes on the class transforms the payload of every handler', async () => {
-      const topic = await subscribeConfirmed(client, `/topic${prefix}/piped`);
-      await publishConfirmed(client, `/app${prefix}/piped`, 'hello', { 'content-type': 'text/plain' });
-      expect(bodies(topic.messages)).toEqual([{ text: 'HELLO' }]);
+      const topic = await subscribeConfirmed(sender.client, `/topic${prefix}/piped`);
+      await publishConfirmed(sender.client, `/app${prefix}/piped`, 'hello', { 'content-type': 'text/plain' });
+      expect(bodies(topic.items)).toEqual([{ text: 'HELLO' }]);
     });
 
     it("@UseFilters(@Catch()): the filter sees host type 'stomp' and its return value goes to @SendTo", async () => {
-      const topic = await subscribeConfirmed(client, `/topic${prefix}/filtered`);
-      await publishConfirmed(client, `/app${prefix}/filtered`, '{}');
-      expect(bodies(topic.messages)).toEqual([{ filtered: 'short and stout', type: 'stomp', destination: `/app${prefix}/filtered` }]);
-      await barrier(client);
-      expect(errors.messages).toHaveLength(0);
+      const topic = await subscribeConfirmed(sender.client, `/topic${prefix}/filtered`);
+      await publishConfirmed(sender.client, `/app${prefix}/filtered`, '{}');
+      expect(bodies(topic.items)).toEqual([{ filtered: 'short and stout', type: 'stomp', destination: `/app${prefix}/filtered` }]);
+      await barrier(sender.client);
+      expect(sender.errors.items).toHaveLength(0);
     });
   });
 
   describe('instance enhancers on a @Controller', () => {
     it('@UseGuards(new Guard()) refuses the SEND: report to the sender, nothing on the topic', async () => {
-      const topic = await subscribeConfirmed(client, '/topic/inst/guarded');
-      await publishConfirmed(client, '/app/inst/guarded', '{"n":1}');
-      expect(bodies(await errors.waitFor(1))).toEqual([{ destination: '/app/inst/guarded', error: 'ForbiddenException', message: 'Forbidden resource' }]);
-      await publishConfirmed(client, '/app/inst/guarded', '{"n":2}', { 'x-allow': 'yes' });
+      const topic = await subscribeConfirmed(sender.client, '/topic/inst/guarded');
+      await publishConfirmed(sender.client, '/app/inst/guarded', '{"n":1}');
+      expect(bodies(await sender.errors.waitFor(1))).toEqual([{ destination: '/app/inst/guarded', error: 'ForbiddenException', message: 'Forbidden resource' }]);
+      await publishConfirmed(sender.client, '/app/inst/guarded', '{"n":2}', { 'x-allow': 'yes' });
       expect(bodies(await topic.waitFor(1))).toEqual([{ n: 2 }]);
-      expect(topic.messages).toHaveLength(1);
+      expect(topic.items).toHaveLength(1);
     });
 
     it('@UseFilters(new Filter()) answers in place of the handler', async () => {
-      const topic = await subscribeConfirmed(client, '/topic/inst/filtered');
-      await publishConfirmed(client, '/app/inst/filtered', '{}');
+      const topic = await subscribeConfirmed(sender.client, '/topic/inst/filtered');
+      await publishConfirmed(sender.client, '/app/inst/filtered', '{}');
       expect(bodies(await topic.waitFor(1))).toEqual([{ filtered: 'instance filter', type: 'stomp', destination: '/app/inst/filtered' }]);
-      await barrier(client);
-      expect(errors.messages).toHaveLength(0);
+      await barrier(sender.client);
+      expect(sender.errors.items).toHaveLength(0);
     });
   });
 
   describe('global enhancers (APP_GUARD, APP_INTERCEPTOR)', () => {
     it('the global guard refuses a SEND on any host, with getStompContext giving the StompContext', async () => {
-      const topic = await subscribeConfirmed(client, '/topic/inst/guarded');
-      await publishConfirmed(client, '/app/inst/guarded', '{"n":3}', { 'x-allow': 'yes', 'x-deny': 'global' });
-      expect(bodies(await errors.waitFor(1))).toEqual([{ destination: '/app/inst/guarded', error: 'ForbiddenException', message: 'Forbidden resource' }]);
-      await barrier(client);
-      expect(topic.messages).toHaveLength(0);
+      const topic = await subscribeConfirmed(sender.client, '/topic/inst/guarded');
+      await publishConfirmed(sender.client, '/app/inst/guarded', '{"n":3}', { 'x-allow': 'yes', 'x-deny': 'global' });
+      expect(bodies(await sender.errors.waitFor(1))).toEqual([{ destination: '/app/inst/guarded', error: 'ForbiddenException', message: 'Forbidden resource' }]);
+      await barrier(sender.client);
+      expect(topic.items).toHaveLength(0);
       const global = guardContexts.find((g) => g.guard === 'GlobalGuard')!;
       expect(global.type).toBe('stomp');
       expect(global.stomp).toBeInstanceOf(StompContext);
@@ -267,13 +248,13 @@ describe('parity: guards, interceptors, pipes and filters on STOMP handlers', ()
     });
 
     it('the global interceptor runs around STOMP handlers of controllers and providers', async () => {
-      await publishConfirmed(client, '/app/inst/guarded', '{}', { 'x-allow': 'yes' });
-      await publishConfirmed(client, '/app/svc/piped', 'p', { 'content-type': 'text/plain' });
+      await publishConfirmed(sender.client, '/app/inst/guarded', '{}', { 'x-allow': 'yes' });
+      await publishConfirmed(sender.client, '/app/svc/piped', 'p', { 'content-type': 'text/plain' });
       expect(trail).toEqual(['global-interceptor stomp InstanceEnhancedController.guarded', 'global-interceptor stomp EnhancedHandlers.piped']);
     });
 
     it('getStompContext(host) is undefined for an HTTP request going through the same global guard', async () => {
-      const response = await fetch(`${server.httpUrl}/http/ping`);
+      const response = await fetch(`${sender.server.httpUrl}/http/ping`);
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ pong: true });
       const global = guardContexts.find((g) => g.guard === 'GlobalGuard')!;

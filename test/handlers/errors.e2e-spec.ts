@@ -15,14 +15,13 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import type { Client } from '@stomp/stompjs';
 import { IsNotEmpty, IsString } from 'class-validator';
 import { MessageExceptionHandler, MessageMapping, Payload, SendTo, SendToUser, StompContext, StompModule, type StompErrorReport } from 'nest-stomp';
-import { startApp, type RunningApp } from '../support/apps.js';
-import { barrier, bodies, connectWithFrame } from '../support/parity.js';
+import { startApp } from '../support/apps.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
 import { closeAll, messagesOf, receiptFor, subscribe } from '../support/raw-frames.js';
-import { deactivateAll, publishConfirmed, subscribeConfirmed, type Inbox } from '../support/stomp-clients.js';
+import { useSenderWithErrors } from '../support/sender-with-errors.js';
+import { publishConfirmed, subscribeConfirmed, barrier, bodies } from '../support/stomp-clients.js';
 
 class OutOfStockError extends Error {
   override readonly name = 'OutOfStockError';
@@ -219,68 +218,49 @@ describe('parity: handler errors', () => {
   });
 
   describe('filters, @MessageExceptionHandler and the default report', () => {
-    let server: RunningApp;
-    let client: Client;
-    let errors: Inbox;
-
-    beforeAll(async () => {
-      server = await startApp(ErrorsModule);
-      client = (await connectWithFrame(`${server.wsUrl}/ws`)).client;
-      errors = await subscribeConfirmed(client, '/user/queue/errors');
-    });
-
-    afterAll(async () => {
-      await deactivateAll(client);
-      await server.close();
-    });
-
-    // The report (or reply) is written before the SEND's RECEIPT: after publishConfirmed it is here.
-    beforeEach(async () => {
-      await barrier(client);
-      errors.messages.length = 0;
-    });
+    const sender = useSenderWithErrors(ErrorsModule);
 
     async function reportFor(destination: string, body = '{}', headers: Record<string, string> = {}): Promise<StompErrorReport> {
-      await publishConfirmed(client, destination, body, headers);
-      expect(errors.messages).toHaveLength(1);
-      expect(errors.messages[0]!.headers.destination).toBe('/user/queue/errors');
-      expect(errors.messages[0]!.headers['content-type']).toBe('application/json');
-      return JSON.parse(errors.messages[0]!.body) as StompErrorReport;
+      await publishConfirmed(sender.client, destination, body, headers);
+      expect(sender.errors.items).toHaveLength(1);
+      expect(sender.errors.items[0]!.headers.destination).toBe('/user/queue/errors');
+      expect(sender.errors.items[0]!.headers['content-type']).toBe('application/json');
+      return JSON.parse(sender.errors.items[0]!.body) as StompErrorReport;
     }
 
     it('an exception reaches a global Nest exception filter first; the filter handling it means no report', async () => {
       filtered.length = 0;
-      await publishConfirmed(client, '/app/shop/filtered', '{}');
+      await publishConfirmed(sender.client, '/app/shop/filtered', '{}');
       expect(filtered).toEqual([{ message: 'for the filter', type: 'stomp' }]);
-      expect(errors.messages).toHaveLength(0);
+      expect(sender.errors.items).toHaveLength(0);
     });
 
     it('@MessageExceptionHandler(Type) gets (error, context); its reply goes to its @SendToUser', async () => {
-      const bought = await subscribeConfirmed(client, '/topic/bought');
-      await publishConfirmed(client, '/app/shop/buy', '{}');
-      expect(bodies(errors.messages)).toEqual([{ handled: 'sold out', destination: '/app/shop/buy' }]);
-      const controller = server.app.get(ShopController);
+      const bought = await subscribeConfirmed(sender.client, '/topic/bought');
+      await publishConfirmed(sender.client, '/app/shop/buy', '{}');
+      expect(bodies(sender.errors.items)).toEqual([{ handled: 'sold out', destination: '/app/shop/buy' }]);
+      const controller = sender.server.app.get(ShopController);
       const { error, context } = controller.handled.at(-1)!;
       expect(error).toBeInstanceOf(OutOfStockError);
       expect(context).toBeInstanceOf(StompContext);
       expect(context.lookupDestination).toBe('/shop/buy');
       // The failed handler's own @SendTo is not used.
-      await barrier(client);
-      expect(bought.messages).toHaveLength(0);
+      await barrier(sender.client);
+      expect(bought.items).toHaveLength(0);
     });
 
     it("@MessageExceptionHandler's reply goes to its @SendTo", async () => {
-      const problems = await subscribeConfirmed(client, '/topic/payment-problems');
-      await publishConfirmed(client, '/app/shop/pay', '{}');
-      expect(bodies(problems.messages)).toEqual([{ payment: 'card declined' }]);
-      expect(errors.messages).toHaveLength(0);
+      const problems = await subscribeConfirmed(sender.client, '/topic/payment-problems');
+      await publishConfirmed(sender.client, '/app/shop/pay', '{}');
+      expect(bodies(problems.items)).toEqual([{ payment: 'card declined' }]);
+      expect(sender.errors.items).toHaveLength(0);
     });
 
     it("without @SendTo/@SendToUser the exception handler's reply goes to /topic + the failed message's mapped destination", async () => {
-      const fallback = await subscribeConfirmed(client, '/topic/shop/fallback.shoes');
-      await publishConfirmed(client, '/app/shop/fallback.shoes', '{}');
-      expect(bodies(fallback.messages)).toEqual([{ any: 'no such shelf', lookup: '/shop/fallback.shoes' }]);
-      expect(errors.messages).toHaveLength(0);
+      const fallback = await subscribeConfirmed(sender.client, '/topic/shop/fallback.shoes');
+      await publishConfirmed(sender.client, '/app/shop/fallback.shoes', '{}');
+      expect(bodies(fallback.items)).toEqual([{ any: 'no such shelf', lookup: '/shop/fallback.shoes' }]);
+      expect(sender.errors.items).toHaveLength(0);
     });
 
     it('an exception handler that throws: the sender is told about that error', async () => {
@@ -293,17 +273,17 @@ describe('parity: handler errors', () => {
 
     // As Spring's ExceptionDepthComparator: the closest error type wins, not the first declared.
     it('picks the @MessageExceptionHandler with the closest error type, whatever the declaration order', async () => {
-      const specific = await subscribeConfirmed(client, '/topic/specific-handled');
-      await publishConfirmed(client, '/app/shop/specific', '{}');
-      expect(bodies(specific.messages)).toEqual([{ specific: 'specific' }]);
+      const specific = await subscribeConfirmed(sender.client, '/topic/specific-handled');
+      await publishConfirmed(sender.client, '/app/shop/specific', '{}');
+      expect(bodies(specific.items)).toEqual([{ specific: 'specific' }]);
     });
 
     it("a guard's refusal is reported as ForbiddenException 'Forbidden resource'; nothing goes to @SendTo", async () => {
-      const never = await subscribeConfirmed(client, '/topic/never');
+      const never = await subscribeConfirmed(sender.client, '/topic/never');
       expect(await reportFor('/app/forbidden')).toEqual({ destination: '/app/forbidden', error: 'ForbiddenException', message: 'Forbidden resource' });
-      await barrier(client);
-      expect(never.messages).toHaveLength(0);
-      errors.messages.length = 0;
+      await barrier(sender.client);
+      expect(never.items).toHaveLength(0);
+      sender.errors.items.length = 0;
       expect(await reportFor('/app/forbidden-by-handler')).toEqual({ destination: '/app/forbidden-by-handler', error: 'ForbiddenException', message: 'members only' });
     });
 
@@ -320,7 +300,7 @@ describe('parity: handler errors', () => {
         details: ['text should not be empty'],
       });
       const several = await (async () => {
-        errors.messages.length = 0;
+        sender.errors.items.length = 0;
         return reportFor('/app/validated', '{"text":5}');
       })();
       expect(several.details!.length).toBeGreaterThanOrEqual(1);
@@ -329,12 +309,12 @@ describe('parity: handler errors', () => {
     });
 
     it("unknown errors are reported as 'Internal server error', without their text, sync or async", async () => {
-      const never = await subscribeConfirmed(client, '/topic/never');
+      const never = await subscribeConfirmed(sender.client, '/topic/never');
       expect(await reportFor('/app/unknown')).toEqual({ destination: '/app/unknown', error: 'InternalServerError', message: 'Internal server error' });
-      errors.messages.length = 0;
+      sender.errors.items.length = 0;
       expect(await reportFor('/app/rejects')).toEqual({ destination: '/app/rejects', error: 'InternalServerError', message: 'Internal server error' });
-      await barrier(client);
-      expect(never.messages).toHaveLength(0);
+      await barrier(sender.client);
+      expect(never.items).toHaveLength(0);
     });
 
     // As Nest's HTTP exception filter does, a 5xx HttpException's text is sent too: only errors that are
@@ -352,16 +332,16 @@ describe('parity: handler errors', () => {
     });
 
     it("invalid JSON to an /app destination → 'StompMessageConversionError'; the handler does not run, the session goes on", async () => {
-      const never = await subscribeConfirmed(client, '/topic/never');
+      const never = await subscribeConfirmed(sender.client, '/topic/never');
       const report = await reportFor('/app/json', '{not json', { 'content-type': 'application/json' });
       expect(report.error).toBe('StompMessageConversionError');
       expect(report.destination).toBe('/app/json');
       expect(report.message.startsWith("Body of the SEND to '/app/json' is not valid JSON")).toBe(true);
       // Without content-type the body is taken as JSON too, as Spring.
-      errors.messages.length = 0;
+      sender.errors.items.length = 0;
       expect((await reportFor('/app/json', 'plain words')).error).toBe('StompMessageConversionError');
-      await barrier(client);
-      expect(never.messages).toHaveLength(0);
+      await barrier(sender.client);
+      expect(never.items).toHaveLength(0);
     });
   });
 

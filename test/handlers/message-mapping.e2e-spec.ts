@@ -146,14 +146,14 @@ describe('@MessageMapping handlers', () => {
     const inbox = await subscribeConfirmed(client, '/topic/later');
     await publishConfirmed(client, '/app/orders/later', JSON.stringify({ n: 1 }));
     // The reply went out before the RECEIPT on the same connection: it is already here.
-    expect(inbox.messages.map((m) => JSON.parse(m.body))).toEqual([{ n: 2 }]);
+    expect(inbox.items.map((m) => JSON.parse(m.body))).toEqual([{ n: 2 }]);
   });
 
   it('sends the last value of an Observable, as Nest HTTP handlers do', async () => {
     const inbox = await subscribeConfirmed(client, '/topic/stream');
     await publishConfirmed(client, '/app/orders/stream', '');
-    expect(inbox.messages.map((m) => m.body)).toEqual(['last']);
-    expect(inbox.messages[0]!.headers['content-type']).toBe('text/plain;charset=UTF-8');
+    expect(inbox.items.map((m) => m.body)).toEqual(['last']);
+    expect(inbox.items[0]!.headers['content-type']).toBe('text/plain;charset=UTF-8');
   });
 
   it('sends nothing when the handler returns nothing', async () => {
@@ -161,14 +161,14 @@ describe('@MessageMapping handlers', () => {
     await publishConfirmed(client, '/app/orders/silent', JSON.stringify({ quiet: true }));
     await publishConfirmed(client, '/app/orders/later', JSON.stringify({ n: 0 }));
     expect(server.app.get(Calls).seen.some((c) => c.handler === 'silent')).toBe(true);
-    expect(inbox.messages).toHaveLength(0);
+    expect(inbox.items).toHaveLength(0);
   });
 
   it('converts payloads by content type: text/* → string, no content-type → JSON', async () => {
     const inbox = await subscribeConfirmed(client, '/topic/text');
     await publishConfirmed(client, '/app/orders/text', 'plain words', { 'content-type': 'text/plain' });
     await publishConfirmed(client, '/app/orders/text', '42');
-    expect(inbox.messages.map((m) => m.body)).toEqual(['got string: plain words', 'got number: 42']);
+    expect(inbox.items.map((m) => m.body)).toEqual(['got string: plain words', 'got number: 42']);
   });
 
   it('passes application/octet-stream as a Buffer and sends a Buffer as a binary WebSocket message', async () => {
@@ -218,7 +218,7 @@ describe('@MessageMapping handlers', () => {
       await publishConfirmed(client, '/app/orders/fail', '{}');
       expect(errors.mock.calls.some(([text]) => String(text).includes("OrdersController.fail failed on a SEND to '/app/orders/fail'"))).toBe(true);
       expect(errors.mock.calls.some(([text]) => String(text).includes('handler exploded'))).toBe(true);
-      expect(inbox.messages).toHaveLength(0);
+      expect(inbox.items).toHaveLength(0);
       // An unexpected error's text may hold internals: the sender learns what failed, not why.
       const [report] = await reports.waitFor(1);
       expect(JSON.parse(report!.body)).toEqual({ destination: '/app/orders/fail', error: 'InternalServerError', message: 'Internal server error' });

@@ -1,10 +1,11 @@
 import { Controller, Module } from '@nestjs/common';
 import { DestinationVariable, MessageMapping, SendTo, SendToUser, StompContext, StompModule, SubscribeMapping } from 'nest-stomp';
 import { useApp } from '../support/apps.js';
-import { bodies, connectWithFrame, recordEvents, sessionOf } from '../support/parity.js';
+import { recordEvents, sessionOf } from '../support/events.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
-import { closeAll, expectRefusal, messagesOf, publish, receiptFor, subscribe, subscriptionCount, unique, waitMessages } from '../support/raw-frames.js';
-import { deactivateAll, subscribeConfirmed } from '../support/stomp-clients.js';
+import { closeAll, expectRefusal, messagesOf, publish, receiptFor, subscribe, subscriptionCount, waitMessages } from '../support/raw-frames.js';
+import { deactivateAll, subscribeConfirmed, bodies, connectWithFrame } from '../support/stomp-clients.js';
+import { unique } from '../support/unique.js';
 
 const ROOMS = [{ id: 'lobby' }, { id: 'garden' }];
 
@@ -90,8 +91,8 @@ describe('parity: @SubscribeMapping', () => {
     const { client } = await connectWithFrame(url());
     try {
       const inbox = await subscribeConfirmed(client, '/app/rooms');
-      expect(bodies(inbox.messages)).toEqual([ROOMS]);
-      expect(inbox.messages[0]!.headers.destination).toBe('/app/rooms');
+      expect(bodies(inbox.items)).toEqual([ROOMS]);
+      expect(inbox.items[0]!.headers.destination).toBe('/app/rooms');
     } finally {
       await deactivateAll(client);
     }

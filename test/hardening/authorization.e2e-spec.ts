@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { SimpMessagingTemplate, StompModule, type StompPrincipal } from 'nest-stomp';
 import { useApp } from '../support/apps.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
-import { closeAll, expectRefusal, messagesOf, publish, subscribe, subscriptionCount, unique, waitMessages } from '../support/raw-frames.js';
+import { closeAll, expectRefusal, messagesOf, publish, subscribe, subscriptionCount, waitMessages } from '../support/raw-frames.js';
+import { unique } from '../support/unique.js';
 
 interface User extends StompPrincipal {
   readonly admin: boolean;
@@ -28,6 +29,24 @@ interface User extends StompPrincipal {
   ],
 })
 class AuthorizationModule {}
+
+@Module({
+  imports: [
+    StompModule.forRoot({
+      endpoint: { path: '/ws', sockJs: true },
+      heartbeat: [0, 0],
+      maxFrameSize: 1024,
+      authenticate: ({ login }) => (login ? { name: login, admin: login === 'root' } : undefined),
+      authorization: {
+        rules: [
+          { destination: '/topic/admin/**', allow: (user) => user?.['admin'] === true },
+          { destination: '/topic/**', on: 'SUBSCRIBE', allow: 'everyone' },
+        ],
+      },
+    }),
+  ],
+})
+class PatternRulesModule {}
 
 describe('hardening: the authorization option', () => {
   const server = useApp(AuthorizationModule);
@@ -139,5 +158,28 @@ describe('hardening: the authorization option', () => {
     });
     // What the rule allows stays allowed: a plain /queue destination.
     await subscribe(alice, '/queue/plain');
+  });
+});
+
+/** A pattern SUBSCRIBE could match destinations a rule restricts: it is allowed only to a user every rule admits. */
+describe('hardening: pattern subscriptions under authorization rules', () => {
+  const server = useApp(PatternRulesModule);
+
+  it.each(['/topic/**', '/topic/*/secrets', '/topic/admin/*'])('refuses a pattern SUBSCRIBE (%s) that could read a restricted topic', async (pattern) => {
+    const eve = await RawStompClient.connect(`${server.wsUrl}/ws`, { login: 'eve' });
+    eve.send('SUBSCRIBE', { id: '1', destination: pattern, receipt: 'r' });
+    const error = await eve.nextFrame('ERROR');
+    expect(error.headers.message).toBe(
+      `SUBSCRIBE refused: a pattern subscription to '${pattern}' could reach destinations the authorization rules restrict: subscribe to them one by one`,
+    );
+    expect(error.headers['receipt-id']).toBe('r');
+    await eve.waitClosed();
+  });
+
+  it('lets the admin subscribe to the pattern, since every rule admits them', async () => {
+    const root = await RawStompClient.connect(`${server.wsUrl}/ws`, { login: 'root' });
+    root.send('SUBSCRIBE', { id: '1', destination: '/topic/**', receipt: 'r' });
+    await root.nextFrame('RECEIPT');
+    await root.disconnect();
   });
 });

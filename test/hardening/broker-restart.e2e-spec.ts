@@ -11,7 +11,7 @@ import type { StompFrame } from '../../libs/stomp/src/protocol/stomp-frame.js';
 import { startApp, type RunningApp } from '../support/apps.js';
 import { RABBITMQ_STOMP, rabbitMqStompAvailable, startRabbitMq, stopRabbitMq } from '../support/rabbitmq.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
-import { within } from '../support/hardening.js';
+import { within } from '../support/timers.js';
 import { Wakeups } from '../support/wakeups.js';
 
 // Fails (never skips) in CI when RabbitMQ is missing: rabbitMqStompAvailable throws there.

@@ -1,11 +1,14 @@
 import { jest } from '@jest/globals';
 import { Module } from '@nestjs/common';
 import { SimpUserRegistry, StompModule, StompSessionRegistry } from 'nest-stomp';
-import { useApp } from '../support/apps.js';
-import { eventually, serverConnections } from '../support/parity.js';
+import { useApp, serverConnections } from '../support/apps.js';
+import { disconnectOf } from '../support/events.js';
+import { eventually } from '../support/eventually.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
-import { closeAll, frameBytes, publish, receiptFor, subscribe, subscriptionCount, unique, waitMessages } from '../support/raw-frames.js';
-import { disconnectOf, netSocketOf, TimerTracker, within } from '../support/hardening.js';
+import { closeAll, frameBytes, publish, receiptFor, subscribe, subscriptionCount, waitMessages } from '../support/raw-frames.js';
+import { TimerTracker, within } from '../support/timers.js';
+import { unique } from '../support/unique.js';
+import { netSocketOf } from '../support/websockets.js';
 
 jest.setTimeout(30_000);
 

@@ -9,12 +9,13 @@ import { MessageMapping, Payload, SimpUserRegistry, StompModule, StompSessionReg
 import { FrameDecoder } from '../../libs/stomp/src/protocol/frame-decoder.js';
 import type { StompFrame } from '../../libs/stomp/src/protocol/stomp-frame.js';
 import type { StompVersion } from '../../libs/stomp/src/protocol/stomp-version.js';
+import { eventually } from '../support/eventually.js';
 import { fuzzCase, type FuzzCase } from '../support/stomp-fuzz-inputs.js';
 import { startApp, type RunningApp } from '../support/apps.js';
-import { eventually } from '../support/parity.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
-import { closeAll, publish, subscribe, subscriptionCount, unique, waitMessages } from '../support/raw-frames.js';
-import { TimerTracker, within } from '../support/hardening.js';
+import { closeAll, publish, subscribe, subscriptionCount, waitMessages } from '../support/raw-frames.js';
+import { TimerTracker, within } from '../support/timers.js';
+import { unique } from '../support/unique.js';
 
 /**
  * Inputs in all (connections), split between the two properties. CI runs a few thousand;

@@ -4,9 +4,12 @@ import { WebSocket, type WebSocketServer } from 'ws';
 import { StompModule, StompSessionRegistry } from 'nest-stomp';
 import { StompServer } from '../../libs/stomp/src/transport/stomp.server.js';
 import { useApp } from '../support/apps.js';
-import { disconnectOf, netSocketOf, stompConnect, stompFrameOf, within } from '../support/hardening.js';
+import { disconnectOf } from '../support/events.js';
+import { stompFrameOf } from '../support/frame-reading.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
 import { closeAll } from '../support/raw-frames.js';
+import { within } from '../support/timers.js';
+import { netSocketOf, stompConnect } from '../support/websockets.js';
 
 /** Long enough that a busy event loop (client and server share it) never delays a pong past a sweep. */
 const PING_INTERVAL = 500;

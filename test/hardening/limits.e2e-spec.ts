@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
 import { STOMP_DEFAULTS, StompModule, StompSessionRegistry } from 'nest-stomp';
 import { useApp } from '../support/apps.js';
-import { eventually } from '../support/parity.js';
+import { eventually } from '../support/eventually.js';
+import { stompFrameOf } from '../support/frame-reading.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
-import { closeAll, expectRefusal, frameBytes, messagesOf, publish, receiptFor, subscribe, subscriptionCount, unique, waitMessages } from '../support/raw-frames.js';
-import { SockJsWebSocket, stompConnect, stompFrameOf, wsHandshake, type Handshake } from '../support/hardening.js';
+import { closeAll, expectRefusal, frameBytes, messagesOf, publish, receiptFor, subscribe, subscriptionCount, waitMessages } from '../support/raw-frames.js';
+import { SockJsWebSocket } from '../support/sockjs-websocket.js';
+import { unique } from '../support/unique.js';
+import { stompConnect, wsHandshake, type Handshake } from '../support/websockets.js';
 
 @Module({ imports: [StompModule.forRoot({ endpoint: '/ws', maxSubscriptionsPerSession: 3 })] })
 class SubscriptionLimitModule {}
@@ -17,6 +20,18 @@ class ConnectionLimitModule {}
 
 @Module({ imports: [StompModule.forRoot({ endpoint: { path: '/ws', sockJs: true }, maxConnectionsPerAddress: 2 })] })
 class AddressLimitModule {}
+
+@Module({
+  imports: [
+    StompModule.forRoot({
+      endpoint: { path: '/ws', sockJs: true },
+      heartbeat: [0, 0],
+      maxFrameSize: 1024,
+      authenticate: ({ login }) => (login ? { name: login, admin: login === 'root' } : undefined),
+    }),
+  ],
+})
+class InputCostModule {}
 
 /** Closes what a handshake opened. */
 function release(handshake: Handshake): void {
@@ -211,5 +226,24 @@ describe('hardening: maxConnectionsPerAddress (2)', () => {
     } finally {
       await closeAll(...clients);
     }
+  });
+});
+
+describe('hardening: inputs too costly to handle (maxFrameSize 1024)', () => {
+  const server = useApp(InputCostModule);
+
+  it('refuses a subscription pattern too costly to match, before it can stall publishes', async () => {
+    const root = await RawStompClient.connect(`${server.wsUrl}/ws`, { login: 'root' });
+    root.send('SUBSCRIBE', { id: '1', destination: '/topic/*a*a*a*a*b', receipt: 'r' });
+    expect((await root.nextFrame('ERROR')).headers.message).toBe(
+      "Subscription pattern '/topic/*a*a*a*a*b' is too complex: use at most one '*' per segment and one '**', and no '{...}'",
+    );
+  });
+
+  it('refuses a SockJS POST body larger than a few frames with 413, before buffering it', async () => {
+    const big = 'x'.repeat(64 * 1024);
+    const declared = await fetch(`${server.httpUrl}/ws/000/session1/xhr_send`, { method: 'POST', body: big });
+    expect(declared.status).toBe(413);
+    expect(await declared.text()).toBe('Request body over 8192 bytes');
   });
 });

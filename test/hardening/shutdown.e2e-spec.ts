@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
 import { StompEvents, StompModule, StompSessionRegistry, type StompEvent } from 'nest-stomp';
 import { startApp } from '../support/apps.js';
+import { stompFrameOf } from '../support/frame-reading.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
 import { frameBytes, messagesOf, receiptFor, subscribe } from '../support/raw-frames.js';
-import { netSocketOf, SockJsWebSocket, stompFrameOf, TimerTracker, within, wsHandshake } from '../support/hardening.js';
+import { SockJsWebSocket } from '../support/sockjs-websocket.js';
+import { TimerTracker, within } from '../support/timers.js';
+import { netSocketOf, wsHandshake } from '../support/websockets.js';
 
 const KIB = 1024;
 const BODY = 256 * KIB;

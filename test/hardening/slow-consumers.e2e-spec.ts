@@ -3,9 +3,13 @@ import { Logger, Module } from '@nestjs/common';
 import { WebSocket } from 'ws';
 import { SimpMessagingTemplate, StompModule, StompSessionRegistry } from 'nest-stomp';
 import { startApp, type RunningApp } from '../support/apps.js';
+import { disconnectOf } from '../support/events.js';
+import { lightFrame } from '../support/frame-reading.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
-import { closeAll, subscribe, unique } from '../support/raw-frames.js';
-import { disconnectOf, lightFrame, netSocketOf, within } from '../support/hardening.js';
+import { closeAll, subscribe } from '../support/raw-frames.js';
+import { within } from '../support/timers.js';
+import { unique } from '../support/unique.js';
+import { netSocketOf } from '../support/websockets.js';
 
 jest.setTimeout(30_000);
 

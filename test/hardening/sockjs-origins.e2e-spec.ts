@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { StompModule, StompSessionRegistry } from 'nest-stomp';
 import { startApp, type RunningApp } from '../support/apps.js';
-import { eventually } from '../support/parity.js';
-import { stompFrameOf, wsHandshake } from '../support/hardening.js';
+import { eventually } from '../support/eventually.js';
+import { stompFrameOf } from '../support/frame-reading.js';
+import { wsHandshake } from '../support/websockets.js';
 
 @Module({
   imports: [StompModule.forRoot({ endpoint: { path: '/sock', sockJs: { disconnectDelay: 100 } } })],

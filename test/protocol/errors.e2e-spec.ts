@@ -1,17 +1,8 @@
 import { AppModule } from '../../apps/chat/src/app.module.js';
 import { useApp } from '../support/apps.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
-import {
-  closeAll,
-  expectRefusal,
-  frameBytes,
-  messagesOf,
-  publish,
-  subscribe,
-  subscriptionCount,
-  unique,
-  Watcher,
-} from '../support/raw-frames.js';
+import { closeAll, expectRefusal, frameBytes, messagesOf, publish, subscribe, subscriptionCount, Watcher } from '../support/raw-frames.js';
+import { unique } from '../support/unique.js';
 
 /**
  * Every refused frame ends its session with one ERROR (exact `message`, `receipt-id` when the frame

@@ -3,7 +3,8 @@ import { StompModule } from 'nest-stomp';
 import { AppModule } from '../../apps/chat/src/app.module.js';
 import { useApp } from '../support/apps.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
-import { closeAll, expectRefusal, messagesOf, receiptFor, unique, waitMessages, Watcher } from '../support/raw-frames.js';
+import { closeAll, expectRefusal, messagesOf, receiptFor, waitMessages, Watcher } from '../support/raw-frames.js';
+import { unique } from '../support/unique.js';
 
 const SMALL = { maxFrameSize: 1024, maxHeaders: 5, maxHeaderLineLength: 200 } as const;
 

@@ -1,7 +1,8 @@
 import { AppModule } from '../../apps/chat/src/app.module.js';
 import { useApp } from '../support/apps.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
-import { closeAll, frameBytes, messagesOf, publish, RawTap, receiptFor, subscribe, unique, waitMessages } from '../support/raw-frames.js';
+import { closeAll, frameBytes, messagesOf, publish, RawTap, receiptFor, subscribe, waitMessages } from '../support/raw-frames.js';
+import { unique } from '../support/unique.js';
 
 const CONNECT = frameBytes('CONNECT', { 'accept-version': '1.2', host: 'localhost', 'heart-beat': '0,0' });
 

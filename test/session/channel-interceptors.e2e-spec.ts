@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { StompModule, StompSessionRegistry, type StompChannelInterceptor, type StompFrame } from 'nest-stomp';
 import { useApp } from '../support/apps.js';
-import { recordEvents, sessionOf } from '../support/parity.js';
+import { recordEvents, sessionOf } from '../support/events.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
-import { closeAll, expectRefusal, frameBytes, messagesOf, publish, receiptFor, subscribe, subscriptionCount, unique, waitMessages } from '../support/raw-frames.js';
+import { closeAll, expectRefusal, frameBytes, messagesOf, publish, receiptFor, subscribe, subscriptionCount, waitMessages } from '../support/raw-frames.js';
+import { unique } from '../support/unique.js';
 
 /** What the interceptors saw, in order. */
 const inboundSeen: string[] = [];

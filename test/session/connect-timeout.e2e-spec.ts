@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { StompModule } from 'nest-stomp';
 import { useApp } from '../support/apps.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
-import { closeAll, expectRefusal, publish, subscribe, unique, waitMessages } from '../support/raw-frames.js';
+import { closeAll, expectRefusal, publish, subscribe, waitMessages } from '../support/raw-frames.js';
+import { unique } from '../support/unique.js';
 
 @Module({ imports: [StompModule.forRoot({ endpoint: '/stomp', connectTimeout: 200 })] })
 class ConnectTimeoutModule {}

@@ -2,7 +2,8 @@ import { StompSessionRegistry } from 'nest-stomp';
 import { AppModule } from '../../apps/chat/src/app.module.js';
 import { useApp } from '../support/apps.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
-import { closeAll, frameBytes, messagesOf, publish, RawTap, receiptFor, subscribe, unique, waitMessages } from '../support/raw-frames.js';
+import { closeAll, frameBytes, messagesOf, publish, RawTap, receiptFor, subscribe, waitMessages } from '../support/raw-frames.js';
+import { unique } from '../support/unique.js';
 
 /** CONNECT/CONNECTED, version negotiation, and header escaping as each version writes it. */
 describe('session: CONNECT, versions and header escaping', () => {

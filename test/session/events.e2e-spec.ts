@@ -1,11 +1,14 @@
 import { jest } from '@jest/globals';
 import { Injectable, Logger, Module } from '@nestjs/common';
 import { OnStompEvent, StompModule, type DisconnectReason, type StompEvent } from 'nest-stomp';
-import { startApp, type RunningApp } from '../support/apps.js';
-import { connectWithFrame, eventually, recordEvents, Recorder, serverConnections, sessionOf } from '../support/parity.js';
+import { startApp, type RunningApp, serverConnections } from '../support/apps.js';
+import { recordEvents, sessionOf } from '../support/events.js';
+import { eventually } from '../support/eventually.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
-import { closeAll, publish, receiptFor, subscribe, unique, waitMessages } from '../support/raw-frames.js';
-import { deactivateAll } from '../support/stomp-clients.js';
+import { closeAll, publish, receiptFor, subscribe, waitMessages } from '../support/raw-frames.js';
+import { Recorder } from '../support/recorder.js';
+import { deactivateAll, connectWithFrame } from '../support/stomp-clients.js';
+import { unique } from '../support/unique.js';
 
 /** Every lifecycle event, as a provider sees it through @OnStompEvent. */
 @Injectable()

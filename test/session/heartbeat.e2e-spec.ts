@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { StompModule } from 'nest-stomp';
 import { useApp } from '../support/apps.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
-import { closeAll, expectRefusal, publish, RawTap, receiptFor, subscribe, unique, waitMessages } from '../support/raw-frames.js';
+import { closeAll, expectRefusal, publish, RawTap, receiptFor, subscribe, waitMessages } from '../support/raw-frames.js';
+import { unique } from '../support/unique.js';
 
 /** The server offers heart-beat 100,100; the grace factor is the default 3. */
 @Module({ imports: [StompModule.forRoot({ endpoint: '/stomp', heartbeat: [100, 100] })] })

@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { SimpleBroker, StompModule, type BrokerMessage, type BrokerSubscriber } from 'nest-stomp';
 import { useApp } from '../support/apps.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
-import { closeAll, expectRefusal, receiptFor, subscribe, unique, waitMessages } from '../support/raw-frames.js';
+import { closeAll, expectRefusal, receiptFor, subscribe, waitMessages } from '../support/raw-frames.js';
+import { unique } from '../support/unique.js';
 
 interface HeldPublish {
   readonly body: string;

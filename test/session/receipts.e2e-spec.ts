@@ -2,19 +2,8 @@ import { StompSessionRegistry } from 'nest-stomp';
 import { AppModule } from '../../apps/chat/src/app.module.js';
 import { useApp } from '../support/apps.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
-import {
-  closeAll,
-  expectRefusal,
-  frameBytes,
-  messagesOf,
-  publish,
-  receiptFor,
-  subscribe,
-  subscriptionCount,
-  unique,
-  waitMessages,
-  Watcher,
-} from '../support/raw-frames.js';
+import { closeAll, expectRefusal, frameBytes, messagesOf, publish, receiptFor, subscribe, subscriptionCount, waitMessages, Watcher } from '../support/raw-frames.js';
+import { unique } from '../support/unique.js';
 
 /** RECEIPTs for every client frame, their order against MESSAGEs, DISCONNECT, and transactions. */
 describe('session: receipts, DISCONNECT and transactions', () => {

@@ -1,6 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { availableOrSkipped } from './availability.js';
 import { freePort, killProcess, spawnListening } from './processes.js';
 
 /** The Redis every machine of the project runs (CI starts one when it is missing). */
@@ -11,8 +12,8 @@ export function uniqueChannelPrefix(name: string): string {
   return `nest-stomp-test:${name}:${randomUUID()}`;
 }
 
-/** Fails, never skips, when Redis is not there: these specs are about a real Redis. */
-export async function requireRedis(url = SHARED_REDIS_URL): Promise<void> {
+/** Whether the shared Redis answers a PING; when it does not, see `availableOrSkipped`. */
+export async function redisAvailable(url = SHARED_REDIS_URL): Promise<boolean> {
   const client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2000 });
   let cause: Error | undefined;
   client.on('error', (error: Error) => (cause ??= error));
@@ -20,10 +21,18 @@ export async function requireRedis(url = SHARED_REDIS_URL): Promise<void> {
     await client.connect();
     await client.ping();
     await client.quit();
+    return true;
   } catch (error) {
     client.disconnect();
-    throw new Error(`Redis is not reachable at ${url} (${(cause ?? (error as Error)).message}): the Redis specs need a real Redis server there`);
+    const reason = (cause ?? (error as Error)).message;
+    return availableOrSkipped(false, 'Redis specs', `Redis is not reachable at ${url} (${reason})`, '.ci/run starts it: redis-server --port 6379');
   }
+}
+
+/** Whether `redis-server` can be run, for specs that start Redis servers of their own; when it cannot, see `availableOrSkipped`. */
+export function redisServerInstalled(): boolean {
+  const { error } = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
+  return availableOrSkipped(error === undefined, 'Redis outage specs', `redis-server cannot be run (${error?.message})`, 'apt-get install -y redis-server');
 }
 
 const START_TIMEOUT_MS = 5000;

@@ -7,8 +7,9 @@ import { Stomp, type IMessage } from '@stomp/stompjs';
 import SockJS from 'sockjs-client';
 import { WebSocket } from 'ws';
 import { MessageMapping, SendTo, StompModule } from 'nest-stomp';
-import { describe as describeApp, startApp, type RunningApp } from '../support/apps.js';
-import { connectStompClient, deactivateAll, Inbox, publishConfirmed, subscribeConfirmed } from '../support/stomp-clients.js';
+import { startApp, type RunningApp, runningApp } from '../support/apps.js';
+import { Recorder } from '../support/recorder.js';
+import { connectStompClient, deactivateAll, publishConfirmed, subscribeConfirmed } from '../support/stomp-clients.js';
 
 @Controller()
 class EchoController {
@@ -52,9 +53,9 @@ async function sockJsRoundTrip(app: RunningApp): Promise<void> {
   stompClient.debug = () => undefined;
   stompClient.reconnectDelay = 0;
   await new Promise<void>((resolve, reject) => stompClient.connect({}, () => resolve(), (e: unknown) => reject(e)));
-  const inbox = new Inbox();
+  const inbox = new Recorder<IMessage>();
   const subscribed = new Promise<void>((resolve) => stompClient.watchForReceipt('s', () => resolve()));
-  stompClient.subscribe('/topic/echo', (m: IMessage) => inbox.listener(m), { receipt: 's' });
+  stompClient.subscribe('/topic/echo', (m: IMessage) => inbox.push(m), { receipt: 's' });
   await subscribed;
   stompClient.send('/app/echo', {}, JSON.stringify({ text: 'over sockjs' }));
   const [message] = await inbox.waitFor(1);
@@ -82,7 +83,7 @@ describe.each([
       const app = await NestFactory.create(PlatformTestModule, new FastifyAdapter(), { logger: false });
       app.useWebSocketAdapter(new WsAdapter(app));
       await app.listen(0, '127.0.0.1');
-      return describeApp(app);
+      return runningApp(app);
     },
   ],
 ])('on %s, beside a @WebSocketGateway with WsAdapter', (_platform, start) => {

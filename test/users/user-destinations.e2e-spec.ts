@@ -2,10 +2,9 @@ import { Controller, Module } from '@nestjs/common';
 import { firstValueFrom, filter } from 'rxjs';
 import { MessageExceptionHandler, MessageMapping, Principal, SendTo, SendToUser, SessionId, SimpMessagingTemplate, SimpUserRegistry, StompEvents, StompModule, type StompPrincipal } from 'nest-stomp';
 import { startApp, type RunningApp } from '../support/apps.js';
-import { barrier, bodies, connectWithFrame, type ConnectedClient } from '../support/parity.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
 import { closeAll, expectRefusal, messagesOf, publish, subscribe, waitMessages } from '../support/raw-frames.js';
-import { deactivateAll, publishConfirmed, subscribeConfirmed } from '../support/stomp-clients.js';
+import { deactivateAll, publishConfirmed, subscribeConfirmed, barrier, bodies, connectWithFrame, type ConnectedClient } from '../support/stomp-clients.js';
 
 @Controller()
 class ReplyController {
@@ -118,7 +117,7 @@ describe('parity: users and user destinations', () => {
       expect(JSON.parse(message!.body)).toEqual({ note: 1 });
     }
     await barrier(bob.client);
-    expect(b.messages).toHaveLength(0);
+    expect(b.items).toHaveLength(0);
   });
 
   it("@SendToUser(broadcast: false) answers only the sending session; broadcast: true every session of the user", async () => {
@@ -127,23 +126,23 @@ describe('parity: users and user destinations', () => {
     const b = await subscribeConfirmed(bob.client, '/user/queue/reply');
 
     await publishConfirmed(alice1.client, '/app/only-me', '{}');
-    expect(bodies(a1.messages)).toEqual([{ to: 'only-me', user: 'alice', sessionId: alice1.sessionId }]);
+    expect(bodies(a1.items)).toEqual([{ to: 'only-me', user: 'alice', sessionId: alice1.sessionId }]);
     await barrier(alice2.client);
-    expect(a2.messages).toHaveLength(0);
+    expect(a2.items).toHaveLength(0);
 
     await publishConfirmed(alice1.client, '/app/all-mine', '{}');
-    expect(bodies(a1.messages).at(-1)).toEqual({ to: 'all-mine', sessionId: alice1.sessionId });
+    expect(bodies(a1.items).at(-1)).toEqual({ to: 'all-mine', sessionId: alice1.sessionId });
     expect(bodies(await a2.waitFor(1))).toEqual([{ to: 'all-mine', sessionId: alice1.sessionId }]);
-    expect(a2.messages[0]!.headers.destination).toBe('/user/queue/reply');
+    expect(a2.items[0]!.headers.destination).toBe('/user/queue/reply');
     await barrier(bob.client);
-    expect(b.messages).toHaveLength(0);
+    expect(b.items).toHaveLength(0);
   });
 
   it('@SendToUser() without a destination uses /queue + the mapped destination', async () => {
     const inbox = await subscribeConfirmed(bob.client, '/user/queue/default-reply');
     await publishConfirmed(bob.client, '/app/default-reply', '{}');
-    expect(bodies(inbox.messages)).toEqual([{ to: 'default' }]);
-    expect(inbox.messages[0]!.headers.destination).toBe('/user/queue/default-reply');
+    expect(bodies(inbox.items)).toEqual([{ to: 'default' }]);
+    expect(inbox.items[0]!.headers.destination).toBe('/user/queue/default-reply');
   });
 
   it('an anonymous sender gets a broadcasting @SendToUser reply on its own session only', async () => {
@@ -153,11 +152,11 @@ describe('parity: users and user destinations', () => {
       const i1 = await subscribeConfirmed(anon1.client, '/user/queue/reply');
       const i2 = await subscribeConfirmed(anon2.client, '/user/queue/reply');
       await publishConfirmed(anon1.client, '/app/all-mine', '{}');
-      expect(bodies(i1.messages)).toEqual([{ to: 'all-mine', sessionId: anon1.sessionId }]);
+      expect(bodies(i1.items)).toEqual([{ to: 'all-mine', sessionId: anon1.sessionId }]);
       await publishConfirmed(anon1.client, '/app/only-me', '{}');
-      expect(bodies(i1.messages).at(-1)).toEqual({ to: 'only-me', user: null, sessionId: anon1.sessionId });
+      expect(bodies(i1.items).at(-1)).toEqual({ to: 'only-me', user: null, sessionId: anon1.sessionId });
       await barrier(anon2.client);
-      expect(i2.messages).toHaveLength(0);
+      expect(i2.items).toHaveLength(0);
     } finally {
       await deactivateAll(anon1.client, anon2.client);
     }
@@ -174,9 +173,9 @@ describe('parity: users and user destinations', () => {
       await template.convertAndSendToSession(anon.sessionId, '/queue/direct', 'for anon');
       expect((await a2.waitFor(1)).map((m) => m.body)).toEqual(['for alice2']);
       expect((await an.waitFor(1)).map((m) => m.body)).toEqual(['for anon']);
-      expect(an.messages[0]!.headers.destination).toBe('/user/queue/direct');
+      expect(an.items[0]!.headers.destination).toBe('/user/queue/direct');
       await barrier(alice1.client);
-      expect(a1.messages).toHaveLength(0);
+      expect(a1.items).toHaveLength(0);
       // An anonymous session is its own user: its id is its user name.
       await template.convertAndSendToUser(anon.sessionId, '/queue/direct', 'by name');
       expect((await an.waitFor(2)).map((m) => m.body)).toEqual(['for anon', 'by name']);
@@ -236,9 +235,9 @@ describe('parity: users and user destinations', () => {
       await publishConfirmed(bob.client, '/app/lobby.say', '{}');
       await publishConfirmed(bob.client, '/app/lobby.both', '{}');
       await barrier(bob.client);
-      expect(lobby.messages.map((m) => m.body)).toEqual(['hello lobby']);
-      expect(both.messages).toHaveLength(0);
-      expect(mine.messages.map((m) => m.body)).toEqual(['both']);
+      expect(lobby.items.map((m) => m.body)).toEqual(['hello lobby']);
+      expect(both.items).toHaveLength(0);
+      expect(mine.items.map((m) => m.body)).toEqual(['both']);
     });
 
     // Spring uses one annotation: the method's own @SendToUser beats the class-level @SendTo.
@@ -246,9 +245,9 @@ describe('parity: users and user destinations', () => {
       const lobby = await subscribeConfirmed(alice2.client, '/topic/lobby');
       const whisper = await subscribeConfirmed(alice1.client, '/user/queue/whisper');
       await publishConfirmed(alice1.client, '/app/lobby.whisper', '{}');
-      expect(whisper.messages.map((m) => m.body)).toEqual(['for your eyes only']);
+      expect(whisper.items.map((m) => m.body)).toEqual(['for your eyes only']);
       await barrier(alice2.client);
-      expect(lobby.messages).toHaveLength(0);
+      expect(lobby.items).toHaveLength(0);
     });
 
     // The same for a @MessageExceptionHandler with its own @SendToUser.
@@ -256,9 +255,9 @@ describe('parity: users and user destinations', () => {
       const lobby = await subscribeConfirmed(alice2.client, '/topic/lobby');
       const errors = await subscribeConfirmed(alice1.client, '/user/queue/lobby-errors');
       await publishConfirmed(alice1.client, '/app/lobby.fail', '{}');
-      expect(bodies(errors.messages)).toEqual([{ failed: 'internal detail' }]);
+      expect(bodies(errors.items)).toEqual([{ failed: 'internal detail' }]);
       await barrier(alice2.client);
-      expect(lobby.messages).toHaveLength(0);
+      expect(lobby.items).toHaveLength(0);
     });
   });
 
@@ -283,7 +282,7 @@ describe('parity: users and user destinations', () => {
         receiptId: 'r-spoof',
       });
       await barrier(alice1.client);
-      expect(a1.messages).toHaveLength(0);
+      expect(a1.items).toHaveLength(0);
     });
 
     it("a pattern subscription /queue/** gets plain /queue messages but nothing of alice's user messages", async () => {
