@@ -10,6 +10,9 @@ import {
   type StompModuleOptions,
 } from './stomp.options.js';
 
+/** Open transactions of a session may hold this many `maxFrameSize`s by default (maxTransactionBytes). */
+const TRANSACTION_FRAME_SIZES = 16;
+
 /** Applies defaults and rejects options that cannot work, with a message naming the option. */
 export function resolveStompOptions(options: StompModuleOptions): ResolvedStompOptions {
   if (!options || options.endpoint == null) {
@@ -62,6 +65,7 @@ export function resolveStompOptions(options: StompModuleOptions): ResolvedStompO
   if (heartbeat.length !== 2 || !heartbeat.every((v) => Number.isInteger(v) && v >= 0)) {
     throw StompConfigurationError.invalid('heartbeat', 'expected [send, receive] in whole milliseconds, e.g. [10000, 10000]');
   }
+  const maxFrameSize = positiveInteger('maxFrameSize', options.maxFrameSize ?? STOMP_DEFAULTS.maxFrameSize);
   const broker = options.broker ?? STOMP_DEFAULTS.broker;
   if (typeof broker !== 'object' || broker === null || (!('kind' in broker) && typeof (broker as { publish?: unknown }).publish !== 'function')) {
     throw StompConfigurationError.invalid('broker', "expected { kind: 'simple' | 'relay' | 'redis', ... } or a MessageBroker instance");
@@ -83,7 +87,7 @@ export function resolveStompOptions(options: StompModuleOptions): ResolvedStompO
     pathSeparator,
     heartbeat: [heartbeat[0], heartbeat[1]],
     heartbeatGraceFactor: positive('heartbeatGraceFactor', options.heartbeatGraceFactor ?? STOMP_DEFAULTS.heartbeatGraceFactor),
-    maxFrameSize: positiveInteger('maxFrameSize', options.maxFrameSize ?? STOMP_DEFAULTS.maxFrameSize),
+    maxFrameSize,
     maxHeaders: positiveInteger('maxHeaders', options.maxHeaders ?? STOMP_DEFAULTS.maxHeaders),
     maxHeaderLineLength: positiveInteger('maxHeaderLineLength', options.maxHeaderLineLength ?? STOMP_DEFAULTS.maxHeaderLineLength),
     connectTimeout: timerMilliseconds('connectTimeout', positiveInteger('connectTimeout', options.connectTimeout ?? STOMP_DEFAULTS.connectTimeout)),
@@ -94,6 +98,9 @@ export function resolveStompOptions(options: StompModuleOptions): ResolvedStompO
     sendBufferSizeLimit: positiveInteger('sendBufferSizeLimit', options.sendBufferSizeLimit ?? STOMP_DEFAULTS.sendBufferSizeLimit),
     sendTimeLimit: positiveInteger('sendTimeLimit', options.sendTimeLimit ?? STOMP_DEFAULTS.sendTimeLimit),
     pingInterval: timerMilliseconds('pingInterval', wholeMilliseconds('pingInterval', options.pingInterval ?? STOMP_DEFAULTS.pingInterval)),
+    maxTransactionBytes: positiveInteger('maxTransactionBytes', options.maxTransactionBytes ?? TRANSACTION_FRAME_SIZES * maxFrameSize),
+    incompleteFrameTimeout: timerMilliseconds('incompleteFrameTimeout', positiveInteger('incompleteFrameTimeout', options.incompleteFrameTimeout ?? STOMP_DEFAULTS.incompleteFrameTimeout)),
+    minFrameDataRate: positiveInteger('minFrameDataRate', options.minFrameDataRate ?? STOMP_DEFAULTS.minFrameDataRate),
     authorization: options.authorization,
   };
 }

@@ -140,6 +140,21 @@ export interface StompModuleOptions {
    * declined STOMP heart-beats. `0` turns it off. SockJS has its own heart-beat. Default 25000.
    */
   readonly pingInterval?: number;
+  /**
+   * Bytes all open transactions of one session may hold together (each held SEND or ACK counts its
+   * body plus 256); a frame that would pass it gets an ERROR. Default 16 × `maxFrameSize` (1 MiB).
+   */
+  readonly maxTransactionBytes?: number;
+  /**
+   * Longest a frame may stay incomplete (its bytes arriving over several WebSocket messages or
+   * SockJS requests), in ms; then the session gets an ERROR and is closed (4500). Default 30000.
+   */
+  readonly incompleteFrameTimeout?: number;
+  /**
+   * Fewest bytes per second an incomplete frame must arrive at, measured over windows of up to 5 s:
+   * a drip-fed frame (slowloris) is closed with an ERROR (4500). Default 1024.
+   */
+  readonly minFrameDataRate?: number;
   /** Who may SEND to and SUBSCRIBE to which destinations. Default: everyone, everywhere. */
   readonly authorization?: StompAuthorizationOptions;
 }
@@ -170,6 +185,9 @@ export interface ResolvedStompOptions {
   readonly sendBufferSizeLimit: number;
   readonly sendTimeLimit: number;
   readonly pingInterval: number;
+  readonly maxTransactionBytes: number;
+  readonly incompleteFrameTimeout: number;
+  readonly minFrameDataRate: number;
   readonly authorization: StompAuthorizationOptions | undefined;
 }
 
@@ -195,8 +213,10 @@ export const STOMP_DEFAULTS = {
   sendBufferSizeLimit: 512 * 1024,
   sendTimeLimit: 10_000,
   pingInterval: 25_000,
+  incompleteFrameTimeout: 30_000,
+  minFrameDataRate: 1024,
   sockJs: { heartbeatDelay: 25_000, disconnectDelay: 5_000, responseLimit: 128 * 1024 },
-} as const satisfies Omit<Required<StompModuleOptions>, 'endpoint' | 'pathSeparator' | 'authenticate' | 'errorDestination' | 'broker' | 'authorization'> & {
+} as const satisfies Omit<Required<StompModuleOptions>, 'endpoint' | 'pathSeparator' | 'authenticate' | 'errorDestination' | 'broker' | 'authorization' | 'maxTransactionBytes'> & {
   broker: { kind: 'simple' };
   errorDestination: string;
   pathSeparator: '/';

@@ -1,6 +1,6 @@
 import { StompProtocolError } from '../errors/stomp-protocol.error.js';
 import { createHeaders, type StompFrame } from '../protocol/stomp-frame.js';
-import { MAX_FRAMES_PER_TRANSACTION, MAX_OPEN_TRANSACTIONS, SessionTransactions } from './session-transactions.js';
+import { HELD_FRAME_OVERHEAD, MAX_FRAMES_PER_TRANSACTION, MAX_OPEN_TRANSACTIONS, SessionTransactions } from './session-transactions.js';
 
 function frame(command: string, body = '', transaction = 'tx'): StompFrame {
   const headers = createHeaders();
@@ -229,5 +229,49 @@ describe('SessionTransactions', () => {
       for (let i = 0; i < MAX_OPEN_TRANSACTIONS; i++) transactions.begin(`tx-${i}`);
       expect(transactions.commit('tx-3')).toEqual([]);
     });
+  });
+});
+
+describe('SessionTransactions: the byte budget of all open transactions together', () => {
+  const cost = (body: string) => body.length + HELD_FRAME_OVERHEAD;
+
+  it('holds frames up to the budget, across transactions, and refuses the one that would pass it, naming the option', () => {
+    const body = 'x'.repeat(744);
+    const transactions = new SessionTransactions(3 * cost(body));
+    transactions.begin('a');
+    transactions.begin('b');
+    transactions.hold('a', frame('SEND', body, 'a'));
+    transactions.hold('b', frame('SEND', body, 'b'));
+    transactions.hold('a', frame('SEND', body, 'a'));
+    expectProtocolError(
+      () => transactions.hold('b', frame('SEND', 'y', 'b')),
+      'STOMP_ERR_LIMIT',
+      `Transactions would hold more than ${3 * cost(body)} bytes (option maxTransactionBytes): COMMIT or ABORT first`,
+    );
+    // The refused frame was not kept.
+    expect(transactions.commit('b').map((f) => f.body.toString())).toEqual([body]);
+  });
+
+  it('gives the bytes of a committed or aborted transaction back', () => {
+    const transactions = new SessionTransactions(2 * cost('abc'));
+    transactions.begin('a');
+    transactions.hold('a', frame('SEND', 'abc', 'a'));
+    transactions.hold('a', frame('SEND', 'abc', 'a'));
+    transactions.commit('a');
+    transactions.begin('b');
+    transactions.hold('b', frame('SEND', 'abc', 'b'));
+    transactions.hold('b', frame('SEND', 'abc', 'b'));
+    transactions.abort('b');
+    transactions.begin('c');
+    expect(() => transactions.hold('c', frame('SEND', 'abc', 'c'))).not.toThrow();
+    expect(() => transactions.hold('c', frame('SEND', 'abc', 'c'))).not.toThrow();
+    expect(() => transactions.hold('c', frame('SEND', 'abc', 'c'))).toThrow(StompProtocolError);
+  });
+
+  it('counts a frame with an empty body at its overhead, so a budget also bounds the number of frames', () => {
+    const transactions = new SessionTransactions(10 * HELD_FRAME_OVERHEAD);
+    transactions.begin('a');
+    for (let i = 0; i < 10; i++) transactions.hold('a', frame('ACK', '', 'a'));
+    expect(() => transactions.hold('a', frame('ACK', '', 'a'))).toThrow('option maxTransactionBytes');
   });
 });

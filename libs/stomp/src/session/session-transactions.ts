@@ -5,14 +5,22 @@ import { truncate } from '../util/truncate.js';
 /** Transactions one session may have open, and frames one transaction may hold. */
 export const MAX_OPEN_TRANSACTIONS = 16;
 export const MAX_FRAMES_PER_TRANSACTION = 1000;
+/** What a held frame costs against the byte budget beyond its body: its headers, roughly. */
+export const HELD_FRAME_OVERHEAD = 256;
 
 /**
  * The open transactions of one session: the SENDs and ACK/NACKs each holds until COMMIT (which
- * takes them) or ABORT (which drops them). Bounded, so that a client cannot hoard memory with them.
+ * takes them) or ABORT (which drops them). Bounded, so that a client cannot hoard memory with them:
+ * in count, in frames per transaction, and in bytes held by all of them together (`maxBytes`, the
+ * `maxTransactionBytes` option), each frame costing its body plus HELD_FRAME_OVERHEAD.
  */
 export class SessionTransactions {
   /** Made at the first BEGIN: most sessions never begin one. */
   private open: Map<string, StompFrame[]> | undefined;
+  /** What the open transactions hold, against `maxBytes`. */
+  private heldBytes = 0;
+
+  constructor(private readonly maxBytes: number = Number.MAX_SAFE_INTEGER) {}
 
   begin(transaction: string): void {
     this.open ??= new Map();
@@ -31,23 +39,37 @@ export class SessionTransactions {
   }
 
   hold(transaction: string, frame: StompFrame): void {
-    this.framesOf(transaction, frame.command, true).push(frame);
+    const frames = this.framesOf(transaction, frame.command, true);
+    const cost = frame.body.length + HELD_FRAME_OVERHEAD;
+    if (this.heldBytes + cost > this.maxBytes) {
+      throw new StompProtocolError(
+        'STOMP_ERR_LIMIT',
+        `Transactions would hold more than ${this.maxBytes} bytes (option maxTransactionBytes): COMMIT or ABORT first`,
+      );
+    }
+    this.heldBytes += cost;
+    frames.push(frame);
   }
 
   /** COMMIT: the frames to apply, in arrival order; the transaction is over. */
   commit(transaction: string): readonly StompFrame[] {
     const frames = this.framesOf(transaction, 'COMMIT', false);
-    this.open!.delete(transaction);
+    this.close(transaction, frames);
     return frames;
   }
 
   abort(transaction: string): void {
-    this.framesOf(transaction, 'ABORT', false);
-    this.open!.delete(transaction);
+    this.close(transaction, this.framesOf(transaction, 'ABORT', false));
   }
 
   clear(): void {
     this.open = undefined;
+    this.heldBytes = 0;
+  }
+
+  private close(transaction: string, frames: readonly StompFrame[]): void {
+    this.open!.delete(transaction);
+    for (const frame of frames) this.heldBytes -= frame.body.length + HELD_FRAME_OVERHEAD;
   }
 
   private framesOf(transaction: string, command: string, adding: boolean): StompFrame[] {
