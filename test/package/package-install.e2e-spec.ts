@@ -49,6 +49,13 @@ describe('the nest-stomp package, installed from its tarball into a fresh applic
     expect(files.filter((file) => /\.spec\.|\.testing\./.test(file))).toEqual([]);
   });
 
+  it("declares no member marked @internal: applications see read-only sessions, registry and events", async () => {
+    const declarations = async (file: string) => readFile(join(consumer.installedPackage, 'dist', file), 'utf8');
+    expect(await declarations('events/stomp-events.d.ts')).not.toMatch(/\bemit\(|internalEvents\$/);
+    expect(await declarations('session/stomp-session.registry.d.ts')).not.toMatch(/\b(add|remove|closeAll|stopAccepting|refusal)\(/);
+    expect(await declarations('session/stomp-session.registry.d.ts')).toMatch(/\bget\(sessionId: string\): StompSession \| undefined;/);
+  });
+
   it('has source and declaration maps whose every source is in the package', async () => {
     const maps = (await listFiles(consumer.installedPackage)).filter((file) => file.endsWith('.map'));
     expect(maps).toEqual(expect.arrayContaining(['dist/index.js.map', 'dist/index.d.ts.map']));
