@@ -41,6 +41,9 @@ describe('resolveStompOptions', () => {
         sendBufferSizeLimit: STOMP_DEFAULTS.sendBufferSizeLimit,
         sendTimeLimit: STOMP_DEFAULTS.sendTimeLimit,
         pingInterval: STOMP_DEFAULTS.pingInterval,
+        maxTransactionBytes: 16 * STOMP_DEFAULTS.maxFrameSize,
+        incompleteFrameTimeout: STOMP_DEFAULTS.incompleteFrameTimeout,
+        minFrameDataRate: STOMP_DEFAULTS.minFrameDataRate,
         authorization: undefined,
       });
     });
