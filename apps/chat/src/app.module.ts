@@ -9,6 +9,13 @@ import { PresenceService } from './chat/presence.service.js';
 import { RoomsService } from './chat/rooms.service.js';
 import { PageController } from './page.controller.js';
 
+/**
+ * Topics only the server publishes: `/topic/presence` (PresenceService) and the replies of
+ * `/app/chat.send` and `/app/room.{roomId}`, whose sender the handlers set. Clients SUBSCRIBE there
+ * and SEND to `/app/...`; other `/topic/...` destinations stay open to SENDs, as in Spring's setup.
+ */
+export const SERVER_OWNED_TOPICS = ['/topic/presence', '/topic/messages', '/topic/room.*'] as const;
+
 /** The Spring setup of the design notes, one to one, plus sign-in, rooms, private messages and presence. */
 @Module({
   imports: [
@@ -22,9 +29,16 @@ import { PageController } from './page.controller.js';
         brokerPrefixes: ['/topic', '/queue'], // config.enableSimpleBroker("/topic", "/queue")
         broker: brokerFromEnv(process.env), // or enableStompBrokerRelay(...), or Redis
         authenticate: (request) => auth.authenticate(request),
-        // Private messages go through /app/chat.private, which stamps the sender's own name: a
-        // straight SEND to someone's user queue would let anyone whisper as anyone.
-        authorization: { rules: [{ destination: '/user/**', on: 'SEND', allow: 'nobody' }] },
+        authorization: {
+          rules: [
+            // Private messages go through /app/chat.private, which stamps the sender's own name: a
+            // straight SEND to someone's user queue would let anyone whisper as anyone.
+            { destination: '/user/**', on: 'SEND', allow: 'nobody' },
+            // What the server publishes (the presence list, the handlers' stamped messages): a
+            // client's own SEND there would forge them for everyone.
+            ...SERVER_OWNED_TOPICS.map((destination) => ({ destination, on: 'SEND' as const, allow: 'nobody' as const })),
+          ],
+        },
       }),
     }),
   ],
