@@ -16,6 +16,12 @@ import { PageController } from './page.controller.js';
  */
 export const SERVER_OWNED_TOPICS = ['/topic/presence', '/topic/messages', '/topic/room.*'] as const;
 
+/** `PUBLIC_ORIGIN`, one origin or several separated by commas; unset or empty: none (the server's own address). */
+export function publicOriginFromEnv(env: NodeJS.ProcessEnv): string[] | undefined {
+  const origins = (env.PUBLIC_ORIGIN ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
+  return origins.length > 0 ? origins : undefined;
+}
+
 /** The Spring setup of the design notes, one to one, plus sign-in, rooms, private messages and presence. */
 @Module({
   imports: [
@@ -24,7 +30,9 @@ export const SERVER_OWNED_TOPICS = ['/topic/presence', '/topic/messages', '/topi
       imports: [AuthModule],
       inject: [ChatAuthService],
       useFactory: (auth: ChatAuthService) => ({
-        endpoint: { path: '/portfolio', sockJs: true }, // registry.addEndpoint("/portfolio").withSockJS()
+        // registry.addEndpoint("/portfolio").withSockJS(); PUBLIC_ORIGIN: the origin browsers see
+        // behind a proxy (comma-separated for several), e.g. https://chat.example.com.
+        endpoint: { path: '/portfolio', sockJs: true, publicOrigin: publicOriginFromEnv(process.env) },
         appPrefixes: ['/app'], // config.setApplicationDestinationPrefixes("/app")
         brokerPrefixes: ['/topic', '/queue'], // config.enableSimpleBroker("/topic", "/queue")
         broker: brokerFromEnv(process.env), // or enableStompBrokerRelay(...), or Redis
