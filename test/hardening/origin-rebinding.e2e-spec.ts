@@ -1,7 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { Module, type LoggerService } from '@nestjs/common';
 import { StompModule, StompSessionRegistry } from 'nest-stomp';
-import { useApp } from '../support/apps.js';
+import { AppModule } from '../../apps/chat/src/app.module.js';
+import { startApp, useApp, type RunningApp } from '../support/apps.js';
 import { wsHandshake } from '../support/websockets.js';
 import { eventually } from '../support/eventually.js';
 
@@ -152,5 +153,38 @@ describe('hardening: Origin compares scheme, host and port with what the server 
     expect(lines[0]).toContain('DNS rebinding');
     expect(lines[0]).toContain(`set the endpoint option publicOrigin: '${origin}'`);
     expect(lines[0]).toContain('allowedOrigins');
+  });
+});
+
+describe('hardening: the chat app takes its public origins from PUBLIC_ORIGIN', () => {
+  let chat: RunningApp;
+
+  beforeAll(async () => {
+    const before = process.env.PUBLIC_ORIGIN;
+    process.env.PUBLIC_ORIGIN = 'https://chat.example.com, https://chat.example.org:8443';
+    try {
+      chat = await startApp(AppModule);
+    } finally {
+      if (before === undefined) delete process.env.PUBLIC_ORIGIN;
+      else process.env.PUBLIC_ORIGIN = before;
+    }
+  });
+
+  afterAll(async () => {
+    await chat?.close();
+  });
+
+  it('accepts those origins (behind a proxy the Host is the backend) and refuses the rest', async () => {
+    const at = async (origin: string, host: string) => {
+      const result = await wsHandshake(`${chat.wsUrl}/portfolio`, { headers: { Origin: origin, Host: host } });
+      result.socket?.terminate();
+      return result.status;
+    };
+    expect(await at('https://chat.example.com', `127.0.0.1:${chat.port}`)).toBe(101);
+    expect(await at('https://chat.example.org:8443', 'backend:3000')).toBe(101);
+    expect(await at('http://chat.example.com', 'chat.example.com')).toBe(403);
+    expect(await at('https://chat.example.org', 'chat.example.org')).toBe(403);
+    // The public origins replace the server's own address as "same origin".
+    expect(await at(`http://127.0.0.1:${chat.port}`, `127.0.0.1:${chat.port}`)).toBe(403);
   });
 });
