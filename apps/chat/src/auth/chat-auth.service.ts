@@ -20,8 +20,8 @@ export interface IssuedToken {
  */
 @Injectable()
 export class ChatAuthService {
-  // A fixed secret keeps tokens valid across restarts; without one, tokens last one process.
-  private readonly secret = process.env.CHAT_TOKEN_SECRET ?? randomBytes(32).toString('hex');
+  // A fixed secret keeps tokens valid across restarts; without one (unset or empty), tokens last one process.
+  private readonly secret = process.env.CHAT_TOKEN_SECRET || randomBytes(32).toString('hex');
   private readonly ttlMs = tokenTtlSeconds(process.env.CHAT_TOKEN_TTL_SECONDS) * 1000;
 
   /** A token for `name` (normalised), valid from `issuedAt` for the configured time. Throws on a name the rules refuse. */

@@ -8,9 +8,10 @@
  * - letters of one script (Japanese and Korean may mix Han with their own scripts): `bоb` with a
  *   Cyrillic `о` is refused;
  * - a name in another script made only of letters that look like Latin ones (`рор` in Cyrillic
- *   looks like `pop`) is refused: it could pass for the Latin name;
+ *   looks like `pop`) is refused: it could pass for the Latin name; so is a Latin letter beyond
+ *   ASCII that passes for an ASCII one (`ı` for `i`);
  * - names that could pass for the operators (`admin`, `system`, `adm1n`, `system2`...) are reserved.
- * What this leaves: look-alikes inside Latin (`0`/`o`, `1`/`l`) stay distinct names, and
+ * What this leaves: digits and letters that look alike (`0`/`o`, `1`/`l`) stay distinct names, and
  * look-alikes between two non-Latin scripts are caught only through their Latin look-alikes. An
  * application with a user database checks new names against the Unicode confusables data (UTS #39).
  */
@@ -31,6 +32,8 @@ const RESERVED = new Set([
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 const ALLOWED = /^[\p{L}\p{M}0-9_.-]+$/u;
 const LETTER = /[\p{L}\p{M}]/u;
+/** `...` or `-_-` alone names nobody. */
+const LETTER_OR_DIGIT = /[\p{L}0-9]/u;
 
 /** Scripts a name may be written in (by Unicode Script_Extensions). */
 const SCRIPTS = [
@@ -57,6 +60,11 @@ const LATIN_LOOK_ALIKES: Readonly<Record<string, string>> = {
   հ: 'h', ո: 'n', ս: 'u', զ: 'q', ց: 'g', օ: 'o',
 };
 
+/** Latin letters beyond ASCII that pass for an ASCII one (`bıll` for `bill`): refused outright. */
+const ASCII_LOOK_ALIKES: Readonly<Record<string, string>> = {
+  ı: 'i', ɩ: 'i', ɪ: 'i', ȷ: 'j', ɑ: 'a', ɡ: 'g', ɢ: 'g', ʏ: 'y', ɴ: 'n', ʀ: 'r', ʟ: 'l', ᴏ: 'o', ᴄ: 'c', ᴠ: 'v', ᴡ: 'w', ᴢ: 'z', ꜱ: 's',
+};
+
 /** The name as the chat knows it: NFKC, lower case. Not yet checked: see {@link checkName}. */
 export function normalizeName(raw: string): string {
   return raw.normalize('NFKC').toLowerCase().normalize('NFKC');
@@ -72,7 +80,7 @@ export function checkName(raw: string): NameCheck {
     return { ok: false, reason: `'${shown}' is not a valid name: it contains an invisible or direction-changing character (${codePoint(invisible[0])})` };
   }
   const length = [...name].length;
-  if (length < 1 || length > MAX_NAME_LENGTH || !ALLOWED.test(name)) return { ok: false, reason: `'${shown}' is not a valid name: ${NAME_RULE}` };
+  if (length < 1 || length > MAX_NAME_LENGTH || !ALLOWED.test(name) || !LETTER_OR_DIGIT.test(name)) return { ok: false, reason: `'${shown}' is not a valid name: ${NAME_RULE}` };
 
   const letters = [...name].filter((c) => LETTER.test(c));
   const scriptsOf = letters.map((c) => SCRIPTS.filter(({ test }) => test.test(c)).map(({ script }) => script));
@@ -86,6 +94,10 @@ export function checkName(raw: string): NameCheck {
   if (letters.length > 0 && !group.includes('Latin') && letters.every((c) => LATIN_LOOK_ALIKES[c] !== undefined)) {
     const latin = [...name].map((c) => LATIN_LOOK_ALIKES[c] ?? c).join('');
     return { ok: false, reason: `'${shown}' is not a valid name: its ${group.join('/')} letters look like the Latin name '${latin}'` };
+  }
+  const passing = [...name].find((c) => ASCII_LOOK_ALIKES[c] !== undefined);
+  if (passing !== undefined) {
+    return { ok: false, reason: `'${shown}' is not a valid name: ${passing} (${codePoint(passing)}) passes for the letter '${ASCII_LOOK_ALIKES[passing]}'` };
   }
   if (isReserved(name)) return { ok: false, reason: `'${shown}' is reserved: choose another name` };
   return { ok: true, name };
