@@ -1,9 +1,9 @@
 import type { Client } from '@stomp/stompjs';
-import { AppModule } from '../apps/chat/src/app.module.js';
-import { ChatAuthService } from '../apps/chat/src/auth/chat-auth.service.js';
-import { useApp } from './support/apps.js';
-import { RawStompClient } from './support/raw-stomp-client.js';
-import { connectStompClient, deactivateAll, type Inbox, subscribeConfirmed } from './support/stomp-clients.js';
+import { AppModule } from '../../apps/chat/src/app.module.js';
+import { ChatAuthService } from '../../apps/chat/src/auth/chat-auth.service.js';
+import { useApp } from '../support/apps.js';
+import { RawStompClient } from '../support/raw-stomp-client.js';
+import { connectStompClient, deactivateAll, subscribeConfirmed } from '../support/stomp-clients.js';
 
 /** The documented default lifetime of a token (CHAT_TOKEN_TTL_SECONDS unset): 12 hours. */
 const DEFAULT_TOKEN_TTL_SECONDS = 12 * 60 * 60;
@@ -37,14 +37,6 @@ describe('hardening: the chat app’s tokens, names and server-owned topics', ()
     expect(answer.command).toBe('CONNECTED');
     await raw.disconnect();
     return { user: answer.headers['user-name'] };
-  }
-
-  /** Bodies of `inbox` up to and including the first that `found` accepts. */
-  async function untilOne(inbox: Inbox, found: (body: string) => boolean): Promise<string[]> {
-    for (let count = 1; ; count++) {
-      const bodies = (await inbox.waitFor(count)).map((message) => message.body);
-      if (found(bodies.at(-1)!)) return bodies;
-    }
   }
 
   async function signIn(login: string): Promise<Client> {
@@ -191,7 +183,8 @@ describe('hardening: the chat app’s tokens, names and server-owned topics', ()
         if (topic !== '/topic/presence') {
           genuine.publish({ destination: topic === '/topic/messages' ? '/app/chat.send' : '/app/room.general', body: JSON.stringify({ content: 'genuine' }) });
         }
-        const seen = await untilOne(watched, (body) => body.includes('erin'));
+        const last = await watched.first((message) => message.body.includes('erin'), 'what erin caused');
+        const seen = watched.items.slice(0, watched.items.indexOf(last) + 1).map((message) => message.body);
         expect(seen.at(-1)).toEqual(topic === '/topic/presence' ? JSON.stringify(['erin', 'watcher']) : expect.stringContaining('"sender":"erin","content":"genuine"'));
         expect(seen).not.toContain(forgery);
       },
