@@ -63,7 +63,7 @@ export class MessageFrameTemplate {
     headers.subscription = subscriptionId;
     headers['message-id'] = messageId;
     const writable = writableHeaders('MESSAGE', this.headers, version);
-    for (const name in writable) if (!(name in headers)) headers[name] = String(writable[name]);
+    for (const name in writable) if (!(name in headers) && name !== 'content-length') headers[name] = String(writable[name]);
     headers['content-length'] = String(this.body.length);
     return { command: 'MESSAGE', headers, body: this.body.length > 0 ? Buffer.from(this.body) : EMPTY_BODY };
   }

@@ -9,7 +9,7 @@ import { FrameDecoder } from '../protocol/frame-decoder.js';
 import type { OutgoingFrame } from '../protocol/frame-encoder.js';
 import { HeartBeatTimers } from '../protocol/heart-beat-timers.js';
 import type { MessageFrameTemplate } from '../protocol/message-frame-template.js';
-import type { StompFrame, StompHeaders } from '../protocol/stomp-frame.js';
+import type { StompFrame } from '../protocol/stomp-frame.js';
 import type { StompVersion } from '../protocol/stomp-version.js';
 import { CloseCode } from './close-code.js';
 import { ConnectHandshake, type ConnectAgreement } from './connect-handshake.js';
@@ -171,7 +171,7 @@ export class StompClientSession implements SessionOutlet, InboundConsumer {
 
   /** @internal The inbound queue's turn for `frame`: inbound interceptors, then the frame's effect, then its RECEIPT. */
   process(frame: StompFrame): void | Promise<void> {
-    if (!this.interceptors.hasInbound) return this.handleAndAcknowledge(frame);
+    if (!this.interceptors.hasInbound) return this.acknowledgeAfter(frame, this.handle(frame));
     const intercepted = this.interceptors.applyInbound(frame, this);
     if (intercepted instanceof Promise) return intercepted.then((f) => this.afterInterceptors(frame, f));
     return this.afterInterceptors(frame, intercepted);
@@ -211,13 +211,9 @@ export class StompClientSession implements SessionOutlet, InboundConsumer {
 
   /** A dropped frame is acknowledged as if it took effect; a dropped CONNECT cannot be, so it is refused. */
   private afterInterceptors(original: StompFrame, frame: StompFrame | null): void | Promise<void> {
-    if (frame) return this.handleAndAcknowledge(frame);
+    if (frame) return this.acknowledgeAfter(frame, this.handle(frame));
     if (original.command === 'CONNECT' || original.command === 'STOMP') throw StompProtocolError.refused(original.command, 'an interceptor dropped it');
     return this.acknowledgeAfter(original, undefined);
-  }
-
-  private handleAndAcknowledge(frame: StompFrame): void | Promise<void> {
-    return this.acknowledgeAfter(frame, this.handle(frame));
   }
 
   /**
@@ -243,17 +239,14 @@ export class StompClientSession implements SessionOutlet, InboundConsumer {
 
   private handle(frame: StompFrame): void | Promise<void> {
     this.effects.check(frame);
-    if (frame.command === 'CONNECT' || frame.command === 'STOMP') return this.onConnect(frame.headers);
+    if (frame.command === 'CONNECT' || frame.command === 'STOMP') {
+      const agreed = this.connectHandshake.accept(this, frame.headers);
+      return agreed instanceof Promise ? agreed.then((agreement) => this.onConnected(agreement)) : this.onConnected(agreed);
+    }
     if (this.state !== 'connected') {
       throw new StompProtocolError('STOMP_ERR_NOT_CONNECTED', `Received ${frame.command} before CONNECT: the first frame must be CONNECT or STOMP`);
     }
     return this.effects.apply(frame);
-  }
-
-  private onConnect(headers: StompHeaders): void | Promise<void> {
-    const agreed = this.connectHandshake.accept(this, headers);
-    if (agreed instanceof Promise) return agreed.then((agreement) => this.onConnected(agreement));
-    this.onConnected(agreed);
   }
 
   private onConnected(agreement: ConnectAgreement | undefined): void {
