@@ -37,7 +37,7 @@ type SessionState = 'awaiting-connect' | 'connected' | 'closed';
  * heart-beats, what each frame does ({@link FrameEffects}: subscriptions, transactions, pipelined
  * SENDs), receipts, the outbound frames and their interceptors, and ERROR + close on any violation.
  */
-export class StompClientSession implements SessionOutlet, InboundConsumer {
+export class StompClientSession implements SessionOutlet {
   readonly id = randomUUID();
   /** Free for the application: anything it wants to keep with the session. */
   readonly attributes = new Map<string, unknown>();
@@ -68,7 +68,13 @@ export class StompClientSession implements SessionOutlet, InboundConsumer {
     private readonly events: StompEvents,
     private readonly onEnd: (session: StompClientSession) => void,
   ) {
-    this.inbound = new InboundQueue(settings, this);
+    const consumer: InboundConsumer = {
+      process: (frame) => this.process(frame),
+      frameFailed: (frame, error) => this.frameFailed(frame, error),
+      refuse: (error) => this.fail(error, undefined),
+      crashed: (error) => this.crashed(error),
+    };
+    this.inbound = new InboundQueue(settings, consumer);
     this.decoder = new FrameDecoder(
       { onFrame: (frame) => this.inbound.push(frame), onHeartbeat: () => undefined, onError: (error) => this.inbound.push(error) },
       settings,
@@ -169,28 +175,22 @@ export class StompClientSession implements SessionOutlet, InboundConsumer {
     this.connection.close(code, closeReasonText(reason));
   }
 
-  /** @internal The inbound queue's turn for `frame`: inbound interceptors, then the frame's effect, then its RECEIPT. */
-  process(frame: StompFrame): void | Promise<void> {
+  /** The inbound queue's turn for `frame`: inbound interceptors, then the frame's effect, then its RECEIPT. */
+  private process(frame: StompFrame): void | Promise<void> {
     if (!this.interceptors.hasInbound) return this.acknowledgeAfter(frame, this.handle(frame));
     const intercepted = this.interceptors.applyInbound(frame, this);
     if (intercepted instanceof Promise) return intercepted.then((f) => this.afterInterceptors(frame, f));
     return this.afterInterceptors(frame, intercepted);
   }
 
-  /** @internal */
-  frameFailed(frame: StompFrame, error: unknown): void {
+  private frameFailed(frame: StompFrame, error: unknown): void {
     const { error: reported, unexpected } = frameFailure(frame, error);
     if (unexpected) this.logger.error(`Session ${this.id}: ${frame.command} failed: ${unexpected.message}`, unexpected.stack);
     this.fail(reported, frame.headers.receipt);
   }
 
-  /** @internal */
-  refuse(error: StompProtocolError): void {
-    this.fail(error, undefined);
-  }
-
-  /** @internal A bug of ours must cost this session, never the process. */
-  crashed(error: unknown): void {
+  /** A bug of ours must cost this session, never the process. */
+  private crashed(error: unknown): void {
     this.logger.error(`Session ${this.id}: failed to report an error`, (error as Error).stack);
     this.end('error');
     this.connection.terminate();
