@@ -95,6 +95,10 @@ export function resolveStompOptions(options: StompModuleOptions): ResolvedStompO
     sendTimeLimit: positiveInteger('sendTimeLimit', options.sendTimeLimit ?? STOMP_DEFAULTS.sendTimeLimit),
     pingInterval: timerMilliseconds('pingInterval', wholeMilliseconds('pingInterval', options.pingInterval ?? STOMP_DEFAULTS.pingInterval)),
     authorization: options.authorization,
+    userRegistryBroadcast: {
+      interval: timerMilliseconds('userRegistryBroadcast.interval', positiveInteger('userRegistryBroadcast.interval', options.userRegistryBroadcast?.interval ?? STOMP_DEFAULTS.userRegistryBroadcast.interval)),
+      maxBytesPerSecond: positiveInteger('userRegistryBroadcast.maxBytesPerSecond', options.userRegistryBroadcast?.maxBytesPerSecond ?? STOMP_DEFAULTS.userRegistryBroadcast.maxBytesPerSecond),
+    },
   };
 }
 
