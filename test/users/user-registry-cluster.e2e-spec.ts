@@ -214,7 +214,6 @@ describe('User registry across two instances, under load (issue 11: 4 and 6)', (
     const during = await roundTrips(probe, attack);
     const seconds = (performance.now() - started) / 1000;
     const bytes = meter.bytes - bytesBefore;
-    if (process.env.REGISTRY_DEBUG) console.log({ bytes, seconds, baseline: [percentile(baseline, 0.5), percentile(baseline, 0.95)], during: [percentile(during, 0.5), percentile(during, 0.95), during.length] });
 
     // 300 flips end unsubscribed: B must end in step with A, holding only the flipper's final subscription.
     await sendConfirmed(flipper, [], { command: 'SUBSCRIBE', headers: { id: 'final', destination: '/topic/final' } });

@@ -2,7 +2,7 @@ import type { SessionOutlet } from '../interfaces/stomp-session.interface.js';
 import type { UserNames } from './user-names.js';
 
 /** One user's sessions on this instance. */
-class LocalUser {
+export class LocalUser {
   readonly sessions = new Map<string, SessionOutlet>();
   private list: readonly SessionOutlet[] | undefined;
 

@@ -43,9 +43,8 @@ export class RegistryBroadcaster {
     private readonly instanceId: string,
     private readonly changes: RegistryChanges,
     private readonly settings: UserRegistryBroadcastSettings,
-    now?: () => number,
   ) {
-    this.budget = new ByteBudget(settings.maxBytesPerSecond, now);
+    this.budget = new ByteBudget(settings.maxBytesPerSecond);
     this.maxMessageBytes = Math.max(1024, Math.min(MAX_MESSAGE_BYTES, settings.maxBytesPerSecond));
   }
 
