@@ -460,6 +460,18 @@ describe('RemoteRegistries', () => {
     remote.heartbeat({ kind: 'user-registry-heartbeat', from: 'A', seq: 8 });
     expect(asked).toEqual(['A', 'A']);
   });
+  it('skips what it cannot read (an instance of another version) and keeps the rest', () => {
+    const names = new UserNames();
+    const remote = new RemoteRegistries(names, 30_000, () => undefined);
+    const garbage = [null, 'x', ['+', 7], ['?', 's9'], ['s', 'nobody', ['a', '/b']], ['+', 's1', 'alice', 'not a list']] as never[];
+    remote.update({ kind: 'user-registry-update', from: 'A', seq: 1, reset: true, end: true, ops: [...garbage, ['+', 's2', 'bob', ['x', '/topic/x']]] });
+    remote.update({ kind: 'user-registry-update', from: 'A', seq: 'two', ops: 'none' } as never);
+    expect([...names.names()].sort()).toEqual(['alice', 'bob']);
+    expect([...remote.sessions()].map((session) => [session.id, [...session.subscriptions]])).toEqual([
+      ['s1', []],
+      ['s2', [['x', '/topic/x']]],
+    ]);
+  });
 });
 
 describe('ByteBudget', () => {
