@@ -11,6 +11,7 @@ export type {
   StompAudience,
   StompAuthorizationRule,
   StompAuthorizationOptions,
+  UserRegistryBroadcastOptions,
 } from './stomp.options.js';
 export { STOMP_DEFAULTS } from './stomp.options.js';
 export { STOMP_BROKER } from './interfaces/injection-tokens.js';

@@ -45,6 +45,7 @@ describe('resolveStompOptions', () => {
         incompleteFrameTimeout: STOMP_DEFAULTS.incompleteFrameTimeout,
         minFrameDataRate: STOMP_DEFAULTS.minFrameDataRate,
         authorization: undefined,
+        userRegistryBroadcast: { interval: 100, maxBytesPerSecond: 1024 * 1024 },
       });
     });
 
@@ -319,6 +320,20 @@ describe('resolveStompOptions', () => {
     ])('for %s %p', (option, value) => {
       const error = configurationError({ endpoint: '/ws', [option]: value });
       expect(error.message).toContain(`'${option}'`);
+    });
+
+    it.each([
+      [{ interval: 0 }, 'userRegistryBroadcast.interval'],
+      [{ interval: 2 ** 31 }, 'userRegistryBroadcast.interval'],
+      [{ maxBytesPerSecond: 0 }, 'userRegistryBroadcast.maxBytesPerSecond'],
+      [{ maxBytesPerSecond: 1.5 }, 'userRegistryBroadcast.maxBytesPerSecond'],
+    ])('for userRegistryBroadcast %p', (userRegistryBroadcast, option) => {
+      const error = configurationError({ endpoint: '/ws', userRegistryBroadcast });
+      expect(error.message).toContain(`'${option}'`);
+    });
+
+    it('keep the userRegistryBroadcast default of what is not given', () => {
+      expect(resolveStompOptions({ endpoint: '/ws', userRegistryBroadcast: { interval: 20 } }).userRegistryBroadcast).toEqual({ interval: 20, maxBytesPerSecond: 1024 * 1024 });
     });
 
     it('take pingInterval 0 as off, not as invalid', () => {

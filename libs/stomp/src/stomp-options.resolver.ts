@@ -103,6 +103,10 @@ export function resolveStompOptions(options: StompModuleOptions): ResolvedStompO
     incompleteFrameTimeout: timerMilliseconds('incompleteFrameTimeout', positiveInteger('incompleteFrameTimeout', options.incompleteFrameTimeout ?? STOMP_DEFAULTS.incompleteFrameTimeout)),
     minFrameDataRate: positiveInteger('minFrameDataRate', options.minFrameDataRate ?? STOMP_DEFAULTS.minFrameDataRate),
     authorization: options.authorization,
+    userRegistryBroadcast: {
+      interval: timerMilliseconds('userRegistryBroadcast.interval', positiveInteger('userRegistryBroadcast.interval', options.userRegistryBroadcast?.interval ?? STOMP_DEFAULTS.userRegistryBroadcast.interval)),
+      maxBytesPerSecond: positiveInteger('userRegistryBroadcast.maxBytesPerSecond', options.userRegistryBroadcast?.maxBytesPerSecond ?? STOMP_DEFAULTS.userRegistryBroadcast.maxBytesPerSecond),
+    },
   };
 }
 

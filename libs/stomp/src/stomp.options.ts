@@ -3,11 +3,13 @@ import type { MessageBroker } from './broker/message-broker.js';
 import type { StompAuthorizationOptions } from './session/destination-authorization.js';
 import type { StompChannelInterceptor } from './session/stomp-channel-interceptor.js';
 import type { EndpointSettings } from './transport/endpoint-settings.js';
+import type { UserRegistryBroadcastOptions, UserRegistryBroadcastSettings } from './users/user-registry-broadcast.settings.js';
 import type { StompAuthenticator, StompPrincipal } from './interfaces/stomp-principal.interface.js';
 
 export type { StompBrokerOptions } from './broker/broker.options.js';
 export type { StompRedisOptions } from './broker/redis/redis.options.js';
 export type { StompBrokerAddress, StompRelayOptions } from './broker/relay/relay.options.js';
+export type { UserRegistryBroadcastOptions } from './users/user-registry-broadcast.settings.js';
 export type { StompAudience, StompAuthorizationOptions, StompAuthorizationRule } from './session/destination-authorization.js';
 
 /** SockJS fallback settings; the defaults are Spring's. */
@@ -168,6 +170,11 @@ export interface StompModuleOptions {
   readonly minFrameDataRate?: number;
   /** Who may SEND to and SUBSCRIBE to which destinations. Default: everyone, everywhere. */
   readonly authorization?: StompAuthorizationOptions;
+  /**
+   * With several instances on one broker: how often (`interval`, ms) and within how many bytes per
+   * second (`maxBytesPerSecond`) each tells the others of its users. Default `{ interval: 100, maxBytesPerSecond: 1048576 }`.
+   */
+  readonly userRegistryBroadcast?: UserRegistryBroadcastOptions;
 }
 
 export type ResolvedStompEndpoint = EndpointSettings;
@@ -200,6 +207,7 @@ export interface ResolvedStompOptions {
   readonly incompleteFrameTimeout: number;
   readonly minFrameDataRate: number;
   readonly authorization: StompAuthorizationOptions | undefined;
+  readonly userRegistryBroadcast: UserRegistryBroadcastSettings;
 }
 
 export const STOMP_DEFAULTS = {
@@ -226,6 +234,7 @@ export const STOMP_DEFAULTS = {
   pingInterval: 25_000,
   incompleteFrameTimeout: 30_000,
   minFrameDataRate: 1024,
+  userRegistryBroadcast: { interval: 100, maxBytesPerSecond: 1024 * 1024 },
   sockJs: { heartbeatDelay: 25_000, disconnectDelay: 5_000, responseLimit: 128 * 1024 },
 } as const satisfies Omit<Required<StompModuleOptions>, 'endpoint' | 'pathSeparator' | 'authenticate' | 'errorDestination' | 'broker' | 'authorization' | 'maxTransactionBytes'> & {
   broker: { kind: 'simple' };
