@@ -41,6 +41,13 @@ describe('resolveStompOptions', () => {
         sendBufferSizeLimit: STOMP_DEFAULTS.sendBufferSizeLimit,
         sendTimeLimit: STOMP_DEFAULTS.sendTimeLimit,
         pingInterval: STOMP_DEFAULTS.pingInterval,
+        maxTransactionsPerSession: STOMP_DEFAULTS.maxTransactionsPerSession,
+        maxFramesPerTransaction: STOMP_DEFAULTS.maxFramesPerTransaction,
+        maxUnconfirmedSends: STOMP_DEFAULTS.maxUnconfirmedSends,
+        maxWebSocketMessageSize: 4 * STOMP_DEFAULTS.maxFrameSize,
+        maxSockJsRequestBody: 8 * STOMP_DEFAULTS.maxFrameSize,
+        maxQueuedInboundBytes: 16 * STOMP_DEFAULTS.maxFrameSize,
+        maxUnconfirmedSendBytes: 16 * STOMP_DEFAULTS.maxFrameSize,
         authorization: undefined,
       });
     });

@@ -3,8 +3,10 @@ import type { StompFrame } from '../protocol/stomp-frame.js';
 import { truncate } from '../util/truncate.js';
 
 /** Transactions one session may have open, and frames one transaction may hold. */
-export const MAX_OPEN_TRANSACTIONS = 16;
-export const MAX_FRAMES_PER_TRANSACTION = 1000;
+export interface TransactionLimits {
+  readonly maxTransactionsPerSession: number;
+  readonly maxFramesPerTransaction: number;
+}
 
 /**
  * The open transactions of one session: the SENDs and ACK/NACKs each holds until COMMIT (which
@@ -14,13 +16,16 @@ export class SessionTransactions {
   /** Made at the first BEGIN: most sessions never begin one. */
   private open: Map<string, StompFrame[]> | undefined;
 
+  constructor(private readonly limits: TransactionLimits) {}
+
   begin(transaction: string): void {
     this.open ??= new Map();
     if (this.open.has(transaction)) {
       throw new StompProtocolError('STOMP_ERR_DUPLICATE_TRANSACTION', `Transaction '${truncate(transaction)}' has already begun`);
     }
-    if (this.open.size >= MAX_OPEN_TRANSACTIONS) {
-      throw new StompProtocolError('STOMP_ERR_LIMIT', `Too many open transactions: a session may have at most ${MAX_OPEN_TRANSACTIONS}`);
+    const max = this.limits.maxTransactionsPerSession;
+    if (this.open.size >= max) {
+      throw new StompProtocolError('STOMP_ERR_LIMIT', `Too many open transactions: a session may have at most ${max} (option maxTransactionsPerSession)`);
     }
     this.open.set(transaction, []);
   }
@@ -55,8 +60,9 @@ export class SessionTransactions {
     if (!frames) {
       throw new StompProtocolError('STOMP_ERR_UNKNOWN_TRANSACTION', `${command} names transaction '${truncate(transaction)}', which was not begun`);
     }
-    if (adding && frames.length >= MAX_FRAMES_PER_TRANSACTION) {
-      throw new StompProtocolError('STOMP_ERR_LIMIT', `Transaction '${truncate(transaction)}' holds its limit of ${MAX_FRAMES_PER_TRANSACTION} frames: COMMIT it first`);
+    const max = this.limits.maxFramesPerTransaction;
+    if (adding && frames.length >= max) {
+      throw new StompProtocolError('STOMP_ERR_LIMIT', `Transaction '${truncate(transaction)}' holds its limit of ${max} frames (option maxFramesPerTransaction): COMMIT it first`);
     }
     return frames;
   }

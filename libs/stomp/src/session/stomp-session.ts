@@ -25,12 +25,8 @@ import { UnconfirmedSends } from './unconfirmed-sends.js';
 
 
 const HEARTBEAT_EOL = Buffer.from('\n');
-/** Frames waiting behind a slow one may hold at most this many `maxFrameSize`s. */
-const QUEUED_FRAME_SIZES = 16;
 /** What a frame costs in the wait queue beyond its body: its headers, roughly. */
 const QUEUED_FRAME_OVERHEAD = 256;
-/** Broker SENDs one session may have awaiting the broker's confirmation before it waits again. */
-const MAX_UNCONFIRMED_SENDS = 1000;
 const ACK_MODES = new Set(['auto', 'client', 'client-individual']);
 
 type SessionState = 'awaiting-connect' | 'connected' | 'closed';
@@ -57,7 +53,7 @@ export class StompClientSession implements SessionOutlet {
   private state: SessionState = 'awaiting-connect';
   private readonly decoder: FrameDecoder;
   private readonly subscriptions = new Map<string, string>();
-  private readonly transactions = new SessionTransactions();
+  private readonly transactions: SessionTransactions;
   private readonly unconfirmed: UnconfirmedSends;
   private readonly queue: Inbound[] = [];
   private readonly interceptors: InterceptorChains;
@@ -96,8 +92,8 @@ export class StompClientSession implements SessionOutlet {
     this.frameRate = new FrameRateLimit(settings.maxFramesPerSecond);
     this.sendLimits = new SendLimits(settings.sendBufferSizeLimit, settings.sendTimeLimit);
     this.interceptors = InterceptorChains.of(settings.interceptors, logger);
-    // Pipelined SENDs are held to the same bytes as frames waiting in the queue.
-    this.unconfirmed = new UnconfirmedSends({ maxCount: MAX_UNCONFIRMED_SENDS, maxBytes: QUEUED_FRAME_SIZES * settings.maxFrameSize }, (error) =>
+    this.transactions = new SessionTransactions(settings);
+    this.unconfirmed = new UnconfirmedSends({ maxCount: settings.maxUnconfirmedSends, maxBytes: settings.maxUnconfirmedSendBytes }, (error) =>
       this.onPipelinedSendFailed(error),
     );
   }
@@ -257,12 +253,12 @@ export class StompClientSession implements SessionOutlet {
     if (!this.busy) return this.run(item);
     if (!(item instanceof StompProtocolError)) {
       this.queuedBytes += item.body.length + QUEUED_FRAME_OVERHEAD;
-      const limit = QUEUED_FRAME_SIZES * this.settings.maxFrameSize;
+      const limit = this.settings.maxQueuedInboundBytes;
       if (this.queuedBytes > limit) {
         this.doomed = true;
         item = new StompProtocolError(
           'STOMP_ERR_LIMIT',
-          `Too many frames waiting: more than ${limit} bytes arrived while an earlier frame was still being processed`,
+          `Too many frames waiting: more than ${limit} bytes (maxQueuedInboundBytes, derived from option maxFrameSize) arrived while an earlier frame was still being processed`,
           { receiptId: item.headers.receipt },
         );
       }
