@@ -1,5 +1,9 @@
 import type { BrokerSettings } from './broker/broker.options.js';
 import type { MessageBroker } from './broker/message-broker.js';
+import type { RedisBrokerSettings } from './broker/redis/redis-broker-settings.js';
+import type { StompRedisOptions } from './broker/redis/redis.options.js';
+import type { RelaySettings } from './broker/relay/relay-settings.js';
+import type { StompBrokerAddress, StompRelayOptions } from './broker/relay/relay.options.js';
 import { StompConfigurationError } from './errors/stomp-configuration.error.js';
 import type { StompAuthenticator } from './interfaces/stomp-principal.interface.js';
 import { destinationAuthorization, type StompAuthorizationOptions, type StompAuthorizationRule } from './session/destination-authorization.js';
@@ -56,8 +60,8 @@ const RULES_EXPECTED =
   "expected { rules: [{ destination: '/topic/news/**', on?: 'SEND' | 'SUBSCRIBE', allow: 'everyone' | 'authenticated' | 'nobody' | (principal) => boolean }] }";
 
 const authorization: Check<StompAuthorizationOptions | undefined> = optional((value, option) => {
+  if (isObject(value)) rejectUnknownKeys(value, AUTHORIZATION_KEYS, option);
   if (!isObject(value) || !Array.isArray(value.rules)) throw StompConfigurationError.invalid(option, RULES_EXPECTED);
-  rejectUnknownKeys(value, AUTHORIZATION_KEYS, option);
   value.rules.forEach((rule: unknown, index: number) => {
     if (isObject(rule)) rejectUnknownKeys(rule, RULE_KEYS, `${option}.rules[${index}]`);
     if (!isRule(rule)) throw StompConfigurationError.invalid(option, RULES_EXPECTED);
@@ -74,16 +78,24 @@ function isRule(rule: unknown): boolean {
   );
 }
 
+const brokerAddress: Check<StompBrokerAddress> = (value, option) => {
+  if (!isObject(value)) throw StompConfigurationError.invalid(option, `expected { host, port }, got ${JSON.stringify(value)}`);
+  rejectUnknownKeys(value, ['host', 'port'], option);
+  const host = nonEmptyText(value.host, `${option}.host`);
+  if (!Number.isInteger(value.port) || (value.port as number) < 1 || (value.port as number) > 65535) {
+    throw StompConfigurationError.invalid(`${option}.port`, `expected a TCP port (1-65535), got ${String(value.port)}`);
+  }
+  return { host, port: value.port as number };
+};
+
+const brokerAddresses: Check<StompBrokerAddress[]> = (value, option) => {
+  const addresses = listOf(brokerAddress, "a list of { host, port }, e.g. [{ host: 'rabbitmq', port: 61613 }]")(value, option);
+  if (addresses.length === 0) throw StompConfigurationError.invalid(option, 'the list is empty; give at least one address, or leave it out for the default');
+  return addresses;
+};
+
 const RELAY_OPTIONS = {
-  addresses: listOf((value, option) => {
-    if (!isObject(value)) throw StompConfigurationError.invalid(option, `expected { host, port }, got ${JSON.stringify(value)}`);
-    rejectUnknownKeys(value, ['host', 'port'], option);
-    nonEmptyText(value.host, `${option}.host`);
-    if (!Number.isInteger(value.port) || (value.port as number) < 1 || (value.port as number) > 65535) {
-      throw StompConfigurationError.invalid(`${option}.port`, `expected a TCP port (1-65535), got ${String(value.port)}`);
-    }
-    return { host: value.host as string, port: value.port as number };
-  }, 'a list of { host, port }'),
+  addresses: brokerAddresses,
   clientLogin: text,
   clientPasscode: text,
   systemLogin: text,
@@ -93,7 +105,7 @@ const RELAY_OPTIONS = {
   reconnectDelay: timer(positiveInteger),
   maxReconnectDelay: timer(positiveInteger),
   connectTimeout: timer(positiveInteger),
-};
+} satisfies { readonly [K in Exclude<keyof StompRelayOptions, 'kind'>]-?: Check<RelaySettings[K]> };
 
 const REDIS_OPTIONS = {
   url: nonEmptyText,
@@ -103,7 +115,7 @@ const REDIS_OPTIONS = {
   commandTimeout: timer(positiveInteger),
   reconnectDelay: timer(positiveInteger),
   maxReconnectDelay: timer(positiveInteger),
-};
+} satisfies { readonly [K in Exclude<keyof StompRedisOptions, 'kind'>]-?: Check<RedisBrokerSettings[K]> };
 
 /** Each broker kind: its options (besides `kind`) and where their defaults are. */
 const BROKER_KINDS: Record<BrokerSettings['kind'], { readonly table: OptionTable; readonly defaults: object }> = {
@@ -120,6 +132,7 @@ const broker: Check<BrokerSettings | MessageBroker> = (value, option) => {
   const { kind, ...rest } = value as { kind: unknown };
   const known = Object.hasOwn(BROKER_KINDS, String(kind)) ? BROKER_KINDS[kind as BrokerSettings['kind']] : undefined;
   if (!known) throw StompConfigurationError.invalid(option, `unknown kind '${String(kind)}': expected 'simple', 'relay' or 'redis'`);
+  rejectUnknownKeys(value, ['kind', ...Object.keys(known.table)], option);
   return { ...resolveTable(known.table, rest, known.defaults, option), kind } as BrokerSettings;
 };
 

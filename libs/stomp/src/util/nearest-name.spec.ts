@@ -9,6 +9,9 @@ describe('editDistance', () => {
     ['brokerPrefix', 'brokerPrefixes', 2],
     ['flaw', 'lawn', 2],
     ['same', 'same', 0],
+    ['paht', 'path', 1],
+    ['hots', 'host', 1],
+    ['ca', 'abc', 3],
   ])('%j to %j is %i', (a, b, distance) => {
     expect(editDistance(a, b)).toBe(distance);
     expect(editDistance(b, a)).toBe(distance);
@@ -24,6 +27,7 @@ describe('nearestName', () => {
     expect(nearestName('heartBeat', known)).toBe('heartbeat');
     expect(nearestName('sockjs', known)).toBe('sockJs');
     expect(nearestName('maxFramSize', known)).toBe('maxFrameSize');
+    expect(nearestName('endopint', known)).toBe('endpoint');
   });
 
   it('suggests nothing for a name unlike any known one', () => {

@@ -1,5 +1,5 @@
 /**
- * The known name closest to `name` (Levenshtein distance, case ignored), when close enough to be a
+ * The known name closest to `name` (edit distance, case ignored), when close enough to be a
  * likely typo: at most a third of the longer name's length, and never more than 3 edits.
  */
 export function nearestName(name: string, known: readonly string[]): string | undefined {
@@ -17,16 +17,21 @@ export function nearestName(name: string, known: readonly string[]): string | un
   return bestDistance <= allowed ? best : undefined;
 }
 
-/** Levenshtein distance: insertions, deletions and substitutions, one row at a time. */
+/**
+ * Edit distance counting insertions, deletions, substitutions and swaps of two neighbours (`paht` is
+ * one edit from `path`): Levenshtein with transpositions (optimal string alignment).
+ */
 export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
+    const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution);
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1);
+      row[j] = best;
     }
-    previous = current;
+    rows.push(row);
   }
-  return previous[b.length]!;
+  return rows[a.length]![b.length]!;
 }
