@@ -89,7 +89,7 @@ export interface StompModuleOptions {
    * destinations are its own).
    */
   readonly authenticate?: StompAuthenticator;
-  /** Inbound and outbound frame hooks, run in order. Default none. */
+  /** Inbound and outbound frame hooks, run in order. Default: `STOMP_DEFAULTS.interceptors`. */
   readonly interceptors?: readonly StompChannelInterceptor[];
   /**
    * Separator of destination segments for `*`, `**` and `{var}` in mappings and subscriptions:
