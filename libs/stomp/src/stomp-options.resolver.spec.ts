@@ -48,6 +48,9 @@ describe('resolveStompOptions', () => {
         maxSockJsRequestBody: 8 * STOMP_DEFAULTS.maxFrameSize,
         maxQueuedInboundBytes: 16 * STOMP_DEFAULTS.maxFrameSize,
         maxUnconfirmedSendBytes: 16 * STOMP_DEFAULTS.maxFrameSize,
+        maxTransactionBytes: 16 * STOMP_DEFAULTS.maxFrameSize,
+        incompleteFrameTimeout: STOMP_DEFAULTS.incompleteFrameTimeout,
+        minFrameDataRate: STOMP_DEFAULTS.minFrameDataRate,
         authorization: undefined,
       });
     });
@@ -346,6 +349,9 @@ describe('resolveStompOptions', () => {
       ['maxTransactionsPerSession', 0, 'expected a positive integer, got 0'],
       ['maxFramesPerTransaction', 2.5, 'expected a positive integer, got 2.5'],
       ['maxUnconfirmedSends', -1, 'expected a positive integer, got -1'],
+      ['maxTransactionBytes', 0, 'expected a positive integer, got 0'],
+      ['incompleteFrameTimeout', 2 ** 31, 'expected at most 2147483647 ms'],
+      ['minFrameDataRate', 0.5, 'expected a positive integer, got 0.5'],
       ['authorization', { rules: 'all' }, 'expected { rules: ['],
     ];
 
@@ -517,7 +523,13 @@ describe('resolveStompOptions', () => {
         maxSockJsRequestBody: 8000,
         maxQueuedInboundBytes: 16000,
         maxUnconfirmedSendBytes: 16000,
+        maxTransactionBytes: 16000,
       });
+    });
+
+    it('give maxTransactionBytes its default unless the option is set', () => {
+      expect(resolveStompOptions({ endpoint: '/ws', maxFrameSize: 1000 }).maxTransactionBytes).toBe(16000);
+      expect(resolveStompOptions({ endpoint: '/ws', maxFrameSize: 1000, maxTransactionBytes: 500 }).maxTransactionBytes).toBe(500);
     });
 
     it('follow the maxFrameSize given, by MAX_FRAME_SIZE_MULTIPLES', () => {

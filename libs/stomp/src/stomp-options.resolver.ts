@@ -98,6 +98,10 @@ const MODULE_OPTIONS = {
   maxTransactionsPerSession: positiveInteger,
   maxFramesPerTransaction: positiveInteger,
   maxUnconfirmedSends: positiveInteger,
+  // Its default follows maxFrameSize: see derivedLimits.
+  maxTransactionBytes: optional(positiveInteger),
+  incompleteFrameTimeout: timer(positiveInteger),
+  minFrameDataRate: positiveInteger,
   authorization,
 } satisfies { readonly [K in keyof Required<StompModuleOptions>]: Check<unknown> };
 
@@ -110,13 +114,15 @@ export function resolveStompOptions(options: StompModuleOptions): ResolvedStompO
   if (!isObject(options)) return resolveStompOptions({} as StompModuleOptions);
   const values = resolveTable(MODULE_OPTIONS, options, STOMP_DEFAULTS);
   checkPrefixes(values);
-  const { endpoint, interceptors, ...rest } = values;
+  const { endpoint, interceptors, maxTransactionBytes, ...rest } = values;
+  const derived = derivedLimits(values.maxFrameSize);
   return {
     ...rest,
     endpoints: endpoint,
     // Authorization sees frames last, as the application's own interceptors left them.
     interceptors: values.authorization ? [...interceptors, destinationAuthorization(values.authorization, values.pathSeparator)] : interceptors,
-    ...derivedLimits(values.maxFrameSize),
+    ...derived,
+    maxTransactionBytes: maxTransactionBytes ?? derived.maxTransactionBytes,
   };
 }
 

@@ -103,7 +103,7 @@ describe("README.md's Options section", () => {
 
   it('gives each limit derived from maxFrameSize its multiple', () => {
     for (const [name, multiple] of Object.entries(MAX_FRAME_SIZE_MULTIPLES)) {
-      expect(OPTIONS_SECTION).toContain(`| \`${name}\` | ${multiple} × \`maxFrameSize\` |`);
+      expect(OPTIONS_SECTION).toContain(`| \`${name}\` | ${multiple} × \`maxFrameSize\``);
     }
   });
 });

@@ -107,7 +107,7 @@ export interface StompModuleOptions {
    */
   readonly heartbeatGraceFactor?: number;
   /**
-   * Largest inbound frame in bytes, headers included (Spring's `messageSizeLimit`). Four limits derive
+   * Largest inbound frame in bytes, headers included (Spring's `messageSizeLimit`). Other limits derive
    * from it (see `MAX_FRAME_SIZE_MULTIPLES`). Default: `STOMP_DEFAULTS.maxFrameSize`.
    */
   readonly maxFrameSize?: number;
@@ -157,6 +157,23 @@ export interface StompModuleOptions {
    * goes on with its next frames; beyond it the session waits. Default: `STOMP_DEFAULTS.maxUnconfirmedSends`.
    */
   readonly maxUnconfirmedSends?: number;
+  /**
+   * Bytes all open transactions of one session may hold together (each held SEND or ACK counts its
+   * body plus 256); a frame that would pass it gets an ERROR. Default: `MAX_FRAME_SIZE_MULTIPLES.maxTransactionBytes`
+   * × `maxFrameSize`.
+   */
+  readonly maxTransactionBytes?: number;
+  /**
+   * Longest a frame may stay incomplete (its bytes arriving over several WebSocket messages or
+   * SockJS requests), in ms; then the session gets an ERROR and is closed (4500). Default:
+   * `STOMP_DEFAULTS.incompleteFrameTimeout`.
+   */
+  readonly incompleteFrameTimeout?: number;
+  /**
+   * Fewest bytes per second an incomplete frame must arrive at, measured over windows of up to 5 s:
+   * a drip-fed frame (slowloris) is closed with an ERROR (4500). Default: `STOMP_DEFAULTS.minFrameDataRate`.
+   */
+  readonly minFrameDataRate?: number;
   /** Who may SEND to and SUBSCRIBE to which destinations. Default: everyone, everywhere. */
   readonly authorization?: StompAuthorizationOptions;
 }
@@ -190,6 +207,9 @@ export interface ResolvedStompOptions {
   readonly maxTransactionsPerSession: number;
   readonly maxFramesPerTransaction: number;
   readonly maxUnconfirmedSends: number;
+  readonly maxTransactionBytes: number;
+  readonly incompleteFrameTimeout: number;
+  readonly minFrameDataRate: number;
   readonly maxWebSocketMessageSize: number;
   readonly maxSockJsRequestBody: number;
   readonly maxQueuedInboundBytes: number;
@@ -226,6 +246,8 @@ export const STOMP_DEFAULTS = {
   maxTransactionsPerSession: 16,
   maxFramesPerTransaction: 1000,
   maxUnconfirmedSends: 1000,
+  incompleteFrameTimeout: 30_000,
+  minFrameDataRate: 1024,
   /** Settings of each endpoint (`endpoint` itself is required). */
   eachEndpoint: { sockJs: false, allowedOrigins: [] },
   sockJs: { heartbeatDelay: 25_000, disconnectDelay: 5_000, responseLimit: 128 * 1024 },
@@ -251,7 +273,7 @@ export const STOMP_DEFAULTS = {
     reconnectDelay: 100,
     maxReconnectDelay: 2000,
   },
-} as const satisfies Omit<Required<StompModuleOptions>, 'endpoint' | 'pathSeparator' | 'authenticate' | 'errorDestination' | 'broker' | 'authorization'> & {
+} as const satisfies Omit<Required<StompModuleOptions>, 'endpoint' | 'pathSeparator' | 'authenticate' | 'errorDestination' | 'broker' | 'authorization' | 'maxTransactionBytes'> & {
   broker: { kind: 'simple' };
   errorDestination: string;
   pathSeparator: '/';
@@ -262,8 +284,9 @@ export const STOMP_DEFAULTS = {
 };
 
 /**
- * The limits derived from `maxFrameSize`, as multiples of it; the resolver computes each once, under
- * its name, and the stage that enforces it reads that name from its settings.
+ * The limits derived from `maxFrameSize`, as multiples of it (and `maxTransactionBytes`'s default):
+ * the resolver computes each once, under its name, and the stage that enforces it reads that name
+ * from its settings.
  */
 export const MAX_FRAME_SIZE_MULTIPLES = {
   /** A WebSocket message may hold several frames; a bigger one is refused whole (close 1009). */
@@ -274,4 +297,6 @@ export const MAX_FRAME_SIZE_MULTIPLES = {
   maxQueuedInboundBytes: 16,
   /** Pipelined SENDs awaiting the broker's confirmation are held to the same bytes as waiting frames. */
   maxUnconfirmedSendBytes: 16,
+  /** What the open transactions of a session hold together: the `maxTransactionBytes` option's default. */
+  maxTransactionBytes: 16,
 } as const;

@@ -15,6 +15,9 @@ export interface SessionSettings {
   readonly maxFramesPerSecond: number;
   readonly sendBufferSizeLimit: number;
   readonly sendTimeLimit: number;
+  readonly maxTransactionBytes: number;
+  readonly incompleteFrameTimeout: number;
+  readonly minFrameDataRate: number;
   readonly maxTransactionsPerSession: number;
   readonly maxFramesPerTransaction: number;
   readonly maxUnconfirmedSends: number;

@@ -1,11 +1,14 @@
 import { StompProtocolError } from '../errors/stomp-protocol.error.js';
 import { createHeaders, type StompFrame } from '../protocol/stomp-frame.js';
 import { STOMP_DEFAULTS } from '../stomp.options.js';
-import { SessionTransactions } from './session-transactions.js';
+import { HELD_FRAME_OVERHEAD, SessionTransactions } from './session-transactions.js';
 
 const MAX_OPEN_TRANSACTIONS = STOMP_DEFAULTS.maxTransactionsPerSession;
 const MAX_FRAMES_PER_TRANSACTION = STOMP_DEFAULTS.maxFramesPerTransaction;
-const LIMITS = { maxTransactionsPerSession: MAX_OPEN_TRANSACTIONS, maxFramesPerTransaction: MAX_FRAMES_PER_TRANSACTION };
+/** The count limits in force by default, and no byte budget in the way of them. */
+const LIMITS = { maxTransactionsPerSession: MAX_OPEN_TRANSACTIONS, maxFramesPerTransaction: MAX_FRAMES_PER_TRANSACTION, maxTransactionBytes: Number.MAX_SAFE_INTEGER };
+/** A transaction budget of `maxTransactionBytes`, the count limits as by default. */
+const withBytes = (maxTransactionBytes: number) => ({ ...LIMITS, maxTransactionBytes });
 
 function frame(command: string, body = '', transaction = 'tx'): StompFrame {
   const headers = createHeaders();
@@ -38,7 +41,7 @@ describe('SessionTransactions', () => {
   });
 
   it('holds the limits it is given', () => {
-    const transactions = new SessionTransactions({ maxTransactionsPerSession: 1, maxFramesPerTransaction: 2 });
+    const transactions = new SessionTransactions({ ...LIMITS, maxTransactionsPerSession: 1, maxFramesPerTransaction: 2 });
     transactions.begin('a');
     expectProtocolError(() => transactions.begin('b'), 'STOMP_ERR_LIMIT', 'Too many open transactions: a session may have at most 1 (option maxTransactionsPerSession)');
     transactions.hold('a', frame('SEND'));
@@ -243,5 +246,49 @@ describe('SessionTransactions', () => {
       for (let i = 0; i < MAX_OPEN_TRANSACTIONS; i++) transactions.begin(`tx-${i}`);
       expect(transactions.commit('tx-3')).toEqual([]);
     });
+  });
+});
+
+describe('SessionTransactions: the byte budget of all open transactions together', () => {
+  const cost = (body: string) => body.length + HELD_FRAME_OVERHEAD;
+
+  it('holds frames up to the budget, across transactions, and refuses the one that would pass it, naming the option', () => {
+    const body = 'x'.repeat(744);
+    const transactions = new SessionTransactions(withBytes(3 * cost(body)));
+    transactions.begin('a');
+    transactions.begin('b');
+    transactions.hold('a', frame('SEND', body, 'a'));
+    transactions.hold('b', frame('SEND', body, 'b'));
+    transactions.hold('a', frame('SEND', body, 'a'));
+    expectProtocolError(
+      () => transactions.hold('b', frame('SEND', 'y', 'b')),
+      'STOMP_ERR_LIMIT',
+      `Transactions would hold more than ${3 * cost(body)} bytes (option maxTransactionBytes): COMMIT or ABORT first`,
+    );
+    // The refused frame was not kept.
+    expect(transactions.commit('b').map((f) => f.body.toString())).toEqual([body]);
+  });
+
+  it('gives the bytes of a committed or aborted transaction back', () => {
+    const transactions = new SessionTransactions(withBytes(2 * cost('abc')));
+    transactions.begin('a');
+    transactions.hold('a', frame('SEND', 'abc', 'a'));
+    transactions.hold('a', frame('SEND', 'abc', 'a'));
+    transactions.commit('a');
+    transactions.begin('b');
+    transactions.hold('b', frame('SEND', 'abc', 'b'));
+    transactions.hold('b', frame('SEND', 'abc', 'b'));
+    transactions.abort('b');
+    transactions.begin('c');
+    expect(() => transactions.hold('c', frame('SEND', 'abc', 'c'))).not.toThrow();
+    expect(() => transactions.hold('c', frame('SEND', 'abc', 'c'))).not.toThrow();
+    expect(() => transactions.hold('c', frame('SEND', 'abc', 'c'))).toThrow(StompProtocolError);
+  });
+
+  it('counts a frame with an empty body at its overhead, so a budget also bounds the number of frames', () => {
+    const transactions = new SessionTransactions(withBytes(10 * HELD_FRAME_OVERHEAD));
+    transactions.begin('a');
+    for (let i = 0; i < 10; i++) transactions.hold('a', frame('ACK', '', 'a'));
+    expect(() => transactions.hold('a', frame('ACK', '', 'a'))).toThrow('option maxTransactionBytes');
   });
 });

@@ -20,6 +20,7 @@ import type { SessionSettings } from './session-settings.js';
 import { FrameRateLimit } from './frame-rate-limit.js';
 import { InterceptorChains } from './interceptor-chains.js';
 import { SendLimits } from './send-limits.js';
+import { IncompleteFrameWatch } from './incomplete-frame-watch.js';
 import { SessionTransactions } from './session-transactions.js';
 import { UnconfirmedSends } from './unconfirmed-sends.js';
 
@@ -54,6 +55,7 @@ export class StompClientSession implements SessionOutlet {
   private readonly decoder: FrameDecoder;
   private readonly subscriptions = new Map<string, string>();
   private readonly transactions: SessionTransactions;
+  private readonly incompleteFrames: IncompleteFrameWatch;
   private readonly unconfirmed: UnconfirmedSends;
   private readonly queue: Inbound[] = [];
   private readonly interceptors: InterceptorChains;
@@ -78,7 +80,10 @@ export class StompClientSession implements SessionOutlet {
   ) {
     this.decoder = new FrameDecoder(
       {
-        onFrame: (frame) => this.enqueue(frame),
+        onFrame: (frame) => {
+          this.incompleteFrames.frameCompleted();
+          this.enqueue(frame);
+        },
         onHeartbeat: () => undefined,
         onError: (error) => this.enqueue(error),
       },
@@ -90,6 +95,9 @@ export class StompClientSession implements SessionOutlet {
     });
     this.connectTimer = setTimeout(() => this.onConnectTimeout(), settings.connectTimeout).unref();
     this.frameRate = new FrameRateLimit(settings.maxFramesPerSecond);
+    this.incompleteFrames = new IncompleteFrameWatch(settings, (reason) =>
+      this.fail(new StompProtocolError('STOMP_ERR_LIMIT', reason), undefined, CloseCode.SESSION_LIMIT),
+    );
     this.sendLimits = new SendLimits(settings.sendBufferSizeLimit, settings.sendTimeLimit);
     this.interceptors = InterceptorChains.of(settings.interceptors, logger);
     this.transactions = new SessionTransactions(settings);
@@ -195,7 +203,7 @@ export class StompClientSession implements SessionOutlet {
 
   /** The broker dropped the session (its relay connection died): tell the client and end it. */
   brokerLost(reason: string): void {
-    this.fail(new StompProtocolError('STOMP_ERR_BROKER_UNAVAILABLE', reason), undefined);
+    this.fail(new StompProtocolError('STOMP_ERR_BROKER_LOST', reason), undefined);
   }
 
   /** Sends ERROR with `message`, then closes. Nothing else is processed for the session. */
@@ -230,6 +238,7 @@ export class StompClientSession implements SessionOutlet {
     this.receiveTimer?.refresh();
     try {
       this.decoder.push(data);
+      this.incompleteFrames.received(data.length, this.decoder.bufferedBytes);
     } catch (error) {
       // A bug of ours must cost this session, never the process (this runs in a socket callback).
       this.logger.error(`Session ${this.id}: failed on incoming data`, (error as Error).stack);
@@ -580,6 +589,7 @@ export class StompClientSession implements SessionOutlet {
     clearTimeout(this.connectTimer);
     clearTimeout(this.sendTimer);
     clearTimeout(this.receiveTimer);
+    this.incompleteFrames.stop();
     this.queue.length = 0;
     this.queuedBytes = 0;
     this.transactions.clear();

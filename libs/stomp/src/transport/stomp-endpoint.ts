@@ -6,6 +6,7 @@ import type { WebSocketServer } from 'ws';
 import type { Refusal } from '../session/stomp-session.registry.js';
 import { escapeRegExp } from '../util/escape-reg-exp.js';
 import { sockJsClientPath, type EndpointSettings } from './endpoint-settings.js';
+import { CLOSE_HANDSHAKE_TIMEOUT_MS } from './close-handshake.js';
 import { OriginPolicy } from './origin-policy.js';
 import { SockJsClientFile } from './sockjs-client-file.js';
 import { SockJsConnection } from './sockjs-connection.js';
@@ -61,7 +62,7 @@ export class StompEndpoint {
       server.on('connection', (conn: sockjs.Connection | null) => {
         // sockjs emits a null connection when a session opens on a request that is already gone.
         if (!conn) return;
-        this.accept(new SockJsConnection(conn));
+        this.accept(new SockJsConnection(conn, CLOSE_HANDSHAKE_TIMEOUT_MS));
       });
       const listener = (server as unknown as { listener(options?: object): { getHandler(): SockJsHandler } }).listener();
       this.sockJsHandler = listener.getHandler();

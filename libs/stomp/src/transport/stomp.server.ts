@@ -7,6 +7,7 @@ import { StompSessionAcceptor } from '../session/stomp-session.acceptor.js';
 import { StompSessionRegistry } from '../session/stomp-session.registry.js';
 import type { MessageBroker } from '../broker/message-broker.js';
 import { STOMP_BROKER, STOMP_SETTINGS } from '../interfaces/injection-tokens.js';
+import { CLOSE_HANDSHAKE_TIMEOUT_MS } from './close-handshake.js';
 import type { TransportSettings } from './endpoint-settings.js';
 import type { StompConnection } from '../session/stomp-connection.js';
 import { StompEndpoint } from './stomp-endpoint.js';
@@ -15,11 +16,6 @@ import { WebSocketKeepAlive } from './websocket-keep-alive.js';
 
 /** How long clients get to answer the closing handshake at shutdown before they are cut off. */
 const SHUTDOWN_GRACE_MS = 2000;
-/**
- * How long a socket waits for the client's close frame after the server closed it (an ERROR, a
- * limit), instead of `ws`'s 30 s: a client that never answers holds no socket for long.
- */
-const CLOSE_HANDSHAKE_TIMEOUT_MS = 5000;
 
 /**
  * Serves the STOMP endpoints on the application's own HTTP server (Express or Fastify), by path.
