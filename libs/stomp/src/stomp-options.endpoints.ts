@@ -1,9 +1,10 @@
 import { StompConfigurationError } from './errors/stomp-configuration.error.js';
-import { isObject, listOf, nonEmptyText, optional, positiveInteger, rejectUnknownKeys, resolveTable, timer, type Check } from './stomp-options.checks.js';
+import { isObject, nonEmptyText, optional, positiveInteger, rejectUnknownKeys, resolveTable, timer, type Check } from './stomp-options.checks.js';
 import { STOMP_DEFAULTS, type StompEndpointOptions, type StompSockJsOptions } from './stomp.options.js';
 import { sockJsClientPath, type EndpointSettings, type SockJsSettings } from './transport/endpoint-settings.js';
+import { canonicalOrigin } from './transport/origin-policy.js';
 
-const ENDPOINT_KEYS = ['path', 'sockJs', 'allowedOrigins'] as const satisfies readonly (keyof StompEndpointOptions)[];
+const ENDPOINT_KEYS = ['path', 'sockJs', 'allowedOrigins', 'publicOrigin'] as const satisfies readonly (keyof StompEndpointOptions)[];
 
 /** The SockJS options and their checks; `clientLibraryUrl` defaults to a path under the endpoint. */
 const SOCKJS_OPTIONS = {
@@ -13,7 +14,39 @@ const SOCKJS_OPTIONS = {
   clientLibraryUrl: optional(nonEmptyText),
 } satisfies { readonly [K in keyof Required<StompSockJsOptions>]: Check<unknown> };
 
-const allowedOrigins = listOf(nonEmptyText, "a list of origins, e.g. ['https://example.com']");
+/** `'*'`, or `scheme://host[:port]` in which `*` may stand for part of the host or the port. */
+function allowedOrigins(entries: unknown, option: string): string[] {
+  if (!Array.isArray(entries)) throw StompConfigurationError.invalid(option, `allowedOrigins must be a list, e.g. ['https://app.example.com'], got ${JSON.stringify(entries)}`);
+  for (const entry of entries as unknown[]) {
+    if (entry === '*') continue;
+    const written = typeof entry === 'string' ? entry.replace(/\/$/, '') : '';
+    // Stand-ins for the wildcards (a digit in the port, a letter elsewhere) make a pattern parse as an origin.
+    const example = written.replace(/:([\d*]+)$/, (_, port: string) => `:${port.replaceAll('*', '1')}`).replaceAll('*', 'x');
+    if (canonicalOrigin(example) === undefined) {
+      throw StompConfigurationError.invalid(
+        option,
+        `allowedOrigins: ${JSON.stringify(entry)} is not an origin; write scheme://host[:port], e.g. 'https://app.example.com' or 'https://*.example.com'`,
+      );
+    }
+  }
+  return [...(entries as string[])];
+}
+
+/** Exact origins, no pattern: what browsers show in the address bar, without a path. */
+function publicOrigins(value: unknown, option: string): string[] {
+  if (value === undefined) return [];
+  const entries: unknown = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(entries) || entries.length === 0) {
+    throw StompConfigurationError.invalid(option, `publicOrigin must be an origin or a non-empty list of them, e.g. 'https://chat.example.com', got ${JSON.stringify(value)}`);
+  }
+  return (entries as unknown[]).map((entry) => {
+    const origin = typeof entry === 'string' && !entry.includes('*') ? canonicalOrigin(entry.replace(/\/$/, '')) : undefined;
+    if (origin === undefined) {
+      throw StompConfigurationError.invalid(option, `publicOrigin: ${JSON.stringify(entry)} is not an origin; write scheme://host[:port], e.g. 'https://chat.example.com'`);
+    }
+    return origin;
+  });
+}
 
 /** The `endpoint` option: a path, one endpoint or several, each checked, no path twice. */
 export const resolveEndpoints: Check<EndpointSettings[]> = (value, option) => {
@@ -47,7 +80,8 @@ function resolveEndpoint(endpoint: unknown, option: string): EndpointSettings {
   return {
     path,
     sockJs: sockJs ? resolveSockJs(sockJs, path, `${option}.sockJs`) : undefined,
-    allowedOrigins: allowedOrigins(given.allowedOrigins ?? STOMP_DEFAULTS.eachEndpoint.allowedOrigins, `${option}.allowedOrigins`),
+    allowedOrigins: allowedOrigins(given.allowedOrigins ?? STOMP_DEFAULTS.eachEndpoint.allowedOrigins, option),
+    publicOrigins: publicOrigins(given.publicOrigin, option),
   };
 }
 

@@ -18,7 +18,7 @@ describe('resolveStompOptions', () => {
     it('applies STOMP_DEFAULTS to everything but the endpoint', () => {
       const resolved = resolveStompOptions({ endpoint: '/ws' });
       expect(resolved).toEqual({
-        endpoints: [{ path: '/ws', sockJs: undefined, allowedOrigins: [] }],
+        endpoints: [{ path: '/ws', sockJs: undefined, allowedOrigins: [], publicOrigins: [] }],
         broker: STOMP_DEFAULTS.broker,
         appPrefixes: STOMP_DEFAULTS.appPrefixes.map((p) => `${p}/`),
         brokerPrefixes: STOMP_DEFAULTS.brokerPrefixes.map((p) => `${p}/`),
@@ -106,7 +106,7 @@ describe('resolveStompOptions', () => {
   describe('endpoint forms', () => {
     it('accepts a path string', () => {
       expect(resolveStompOptions({ endpoint: '/portfolio' }).endpoints).toEqual([
-        { path: '/portfolio', sockJs: undefined, allowedOrigins: [] },
+        { path: '/portfolio', sockJs: undefined, allowedOrigins: [], publicOrigins: [] },
       ]);
     });
 
@@ -114,8 +114,26 @@ describe('resolveStompOptions', () => {
       const origins = ['https://example.com'];
       const [endpoint, ...rest] = resolveStompOptions({ endpoint: { path: '/portfolio', allowedOrigins: origins } }).endpoints;
       expect(rest).toEqual([]);
-      expect(endpoint).toEqual({ path: '/portfolio', sockJs: undefined, allowedOrigins: ['https://example.com'] });
+      expect(endpoint).toEqual({ path: '/portfolio', sockJs: undefined, allowedOrigins: ['https://example.com'], publicOrigins: [] });
       expect(endpoint!.allowedOrigins).not.toBe(origins);
+    });
+
+    it('takes publicOrigin as one origin or a list, in canonical form, and refuses what is not an origin', () => {
+      const [one] = resolveStompOptions({ endpoint: { path: '/ws', publicOrigin: 'HTTPS://Chat.Example.com:443/' } }).endpoints;
+      expect(one!.publicOrigins).toEqual(['https://chat.example.com']);
+      const [list] = resolveStompOptions({ endpoint: { path: '/ws', publicOrigin: ['https://a.example', 'http://10.0.0.5:8080'] } }).endpoints;
+      expect(list!.publicOrigins).toEqual(['https://a.example', 'http://10.0.0.5:8080']);
+      for (const bad of ['chat.example.com', 'https://chat.example.com/app', 'https://*.example.com', 'null', '', []]) {
+        expect(configurationError({ endpoint: { path: '/ws', publicOrigin: bad } }).message).toMatch(/^Invalid StompModule option 'endpoint': publicOrigin/);
+      }
+    });
+
+    it('refuses allowedOrigins entries that are not origins or origin patterns', () => {
+      const patterns = ['*', 'https://*.example.com', 'http://localhost:*', 'https://app.example.com/', 'http://*:8080'];
+      expect(resolveStompOptions({ endpoint: { path: '/ws', allowedOrigins: patterns } }).endpoints[0]!.allowedOrigins).toEqual(patterns);
+      for (const bad of ['example.com', '*.example.com', 'https://example.com/path', 'https://user@example.com']) {
+        expect(configurationError({ endpoint: { path: '/ws', allowedOrigins: [bad] } }).message).toContain(`allowedOrigins: ${JSON.stringify(bad)} is not an origin`);
+      }
     });
 
     it('accepts an array of endpoints, in order', () => {
@@ -381,11 +399,10 @@ describe('resolveStompOptions', () => {
       expect(configurationError({ endpoint: { path: '/ws', sockJs } }).message).toContain(says);
     });
 
-    it('refuse allowedOrigins that are not a list of origins', () => {
-      expect(configurationError({ endpoint: { path: '/ws', allowedOrigins: 'https://example.com' } }).message).toContain(
-        "Invalid StompModule option 'endpoint.allowedOrigins': expected a list of origins",
+    it('refuse allowedOrigins that are not a list', () => {
+      expect(configurationError({ endpoint: { path: '/ws', allowedOrigins: 'https://example.com' } }).message).toBe(
+        `Invalid StompModule option 'endpoint': allowedOrigins must be a list, e.g. ['https://app.example.com'], got "https://example.com"`,
       );
-      expect(configurationError({ endpoint: { path: '/ws', allowedOrigins: [''] } }).message).toContain("'endpoint.allowedOrigins': expected a non-empty string");
     });
   });
 

@@ -39,11 +39,22 @@ export interface StompEndpointOptions {
   readonly sockJs?: boolean | StompSockJsOptions;
   /**
    * Browser origins allowed to connect, as exact origins (`https://example.com`) or patterns with
-   * `*` (`https://*.example.com`); `['*']` allows any. Requests with no `Origin` header (non-browser
-   * clients) and same-origin requests are always allowed. Default: `STOMP_DEFAULTS.eachEndpoint.allowedOrigins`;
-   * an empty list allows the same origin only, as Spring.
+   * `*` (`https://*.example.com`, `http://localhost:*`), compared on scheme, host and port as
+   * written; `*` never spans a `:` or a `/`. `['*']` allows any. Requests with no `Origin` header
+   * (non-browser clients) and same-origin requests (see `publicOrigin`) are always allowed.
+   * Default: `STOMP_DEFAULTS.eachEndpoint.allowedOrigins`; an empty list allows the same origin only,
+   * as Spring.
    */
   readonly allowedOrigins?: readonly string[];
+  /**
+   * This server's own origin(s) as browsers see them, e.g. `'https://chat.example.com'`: set it
+   * when clients reach the server through a proxy or under a host name. Same-origin then means
+   * exactly these. When not set, same-origin means the scheme the server itself serves
+   * (`https:` on TLS, else `http:`) with a `Host` that is the IP address the connection arrived on
+   * (or `localhost` on loopback) and its port; a page under any host name is refused until it is
+   * listed here, because DNS rebinding makes a foreign page's `Origin` and `Host` agree.
+   */
+  readonly publicOrigin?: string | readonly string[];
 }
 
 export interface StompModuleOptions {
@@ -277,7 +288,7 @@ export const STOMP_DEFAULTS = {
   broker: { kind: 'simple' };
   errorDestination: string;
   pathSeparator: '/';
-  eachEndpoint: Omit<Required<StompEndpointOptions>, 'path'>;
+  eachEndpoint: Omit<Required<StompEndpointOptions>, 'path' | 'publicOrigin'>;
   sockJs: Omit<Required<StompSockJsOptions>, 'clientLibraryUrl'>;
   relay: Omit<Required<StompRelayOptions>, 'kind' | 'virtualHost'>;
   redis: Omit<Required<StompRedisOptions>, 'kind'>;
