@@ -386,6 +386,7 @@ describe('resolveStompOptions', () => {
       ['incompleteFrameTimeout', 2 ** 31, 'expected at most 2147483647 ms'],
       ['minFrameDataRate', 0.5, 'expected a positive integer, got 0.5'],
       ['authorization', { rules: 'all' }, 'expected { rules: ['],
+      ['userRegistryBroadcast', 'often', 'expected { interval, maxBytesPerSecond }'],
     ];
 
     it.each(REFUSED)('%s refuses %p', (option, value, says) => {
@@ -570,5 +571,20 @@ describe('resolveStompOptions', () => {
         expect(resolved[name as keyof typeof MAX_FRAME_SIZE_MULTIPLES]).toBe(multiple * 2048);
       }
     });
+  });
+});
+
+describe('resolveStompOptions: userRegistryBroadcast', () => {
+  it('fills what is not given from STOMP_DEFAULTS and refuses unknown keys with a suggestion', () => {
+    expect(resolveStompOptions({ endpoint: '/ws', userRegistryBroadcast: { interval: 50 } }).userRegistryBroadcast).toEqual({
+      interval: 50,
+      maxBytesPerSecond: STOMP_DEFAULTS.userRegistryBroadcast.maxBytesPerSecond,
+    });
+    expect(() => resolveStompOptions({ endpoint: '/ws', userRegistryBroadcast: { interval: 0 } })).toThrow(
+      "Invalid StompModule option 'userRegistryBroadcast.interval': expected a positive integer, got 0",
+    );
+    expect(() => resolveStompOptions({ endpoint: '/ws', userRegistryBroadcast: { intervall: 50 } as never })).toThrow(
+      "Unknown StompModule option 'userRegistryBroadcast.intervall': did you mean 'interval'?",
+    );
   });
 });
