@@ -39,7 +39,7 @@ export class ChatController {
     private readonly messaging: SimpMessagingTemplate,
   ) {}
 
-  /** The design notes' handler: `/app/chat.send` → everyone on `/topic/messages`. */
+  /** Spring's sample handler: `/app/chat.send` → everyone on `/topic/messages`. */
   @MessageMapping('/chat.send')
   @SendTo('/topic/messages')
   send(message: ChatMessageDto, @Principal() user: StompPrincipal | undefined): ChatMessage {
