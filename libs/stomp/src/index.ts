@@ -11,7 +11,11 @@ export type {
   StompAudience,
   StompAuthorizationRule,
   StompAuthorizationOptions,
+  StompAsyncApiOptions,
 } from './stomp.options.js';
+export { createAsyncApiDocument } from './asyncapi/create-asyncapi-document.js';
+export type { AsyncApiDocument } from './asyncapi/asyncapi-document.js';
+export type { StompMessageDoc, StompPublication } from './handlers/handler-metadata.js';
 export { STOMP_DEFAULTS } from './stomp.options.js';
 export { STOMP_BROKER } from './interfaces/injection-tokens.js';
 export { STOMP_CONTEXT_TYPE } from './handlers/stomp-context.js';

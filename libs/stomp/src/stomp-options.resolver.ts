@@ -1,3 +1,4 @@
+import { resolveAsyncApiOptions } from './asyncapi/asyncapi.options.js';
 import { StompConfigurationError } from './errors/stomp-configuration.error.js';
 import { MAX_TIMER_MS } from './protocol/heart-beat.js';
 import { destinationAuthorization, type StompAuthorizationRule } from './session/destination-authorization.js';
@@ -102,6 +103,7 @@ export function resolveStompOptions(options: StompModuleOptions): ResolvedStompO
     incompleteFrameTimeout: timerMilliseconds('incompleteFrameTimeout', positiveInteger('incompleteFrameTimeout', options.incompleteFrameTimeout ?? STOMP_DEFAULTS.incompleteFrameTimeout)),
     minFrameDataRate: positiveInteger('minFrameDataRate', options.minFrameDataRate ?? STOMP_DEFAULTS.minFrameDataRate),
     authorization: options.authorization,
+    asyncApi: resolveAsyncApiOptions(options.asyncApi),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { ResolvedAsyncApiOptions, StompAsyncApiOptions } from './asyncapi/asyncapi.options.js';
 import type { StompBrokerOptions } from './broker/broker.options.js';
 import type { MessageBroker } from './broker/message-broker.js';
 import type { StompAuthorizationOptions } from './session/destination-authorization.js';
@@ -5,6 +6,7 @@ import type { StompChannelInterceptor } from './session/stomp-channel-intercepto
 import type { EndpointSettings } from './transport/endpoint-settings.js';
 import type { StompAuthenticator, StompPrincipal } from './interfaces/stomp-principal.interface.js';
 
+export type { StompAsyncApiOptions } from './asyncapi/asyncapi.options.js';
 export type { StompBrokerOptions } from './broker/broker.options.js';
 export type { StompRedisOptions } from './broker/redis/redis.options.js';
 export type { StompBrokerAddress, StompRelayOptions } from './broker/relay/relay.options.js';
@@ -157,6 +159,11 @@ export interface StompModuleOptions {
   readonly minFrameDataRate?: number;
   /** Who may SEND to and SUBSCRIBE to which destinations. Default: everyone, everywhere. */
   readonly authorization?: StompAuthorizationOptions;
+  /**
+   * Serve an AsyncAPI 3.0 document of the STOMP API (`/asyncapi.json`) and a page rendering it
+   * (`/asyncapi`) on the HTTP server; `true` for the defaults. Default off.
+   */
+  readonly asyncApi?: StompAsyncApiOptions | boolean;
 }
 
 export type ResolvedStompEndpoint = EndpointSettings;
@@ -189,6 +196,7 @@ export interface ResolvedStompOptions {
   readonly incompleteFrameTimeout: number;
   readonly minFrameDataRate: number;
   readonly authorization: StompAuthorizationOptions | undefined;
+  readonly asyncApi: ResolvedAsyncApiOptions;
 }
 
 export const STOMP_DEFAULTS = {
@@ -216,7 +224,7 @@ export const STOMP_DEFAULTS = {
   incompleteFrameTimeout: 30_000,
   minFrameDataRate: 1024,
   sockJs: { heartbeatDelay: 25_000, disconnectDelay: 5_000, responseLimit: 128 * 1024 },
-} as const satisfies Omit<Required<StompModuleOptions>, 'endpoint' | 'pathSeparator' | 'authenticate' | 'errorDestination' | 'broker' | 'authorization' | 'maxTransactionBytes'> & {
+} as const satisfies Omit<Required<StompModuleOptions>, 'endpoint' | 'pathSeparator' | 'authenticate' | 'errorDestination' | 'broker' | 'authorization' | 'maxTransactionBytes' | 'asyncApi'> & {
   broker: { kind: 'simple' };
   errorDestination: string;
   pathSeparator: '/';

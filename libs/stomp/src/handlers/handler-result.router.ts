@@ -60,10 +60,8 @@ export class HandlerResultRouter {
     }
   }
 
-  /** `@SendToUser` without a destination: `/queue` + the mapped destination, as Spring. */
   private defaultUserDestination(context: StompContext): string {
-    const lookup = context.lookupDestination;
-    return `/queue${lookup.startsWith('/') ? '' : '/'}${lookup}`;
+    return defaultUserDestination(context.lookupDestination);
   }
 
   private replyToSubscriber(context: StompContext, contentType: string, body: Buffer): void {
@@ -83,6 +81,11 @@ export class HandlerResultRouter {
     );
     session.deliver(frame, isBinaryBody(contentType, body));
   }
+}
+
+/** `@SendToUser` without a destination: `/queue` + the mapped destination, as Spring. */
+export function defaultUserDestination(lookupDestination: string): string {
+  return `/queue${lookupDestination.startsWith('/') ? '' : '/'}${lookupDestination}`;
 }
 
 /** Fills `{var}` placeholders from the matched mapping's variables. */
