@@ -88,12 +88,13 @@ export class AsyncApiDocumentBuilder {
     const reply = hasReply ? schemas.describe(signature.returnType, signature.replyDoc) : undefined;
     const replyMessage = reply && messageSpec(reply, signature.replyDoc, `${handler.name}Reply`, `What ${handler.name} returns`, UNKNOWN_REPLY);
 
-    for (const address of this.applicationAddresses(lookup)) {
-      const channel = writer.channel(address, `Handled by ${handler.name} (@${kind === 'message' ? 'MessageMapping' : 'SubscribeMapping'}).`);
+    for (const destination of this.applicationAddresses(lookup)) {
+      const channel = writer.channel(destination, `Handled by ${handler.name} (@${kind === 'message' ? 'MessageMapping' : 'SubscribeMapping'}).`);
       const inbound =
         kind === 'message'
           ? writer.message(channel, messageSpec(this.payloadOf(handler, schemas), signature.payloadDoc, `${handler.name}Payload`, `What ${handler.name} receives`))
           : writer.message(channel, { name: 'subscribe', title: 'SUBSCRIBE', description: 'A SUBSCRIBE frame: it has no body.', payload: NO_BODY });
+      const { address } = writer.channels[channel]!;
       const operation = {
         action: 'receive' as const,
         channel: channelRef(channel),
