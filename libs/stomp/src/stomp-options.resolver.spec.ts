@@ -42,6 +42,7 @@ describe('resolveStompOptions', () => {
         sendTimeLimit: STOMP_DEFAULTS.sendTimeLimit,
         pingInterval: STOMP_DEFAULTS.pingInterval,
         authorization: undefined,
+        asyncApi: { serve: false, path: '/asyncapi.json', uiPath: '/asyncapi', info: { title: 'STOMP API', version: '1.0.0', description: undefined }, host: undefined, publishes: [] },
       });
     });
 
