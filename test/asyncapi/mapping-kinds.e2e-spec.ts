@@ -147,6 +147,7 @@ describe('the AsyncAPI document, per mapping kind', () => {
     expect(Object.keys(topic.parameters!)).toEqual(['shop']);
     expect(topic.messages.OrderPlaced!.payload).toEqual({ $ref: '#/components/schemas/OrderPlaced' });
     expect(document.components.schemas.OrderPlaced).toEqual(expect.objectContaining({ required: ['orderId', 'status'] }));
+    expect((document.components.schemas.OrderPlaced as any).properties.status).toEqual(expect.objectContaining({ enum: ['placed', 'refused'] }));
     expect(operationsOn(document, '/topic/orders.{shop}')).toEqual([expect.objectContaining({ action: 'send', summary: expect.stringContaining('@SendTo') })]);
   });
 
