@@ -2,6 +2,7 @@ import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { MessageMapping, SendTo, StompModule, type StompErrorReport, type StompModuleOptions } from 'nest-stomp';
+import { request } from 'node:http';
 import { IsString } from 'class-validator';
 import { ValidationPipe } from '@nestjs/common';
 import { startApp, runningApp, type RunningApp } from '../support/apps.js';
@@ -74,6 +75,35 @@ describe.each([
     } finally {
       await deactivateAll(client);
     }
+  });
+});
+
+/** GET with a Host header of our choosing (fetch will not send one). */
+function getWithHost(url: string, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve(body));
+    });
+    req.on('error', reject).end();
+  });
+}
+
+describe('asyncApi servers take the Host asked for, when it is a host', () => {
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    app = await startApp(moduleWith({ asyncApi: true }));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('echoes a host name and port, never anything else', async () => {
+    const hosts = async (host: string) => Object.values<any>(JSON.parse(await getWithHost(`${app.httpUrl}/asyncapi.json`, host)).servers).map((s) => s.host);
+    expect(await hosts('chat.example.com:8443')).toEqual(['chat.example.com:8443', 'chat.example.com:8443']);
+    expect(await hosts('"><script>alert(1)</script>')).toEqual(['localhost', 'localhost']);
   });
 });
 
