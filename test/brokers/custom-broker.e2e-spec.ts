@@ -43,7 +43,7 @@ class ExactMatchBroker implements MessageBroker {
     const template = MessageFrameTemplate.forMessage(message);
     const messageId = this.ids.next();
     for (const [subscriber, ids] of this.subscriptions.get(message.destination) ?? []) {
-      for (const id of ids) subscriber.deliver(template.frameFor(subscriber.version, id, messageId), template.binary);
+      for (const id of ids) subscriber.deliverMessage(template, id, messageId);
     }
   }
 }

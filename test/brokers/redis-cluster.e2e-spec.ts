@@ -159,6 +159,8 @@ describeWithRedis('Redis broker: two application instances', () => {
       version: '1.2',
       isClosed: false,
       deliver: (frame) => received.push(frame.toString()),
+      deliverMessage: (template, subscriptionId, messageId) => received.push(template.frameFor('1.2', subscriptionId, messageId).toString()),
+      deliverFrame: (frame) => received.push(frame.body.toString()),
       brokerLost: () => undefined,
     };
     try {

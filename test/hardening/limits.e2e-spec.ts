@@ -63,6 +63,7 @@ describe('hardening: the defaults SECURITY.md documents', () => {
       sendTimeLimit: 10_000,
       heartbeat: [10000, 10000],
       heartbeatGraceFactor: 3,
+      userRegistryBroadcast: { interval: 100, maxBytesPerSecond: 1_048_576 },
     });
   });
 });

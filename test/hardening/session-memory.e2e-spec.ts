@@ -49,7 +49,10 @@ describe('hardening: what one session can make the server hold', () => {
       // The attack went on for 1000 SENDs per transaction; the budget stops it within the first MiB.
       for (let i = 0; i < 200 && !client.closed; i++) {
         client.send('SEND', { destination: '/topic/held', transaction: `t${i % 16}`, receipt: `r${i}` }, body);
-        if ((await Promise.race([receiptFor(client, `r${i}`).then(() => true), client.nextFrame('ERROR').then(() => false)])) === false) break;
+        const answered = (f: { command: string; headers: Record<string, string | undefined> }) =>
+          f.command === 'ERROR' || (f.command === 'RECEIPT' && f.headers['receipt-id'] === `r${i}`);
+        await client.until(() => client.frames.some(answered), `the answer to SEND r${i}`);
+        if (client.frames.some((f) => f.command === 'ERROR')) break;
         accepted++;
       }
       expect(accepted).toBe(Math.floor((1024 * KIB) / (body.length + 256)));

@@ -303,18 +303,21 @@ describe('protocol errors: ERROR, close 1002, nothing applied, other sessions un
   // one of them is still in an asynchronous handler: they all take effect and get their RECEIPTs.
   it('processes every frame that precedes a malformed one, even behind an asynchronous handler', async () => {
     const watcher = await Watcher.start(url(), '/topic/messages');
+    // The chat closes /topic/messages to client SENDs (the handler's own topic): the broker SEND goes to a topic of its own.
+    const queued = `/topic/${unique('queued')}`;
+    await subscribe(watcher.client, queued);
     const offender = await RawStompClient.connect(url());
     try {
       offender.write(
         Buffer.concat([
           frameBytes('SEND', { destination: '/app/chat.send', 'content-type': 'application/json', receipt: 'r-app' }, '{"sender":"a","content":"handled"}'),
-          frameBytes('SEND', { destination: '/topic/messages', 'content-type': 'text/plain', receipt: 'r-queued' }, 'queued'),
+          frameBytes('SEND', { destination: queued, 'content-type': 'text/plain', receipt: 'r-queued' }, 'queued'),
           Buffer.from('SEND\nnocolonhere\n\n\0'),
         ]),
       );
       await expectRefusal(offender, { message: "Illegal header: 'nocolonhere'" });
       const marker = unique('marker');
-      await publish(watcher.client, '/topic/messages', marker);
+      await publish(watcher.client, queued, marker);
       expect(messagesOf(watcher.client).map((m) => m.text)).toEqual(['{"sender":"a","content":"handled"}', 'queued', marker]);
       expect(offender.frames.map((f) => [f.command, f.headers['receipt-id']])).toEqual([
         ['CONNECTED', undefined],

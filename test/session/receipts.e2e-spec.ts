@@ -116,12 +116,15 @@ describe('session: receipts, DISCONNECT and transactions', () => {
     const client = await RawStompClient.connect(url());
     try {
       await subscribe(client, '/topic/messages');
+      // The chat closes /topic/messages to client SENDs (the handler's own topic): the next SEND goes to a topic of its own.
+      const next = `/topic/${unique('next')}`;
+      await subscribe(client, next);
       const chatMessage = { sender: 'raw', content: unique('hello') };
       client.send('SEND', { destination: '/app/chat.send', 'content-type': 'application/json', receipt: 'r-chat' }, JSON.stringify(chatMessage));
       // A frame queued behind the (asynchronous) handler call is answered after it, in order.
-      client.send('SEND', { destination: '/topic/messages', 'content-type': 'text/plain', receipt: 'r-next' }, 'next');
+      client.send('SEND', { destination: next, 'content-type': 'text/plain', receipt: 'r-next' }, 'next');
       await receiptFor(client, 'r-next');
-      const tail = commandsAndReceipts(client).slice(2);
+      const tail = commandsAndReceipts(client).slice(3);
       expect(tail).toEqual([
         ['MESSAGE', JSON.stringify(chatMessage)],
         ['RECEIPT', 'r-chat'],

@@ -12,6 +12,7 @@ export type {
   StompAuthorizationRule,
   StompAuthorizationOptions,
   StompAsyncApiOptions,
+  UserRegistryBroadcastOptions,
 } from './stomp.options.js';
 export { createAsyncApiDocument } from './asyncapi/create-asyncapi-document.js';
 export type { AsyncApiDocument } from './asyncapi/asyncapi-document.js';

@@ -18,7 +18,7 @@ describe('resolveStompOptions', () => {
     it('applies STOMP_DEFAULTS to everything but the endpoint', () => {
       const resolved = resolveStompOptions({ endpoint: '/ws' });
       expect(resolved).toEqual({
-        endpoints: [{ path: '/ws', sockJs: undefined, allowedOrigins: [] }],
+        endpoints: [{ path: '/ws', sockJs: undefined, allowedOrigins: [], publicOrigins: [] }],
         broker: STOMP_DEFAULTS.broker,
         appPrefixes: STOMP_DEFAULTS.appPrefixes.map((p) => `${p}/`),
         brokerPrefixes: STOMP_DEFAULTS.brokerPrefixes.map((p) => `${p}/`),
@@ -41,8 +41,12 @@ describe('resolveStompOptions', () => {
         sendBufferSizeLimit: STOMP_DEFAULTS.sendBufferSizeLimit,
         sendTimeLimit: STOMP_DEFAULTS.sendTimeLimit,
         pingInterval: STOMP_DEFAULTS.pingInterval,
+        maxTransactionBytes: 16 * STOMP_DEFAULTS.maxFrameSize,
+        incompleteFrameTimeout: STOMP_DEFAULTS.incompleteFrameTimeout,
+        minFrameDataRate: STOMP_DEFAULTS.minFrameDataRate,
         authorization: undefined,
         asyncApi: { serve: false, path: '/asyncapi.json', uiPath: '/asyncapi', info: { title: 'STOMP API', version: '1.0.0', description: undefined }, host: undefined, publishes: [] },
+        userRegistryBroadcast: { interval: 100, maxBytesPerSecond: 1024 * 1024 },
       });
     });
 
@@ -97,7 +101,7 @@ describe('resolveStompOptions', () => {
   describe('endpoint forms', () => {
     it('accepts a path string', () => {
       expect(resolveStompOptions({ endpoint: '/portfolio' }).endpoints).toEqual([
-        { path: '/portfolio', sockJs: undefined, allowedOrigins: [] },
+        { path: '/portfolio', sockJs: undefined, allowedOrigins: [], publicOrigins: [] },
       ]);
     });
 
@@ -105,8 +109,26 @@ describe('resolveStompOptions', () => {
       const origins = ['https://example.com'];
       const [endpoint, ...rest] = resolveStompOptions({ endpoint: { path: '/portfolio', allowedOrigins: origins } }).endpoints;
       expect(rest).toEqual([]);
-      expect(endpoint).toEqual({ path: '/portfolio', sockJs: undefined, allowedOrigins: ['https://example.com'] });
+      expect(endpoint).toEqual({ path: '/portfolio', sockJs: undefined, allowedOrigins: ['https://example.com'], publicOrigins: [] });
       expect(endpoint!.allowedOrigins).not.toBe(origins);
+    });
+
+    it('takes publicOrigin as one origin or a list, in canonical form, and refuses what is not an origin', () => {
+      const [one] = resolveStompOptions({ endpoint: { path: '/ws', publicOrigin: 'HTTPS://Chat.Example.com:443/' } }).endpoints;
+      expect(one!.publicOrigins).toEqual(['https://chat.example.com']);
+      const [list] = resolveStompOptions({ endpoint: { path: '/ws', publicOrigin: ['https://a.example', 'http://10.0.0.5:8080'] } }).endpoints;
+      expect(list!.publicOrigins).toEqual(['https://a.example', 'http://10.0.0.5:8080']);
+      for (const bad of ['chat.example.com', 'https://chat.example.com/app', 'https://*.example.com', 'null', '', []]) {
+        expect(configurationError({ endpoint: { path: '/ws', publicOrigin: bad } }).message).toMatch(/^Invalid StompModule option 'endpoint': publicOrigin/);
+      }
+    });
+
+    it('refuses allowedOrigins entries that are not origins or origin patterns', () => {
+      const patterns = ['*', 'https://*.example.com', 'http://localhost:*', 'https://app.example.com/', 'http://*:8080'];
+      expect(resolveStompOptions({ endpoint: { path: '/ws', allowedOrigins: patterns } }).endpoints[0]!.allowedOrigins).toEqual(patterns);
+      for (const bad of ['example.com', '*.example.com', 'https://example.com/path', 'https://user@example.com']) {
+        expect(configurationError({ endpoint: { path: '/ws', allowedOrigins: [bad] } }).message).toContain(`allowedOrigins: ${JSON.stringify(bad)} is not an origin`);
+      }
     });
 
     it('accepts an array of endpoints, in order', () => {
@@ -299,6 +321,20 @@ describe('resolveStompOptions', () => {
     ])('for %s %p', (option, value) => {
       const error = configurationError({ endpoint: '/ws', [option]: value });
       expect(error.message).toContain(`'${option}'`);
+    });
+
+    it.each([
+      [{ interval: 0 }, 'userRegistryBroadcast.interval'],
+      [{ interval: 2 ** 31 }, 'userRegistryBroadcast.interval'],
+      [{ maxBytesPerSecond: 0 }, 'userRegistryBroadcast.maxBytesPerSecond'],
+      [{ maxBytesPerSecond: 1.5 }, 'userRegistryBroadcast.maxBytesPerSecond'],
+    ])('for userRegistryBroadcast %p', (userRegistryBroadcast, option) => {
+      const error = configurationError({ endpoint: '/ws', userRegistryBroadcast });
+      expect(error.message).toContain(`'${option}'`);
+    });
+
+    it('keep the userRegistryBroadcast default of what is not given', () => {
+      expect(resolveStompOptions({ endpoint: '/ws', userRegistryBroadcast: { interval: 20 } }).userRegistryBroadcast).toEqual({ interval: 20, maxBytesPerSecond: 1024 * 1024 });
     });
 
     it('take pingInterval 0 as off, not as invalid', () => {

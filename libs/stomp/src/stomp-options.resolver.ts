@@ -3,6 +3,7 @@ import { StompConfigurationError } from './errors/stomp-configuration.error.js';
 import { MAX_TIMER_MS } from './protocol/heart-beat.js';
 import { destinationAuthorization, type StompAuthorizationRule } from './session/destination-authorization.js';
 import { sockJsClientPath } from './transport/endpoint-settings.js';
+import { canonicalOrigin } from './transport/origin-policy.js';
 import {
   STOMP_DEFAULTS,
   type ResolvedStompEndpoint,
@@ -104,6 +105,10 @@ export function resolveStompOptions(options: StompModuleOptions): ResolvedStompO
     minFrameDataRate: positiveInteger('minFrameDataRate', options.minFrameDataRate ?? STOMP_DEFAULTS.minFrameDataRate),
     authorization: options.authorization,
     asyncApi: resolveAsyncApiOptions(options.asyncApi),
+    userRegistryBroadcast: {
+      interval: timerMilliseconds('userRegistryBroadcast.interval', positiveInteger('userRegistryBroadcast.interval', options.userRegistryBroadcast?.interval ?? STOMP_DEFAULTS.userRegistryBroadcast.interval)),
+      maxBytesPerSecond: positiveInteger('userRegistryBroadcast.maxBytesPerSecond', options.userRegistryBroadcast?.maxBytesPerSecond ?? STOMP_DEFAULTS.userRegistryBroadcast.maxBytesPerSecond),
+    },
   };
 }
 
@@ -137,7 +142,42 @@ function resolveEndpoint(endpoint: StompEndpointOptions): ResolvedStompEndpoint 
   const sockJs = endpoint.sockJs
     ? { ...STOMP_DEFAULTS.sockJs, ...(endpoint.sockJs === true ? {} : endpoint.sockJs), clientLibraryUrl: clientLibraryUrl(endpoint, path) }
     : undefined;
-  return { path, sockJs, allowedOrigins: [...(endpoint.allowedOrigins ?? [])] };
+  return { path, sockJs, allowedOrigins: allowedOrigins(endpoint.allowedOrigins), publicOrigins: publicOrigins(endpoint.publicOrigin) };
+}
+
+/** `'*'`, or `scheme://host[:port]` in which `*` may stand for part of the host or the port. */
+function allowedOrigins(entries: readonly string[] | undefined): string[] {
+  if (entries === undefined) return [];
+  if (!Array.isArray(entries)) throw StompConfigurationError.invalid('endpoint', `allowedOrigins must be a list, e.g. ['https://app.example.com'], got ${JSON.stringify(entries)}`);
+  for (const entry of entries) {
+    if (entry === '*') continue;
+    const written = typeof entry === 'string' ? entry.replace(/\/$/, '') : '';
+    // Stand-ins for the wildcards (a digit in the port, a letter elsewhere) make a pattern parse as an origin.
+    const example = written.replace(/:([\d*]+)$/, (_, port: string) => `:${port.replaceAll('*', '1')}`).replaceAll('*', 'x');
+    if (canonicalOrigin(example) === undefined) {
+      throw StompConfigurationError.invalid(
+        'endpoint',
+        `allowedOrigins: ${JSON.stringify(entry)} is not an origin; write scheme://host[:port], e.g. 'https://app.example.com' or 'https://*.example.com'`,
+      );
+    }
+  }
+  return [...entries];
+}
+
+/** Exact origins, no pattern: what browsers show in the address bar, without a path. */
+function publicOrigins(value: string | readonly string[] | undefined): string[] {
+  if (value === undefined) return [];
+  const entries = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(entries) || entries.length === 0) {
+    throw StompConfigurationError.invalid('endpoint', `publicOrigin must be an origin or a non-empty list of them, e.g. 'https://chat.example.com', got ${JSON.stringify(value)}`);
+  }
+  return entries.map((entry) => {
+    const origin = typeof entry === 'string' && !entry.includes('*') ? canonicalOrigin(entry.replace(/\/$/, '')) : undefined;
+    if (origin === undefined) {
+      throw StompConfigurationError.invalid('endpoint', `publicOrigin: ${JSON.stringify(entry)} is not an origin; write scheme://host[:port], e.g. 'https://chat.example.com'`);
+    }
+    return origin;
+  });
 }
 
 function prefixes(option: string, values: readonly string[]): string[] {

@@ -4,12 +4,14 @@ import type { MessageBroker } from './broker/message-broker.js';
 import type { StompAuthorizationOptions } from './session/destination-authorization.js';
 import type { StompChannelInterceptor } from './session/stomp-channel-interceptor.js';
 import type { EndpointSettings } from './transport/endpoint-settings.js';
+import type { UserRegistryBroadcastOptions, UserRegistryBroadcastSettings } from './users/user-registry-broadcast.settings.js';
 import type { StompAuthenticator, StompPrincipal } from './interfaces/stomp-principal.interface.js';
 
 export type { StompAsyncApiOptions } from './asyncapi/asyncapi.options.js';
 export type { StompBrokerOptions } from './broker/broker.options.js';
 export type { StompRedisOptions } from './broker/redis/redis.options.js';
 export type { StompBrokerAddress, StompRelayOptions } from './broker/relay/relay.options.js';
+export type { UserRegistryBroadcastOptions } from './users/user-registry-broadcast.settings.js';
 export type { StompAudience, StompAuthorizationOptions, StompAuthorizationRule } from './session/destination-authorization.js';
 
 /** SockJS fallback settings; the defaults are Spring's. */
@@ -39,10 +41,21 @@ export interface StompEndpointOptions {
   readonly sockJs?: boolean | StompSockJsOptions;
   /**
    * Browser origins allowed to connect, as exact origins (`https://example.com`) or patterns with
-   * `*` (`https://*.example.com`); `['*']` allows any. Requests with no `Origin` header (non-browser
-   * clients) and same-origin requests are always allowed. Default `[]`: same origin only, as Spring.
+   * `*` (`https://*.example.com`, `http://localhost:*`), compared on scheme, host and port as
+   * written; `*` never spans a `:` or a `/`. `['*']` allows any. Requests with no `Origin` header
+   * (non-browser clients) and same-origin requests (see `publicOrigin`) are always allowed.
+   * Default `[]`: same origin only, as Spring.
    */
   readonly allowedOrigins?: readonly string[];
+  /**
+   * This server's own origin(s) as browsers see them, e.g. `'https://chat.example.com'`: set it
+   * when clients reach the server through a proxy or under a host name. Same-origin then means
+   * exactly these. Default: none, and same-origin means the scheme the server itself serves
+   * (`https:` on TLS, else `http:`) with a `Host` that is the IP address the connection arrived on
+   * (or `localhost` on loopback) and its port; a page under any host name is refused until it is
+   * listed here, because DNS rebinding makes a foreign page's `Origin` and `Host` agree.
+   */
+  readonly publicOrigin?: string | readonly string[];
 }
 
 export interface StompModuleOptions {
@@ -164,6 +177,11 @@ export interface StompModuleOptions {
    * (`/asyncapi`) on the HTTP server; `true` for the defaults. Default off.
    */
   readonly asyncApi?: StompAsyncApiOptions | boolean;
+  /**
+   * With several instances on one broker: how often (`interval`, ms) and within how many bytes per
+   * second (`maxBytesPerSecond`) each tells the others of its users. Default `{ interval: 100, maxBytesPerSecond: 1048576 }`.
+   */
+  readonly userRegistryBroadcast?: UserRegistryBroadcastOptions;
 }
 
 export type ResolvedStompEndpoint = EndpointSettings;
@@ -197,6 +215,7 @@ export interface ResolvedStompOptions {
   readonly minFrameDataRate: number;
   readonly authorization: StompAuthorizationOptions | undefined;
   readonly asyncApi: ResolvedAsyncApiOptions;
+  readonly userRegistryBroadcast: UserRegistryBroadcastSettings;
 }
 
 export const STOMP_DEFAULTS = {
@@ -223,6 +242,7 @@ export const STOMP_DEFAULTS = {
   pingInterval: 25_000,
   incompleteFrameTimeout: 30_000,
   minFrameDataRate: 1024,
+  userRegistryBroadcast: { interval: 100, maxBytesPerSecond: 1024 * 1024 },
   sockJs: { heartbeatDelay: 25_000, disconnectDelay: 5_000, responseLimit: 128 * 1024 },
 } as const satisfies Omit<Required<StompModuleOptions>, 'endpoint' | 'pathSeparator' | 'authenticate' | 'errorDestination' | 'broker' | 'authorization' | 'maxTransactionBytes' | 'asyncApi'> & {
   broker: { kind: 'simple' };

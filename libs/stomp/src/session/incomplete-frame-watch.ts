@@ -7,6 +7,8 @@ export interface IncompleteFrameLimits {
 
 /** How often the data rate of an incomplete frame is checked, at most. (`performance` is the global monotonic clock.) */
 const RATE_WINDOW_MS = 5000;
+/** Node may run a timer up to a millisecond before `performance.now()` says it is due. */
+const TIMER_SLACK_MS = 1;
 
 /**
  * Slowloris defence for one session: a client that opens a frame and drip-feeds it holds its
@@ -65,7 +67,7 @@ export class IncompleteFrameWatch {
 
   private stallReason(now: number): string | undefined {
     const { incompleteFrameTimeout, minFrameDataRate } = this.limits;
-    if (now - this.since >= incompleteFrameTimeout) {
+    if (now - this.since + TIMER_SLACK_MS >= incompleteFrameTimeout) {
       return `A frame stayed incomplete for over ${incompleteFrameTimeout} ms (option incompleteFrameTimeout)`;
     }
     const rate = (this.windowBytes * 1000) / Math.max(now - this.windowStart, 1);

@@ -3,6 +3,8 @@ export interface EndpointSettings {
   readonly path: string;
   readonly sockJs: SockJsSettings | undefined;
   readonly allowedOrigins: readonly string[];
+  /** `publicOrigin`, as a list of canonical origins (`scheme://host[:port]`, no default port). */
+  readonly publicOrigins: readonly string[];
 }
 
 /** SockJS settings of an endpoint (see StompSockJsOptions for each one's meaning). */

@@ -8,6 +8,7 @@ import { escapeRegExp } from '../util/escape-reg-exp.js';
 import { sockJsClientPath, type EndpointSettings } from './endpoint-settings.js';
 import { CLOSE_HANDSHAKE_TIMEOUT_MS } from './close-handshake.js';
 import { OriginPolicy } from './origin-policy.js';
+import { RateLimitedLog } from './rate-limited-log.js';
 import { SockJsClientFile } from './sockjs-client-file.js';
 import { SockJsConnection } from './sockjs-connection.js';
 import type { StompConnection } from '../session/stomp-connection.js';
@@ -25,6 +26,8 @@ type SockJsHandler = (req: IncomingMessage, resOrSocket: ServerResponse | Duplex
  */
 export class StompEndpoint {
   private readonly origins: OriginPolicy;
+  /** Refused origins, logged once per origin per minute: anyone can send a forged Origin. */
+  private readonly originRefusals: RateLimitedLog;
   private readonly rawPaths: ReadonlySet<string>;
   private readonly sockJsHandler: SockJsHandler | undefined;
   private readonly sockJsPrefix: string;
@@ -41,7 +44,8 @@ export class StompEndpoint {
     private readonly maxRequestBody: number,
     private readonly logger: Logger,
   ) {
-    this.origins = new OriginPolicy(config.allowedOrigins);
+    this.origins = new OriginPolicy(config.allowedOrigins, config.publicOrigins);
+    this.originRefusals = new RateLimitedLog((line) => logger.warn(`${config.path}: ${line}`));
     this.rawPaths = new Set(config.sockJs ? [config.path, `${config.path}/websocket`] : [config.path]);
     this.sockJsPrefix = `${config.path}/`;
     this.sockJsClientPath = sockJsClientPath(config.path);
@@ -73,8 +77,9 @@ export class StompEndpoint {
     const pathname = pathnameOf(req);
     if (!this.sockJsHandler || !this.isSockJsPath(pathname)) return false;
     if (pathname === this.sockJsClientPath) return this.sockJsClient.serve(req, res);
-    if (!this.origins.allows(req.headers)) {
-      res.writeHead(403, { 'Content-Type': 'text/plain' }).end('Origin not allowed');
+    const originRefusal = this.originRefusal(req);
+    if (originRefusal !== undefined) {
+      res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end(originRefusal);
       return true;
     }
     if (req.method === 'POST' && SOCKJS_SEND.test(pathname) && !this.limitBody(req, res)) return true;
@@ -106,8 +111,9 @@ export class StompEndpoint {
     const pathname = pathnameOf(req);
     const raw = this.rawPaths.has(pathname);
     if (!raw && !(this.sockJsHandler && this.isSockJsPath(pathname))) return false;
-    if (!this.origins.allows(req.headers)) {
-      refuseUpgrade(socket, 403, 'Origin not allowed');
+    const originRefusal = this.originRefusal(req);
+    if (originRefusal !== undefined) {
+      refuseUpgrade(socket, 403, originRefusal);
       return true;
     }
     if (!raw) return this.sockJsHandler!(req, socket, head);
@@ -119,6 +125,14 @@ export class StompEndpoint {
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(new WsConnection(ws, req)));
     return true;
+  }
+
+  /** The 403 body when the request's Origin may not connect (logged, rate-limited); `undefined` when it may. */
+  private originRefusal(req: IncomingMessage): string | undefined {
+    const verdict = this.origins.check(req);
+    if (verdict.allowed) return undefined;
+    this.originRefusals.log(verdict.origin, verdict.detail);
+    return verdict.message;
   }
 
   private isSockJsPath(pathname: string): boolean {

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { BehaviorSubject, distinctUntilChanged, Subject, type Observable } from 'rxjs';
 import { StompBrokerUnavailableError } from '../../errors/stomp-broker-unavailable.error.js';
 import { isBinaryBody } from '../../protocol/content-types.js';
-import { encodeFrame, writableHeaders } from '../../protocol/frame-encoder.js';
+import { writableHeaders } from '../../protocol/frame-encoder.js';
 import type { StompFrame, StompHeaders } from '../../protocol/stomp-frame.js';
 import type { StompBrokerAddress, StompRelayOptions } from './relay.options.js';
 import type { BrokerCluster, BrokerMessage, BrokerSubscriber, MessageBroker } from '../message-broker.js';
@@ -129,7 +129,7 @@ export class StompBrokerRelay implements MessageBroker {
     const headers = { ...frame.headers };
     delete headers['content-length'];
     const writable = writableHeaders('MESSAGE', headers, subscriber.version);
-    subscriber.deliver(encodeFrame({ command: 'MESSAGE', headers: writable, body: frame.body }, subscriber.version), isBinaryBody(headers['content-type'], frame.body));
+    subscriber.deliverFrame({ command: 'MESSAGE', headers: writable, body: frame.body }, isBinaryBody(headers['content-type'], frame.body));
   }
 
   private async connectSystem(): Promise<void> {

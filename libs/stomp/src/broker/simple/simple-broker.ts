@@ -79,7 +79,7 @@ export class SimpleBroker implements MessageBroker {
       );
       const { subscriber } = subscription;
       messageId ??= this.messageIds.next();
-      subscriber.deliver(template.frameFor(subscriber.version, subscription.id, messageId), template.binary);
+      subscriber.deliverMessage(template, subscription.id, messageId);
     };
     if (exact) for (const subscription of exact) deliver(subscription);
     for (const group of this.patterns.values()) {
