@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { filter, firstValueFrom, throwError, timeout, type Subscription } from 'rxjs';
-import { SimpMessagingTemplate, STOMP_BROKER, StompEvents, StompModule } from 'nest-stomp';
+import { SimpMessagingTemplate, STOMP_BROKER, STOMP_DEFAULTS, StompEvents, StompModule } from 'nest-stomp';
 import { RedisBroker } from 'nest-stomp';
 import { StompBrokerUnavailableError } from 'nest-stomp';
 import { startApp, type RunningApp } from '../support/apps.js';
@@ -147,7 +147,7 @@ describeWithRedisServer('Redis broker: Redis going away and coming back', () => 
   });
 
   it('fails a publish that Redis does not answer once the command timeout has passed', async () => {
-    const broker = new RedisBroker({ kind: 'redis', url: redis.url, channelPrefix }, '/', { commandTimeout: 200 });
+    const broker = new RedisBroker({ ...STOMP_DEFAULTS.redis, url: redis.url, channelPrefix, commandTimeout: 200 }, '/');
     try {
       await broker.start();
       expect(broker.isAvailable).toBe(true);

@@ -1,6 +1,6 @@
 import { Controller, Module } from '@nestjs/common';
 import type { Client } from '@stomp/stompjs';
-import { MessageMapping, Payload, SendTo, SimpMessagingTemplate, STOMP_BROKER, StompModule, type BrokerSubscriber } from 'nest-stomp';
+import { MessageMapping, Payload, SendTo, SimpMessagingTemplate, STOMP_BROKER, STOMP_DEFAULTS, StompModule, type BrokerSubscriber } from 'nest-stomp';
 import { RedisBroker } from 'nest-stomp';
 import { startApp } from '../support/apps.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
@@ -152,7 +152,7 @@ describeWithRedis('Redis broker: two application instances', () => {
   });
 
   it('shares nothing with instances of another channel prefix', async () => {
-    const outsider = new RedisBroker({ kind: 'redis', url: SHARED_REDIS_URL, channelPrefix: uniqueChannelPrefix('outsider') }, '/');
+    const outsider = new RedisBroker({ ...STOMP_DEFAULTS.redis, url: SHARED_REDIS_URL, channelPrefix: uniqueChannelPrefix('outsider') }, '/');
     const received: string[] = [];
     const subscriber: BrokerSubscriber = {
       id: 'outsider',

@@ -245,6 +245,6 @@ describe('hardening: inputs too costly to handle (maxFrameSize 1024)', () => {
     const big = 'x'.repeat(64 * 1024);
     const declared = await fetch(`${server.httpUrl}/ws/000/session1/xhr_send`, { method: 'POST', body: big });
     expect(declared.status).toBe(413);
-    expect(await declared.text()).toBe('Request body over 8192 bytes');
+    expect(await declared.text()).toBe('Request body over 8192 bytes (maxSockJsRequestBody, derived from option maxFrameSize)');
   });
 });

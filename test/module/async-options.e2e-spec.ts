@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
-import { MessageMapping, SendTo, StompModule, type StompModuleOptions } from 'nest-stomp';
+import { MessageMapping, SendTo, StompConfigurationError, StompModule, type StompModuleOptions } from 'nest-stomp';
 import { startApp, type RunningApp } from '../support/apps.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
 import { closeAll, messagesOf, receiptFor, subscribe } from '../support/raw-frames.js';
@@ -192,5 +192,24 @@ describe('parity: StompModule.forRootAsync', () => {
     @Module({ imports: [StompModule.forRootAsync({ useFactory: async () => ({ endpoint: 'no-slash' }) })] })
     class BrokenModule {}
     await expect(NestFactory.create(BrokenModule, { logger: false, abortOnError: false })).rejects.toThrow("path must start with '/', got 'no-slash'");
+  });
+
+  it('a misspelt option from an async factory fails the start-up, naming it and the option meant', async () => {
+    // The factory's result is not type-checked against StompModuleOptions the way a literal is.
+    const typo = { endpoint: '/ws', brokerPrefix: ['/topic'] } as StompModuleOptions;
+    @Module({ imports: [StompModule.forRootAsync({ useFactory: async () => typo })] })
+    class MisspeltModule {}
+    const started = NestFactory.create(MisspeltModule, { logger: false, abortOnError: false });
+    await expect(started).rejects.toBeInstanceOf(StompConfigurationError);
+    await expect(started).rejects.toThrow("Unknown StompModule option 'brokerPrefix': did you mean 'brokerPrefixes'?");
+  });
+
+  it('a misspelt broker setting from an async factory fails the start-up the same way', async () => {
+    const typo = { endpoint: '/ws', broker: { kind: 'redis', chanelPrefix: 'never-used' } } as StompModuleOptions;
+    @Module({ imports: [StompModule.forRootAsync({ useFactory: () => typo })] })
+    class MisspeltBrokerModule {}
+    await expect(NestFactory.create(MisspeltBrokerModule, { logger: false, abortOnError: false })).rejects.toThrow(
+      "Unknown StompModule option 'broker.chanelPrefix': did you mean 'channelPrefix'?",
+    );
   });
 });

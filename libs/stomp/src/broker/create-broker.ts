@@ -1,11 +1,11 @@
-import type { StompBrokerOptions } from './broker.options.js';
+import type { BrokerSettings } from './broker.options.js';
 import type { MessageBroker } from './message-broker.js';
 import { RedisBroker } from './redis/redis-broker.js';
 import { StompBrokerRelay } from './relay/stomp-broker-relay.js';
 import { SimpleBroker } from './simple/simple-broker.js';
 
-/** The broker the `broker` option asks for (or the application's own instance). */
-export function createBroker(broker: StompBrokerOptions | MessageBroker, pathSeparator: '/' | '.'): MessageBroker {
+/** The broker the resolved `broker` option asks for (or the application's own instance). */
+export function createBroker(broker: BrokerSettings | MessageBroker, pathSeparator: '/' | '.'): MessageBroker {
   if (!('kind' in broker)) return broker;
   switch (broker.kind) {
     case 'simple':

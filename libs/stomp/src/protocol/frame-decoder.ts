@@ -234,12 +234,8 @@ export class FrameDecoder {
       throw new StompProtocolError('STOMP_ERR_BAD_CONTENT_LENGTH', `Invalid 'content-length' header value '${truncate(raw)}': expected a number of bytes`);
     }
     const length = Number(raw);
-    if (length > this.limits.maxFrameSize) {
-      throw new StompProtocolError(
-        'STOMP_ERR_FRAME_TOO_LARGE',
-        `STOMP 'content-length' header value ${length} exceeds configured buffer size limit ${this.limits.maxFrameSize}`,
-      );
-    }
+    // Refused before its body arrives, in the words of every other breach of the same limit.
+    if (length > this.limits.maxFrameSize) throw this.frameTooLarge();
     return length;
   }
 

@@ -7,6 +7,14 @@ import { FrameEffects } from './frame-effects.js';
 import type { StompFrameRouter } from './stomp-frame-router.js';
 import { SubscriptionTable } from './subscription-table.js';
 import { UnconfirmedSends } from './unconfirmed-sends.js';
+import { STOMP_DEFAULTS } from '../stomp.options.js';
+
+/** The default transaction counts, and no byte budget in their way. */
+const TRANSACTION_LIMITS = {
+  maxTransactionsPerSession: STOMP_DEFAULTS.maxTransactionsPerSession,
+  maxFramesPerTransaction: STOMP_DEFAULTS.maxFramesPerTransaction,
+  maxTransactionBytes: Number.MAX_SAFE_INTEGER,
+};
 
 function frame(command: string, headers: StompHeaders = {}, body = ''): StompFrame {
   return { command, headers, body: Buffer.from(body) };
@@ -67,7 +75,7 @@ describe('FrameEffects', () => {
     table = new SubscriptionTable(10);
     unconfirmed = new UnconfirmedSends({ maxCount: 2, maxBytes: 1000 }, () => undefined);
     session = { version: '1.2', isClosed: false };
-    effects = new FrameEffects(session as unknown as SessionOutlet, router, { emit: (event) => events.push(event) }, table, unconfirmed);
+    effects = new FrameEffects(session as unknown as SessionOutlet, router, { emit: (event) => events.push(event) }, table, unconfirmed, TRANSACTION_LIMITS);
   });
 
   describe('check', () => {

@@ -5,7 +5,7 @@ import { isClientCommand, mayHaveBody } from '../protocol/stomp-commands.js';
 import type { StompFrame, StompHeaders } from '../protocol/stomp-frame.js';
 import { truncate } from '../util/truncate.js';
 import { requireHeader } from './required-header.js';
-import { SessionTransactions } from './session-transactions.js';
+import { SessionTransactions, type TransactionLimits } from './session-transactions.js';
 import type { StompFrameRouter } from './stomp-frame-router.js';
 import type { SubscriptionTable } from './subscription-table.js';
 import type { UnconfirmedSends } from './unconfirmed-sends.js';
@@ -25,10 +25,10 @@ export class FrameEffects {
     private readonly events: Pick<StompEvents, 'emit'>,
     private readonly subscriptions: SubscriptionTable,
     private readonly unconfirmed: UnconfirmedSends,
-    /** What the session's open transactions may hold together (option maxTransactionBytes). */
-    maxTransactionBytes?: number,
+    /** How many transactions the session may open, and what they may hold (options maxTransactions*, maxFramesPerTransaction). */
+    transactionLimits: TransactionLimits,
   ) {
-    this.transactions = new SessionTransactions(maxTransactionBytes);
+    this.transactions = new SessionTransactions(transactionLimits);
   }
 
   /** The checks every client frame passes, CONNECT included: a known command, a body only where one may be. */

@@ -1,6 +1,9 @@
 import { StompProtocolError } from '../errors/stomp-protocol.error.js';
 import type { StompFrame } from '../protocol/stomp-frame.js';
-import { InboundQueue, QUEUED_FRAME_SIZES, type InboundConsumer } from './inbound-queue.js';
+import { MAX_FRAME_SIZE_MULTIPLES } from '../stomp.options.js';
+import { InboundQueue, type InboundConsumer } from './inbound-queue.js';
+
+const QUEUED_FRAME_SIZES = MAX_FRAME_SIZE_MULTIPLES.maxQueuedInboundBytes;
 
 const MAX_FRAME_SIZE = 1024;
 
@@ -52,7 +55,7 @@ describe('InboundQueue', () => {
 
   beforeEach(() => {
     consumer = new RecordingConsumer();
-    queue = new InboundQueue({ maxFrameSize: MAX_FRAME_SIZE, maxFramesPerSecond: 1000 }, consumer);
+    queue = new InboundQueue({ maxQueuedInboundBytes: QUEUED_FRAME_SIZES * MAX_FRAME_SIZE, maxFramesPerSecond: 1000 }, consumer);
   });
 
   it('runs a frame at once when nothing is in progress', () => {
@@ -117,13 +120,13 @@ describe('InboundQueue', () => {
     expect(consumer.log.slice(0, 3)).toEqual(['start slow', 'end slow', 'start w0']);
     expect(consumer.log).toHaveLength(3 + QUEUED_FRAME_SIZES);
     expect(consumer.log.at(-1)).toBe(
-      `refused STOMP_ERR_LIMIT: Too many frames waiting: more than ${limit} bytes arrived while an earlier frame was still being processed (receipt r-over)`,
+      `refused STOMP_ERR_LIMIT: Too many frames waiting: more than ${limit} bytes (maxQueuedInboundBytes, derived from option maxFrameSize) arrived while an earlier frame was still being processed (receipt r-over)`,
     );
   });
 
   it('refuses the frame past the frame rate, answering its receipt', () => {
     // The rate allows bursts of twice itself: the fifth frame at once is one too many.
-    const limited = new InboundQueue({ maxFrameSize: MAX_FRAME_SIZE, maxFramesPerSecond: 2 }, consumer);
+    const limited = new InboundQueue({ maxQueuedInboundBytes: QUEUED_FRAME_SIZES * MAX_FRAME_SIZE, maxFramesPerSecond: 2 }, consumer);
     for (const name of ['a', 'b', 'c', 'd']) limited.push(frame(name));
     limited.push(frame('e', '', { receipt: 'r-e' }));
     limited.push(frame('f'));

@@ -3,8 +3,6 @@ import type { StompFrame } from '../protocol/stomp-frame.js';
 import { FrameRateLimit } from './frame-rate-limit.js';
 import type { SessionSettings } from './session-settings.js';
 
-/** Frames waiting behind a slow one may hold at most this many `maxFrameSize`s. */
-export const QUEUED_FRAME_SIZES = 16;
 /** What a frame costs in the wait queue beyond its body: its headers, roughly. */
 const QUEUED_FRAME_OVERHEAD = 256;
 
@@ -42,11 +40,11 @@ export class InboundQueue {
   private closed = false;
 
   constructor(
-    private readonly settings: Pick<SessionSettings, 'maxFrameSize' | 'maxFramesPerSecond'>,
+    private readonly settings: Pick<SessionSettings, 'maxQueuedInboundBytes' | 'maxFramesPerSecond'>,
     private readonly consumer: InboundConsumer,
   ) {
     this.frameRate = new FrameRateLimit(settings.maxFramesPerSecond);
-    this.maxQueuedBytes = QUEUED_FRAME_SIZES * settings.maxFrameSize;
+    this.maxQueuedBytes = settings.maxQueuedInboundBytes;
   }
 
   /** Frames, and a decoding error after them, take effect strictly in arrival order. */
@@ -68,7 +66,7 @@ export class InboundQueue {
         this.doomed = true;
         item = new StompProtocolError(
           'STOMP_ERR_LIMIT',
-          `Too many frames waiting: more than ${this.maxQueuedBytes} bytes arrived while an earlier frame was still being processed`,
+          `Too many frames waiting: more than ${this.maxQueuedBytes} bytes (maxQueuedInboundBytes, derived from option maxFrameSize) arrived while an earlier frame was still being processed`,
           { receiptId: item.headers.receipt },
         );
       }

@@ -16,7 +16,7 @@ import { ConnectHandshake, type ConnectAgreement } from './connect-handshake.js'
 import { closeReasonText, frameFailure, sessionFailure } from './error-frames.js';
 import { FrameEffects } from './frame-effects.js';
 import { IncompleteFrameWatch } from './incomplete-frame-watch.js';
-import { InboundQueue, QUEUED_FRAME_SIZES, type InboundConsumer } from './inbound-queue.js';
+import { InboundQueue, type InboundConsumer } from './inbound-queue.js';
 import { InterceptorChains } from './interceptor-chains.js';
 import { OutboundFrames } from './outbound-frames.js';
 import { SendLimits } from './send-limits.js';
@@ -27,8 +27,6 @@ import { SubscriptionTable } from './subscription-table.js';
 import { UnconfirmedSends } from './unconfirmed-sends.js';
 
 const HEARTBEAT_EOL = Buffer.from('\n');
-/** Broker SENDs one session may have awaiting the broker's confirmation before it waits again. */
-const MAX_UNCONFIRMED_SENDS = 1000;
 
 type SessionState = 'awaiting-connect' | 'connected' | 'closed';
 
@@ -95,11 +93,10 @@ export class StompClientSession implements SessionOutlet {
       (reason) => this.onTooSlow(reason),
     );
     this.subscriptions = new SubscriptionTable(settings.maxSubscriptionsPerSession);
-    // Pipelined SENDs are held to the same bytes as frames waiting in the queue.
-    this.unconfirmed = new UnconfirmedSends({ maxCount: MAX_UNCONFIRMED_SENDS, maxBytes: QUEUED_FRAME_SIZES * settings.maxFrameSize }, (error) =>
+    this.unconfirmed = new UnconfirmedSends({ maxCount: settings.maxUnconfirmedSends, maxBytes: settings.maxUnconfirmedSendBytes }, (error) =>
       this.onPipelinedSendFailed(error),
     );
-    this.effects = new FrameEffects(this, router, events, this.subscriptions, this.unconfirmed, settings.maxTransactionBytes);
+    this.effects = new FrameEffects(this, router, events, this.subscriptions, this.unconfirmed, settings);
   }
 
   /** The user name of user destinations: the principal's, or the session id when anonymous. */

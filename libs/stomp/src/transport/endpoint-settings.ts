@@ -18,7 +18,10 @@ export interface SockJsSettings {
 /** What the server reads of the module's options. */
 export interface TransportSettings {
   readonly endpoints: readonly EndpointSettings[];
-  readonly maxFrameSize: number;
+  /** Derived from `maxFrameSize` by the options resolver: the largest WebSocket message taken. */
+  readonly maxWebSocketMessageSize: number;
+  /** Derived from `maxFrameSize` by the options resolver: the largest SockJS request body taken. */
+  readonly maxSockJsRequestBody: number;
   readonly maxConnections: number;
   readonly maxConnectionsPerAddress: number;
   readonly pingInterval: number;

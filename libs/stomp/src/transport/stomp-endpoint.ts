@@ -92,7 +92,7 @@ export class StompEndpoint {
    */
   private limitBody(req: IncomingMessage, res: ServerResponse): boolean {
     const refuse = () => {
-      if (!res.headersSent) res.writeHead(413, { 'Content-Type': 'text/plain', Connection: 'close' }).end(`Request body over ${this.maxRequestBody} bytes`);
+      if (!res.headersSent) res.writeHead(413, { 'Content-Type': 'text/plain', Connection: 'close' }).end(`Request body over ${this.maxRequestBody} bytes (maxSockJsRequestBody, derived from option maxFrameSize)`);
       req.destroy();
     };
     if (Number(req.headers['content-length'] ?? 0) > this.maxRequestBody) {

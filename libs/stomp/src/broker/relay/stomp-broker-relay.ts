@@ -5,10 +5,10 @@ import { StompBrokerUnavailableError } from '../../errors/stomp-broker-unavailab
 import { isBinaryBody } from '../../protocol/content-types.js';
 import { writableHeaders } from '../../protocol/frame-encoder.js';
 import type { StompFrame, StompHeaders } from '../../protocol/stomp-frame.js';
-import type { StompBrokerAddress, StompRelayOptions } from './relay.options.js';
+import type { StompBrokerAddress } from './relay.options.js';
 import type { BrokerCluster, BrokerMessage, BrokerSubscriber, MessageBroker } from '../message-broker.js';
 import { BrokerConnection, describeError, type BrokerConnectionHandlers } from './broker-connection.js';
-import { relaySettings, type RelaySettings } from './relay-settings.js';
+import type { RelaySettings } from './relay-settings.js';
 
 /**
  * Where the instances sharing the broker talk to each other (user messages, user registries): on
@@ -50,8 +50,9 @@ export class StompBrokerRelay implements MessageBroker {
   readonly availability$: Observable<boolean> = this.available.pipe(distinctUntilChanged());
   readonly cluster: BrokerCluster;
 
-  constructor(options: StompRelayOptions) {
-    this.settings = relaySettings(options);
+  /** `settings` as the options resolver leaves them (or `{ ...STOMP_DEFAULTS.relay, virtualHost: undefined, ... }`). */
+  constructor(settings: RelaySettings) {
+    this.settings = settings;
     this.reconnectDelay = this.settings.reconnectDelay;
     const instanceId = randomUUID();
     this.cluster = {
