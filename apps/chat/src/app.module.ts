@@ -23,7 +23,7 @@ export function publicOriginFromEnv(env: NodeJS.ProcessEnv): string[] | undefine
   return origins.length > 0 ? origins : undefined;
 }
 
-/** The Spring setup of the design notes, one to one, plus sign-in, rooms, private messages and presence. */
+/** Spring's `@EnableWebSocketMessageBroker` setup (endpoint /portfolio with SockJS, /app, /topic and /queue), one to one, plus sign-in, rooms, private messages and presence. */
 @Module({
   imports: [
     AuthModule,

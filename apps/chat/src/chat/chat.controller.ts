@@ -41,7 +41,7 @@ export class ChatController {
     private readonly messaging: SimpMessagingTemplate,
   ) {}
 
-  /** The design notes' handler: `/app/chat.send` → everyone on `/topic/messages`. */
+  /** Spring's sample handler: `/app/chat.send` → everyone on `/topic/messages`. */
   @MessageMapping('/chat.send')
   @SendTo('/topic/messages')
   @AsyncApiReply({ name: 'ChatMessage', schema: CHAT_MESSAGE_SCHEMA, examples: [{ sender: 'alice', content: 'Hello, everyone' }] })
