@@ -35,6 +35,8 @@ describe('resolveStompOptions', () => {
         maxHeaderLineLength: STOMP_DEFAULTS.maxHeaderLineLength,
         connectTimeout: STOMP_DEFAULTS.connectTimeout,
         maxSubscriptionsPerSession: STOMP_DEFAULTS.maxSubscriptionsPerSession,
+        maxPatternSubscriptionsPerSession: STOMP_DEFAULTS.maxPatternSubscriptionsPerSession,
+        maxPatternSubscriptions: STOMP_DEFAULTS.maxPatternSubscriptions,
         maxFramesPerSecond: STOMP_DEFAULTS.maxFramesPerSecond,
         maxConnections: STOMP_DEFAULTS.maxConnections,
         maxConnectionsPerAddress: STOMP_DEFAULTS.maxConnectionsPerAddress,

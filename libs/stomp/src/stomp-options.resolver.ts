@@ -88,6 +88,11 @@ export function resolveStompOptions(options: StompModuleOptions): ResolvedStompO
     maxHeaderLineLength: positiveInteger('maxHeaderLineLength', options.maxHeaderLineLength ?? STOMP_DEFAULTS.maxHeaderLineLength),
     connectTimeout: timerMilliseconds('connectTimeout', positiveInteger('connectTimeout', options.connectTimeout ?? STOMP_DEFAULTS.connectTimeout)),
     maxSubscriptionsPerSession: positiveInteger('maxSubscriptionsPerSession', options.maxSubscriptionsPerSession ?? STOMP_DEFAULTS.maxSubscriptionsPerSession),
+    maxPatternSubscriptionsPerSession: positiveInteger(
+      'maxPatternSubscriptionsPerSession',
+      options.maxPatternSubscriptionsPerSession ?? STOMP_DEFAULTS.maxPatternSubscriptionsPerSession,
+    ),
+    maxPatternSubscriptions: positiveInteger('maxPatternSubscriptions', options.maxPatternSubscriptions ?? STOMP_DEFAULTS.maxPatternSubscriptions),
     maxFramesPerSecond: positiveInteger('maxFramesPerSecond', options.maxFramesPerSecond ?? STOMP_DEFAULTS.maxFramesPerSecond),
     maxConnections: positiveInteger('maxConnections', options.maxConnections ?? STOMP_DEFAULTS.maxConnections),
     maxConnectionsPerAddress: positiveInteger('maxConnectionsPerAddress', options.maxConnectionsPerAddress ?? STOMP_DEFAULTS.maxConnectionsPerAddress),

@@ -1,5 +1,6 @@
 import type { StompBrokerOptions } from './broker/broker.options.js';
 import type { MessageBroker } from './broker/message-broker.js';
+import { PATTERN_SUBSCRIPTION_DEFAULTS } from './broker/simple/pattern-budget.js';
 import type { StompAuthorizationOptions } from './session/destination-authorization.js';
 import type { StompChannelInterceptor } from './session/stomp-channel-interceptor.js';
 import type { EndpointSettings } from './transport/endpoint-settings.js';
@@ -116,6 +117,13 @@ export interface StompModuleOptions {
   /** Most subscriptions one session may hold at once. Default 1000. */
   readonly maxSubscriptionsPerSession?: number;
   /**
+   * Most pattern subscriptions (`*`, `?`, `**`) one session may hold at once, on the embedded and
+   * Redis brokers (the relay leaves matching to the external broker). Default 100.
+   */
+  readonly maxPatternSubscriptionsPerSession?: number;
+  /** Most pattern subscriptions all sessions of this instance may hold together (embedded and Redis brokers). Default 100000. */
+  readonly maxPatternSubscriptions?: number;
+  /**
    * Most frames a session may send per second, averaged over a burst of twice as many; beyond it
    * the session gets an ERROR and is closed. Default 5000.
    */
@@ -164,6 +172,8 @@ export interface ResolvedStompOptions {
   readonly maxHeaderLineLength: number;
   readonly connectTimeout: number;
   readonly maxSubscriptionsPerSession: number;
+  readonly maxPatternSubscriptionsPerSession: number;
+  readonly maxPatternSubscriptions: number;
   readonly maxFramesPerSecond: number;
   readonly maxConnections: number;
   readonly maxConnectionsPerAddress: number;
@@ -189,6 +199,8 @@ export const STOMP_DEFAULTS = {
   maxHeaderLineLength: 8 * 1024,
   connectTimeout: 60_000,
   maxSubscriptionsPerSession: 1000,
+  maxPatternSubscriptionsPerSession: PATTERN_SUBSCRIPTION_DEFAULTS.maxPatternSubscriptionsPerSession,
+  maxPatternSubscriptions: PATTERN_SUBSCRIPTION_DEFAULTS.maxPatternSubscriptions,
   maxFramesPerSecond: 5000,
   maxConnections: 20_000,
   maxConnectionsPerAddress: 1000,

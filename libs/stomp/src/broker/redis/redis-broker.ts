@@ -4,6 +4,7 @@ import { BehaviorSubject, combineLatest, distinctUntilChanged, filter, type Obse
 import { StompConfigurationError } from '../../errors/stomp-configuration.error.js';
 import type { StompRedisOptions } from './redis.options.js';
 import type { BrokerMessage, BrokerSubscriber, MessageBroker } from '../message-broker.js';
+import type { PatternSubscriptionLimits } from '../simple/pattern-budget.js';
 import { SimpleBroker } from '../simple/simple-broker.js';
 import { REDIS_BROKER_DEFAULTS, type RedisBrokerSettings } from './redis-broker-settings.js';
 import { StompBrokerUnavailableError } from '../../errors/stomp-broker-unavailable.error.js';
@@ -44,7 +45,12 @@ export class RedisBroker implements MessageBroker {
   private started = false;
   private closed = false;
 
-  constructor(options: StompRedisOptions, separator: '/' | '.', settings: Partial<RedisBrokerSettings> = {}) {
+  constructor(
+    options: StompRedisOptions,
+    separator: '/' | '.',
+    settings: Partial<RedisBrokerSettings> = {},
+    patternLimits: Partial<PatternSubscriptionLimits> = {},
+  ) {
     const url = options.url ?? REDIS_DEFAULT_URL;
     const prefix = options.channelPrefix ?? REDIS_DEFAULT_CHANNEL_PREFIX;
     if (typeof url !== 'string' || url === '') throw StompConfigurationError.invalid('broker', 'the Redis url must be a non-empty string');
@@ -53,7 +59,7 @@ export class RedisBroker implements MessageBroker {
     this.settings = { ...REDIS_BROKER_DEFAULTS, ...settings };
     this.displayUrl = describeRedisUrl(url);
     this.channels = { messages: `${prefix}:messages`, cluster: `${prefix}:cluster` };
-    this.local = new SimpleBroker(separator);
+    this.local = new SimpleBroker(separator, patternLimits);
     const instanceId = randomUUID();
     this.cluster = new RedisCluster(instanceId, (data) => this.send(this.channels.cluster, Buffer.from(data, 'utf8'), 'a cluster message'));
 
