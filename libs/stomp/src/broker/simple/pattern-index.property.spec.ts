@@ -87,6 +87,23 @@ describe('PatternIndex (property)', () => {
     );
   });
 
+  it('finds exactly the wildcard segments that match a segment, however `?`, `*` and letters mix', () => {
+    const segmentArb = fc.array(fc.constantFrom('a', 'b', '?', '?', '*'), { minLength: 1, maxLength: 7 }).map((chars) => chars.join(''));
+    const valueArb = fc.array(fc.constantFrom('a', 'b', '?', '*'), { maxLength: 8 }).map((chars) => chars.join(''));
+    fc.assert(
+      fc.property(fc.array(segmentArb, { minLength: 1, maxLength: 40 }), fc.array(valueArb, { maxLength: 30 }), (segments, values) => {
+        const patterns = allowed(
+          segments.map((segment) => `/t/${segment}`),
+          '/',
+        );
+        const index = new PatternIndex<string>('/');
+        for (const pattern of patterns) index.set(pattern, pattern);
+        for (const value of values) expect(collected(index, `/t/${value}`)).toEqual(expected(patterns, '/', `/t/${value}`));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it('agrees on hand-picked edge cases', () => {
     const cases: [Separator, string, string][] = [
       ['/', '/a/**', '/a'],

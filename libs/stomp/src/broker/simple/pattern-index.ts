@@ -1,25 +1,26 @@
-import { WildcardSegment } from './wildcard-segment.js';
+import { WildcardSegmentIndex } from './wildcard-segment-index.js';
 
 /** One trie node: the patterns whose first segments are the path from the root to here. */
 class PatternNode<T> {
-  /** Children by a literal next segment: one map lookup per destination segment. */
-  readonly literal = new Map<string, PatternNode<T>>();
-  /** Children by a next segment with `*` or `?`, each tested against the destination's segment. */
-  readonly wildcard = new Map<string, { readonly segment: WildcardSegment; readonly node: PatternNode<T> }>();
+  /** Children by a literal next segment: one map lookup per destination segment. Made when needed (leaves are many). */
+  literal: Map<string, PatternNode<T>> | undefined;
+  /** Children by a next segment with `*` or `?`, indexed by their characters. Made when needed. */
+  wildcard: WildcardSegmentIndex<PatternNode<T>> | undefined;
   /** The child after a `**` segment (any number of whole segments). */
   deep: PatternNode<T> | undefined;
   /** What was added for the pattern that ends here. */
   value: T | undefined;
 
   get isEmpty(): boolean {
-    return this.value === undefined && this.deep === undefined && this.literal.size === 0 && this.wildcard.size === 0;
+    return this.value === undefined && this.deep === undefined && this.literal === undefined && this.wildcard === undefined;
   }
 }
 
 /**
  * Subscription patterns in a trie over their segments (split by the path separator), so that a
  * publish walks only the branches its destination can take: a pattern whose literal segments differ
- * from the destination's is never looked at, however many there are. Answers exactly what
+ * from the destination's is never looked at, however many there are, and the wildcard segments under
+ * a node are themselves indexed by their characters ({@link WildcardSegmentIndex}). Answers exactly what
  * `DestinationPattern.matches` answers, for the patterns `checkSubscriptionPattern` lets through
  * (no `{var}`, at most one `*` per segment, at most one `**`).
  *
@@ -37,10 +38,12 @@ export class PatternIndex<T> {
     for (const segment of this.segments(pattern)) {
       if (segment === '**') node = node.deep ??= new PatternNode();
       else if (isWildcard(segment)) {
+        node.wildcard ??= new WildcardSegmentIndex();
         let child = node.wildcard.get(segment);
-        if (!child) node.wildcard.set(segment, (child = { segment: new WildcardSegment(segment), node: new PatternNode() }));
-        node = child.node;
+        if (!child) node.wildcard.set(segment, (child = new PatternNode()));
+        node = child;
       } else {
+        node.literal ??= new Map();
         let child = node.literal.get(segment);
         if (!child) node.literal.set(segment, (child = new PatternNode()));
         node = child;
@@ -55,15 +58,20 @@ export class PatternIndex<T> {
     let node: PatternNode<T> | undefined = this.root;
     for (const segment of this.segments(pattern)) {
       path.push({ parent: node, segment });
-      node = segment === '**' ? node.deep : isWildcard(segment) ? node.wildcard.get(segment)?.node : node.literal.get(segment);
+      node = segment === '**' ? node.deep : isWildcard(segment) ? node.wildcard?.get(segment) : node.literal?.get(segment);
       if (!node) return;
     }
     node.value = undefined;
     for (let i = path.length - 1; i >= 0 && node.isEmpty; i--) {
       const { parent, segment } = path[i]!;
       if (segment === '**') parent.deep = undefined;
-      else if (isWildcard(segment)) parent.wildcard.delete(segment);
-      else parent.literal.delete(segment);
+      else if (isWildcard(segment)) {
+        parent.wildcard!.delete(segment);
+        if (parent.wildcard!.size === 0) parent.wildcard = undefined;
+      } else {
+        parent.literal!.delete(segment);
+        if (parent.literal!.size === 0) parent.literal = undefined;
+      }
       node = parent;
     }
   }
@@ -80,11 +88,12 @@ export class PatternIndex<T> {
       return;
     }
     const segment = segments[i]!;
-    const literal = node.literal.get(segment);
+    const literal = node.literal?.get(segment);
     if (literal) this.visit(literal, segments, i + 1, out);
-    for (const child of node.wildcard.values()) {
-      if (child.segment.matches(segment)) this.visit(child.node, segments, i + 1, out);
-    }
+    if (!node.wildcard) return;
+    const matching: PatternNode<T>[] = [];
+    node.wildcard.collect(segment, matching);
+    for (const child of matching) this.visit(child, segments, i + 1, out);
   }
 
   /**
