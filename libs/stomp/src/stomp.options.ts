@@ -9,6 +9,7 @@ import type { StompAuthenticator, StompPrincipal } from './interfaces/stomp-prin
 export type { StompBrokerOptions } from './broker/broker.options.js';
 export type { StompRedisOptions } from './broker/redis/redis.options.js';
 export type { StompBrokerAddress, StompRelayOptions } from './broker/relay/relay.options.js';
+export type { StompClientQueueRule } from './broker/relay/client-queue-policy.js';
 export type { StompAudience, StompAuthorizationOptions, StompAuthorizationRule } from './session/destination-authorization.js';
 
 /** SockJS fallback settings; the defaults are Spring's. */

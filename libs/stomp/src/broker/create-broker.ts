@@ -21,7 +21,7 @@ export function createBroker(
     case 'redis':
       return new RedisBroker(broker, pathSeparator, {}, patternLimits);
     case 'relay':
-      return new StompBrokerRelay(broker);
+      return new StompBrokerRelay(broker, pathSeparator);
     default:
       // Unreachable: the options resolver refuses other kinds.
       throw new Error(`broker kind '${(broker as { kind: string }).kind}' is not available`);

@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import type { StompPrincipal } from '../interfaces/stomp-principal.interface.js';
 import type { StompHeaders } from '../protocol/stomp-frame.js';
 import type { StompVersion } from '../protocol/stomp-version.js';
 
@@ -8,6 +9,8 @@ export interface BrokerSubscriber {
   readonly version: StompVersion;
   /** The session has ended: anything still being set up for it must be released. */
   readonly isClosed: boolean;
+  /** Who the session belongs to (`undefined`: anonymous), for brokers that decide per client (the relay's `clientQueues`). */
+  readonly principal?: StompPrincipal | undefined;
   /** Writes one encoded MESSAGE (or RECEIPT) frame to the client. */
   deliver(frame: Buffer, binary: boolean): void;
   /** The broker lost this session (its relay connection dropped): the session ends with an ERROR saying why. */

@@ -1,3 +1,6 @@
+import { StompConfigurationError } from '../../errors/stomp-configuration.error.js';
+import { isAudience } from '../../interfaces/stomp-audience.js';
+import type { StompClientQueueRule } from './client-queue-policy.js';
 import type { StompBrokerAddress, StompRelayOptions } from './relay.options.js';
 
 /** Relay options with Spring's defaults applied. */
@@ -12,6 +15,7 @@ export interface RelaySettings {
   readonly reconnectDelay: number;
   readonly maxReconnectDelay: number;
   readonly connectTimeout: number;
+  readonly clientQueues: readonly StompClientQueueRule[];
 }
 
 export function relaySettings(options: StompRelayOptions): RelaySettings {
@@ -26,5 +30,17 @@ export function relaySettings(options: StompRelayOptions): RelaySettings {
     reconnectDelay: options.reconnectDelay ?? 1000,
     maxReconnectDelay: options.maxReconnectDelay ?? 30000,
     connectTimeout: options.connectTimeout ?? 5000,
+    clientQueues: clientQueueRules(options.clientQueues ?? []),
   };
+}
+
+function clientQueueRules(rules: readonly StompClientQueueRule[]): readonly StompClientQueueRule[] {
+  const valid = Array.isArray(rules) && rules.every((rule) => typeof rule?.destination === 'string' && rule.destination.startsWith('/queue/') && isAudience(rule.allow));
+  if (!valid) {
+    throw StompConfigurationError.invalid(
+      'broker',
+      "the relay's clientQueues must be rules like { destination: '/queue/jobs', allow: 'everyone' | 'authenticated' | 'nobody' | (principal) => boolean }",
+    );
+  }
+  return rules;
 }
