@@ -26,6 +26,8 @@ interface SubscriberState {
   patterns: number;
 }
 
+const NO_GROUPS: readonly PatternGroup[] = [];
+
 /**
  * The embedded in-memory broker (Spring's simple broker). An exact destination is one map lookup;
  * patterns sit in a {@link PatternIndex}, so a publish looks only at the patterns its destination's
@@ -100,10 +102,8 @@ export class SimpleBroker implements MessageBroker {
 
   publish(message: BrokerMessage): void {
     const exact = this.exact.get(message.destination);
-    const groups: PatternGroup[] = [];
-    if (this.patterns.size > 0) this.patternIndex.collect(message.destination, groups);
+    const groups = this.patterns.size > 0 ? this.matchingGroups(message.destination) : NO_GROUPS;
     if (!exact && groups.length === 0) return;
-    if (groups.length > 1) groups.sort((a, b) => a.order - b.order);
     const template = new MessageFrameTemplate(
       { destination: message.destination, ...message.headers },
       message.body,
@@ -117,6 +117,14 @@ export class SimpleBroker implements MessageBroker {
     };
     if (exact) for (const subscription of exact) deliver(subscription);
     for (const group of groups) for (const subscription of group.subscriptions) deliver(subscription);
+  }
+
+  /** The pattern groups matching `destination`, in the order they were first subscribed. */
+  private matchingGroups(destination: string): readonly PatternGroup[] {
+    const groups: PatternGroup[] = [];
+    this.patternIndex.collect(destination, groups);
+    if (groups.length > 1) groups.sort((a, b) => a.order - b.order);
+    return groups;
   }
 
   /** Refuses a pattern subscription over a budget; the one it replaces (same id) frees its place. */
