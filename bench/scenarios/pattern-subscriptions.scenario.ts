@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { SimpleBroker, type BrokerSubscriber } from 'nest-stomp';
+import { SimpleBroker, type BrokerSubscriber, type MessageFrameTemplate } from 'nest-stomp';
 import type { IntegrityReport } from '../load/sequence-tracker.js';
 import type { Metrics, Scenario, ScenarioContext, ScenarioOutcome } from './scenario.js';
 
@@ -48,6 +48,15 @@ class CountingSubscriber implements BrokerSubscriber {
   log: string[] | undefined;
 
   constructor(readonly id: string) {}
+
+  /** As a session without outbound interceptors: the template's bytes for this subscriber. */
+  deliverMessage(template: MessageFrameTemplate, subscriptionId: string, messageId: string): void {
+    this.deliver(template.frameFor(this.version, subscriptionId, messageId));
+  }
+
+  deliverFrame(): void {
+    throw new Error('the SimpleBroker delivers templates');
+  }
 
   deliver(frame: Buffer): void {
     this.deliveries++;

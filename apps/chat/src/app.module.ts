@@ -9,6 +9,19 @@ import { PresenceService } from './chat/presence.service.js';
 import { RoomsService } from './chat/rooms.service.js';
 import { PageController } from './page.controller.js';
 
+/**
+ * Topics only the server publishes: `/topic/presence` (PresenceService) and the replies of
+ * `/app/chat.send` and `/app/room.{roomId}`, whose sender the handlers set. Clients SUBSCRIBE there
+ * and SEND to `/app/...`; other `/topic/...` destinations stay open to SENDs, as in Spring's setup.
+ */
+export const SERVER_OWNED_TOPICS = ['/topic/presence', '/topic/messages', '/topic/room.*'] as const;
+
+/** `PUBLIC_ORIGIN`, one origin or several separated by commas; unset or empty: none (the server's own address). */
+export function publicOriginFromEnv(env: NodeJS.ProcessEnv): string[] | undefined {
+  const origins = (env.PUBLIC_ORIGIN ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
+  return origins.length > 0 ? origins : undefined;
+}
+
 /** The Spring setup of the design notes, one to one, plus sign-in, rooms, private messages and presence. */
 @Module({
   imports: [
@@ -17,14 +30,23 @@ import { PageController } from './page.controller.js';
       imports: [AuthModule],
       inject: [ChatAuthService],
       useFactory: (auth: ChatAuthService) => ({
-        endpoint: { path: '/portfolio', sockJs: true }, // registry.addEndpoint("/portfolio").withSockJS()
+        // registry.addEndpoint("/portfolio").withSockJS(); PUBLIC_ORIGIN: the origin browsers see
+        // behind a proxy (comma-separated for several), e.g. https://chat.example.com.
+        endpoint: { path: '/portfolio', sockJs: true, publicOrigin: publicOriginFromEnv(process.env) },
         appPrefixes: ['/app'], // config.setApplicationDestinationPrefixes("/app")
         brokerPrefixes: ['/topic', '/queue'], // config.enableSimpleBroker("/topic", "/queue")
         broker: brokerFromEnv(process.env), // or enableStompBrokerRelay(...), or Redis
         authenticate: (request) => auth.authenticate(request),
-        // Private messages go through /app/chat.private, which stamps the sender's own name: a
-        // straight SEND to someone's user queue would let anyone whisper as anyone.
-        authorization: { rules: [{ destination: '/user/**', on: 'SEND', allow: 'nobody' }] },
+        authorization: {
+          rules: [
+            // Private messages go through /app/chat.private, which stamps the sender's own name: a
+            // straight SEND to someone's user queue would let anyone whisper as anyone.
+            { destination: '/user/**', on: 'SEND', allow: 'nobody' },
+            // What the server publishes (the presence list, the handlers' stamped messages): a
+            // client's own SEND there would forge them for everyone.
+            ...SERVER_OWNED_TOPICS.map((destination) => ({ destination, on: 'SEND' as const, allow: 'nobody' as const })),
+          ],
+        },
       }),
     }),
   ],

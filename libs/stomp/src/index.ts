@@ -12,8 +12,9 @@ export type {
   StompAudience,
   StompAuthorizationRule,
   StompAuthorizationOptions,
+  UserRegistryBroadcastOptions,
 } from './stomp.options.js';
-export { STOMP_DEFAULTS } from './stomp.options.js';
+export { MAX_FRAME_SIZE_MULTIPLES, STOMP_DEFAULTS } from './stomp.options.js';
 export { STOMP_BROKER } from './interfaces/injection-tokens.js';
 export { STOMP_CONTEXT_TYPE } from './handlers/stomp-context.js';
 export * from './decorators/index.js';
@@ -30,6 +31,7 @@ export type { StompChannelInterceptor } from './session/stomp-channel-intercepto
 export type { MessageBroker, BrokerMessage, BrokerSubscriber, BrokerCluster } from './broker/message-broker.js';
 export { SimpleBroker } from './broker/simple/simple-broker.js';
 export { StompBrokerRelay } from './broker/relay/stomp-broker-relay.js';
+export type { RelaySettings } from './broker/relay/relay-settings.js';
 export { RedisBroker } from './broker/redis/redis-broker.js';
 export type { RedisBrokerSettings } from './broker/redis/redis-broker-settings.js';
 export { MessageFrameTemplate } from './protocol/message-frame-template.js';

@@ -1,4 +1,4 @@
-import type { StompBrokerOptions } from './broker.options.js';
+import type { BrokerSettings } from './broker.options.js';
 import type { MessageBroker } from './message-broker.js';
 import { RedisBroker } from './redis/redis-broker.js';
 import { StompBrokerRelay } from './relay/stomp-broker-relay.js';
@@ -6,11 +6,11 @@ import type { PatternSubscriptionLimits } from './simple/pattern-budget.js';
 import { SimpleBroker } from './simple/simple-broker.js';
 
 /**
- * The broker the `broker` option asks for (or the application's own instance). `patternLimits`
+ * The broker the resolved `broker` option asks for (or the application's own instance). `patternLimits`
  * bound the pattern subscriptions of the brokers that match patterns themselves (simple, Redis).
  */
 export function createBroker(
-  broker: StompBrokerOptions | MessageBroker,
+  broker: BrokerSettings | MessageBroker,
   pathSeparator: '/' | '.',
   patternLimits: Partial<PatternSubscriptionLimits> = {},
 ): MessageBroker {
@@ -19,7 +19,7 @@ export function createBroker(
     case 'simple':
       return new SimpleBroker(pathSeparator, patternLimits);
     case 'redis':
-      return new RedisBroker(broker, pathSeparator, {}, patternLimits);
+      return new RedisBroker(broker, pathSeparator, patternLimits);
     case 'relay':
       return new StompBrokerRelay(broker, pathSeparator);
     default:

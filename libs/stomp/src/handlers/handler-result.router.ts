@@ -5,7 +5,6 @@ import { isBinaryBody } from '../protocol/content-types.js';
 import { DestinationResolver } from '../destinations/destination-resolver.js';
 import { MessageConverter } from '../messaging/message-converter.js';
 import { UserDestinations } from '../users/user-destinations.js';
-import { encodeFrame } from '../protocol/frame-encoder.js';
 import { STOMP_BROKER } from '../interfaces/injection-tokens.js';
 import { MessageIds } from '../util/message-ids.js';
 import { DestinationTemplate } from './destination-template.js';
@@ -68,20 +67,12 @@ export class HandlerResultRouter {
 
   private replyToSubscriber(context: StompContext, contentType: string, body: Buffer): void {
     const session = context.outlet;
-    const frame = encodeFrame(
-      {
-        command: 'MESSAGE',
-        headers: {
-          destination: context.destination,
-          subscription: context.subscriptionId,
-          'message-id': this.messageIds.next(),
-          'content-type': contentType,
-        },
-        body,
-      },
-      session.version,
-    );
-    session.deliver(frame, isBinaryBody(contentType, body));
+    const headers: Record<string, string> = { destination: context.destination };
+    // A reply answers a SUBSCRIBE, which always has a subscription id (but for a 1.0 client's, its destination).
+    if (context.subscriptionId !== undefined) headers.subscription = context.subscriptionId;
+    headers['message-id'] = this.messageIds.next();
+    headers['content-type'] = contentType;
+    session.deliverFrame({ command: 'MESSAGE', headers, body }, isBinaryBody(contentType, body));
   }
 }
 

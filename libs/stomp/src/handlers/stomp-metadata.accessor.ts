@@ -72,7 +72,12 @@ export class StompMetadataAccessor {
   checkParameters(classRef: Function, methodName: string, method: Function): void {
     const handler = `${classRef.name}.${methodName}`;
     if (this.reflector.get(HEADERS_METADATA, method) !== undefined) {
-      throw StompMappingError.foreignDecorator(handler, "@Header() from '@nestjs/common' (it sets HTTP response headers)", "@Header('name') from 'nest-stomp' on a parameter");
+      throw StompMappingError.foreignDecorator(
+        handler,
+        "@Header() from '@nestjs/common'",
+        "@Header('name') from 'nest-stomp' on a parameter to read a header of the frame",
+        'which sets HTTP response headers and does nothing for a STOMP message',
+      );
     }
     const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, classRef, methodName) as Record<string, { index: number }> | undefined) ?? {};
     for (const [key, { index }] of Object.entries(args)) {

@@ -36,13 +36,9 @@ export function encodeHeaderBlock(command: string, headers: OutgoingFrame['heade
  * `\r` in 1.1, a NUL anywhere): what the server writes when a header came from someone else and must
  * not cost the frame, or crash the writer.
  */
-export function writableHeaders(
-  command: string,
-  headers: Readonly<Record<string, string | number | undefined>>,
-  version: StompVersion,
-): Readonly<Record<string, string | number | undefined>> {
+export function writableHeaders<H extends Readonly<Record<string, string | number | undefined>>>(command: string, headers: H, version: StompVersion): H {
   const escaped = usesHeaderEscaping(command);
-  let writable: Record<string, string | number | undefined> | undefined;
+  let writable: H | undefined;
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined) continue;

@@ -3,6 +3,8 @@ export interface EndpointSettings {
   readonly path: string;
   readonly sockJs: SockJsSettings | undefined;
   readonly allowedOrigins: readonly string[];
+  /** `publicOrigin`, as a list of canonical origins (`scheme://host[:port]`, no default port). */
+  readonly publicOrigins: readonly string[];
 }
 
 /** SockJS settings of an endpoint (see StompSockJsOptions for each one's meaning). */
@@ -16,7 +18,10 @@ export interface SockJsSettings {
 /** What the server reads of the module's options. */
 export interface TransportSettings {
   readonly endpoints: readonly EndpointSettings[];
-  readonly maxFrameSize: number;
+  /** Derived from `maxFrameSize` by the options resolver: the largest WebSocket message taken. */
+  readonly maxWebSocketMessageSize: number;
+  /** Derived from `maxFrameSize` by the options resolver: the largest SockJS request body taken. */
+  readonly maxSockJsRequestBody: number;
   readonly maxConnections: number;
   readonly maxConnectionsPerAddress: number;
   readonly pingInterval: number;

@@ -6,7 +6,9 @@ import type { WebSocketServer } from 'ws';
 import type { Refusal } from '../session/stomp-session.registry.js';
 import { escapeRegExp } from '../util/escape-reg-exp.js';
 import { sockJsClientPath, type EndpointSettings } from './endpoint-settings.js';
+import { CLOSE_HANDSHAKE_TIMEOUT_MS } from './close-handshake.js';
 import { OriginPolicy } from './origin-policy.js';
+import { RateLimitedLog } from './rate-limited-log.js';
 import { SockJsClientFile } from './sockjs-client-file.js';
 import { SockJsConnection } from './sockjs-connection.js';
 import type { StompConnection } from '../session/stomp-connection.js';
@@ -24,6 +26,8 @@ type SockJsHandler = (req: IncomingMessage, resOrSocket: ServerResponse | Duplex
  */
 export class StompEndpoint {
   private readonly origins: OriginPolicy;
+  /** Refused origins, logged once per origin per minute: anyone can send a forged Origin. */
+  private readonly originRefusals: RateLimitedLog;
   private readonly rawPaths: ReadonlySet<string>;
   private readonly sockJsHandler: SockJsHandler | undefined;
   private readonly sockJsPrefix: string;
@@ -40,7 +44,8 @@ export class StompEndpoint {
     private readonly maxRequestBody: number,
     private readonly logger: Logger,
   ) {
-    this.origins = new OriginPolicy(config.allowedOrigins);
+    this.origins = new OriginPolicy(config.allowedOrigins, config.publicOrigins);
+    this.originRefusals = new RateLimitedLog((line) => logger.warn(`${config.path}: ${line}`));
     this.rawPaths = new Set(config.sockJs ? [config.path, `${config.path}/websocket`] : [config.path]);
     this.sockJsPrefix = `${config.path}/`;
     this.sockJsClientPath = sockJsClientPath(config.path);
@@ -61,7 +66,7 @@ export class StompEndpoint {
       server.on('connection', (conn: sockjs.Connection | null) => {
         // sockjs emits a null connection when a session opens on a request that is already gone.
         if (!conn) return;
-        this.accept(new SockJsConnection(conn));
+        this.accept(new SockJsConnection(conn, CLOSE_HANDSHAKE_TIMEOUT_MS));
       });
       const listener = (server as unknown as { listener(options?: object): { getHandler(): SockJsHandler } }).listener();
       this.sockJsHandler = listener.getHandler();
@@ -72,8 +77,9 @@ export class StompEndpoint {
     const pathname = pathnameOf(req);
     if (!this.sockJsHandler || !this.isSockJsPath(pathname)) return false;
     if (pathname === this.sockJsClientPath) return this.sockJsClient.serve(req, res);
-    if (!this.origins.allows(req.headers)) {
-      res.writeHead(403, { 'Content-Type': 'text/plain' }).end('Origin not allowed');
+    const originRefusal = this.originRefusal(req);
+    if (originRefusal !== undefined) {
+      res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end(originRefusal);
       return true;
     }
     if (req.method === 'POST' && SOCKJS_SEND.test(pathname) && !this.limitBody(req, res)) return true;
@@ -86,7 +92,7 @@ export class StompEndpoint {
    */
   private limitBody(req: IncomingMessage, res: ServerResponse): boolean {
     const refuse = () => {
-      if (!res.headersSent) res.writeHead(413, { 'Content-Type': 'text/plain', Connection: 'close' }).end(`Request body over ${this.maxRequestBody} bytes`);
+      if (!res.headersSent) res.writeHead(413, { 'Content-Type': 'text/plain', Connection: 'close' }).end(`Request body over ${this.maxRequestBody} bytes (maxSockJsRequestBody, derived from option maxFrameSize)`);
       req.destroy();
     };
     if (Number(req.headers['content-length'] ?? 0) > this.maxRequestBody) {
@@ -105,8 +111,9 @@ export class StompEndpoint {
     const pathname = pathnameOf(req);
     const raw = this.rawPaths.has(pathname);
     if (!raw && !(this.sockJsHandler && this.isSockJsPath(pathname))) return false;
-    if (!this.origins.allows(req.headers)) {
-      refuseUpgrade(socket, 403, 'Origin not allowed');
+    const originRefusal = this.originRefusal(req);
+    if (originRefusal !== undefined) {
+      refuseUpgrade(socket, 403, originRefusal);
       return true;
     }
     if (!raw) return this.sockJsHandler!(req, socket, head);
@@ -118,6 +125,14 @@ export class StompEndpoint {
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(new WsConnection(ws, req)));
     return true;
+  }
+
+  /** The 403 body when the request's Origin may not connect (logged, rate-limited); `undefined` when it may. */
+  private originRefusal(req: IncomingMessage): string | undefined {
+    const verdict = this.origins.check(req);
+    if (verdict.allowed) return undefined;
+    this.originRefusals.log(verdict.origin, verdict.detail);
+    return verdict.message;
   }
 
   private isSockJsPath(pathname: string): boolean {

@@ -46,6 +46,16 @@ export class ClusterChannel implements OnModuleDestroy {
     await cluster.publish(JSON.stringify({ ...message, from: cluster.instanceId }));
   }
 
+  /**
+   * Sends a message its sender encoded itself (a JSON object with `kind`, and `from` set to
+   * `instanceId`): for senders that measure or split what they send.
+   */
+  async publishEncoded(data: string): Promise<void> {
+    const cluster = this.broker.cluster;
+    if (!cluster) throw new Error('No cluster channel: the broker serves a single instance');
+    await cluster.publish(data);
+  }
+
   onModuleDestroy(): void {
     this.subscription?.unsubscribe();
     this.messages.complete();

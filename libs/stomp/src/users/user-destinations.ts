@@ -118,7 +118,7 @@ export class UserDestinations {
           isBinaryBody(message.headers['content-type'], message.body),
         );
         messageId ??= this.messageIds.next();
-        session.deliver(template.frameFor(session.version, subscriptionId, messageId), template.binary);
+        session.deliverMessage(template, subscriptionId, messageId);
       }
     }
   }

@@ -1,7 +1,7 @@
 import { StompConfigurationError } from '../../errors/stomp-configuration.error.js';
 import { StompProtocolError } from '../../errors/stomp-protocol.error.js';
 import { ClientQueuePolicy } from './client-queue-policy.js';
-import { relaySettings } from './relay-settings.js';
+import { resolveStompOptions } from '../../stomp-options.resolver.js';
 
 const alice = { name: 'alice' };
 
@@ -64,8 +64,11 @@ describe('ClientQueuePolicy', () => {
   });
 
   it('is checked when the relay options are read', () => {
-    expect(() => relaySettings({ kind: 'relay', clientQueues: [{ destination: '/topic/x', allow: 'everyone' }] })).toThrow(StompConfigurationError);
-    expect(() => relaySettings({ kind: 'relay', clientQueues: [{ destination: '/queue/x', allow: 'anyone' as never }] })).toThrow(/clientQueues must be rules/);
-    expect(relaySettings({ kind: 'relay' }).clientQueues).toEqual([]);
+    const relay = (clientQueues: unknown) => resolveStompOptions({ endpoint: '/ws', broker: { kind: 'relay', clientQueues } as never }).broker;
+    expect(() => relay([{ destination: '/topic/x', allow: 'everyone' }])).toThrow(StompConfigurationError);
+    expect(() => relay([{ destination: '/queue/x', allow: 'anyone' }])).toThrow(/broker\.clientQueues.*destinations under '\/queue\/'/);
+    expect(() => relay([{ destination: '/queue/x', allow: 'everyone', durable: true }])).toThrow(StompConfigurationError);
+    expect(relay(undefined)).toMatchObject({ clientQueues: [] });
+    expect(relay([{ destination: '/queue/x', allow: 'authenticated' }])).toMatchObject({ clientQueues: [{ destination: '/queue/x', allow: 'authenticated' }] });
   });
 });

@@ -3,13 +3,13 @@ import { Logger } from '@nestjs/common';
 import { BehaviorSubject, distinctUntilChanged, Subject, type Observable } from 'rxjs';
 import { StompBrokerUnavailableError } from '../../errors/stomp-broker-unavailable.error.js';
 import { isBinaryBody } from '../../protocol/content-types.js';
-import { encodeFrame, writableHeaders } from '../../protocol/frame-encoder.js';
+import { writableHeaders } from '../../protocol/frame-encoder.js';
 import type { StompFrame, StompHeaders } from '../../protocol/stomp-frame.js';
-import type { StompBrokerAddress, StompRelayOptions } from './relay.options.js';
+import type { StompBrokerAddress } from './relay.options.js';
 import type { BrokerCluster, BrokerMessage, BrokerSubscriber, MessageBroker } from '../message-broker.js';
 import { BrokerConnection, describeError, type BrokerConnectionHandlers } from './broker-connection.js';
 import { ClientQueuePolicy } from './client-queue-policy.js';
-import { relaySettings, type RelaySettings } from './relay-settings.js';
+import type { RelaySettings } from './relay-settings.js';
 
 /**
  * Where the instances sharing the broker talk to each other (user messages, user registries): on
@@ -52,9 +52,13 @@ export class StompBrokerRelay implements MessageBroker {
   readonly availability$: Observable<boolean> = this.available.pipe(distinctUntilChanged());
   readonly cluster: BrokerCluster;
 
-  constructor(options: StompRelayOptions, separator: '/' | '.' = '/') {
-    this.settings = relaySettings(options);
-    this.clientQueues = new ClientQueuePolicy(this.settings.clientQueues, separator);
+  /**
+   * `settings` as the options resolver leaves them (or `{ ...STOMP_DEFAULTS.relay, virtualHost: undefined, ... }`);
+   * `separator` is the `pathSeparator` the `clientQueues` patterns use.
+   */
+  constructor(settings: RelaySettings, separator: '/' | '.' = '/') {
+    this.settings = settings;
+    this.clientQueues = new ClientQueuePolicy(settings.clientQueues, separator);
     this.reconnectDelay = this.settings.reconnectDelay;
     const instanceId = randomUUID();
     this.cluster = {
@@ -144,7 +148,7 @@ export class StompBrokerRelay implements MessageBroker {
     const headers = { ...frame.headers };
     delete headers['content-length'];
     const writable = writableHeaders('MESSAGE', headers, subscriber.version);
-    subscriber.deliver(encodeFrame({ command: 'MESSAGE', headers: writable, body: frame.body }, subscriber.version), isBinaryBody(headers['content-type'], frame.body));
+    subscriber.deliverFrame({ command: 'MESSAGE', headers: writable, body: frame.body }, isBinaryBody(headers['content-type'], frame.body));
   }
 
   private async connectSystem(): Promise<void> {

@@ -1,5 +1,8 @@
 import fc from 'fast-check';
 import { DestinationPattern } from '../../protocol/destination-pattern.js';
+import { encodeFrame } from '../../protocol/frame-encoder.js';
+import type { MessageFrameTemplate } from '../../protocol/message-frame-template.js';
+import type { StompFrame } from '../../protocol/stomp-frame.js';
 import type { StompVersion } from '../../protocol/stomp-version.js';
 import { decodeOne } from '../../protocol/decode-one.testing.js';
 import type { BrokerSubscriber } from '../message-broker.js';
@@ -139,6 +142,12 @@ class RecordingSubscriber implements BrokerSubscriber {
     private readonly log: string[],
   ) {}
   brokerLost(): void {}
+  deliverMessage(template: MessageFrameTemplate, subscriptionId: string, messageId: string): void {
+    this.deliver(template.frameFor(this.version, subscriptionId, messageId));
+  }
+  deliverFrame(frame: StompFrame): void {
+    this.deliver(encodeFrame(frame, this.version));
+  }
   deliver(frame: Buffer): void {
     const { headers, body } = decodeOne(frame, this.version, { maxFrameSize: 1 << 16, maxHeaders: 64, maxHeaderLineLength: 8192 });
     this.log.push(`${this.id}:${headers.subscription}:${body.toString()}`);

@@ -1,4 +1,6 @@
 import { decodeOne } from '../../protocol/decode-one.testing.js';
+import { encodeFrame } from '../../protocol/frame-encoder.js';
+import type { MessageFrameTemplate } from '../../protocol/message-frame-template.js';
 import type { StompFrame } from '../../protocol/stomp-frame.js';
 import type { StompVersion } from '../../protocol/stomp-version.js';
 import type { BrokerMessage, BrokerSubscriber } from '../message-broker.js';
@@ -24,6 +26,15 @@ class FakeSubscriber implements BrokerSubscriber {
   deliver(frame: Buffer, binary: boolean): void {
     // Copy: the broker must not hand out a buffer it reuses later.
     this.deliveries.push({ raw: Buffer.from(frame), binary });
+  }
+
+  /** As a session without outbound interceptors: the template's bytes for this subscriber. */
+  deliverMessage(template: MessageFrameTemplate, subscriptionId: string, messageId: string): void {
+    this.deliver(template.frameFor(this.version, subscriptionId, messageId), template.binary);
+  }
+
+  deliverFrame(frame: StompFrame, binary: boolean): void {
+    this.deliver(encodeFrame(frame, this.version), binary);
   }
 
   /** Every delivered buffer decoded as exactly one frame, in the subscriber's version. */

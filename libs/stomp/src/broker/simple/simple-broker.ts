@@ -113,7 +113,7 @@ export class SimpleBroker implements MessageBroker {
     const messageId = this.messageIds.next();
     const deliver = (subscription: Subscription) => {
       const { subscriber } = subscription;
-      subscriber.deliver(template.frameFor(subscriber.version, subscription.id, messageId), template.binary);
+      subscriber.deliverMessage(template, subscription.id, messageId);
     };
     if (exact) for (const subscription of exact) deliver(subscription);
     for (const group of groups) for (const subscription of group.subscriptions) deliver(subscription);
