@@ -2,7 +2,6 @@ import type { BrokerSettings, StompBrokerOptions } from './broker/broker.options
 import type { StompRedisOptions } from './broker/redis/redis.options.js';
 import type { StompRelayOptions } from './broker/relay/relay.options.js';
 import type { MessageBroker } from './broker/message-broker.js';
-import { PATTERN_SUBSCRIPTION_DEFAULTS } from './broker/simple/pattern-budget.js';
 import type { StompAuthorizationOptions } from './session/destination-authorization.js';
 import type { StompChannelInterceptor } from './session/stomp-channel-interceptor.js';
 import type { EndpointSettings } from './transport/endpoint-settings.js';
@@ -268,8 +267,8 @@ export const STOMP_DEFAULTS = {
   maxHeaderLineLength: 8 * 1024,
   connectTimeout: 60_000,
   maxSubscriptionsPerSession: 1000,
-  maxPatternSubscriptionsPerSession: PATTERN_SUBSCRIPTION_DEFAULTS.maxPatternSubscriptionsPerSession,
-  maxPatternSubscriptions: PATTERN_SUBSCRIPTION_DEFAULTS.maxPatternSubscriptions,
+  maxPatternSubscriptionsPerSession: 100,
+  maxPatternSubscriptions: 100_000,
   maxFramesPerSecond: 5000,
   maxConnections: 20_000,
   maxConnectionsPerAddress: 1000,

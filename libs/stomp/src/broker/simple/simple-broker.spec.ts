@@ -4,6 +4,8 @@ import type { MessageFrameTemplate } from '../../protocol/message-frame-template
 import type { StompFrame } from '../../protocol/stomp-frame.js';
 import type { StompVersion } from '../../protocol/stomp-version.js';
 import type { BrokerMessage, BrokerSubscriber } from '../message-broker.js';
+import { STOMP_DEFAULTS } from '../../stomp.options.js';
+import { PATTERN_SUBSCRIPTION_DEFAULTS } from './pattern-budget.js';
 import { SimpleBroker } from './simple-broker.js';
 
 interface Delivery {
@@ -452,6 +454,13 @@ describe('SimpleBroker', () => {
   });
 
   describe('pattern subscription budgets', () => {
+    it("default to STOMP_DEFAULTS' values when the broker is made without limits", () => {
+      expect(PATTERN_SUBSCRIPTION_DEFAULTS).toEqual({
+        maxPatternSubscriptionsPerSession: STOMP_DEFAULTS.maxPatternSubscriptionsPerSession,
+        maxPatternSubscriptions: STOMP_DEFAULTS.maxPatternSubscriptions,
+      });
+    });
+
     it('refuses a session its pattern subscription over maxPatternSubscriptionsPerSession, naming the option', () => {
       const limited = new SimpleBroker('/', { maxPatternSubscriptionsPerSession: 2 });
       const alice = new FakeSubscriber('alice');
