@@ -94,7 +94,8 @@ function nsPerPublish(round: () => void, publishesPerRound: number): number {
  * before the pattern index every publish tested every distinct pattern). In the bench process
  * itself, no network: the SimpleBroker with 1000 exact subscribers, then the same plus 100,000
  * pattern subscriptions over 1000 distinct patterns, publishing to the same 1000 exact
- * destinations; the ratio says whether unrelated patterns cost a publish anything. Then publishes
+ * destinations, and with a single pattern subscription: the ratios say what unrelated patterns cost
+ * a publish, and whether that grows with their number. Then publishes
  * that each match one pattern (100 deliveries), whose every delivery is checked, and for scale a
  * linear scan of the 1000 patterns (what the broker did before) and 100,000 distinct patterns.
  */
@@ -115,8 +116,15 @@ export const patternSubscriptionsScenario: Scenario = {
     const exactOnly = nsPerPublish(() => publishRound(broker, exactDestinations, bodies), DESTINATIONS);
     log(`exact only: ${exactOnly.toFixed(0)} ns per publish`);
 
-    // 1000 sessions × 100 patterns each (the default per-session budget; 100,000 is the default total).
+    // One pattern subscription: what any pattern at all costs a publish (splitting the destination, walking the trie).
     const families = Array.from({ length: DISTINCT_PATTERNS }, (_, i) => patternFamily(i));
+    const first = new CountingSubscriber('first');
+    broker.subscribe(first, 'p0', families[0]!.pattern);
+    const onePattern = nsPerPublish(() => publishRound(broker, exactDestinations, bodies), DESTINATIONS);
+    broker.unsubscribe(first, 'p0');
+    log(`with 1 pattern subscription: ${onePattern.toFixed(0)} ns per publish`);
+
+    // 1000 sessions × 100 patterns each (the default per-session budget; 100,000 is the default total).
     const sessions = Array.from({ length: SESSIONS }, (_, s) => new CountingSubscriber(`session-${s}`));
     sessions.forEach((session, s) => {
       for (let j = 0; j < PATTERNS_PER_SESSION; j++) broker.subscribe(session, `p${(s + 10 * j) % DISTINCT_PATTERNS}`, families[(s + 10 * j) % DISTINCT_PATTERNS]!.pattern);
@@ -154,6 +162,9 @@ export const patternSubscriptionsScenario: Scenario = {
       exactOnlyNsPerPublish: exactOnly,
       withPatternsNsPerPublish: withPatterns,
       patternOverheadRatio: withPatterns / exactOnly,
+      onePatternNsPerPublish: onePattern,
+      /** Whether the number of patterns matters: 100,000 subscriptions against one. */
+      patternGrowthRatio: withPatterns / onePattern,
       distinctPatternsNsPerPublish: distinctPatterns,
       matchedNsPerPublish: matched,
       matchedNsPerDelivery: matched / SUBSCRIPTIONS_PER_PATTERN,
