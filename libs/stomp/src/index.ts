@@ -13,7 +13,11 @@ export type {
   StompAuthorizationRule,
   StompAuthorizationOptions,
   UserRegistryBroadcastOptions,
+  StompAsyncApiOptions,
 } from './stomp.options.js';
+export { createAsyncApiDocument } from './asyncapi/create-asyncapi-document.js';
+export type { AsyncApiDocument } from './asyncapi/asyncapi-document.js';
+export type { StompMessageDoc, StompPublication } from './handlers/handler-metadata.js';
 export { MAX_FRAME_SIZE_MULTIPLES, STOMP_DEFAULTS } from './stomp.options.js';
 export { STOMP_BROKER } from './interfaces/injection-tokens.js';
 export { STOMP_CONTEXT_TYPE } from './handlers/stomp-context.js';

@@ -54,6 +54,7 @@ describe('resolveStompOptions', () => {
         incompleteFrameTimeout: STOMP_DEFAULTS.incompleteFrameTimeout,
         minFrameDataRate: STOMP_DEFAULTS.minFrameDataRate,
         authorization: undefined,
+        asyncApi: { serve: false, path: '/asyncapi.json', uiPath: '/asyncapi', info: { title: 'STOMP API', version: '1.0.0', description: undefined }, host: undefined, publishes: [] },
         userRegistryBroadcast: { interval: 100, maxBytesPerSecond: 1024 * 1024 },
       });
     });
@@ -391,6 +392,7 @@ describe('resolveStompOptions', () => {
       ['minFrameDataRate', 0.5, 'expected a positive integer, got 0.5'],
       ['authorization', { rules: 'all' }, 'expected { rules: ['],
       ['userRegistryBroadcast', 'often', 'expected { interval, maxBytesPerSecond }'],
+      ['asyncApi', 'yes', 'expected true or { path?, uiPath?, info?, host?, publishes? }'],
     ];
 
     it.each(REFUSED)('%s refuses %p', (option, value, says) => {

@@ -17,6 +17,7 @@ import {
   type Check,
   type ValuesOf,
 } from './stomp-options.checks.js';
+import { resolveAsyncApi } from './stomp-options.asyncapi.js';
 import { resolveBroker } from './stomp-options.broker.js';
 import { resolveEndpoints } from './stomp-options.endpoints.js';
 import { MAX_FRAME_SIZE_MULTIPLES, STOMP_DEFAULTS, type ResolvedStompOptions, type StompModuleOptions } from './stomp.options.js';
@@ -113,6 +114,7 @@ const MODULE_OPTIONS = {
   minFrameDataRate: positiveInteger,
   authorization,
   userRegistryBroadcast,
+  asyncApi: resolveAsyncApi,
 } satisfies { readonly [K in keyof Required<StompModuleOptions>]: Check<unknown> };
 
 type ModuleOptionValues = ValuesOf<typeof MODULE_OPTIONS>;

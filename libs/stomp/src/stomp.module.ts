@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { AsyncApiDocumentBuilder } from './asyncapi/asyncapi-document.builder.js';
+import { AsyncApiServer } from './asyncapi/asyncapi.server.js';
 import { createBroker } from './broker/create-broker.js';
 import { DestinationResolver } from './destinations/destination-resolver.js';
 import { MessageDispatcher } from './dispatch/message-dispatcher.js';
 import { BrokerAvailabilityMonitor } from './events/broker-availability.monitor.js';
 import { StompEvents } from './events/stomp-events.js';
+import { DeclaredPublications } from './handlers/declared-publications.js';
 import { HandlerErrorHandler } from './handlers/handler-error.handler.js';
 import { HandlerInvoker } from './handlers/handler-invoker.js';
 import { HandlerResultRouter } from './handlers/handler-result.router.js';
@@ -60,6 +63,10 @@ import { UserDestinations } from './users/user-destinations.js';
     SimpUserRegistry,
     UserDestinations,
     StompServer,
+    // After StompServer: it wraps the endpoints' HTTP listener and must unwrap first.
+    AsyncApiServer,
+    AsyncApiDocumentBuilder,
+    DeclaredPublications,
     SimpMessagingTemplate,
     BrokerAvailabilityMonitor,
   ],

@@ -1,3 +1,4 @@
+import type { ResolvedAsyncApiOptions, StompAsyncApiOptions } from './asyncapi/asyncapi.options.js';
 import type { BrokerSettings, StompBrokerOptions } from './broker/broker.options.js';
 import type { StompRedisOptions } from './broker/redis/redis.options.js';
 import type { StompRelayOptions } from './broker/relay/relay.options.js';
@@ -8,6 +9,7 @@ import type { EndpointSettings } from './transport/endpoint-settings.js';
 import type { UserRegistryBroadcastOptions, UserRegistryBroadcastSettings } from './users/user-registry-broadcast.settings.js';
 import type { StompAuthenticator, StompPrincipal } from './interfaces/stomp-principal.interface.js';
 
+export type { StompAsyncApiOptions } from './asyncapi/asyncapi.options.js';
 export type { StompBrokerOptions } from './broker/broker.options.js';
 export type { StompRedisOptions } from './broker/redis/redis.options.js';
 export type { StompBrokerAddress, StompRelayOptions } from './broker/relay/relay.options.js';
@@ -203,6 +205,11 @@ export interface StompModuleOptions {
    * second (`maxBytesPerSecond`) each tells the others of its users. Default `{ interval: 100, maxBytesPerSecond: 1048576 }`.
    */
   readonly userRegistryBroadcast?: UserRegistryBroadcastOptions;
+  /**
+   * Serve an AsyncAPI 3.0 document of the STOMP API (`/asyncapi.json`) and a page rendering it
+   * (`/asyncapi`) on the HTTP server; `true` for the defaults (`STOMP_DEFAULTS.asyncApiDocument`). Default off.
+   */
+  readonly asyncApi?: StompAsyncApiOptions | boolean;
 }
 
 export type ResolvedStompEndpoint = EndpointSettings;
@@ -245,6 +252,7 @@ export interface ResolvedStompOptions {
   readonly maxUnconfirmedSendBytes: number;
   readonly authorization: StompAuthorizationOptions | undefined;
   readonly userRegistryBroadcast: UserRegistryBroadcastSettings;
+  readonly asyncApi: ResolvedAsyncApiOptions;
 }
 
 /**
@@ -284,6 +292,8 @@ export const STOMP_DEFAULTS = {
   /** Settings of each endpoint (`endpoint` itself is required). */
   eachEndpoint: { sockJs: false, allowedOrigins: [] },
   sockJs: { heartbeatDelay: 25_000, disconnectDelay: 5_000, responseLimit: 128 * 1024 },
+  /** `asyncApi` (off by default) when it is on: where the document and its page are served, its `info`. */
+  asyncApiDocument: { path: '/asyncapi.json', uiPath: '/asyncapi', info: { title: 'STOMP API', version: '1.0.0' }, publishes: [] },
   /** `broker: { kind: 'relay' }`: Spring's defaults, for a local RabbitMQ or ActiveMQ. */
   relay: {
     addresses: [{ host: '127.0.0.1', port: 61613 }],
@@ -307,7 +317,7 @@ export const STOMP_DEFAULTS = {
     reconnectDelay: 100,
     maxReconnectDelay: 2000,
   },
-} as const satisfies Omit<Required<StompModuleOptions>, 'endpoint' | 'pathSeparator' | 'authenticate' | 'errorDestination' | 'broker' | 'authorization' | 'maxTransactionBytes'> & {
+} as const satisfies Omit<Required<StompModuleOptions>, 'endpoint' | 'pathSeparator' | 'authenticate' | 'errorDestination' | 'broker' | 'authorization' | 'maxTransactionBytes' | 'asyncApi'> & {
   broker: { kind: 'simple' };
   errorDestination: string;
   pathSeparator: '/';
@@ -315,6 +325,7 @@ export const STOMP_DEFAULTS = {
   sockJs: Omit<Required<StompSockJsOptions>, 'clientLibraryUrl'>;
   relay: Omit<Required<StompRelayOptions>, 'kind' | 'virtualHost'>;
   redis: Omit<Required<StompRedisOptions>, 'kind'>;
+  asyncApiDocument: Omit<Required<StompAsyncApiOptions>, 'host'>;
 };
 
 /**

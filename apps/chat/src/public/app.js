@@ -1,4 +1,4 @@
-// The chat page: @stomp/stompjs over SockJS, as the design notes' client, with automatic reconnect.
+// The chat page: @stomp/stompjs over SockJS, as Spring's documentation shows it, with automatic reconnect.
 // `?transports=xhr-streaming` (or xhr-polling, ...) restricts SockJS to those transports.
 (() => {
   'use strict';

@@ -13,6 +13,7 @@ import { ClusterChannel } from '../users/cluster-channel.js';
 import { SimpUserRegistry } from '../users/simp-user-registry.js';
 import { UserDestinations } from '../users/user-destinations.js';
 import { MessageDispatcher } from './message-dispatcher.js';
+import { refusalOf } from '../errors/protocol-error.testing.js';
 
 const SETTINGS: DestinationSettings & { userDestinationPrefix: string } = {
   appPrefixes: ['/app/'],
@@ -97,16 +98,6 @@ class FakeSession {
   brokerLost(): void {}
 }
 
-function refusal(act: () => unknown): [string, string] {
-  try {
-    act();
-  } catch (error) {
-    expect(error).toBeInstanceOf(StompProtocolError);
-    return [(error as StompProtocolError).code, (error as Error).message];
-  }
-  throw new Error('expected a refusal');
-}
-
 describe('MessageDispatcher', () => {
   let handlers: FakeHandlers;
   let broker: RecordingBroker;
@@ -161,19 +152,19 @@ describe('MessageDispatcher', () => {
     });
 
     it('refuses a user destination that names no user, or whose target is no broker destination', () => {
-      expect(refusal(() => dispatcher.send(session(), '/user/queue', headers, Buffer.alloc(0)))).toEqual([
+      expect(refusalOf(() => dispatcher.send(session(), '/user/queue', headers, Buffer.alloc(0)))).toEqual([
         'STOMP_ERR_UNKNOWN_DESTINATION',
         "SEND to '/user/queue': a user destination names its user, e.g. '/user/{name}/queue/x'",
       ]);
-      expect(refusal(() => dispatcher.send(session(), '/user/alice/elsewhere/x', headers, Buffer.alloc(0)))[0]).toBe('STOMP_ERR_UNKNOWN_DESTINATION');
+      expect(refusalOf(() => dispatcher.send(session(), '/user/alice/elsewhere/x', headers, Buffer.alloc(0)))[0]).toBe('STOMP_ERR_UNKNOWN_DESTINATION');
     });
 
     it("refuses a session's resolved private queue, on SEND and SUBSCRIBE alike", () => {
-      expect(refusal(() => dispatcher.send(session(), SESSION_QUEUE, headers, Buffer.alloc(0)))).toEqual([
+      expect(refusalOf(() => dispatcher.send(session(), SESSION_QUEUE, headers, Buffer.alloc(0)))).toEqual([
         'STOMP_ERR_FORBIDDEN_DESTINATION',
         `SEND to '${SESSION_QUEUE}' is refused: it is a session's private user queue; use '/user/...' destinations instead`,
       ]);
-      expect(refusal(() => dispatcher.subscribe(session(), 's', SESSION_QUEUE, {}))).toEqual([
+      expect(refusalOf(() => dispatcher.subscribe(session(), 's', SESSION_QUEUE, {}))).toEqual([
         'STOMP_ERR_FORBIDDEN_DESTINATION',
         `SUBSCRIBE to '${SESSION_QUEUE}' is refused: it is a session's private user queue; use '/user/...' destinations instead`,
       ]);
@@ -181,11 +172,11 @@ describe('MessageDispatcher', () => {
     });
 
     it('refuses a destination under no prefix, listing the prefixes', () => {
-      expect(refusal(() => dispatcher.send(session(), '/elsewhere/x', headers, Buffer.alloc(0)))).toEqual([
+      expect(refusalOf(() => dispatcher.send(session(), '/elsewhere/x', headers, Buffer.alloc(0)))).toEqual([
         'STOMP_ERR_UNKNOWN_DESTINATION',
         `SEND to '/elsewhere/x': the destination matches no prefix (${PREFIXES})`,
       ]);
-      expect(refusal(() => dispatcher.subscribe(session(), 's', 'topic/no-slash', {}))).toEqual([
+      expect(refusalOf(() => dispatcher.subscribe(session(), 's', 'topic/no-slash', {}))).toEqual([
         'STOMP_ERR_UNKNOWN_DESTINATION',
         `SUBSCRIBE to 'topic/no-slash': the destination matches no prefix (${PREFIXES})`,
       ]);
@@ -212,10 +203,10 @@ describe('MessageDispatcher', () => {
     });
 
     it('refuses as send would: no handler, a malformed user destination, a forbidden or unknown one', () => {
-      expect(refusal(() => dispatcher.checkSend(session(), '/app/nothing-here'))).toEqual(['STOMP_ERR_UNKNOWN_DESTINATION', "no message handler for '/app/nothing-here'"]);
-      expect(refusal(() => dispatcher.checkSend(session(), '/user/queue'))[0]).toBe('STOMP_ERR_UNKNOWN_DESTINATION');
-      expect(refusal(() => dispatcher.checkSend(session(), SESSION_QUEUE))[0]).toBe('STOMP_ERR_FORBIDDEN_DESTINATION');
-      expect(refusal(() => dispatcher.checkSend(session(), '/elsewhere'))[1]).toBe(`SEND to '/elsewhere': the destination matches no prefix (${PREFIXES})`);
+      expect(refusalOf(() => dispatcher.checkSend(session(), '/app/nothing-here'))).toEqual(['STOMP_ERR_UNKNOWN_DESTINATION', "no message handler for '/app/nothing-here'"]);
+      expect(refusalOf(() => dispatcher.checkSend(session(), '/user/queue'))[0]).toBe('STOMP_ERR_UNKNOWN_DESTINATION');
+      expect(refusalOf(() => dispatcher.checkSend(session(), SESSION_QUEUE))[0]).toBe('STOMP_ERR_FORBIDDEN_DESTINATION');
+      expect(refusalOf(() => dispatcher.checkSend(session(), '/elsewhere'))[1]).toBe(`SEND to '/elsewhere': the destination matches no prefix (${PREFIXES})`);
     });
   });
 
@@ -240,7 +231,7 @@ describe('MessageDispatcher', () => {
     });
 
     it('refuses a user subscription whose target is no broker destination', () => {
-      expect(refusal(() => dispatcher.subscribe(session(), 's1', '/user/elsewhere/x', {}))[0]).toBe('STOMP_ERR_UNKNOWN_DESTINATION');
+      expect(refusalOf(() => dispatcher.subscribe(session(), 's1', '/user/elsewhere/x', {}))[0]).toBe('STOMP_ERR_UNKNOWN_DESTINATION');
     });
   });
 

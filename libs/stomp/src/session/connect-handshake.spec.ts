@@ -5,6 +5,7 @@ import type { StompAuthenticator, StompConnectRequest, StompPrincipal } from '..
 import type { SessionOutlet } from '../interfaces/stomp-session.interface.js';
 import type { StompHeaders } from '../protocol/stomp-frame.js';
 import { ConnectHandshake, type ConnectAgreement, type HandshakeSettings } from './connect-handshake.js';
+import { protocolErrorOf } from '../errors/protocol-error.testing.js';
 
 /** The few members of a session the handshake reads and writes. */
 function fakeSession(overrides: Partial<{ isConnected: boolean; isClosed: boolean; principal: StompPrincipal }> = {}): SessionOutlet {
@@ -15,16 +16,6 @@ function fakeSession(overrides: Partial<{ isConnected: boolean; isClosed: boolea
     isClosed: overrides.isClosed ?? false,
     handshake: { headers: { host: 'example.test' }, url: '/ws', remoteAddress: '10.0.0.1' },
   } as unknown as SessionOutlet;
-}
-
-function refusal(act: () => unknown): StompProtocolError {
-  try {
-    act();
-  } catch (error) {
-    expect(error).toBeInstanceOf(StompProtocolError);
-    return error as StompProtocolError;
-  }
-  throw new Error('expected a refusal');
 }
 
 describe('ConnectHandshake', () => {
@@ -72,12 +63,12 @@ describe('ConnectHandshake', () => {
   });
 
   it('refuses a second CONNECT', () => {
-    const error = refusal(() => handshake().accept(fakeSession({ isConnected: true }), { 'accept-version': '1.2' }));
+    const error = protocolErrorOf(() => handshake().accept(fakeSession({ isConnected: true }), { 'accept-version': '1.2' }));
     expect([error.code, error.message]).toEqual(['STOMP_ERR_ALREADY_CONNECTED', 'Session already exists: a connection takes one CONNECT frame']);
   });
 
   it('refuses a client with no version in common, before any event', () => {
-    const error = refusal(() => handshake().accept(fakeSession(), { 'accept-version': '2.0,3.0' }));
+    const error = protocolErrorOf(() => handshake().accept(fakeSession(), { 'accept-version': '2.0,3.0' }));
     expect([error.code, error.message]).toEqual([
       'STOMP_ERR_UNSUPPORTED_VERSION',
       "Supported protocol versions are 1.2, 1.1, 1.0; the client accepts '2.0,3.0'",
@@ -86,7 +77,7 @@ describe('ConnectHandshake', () => {
   });
 
   it('refuses a malformed heart-beat header', () => {
-    expect(refusal(() => handshake().accept(fakeSession(), { 'accept-version': '1.2', 'heart-beat': 'often' })).code).toBe('STOMP_ERR_BAD_HEART_BEAT');
+    expect(protocolErrorOf(() => handshake().accept(fakeSession(), { 'accept-version': '1.2', 'heart-beat': 'often' })).code).toBe('STOMP_ERR_BAD_HEART_BEAT');
   });
 
   describe('authentication', () => {
@@ -126,7 +117,7 @@ describe('ConnectHandshake', () => {
     });
 
     it('refuses the CONNECT with what the authenticator threw or rejected with', async () => {
-      const thrown = refusal(() =>
+      const thrown = protocolErrorOf(() =>
         handshake({
           authenticate: () => {
             throw new Error('bad password');
@@ -154,7 +145,7 @@ describe('ConnectHandshake', () => {
     join = () => {
       throw new Error('broker says no');
     };
-    expect(refusal(() => handshake().accept(fakeSession(), { 'accept-version': '1.2' })).message).toBe('CONNECT refused: broker says no');
+    expect(protocolErrorOf(() => handshake().accept(fakeSession(), { 'accept-version': '1.2' })).message).toBe('CONNECT refused: broker says no');
     join = () => Promise.reject(new Error('broker unreachable'));
     await expect(handshake().accept(fakeSession(), { 'accept-version': '1.2' })).rejects.toThrow('CONNECT refused: broker unreachable');
   });

@@ -8,6 +8,7 @@ import type { StompFrameRouter } from './stomp-frame-router.js';
 import { SubscriptionTable } from './subscription-table.js';
 import { UnconfirmedSends } from './unconfirmed-sends.js';
 import { STOMP_DEFAULTS } from '../stomp.options.js';
+import { refusalOf } from '../errors/protocol-error.testing.js';
 
 /** The default transaction counts, and no byte budget in their way. */
 const TRANSACTION_LIMITS = {
@@ -51,16 +52,6 @@ class RecordingRouter implements StompFrameRouter {
   disconnected(): void {}
 }
 
-function refusal(act: () => unknown): [string, string] {
-  try {
-    act();
-  } catch (error) {
-    expect(error).toBeInstanceOf(StompProtocolError);
-    return [(error as StompProtocolError).code, (error as Error).message];
-  }
-  throw new Error('expected a refusal');
-}
-
 describe('FrameEffects', () => {
   let router: RecordingRouter;
   let events: StompEvent[];
@@ -80,8 +71,8 @@ describe('FrameEffects', () => {
 
   describe('check', () => {
     it('refuses an unknown command, and a body on a command that takes none', () => {
-      expect(refusal(() => effects.check(frame('PUBLISH')))).toEqual(['STOMP_ERR_UNKNOWN_COMMAND', "Unknown STOMP command 'PUBLISH'"]);
-      expect(refusal(() => effects.check(frame('SUBSCRIBE', {}, 'x')))).toEqual(['STOMP_ERR_UNEXPECTED_BODY', 'SUBSCRIBE frame must not have a body']);
+      expect(refusalOf(() => effects.check(frame('PUBLISH')))).toEqual(['STOMP_ERR_UNKNOWN_COMMAND', "Unknown STOMP command 'PUBLISH'"]);
+      expect(refusalOf(() => effects.check(frame('SUBSCRIBE', {}, 'x')))).toEqual(['STOMP_ERR_UNEXPECTED_BODY', 'SUBSCRIBE frame must not have a body']);
       expect(() => effects.check(frame('SEND', {}, 'x'))).not.toThrow();
       expect(() => effects.check(frame('CONNECT'))).not.toThrow();
     });
@@ -89,7 +80,7 @@ describe('FrameEffects', () => {
 
   describe('SEND', () => {
     it('requires a destination', () => {
-      expect(refusal(() => effects.apply(frame('SEND')))).toEqual(['STOMP_ERR_MISSING_HEADER', "SEND frame must have a 'destination' header"]);
+      expect(refusalOf(() => effects.apply(frame('SEND')))).toEqual(['STOMP_ERR_MISSING_HEADER', "SEND frame must have a 'destination' header"]);
     });
 
     it('pipelines a broker SEND nobody waits on, until the unconfirmed ones reach their bound', () => {
@@ -120,7 +111,7 @@ describe('FrameEffects', () => {
 
     it('refuses at once a transactional SEND the router could not deliver', () => {
       effects.apply(frame('BEGIN', { transaction: 'tx' }));
-      expect(refusal(() => effects.apply(frame('SEND', { destination: '/nowhere', transaction: 'tx' })))).toEqual([
+      expect(refusalOf(() => effects.apply(frame('SEND', { destination: '/nowhere', transaction: 'tx' })))).toEqual([
         'STOMP_ERR_UNKNOWN_DESTINATION',
         'no route to /nowhere',
       ]);
@@ -139,7 +130,7 @@ describe('FrameEffects', () => {
     });
 
     it.each(['BEGIN', 'ABORT'])('requires a transaction header on %s', (command) => {
-      expect(refusal(() => effects.apply(frame(command)))).toEqual(['STOMP_ERR_MISSING_HEADER', `${command} frame must have a 'transaction' header`]);
+      expect(refusalOf(() => effects.apply(frame(command)))).toEqual(['STOMP_ERR_MISSING_HEADER', `${command} frame must have a 'transaction' header`]);
     });
 
     it('requires a transaction header on COMMIT', async () => {
@@ -152,7 +143,7 @@ describe('FrameEffects', () => {
 
   describe('ACK and NACK', () => {
     it("require the message's id: 'id' in STOMP 1.2, 'message-id' before", () => {
-      expect(refusal(() => effects.apply(frame('ACK', { 'message-id': 'm' })))).toEqual(['STOMP_ERR_MISSING_HEADER', "ACK frame must have a 'id' header"]);
+      expect(refusalOf(() => effects.apply(frame('ACK', { 'message-id': 'm' })))).toEqual(['STOMP_ERR_MISSING_HEADER', "ACK frame must have a 'id' header"]);
       effects.apply(frame('NACK', { id: 'm-2' }));
       session.version = '1.1';
       effects.apply(frame('ACK', { 'message-id': 'm-3' }));

@@ -2,6 +2,7 @@ import { StompProtocolError } from '../errors/stomp-protocol.error.js';
 import { createHeaders, type StompFrame } from '../protocol/stomp-frame.js';
 import { STOMP_DEFAULTS } from '../stomp.options.js';
 import { HELD_FRAME_OVERHEAD, SessionTransactions } from './session-transactions.js';
+import { protocolErrorOf } from '../errors/protocol-error.testing.js';
 
 const MAX_OPEN_TRANSACTIONS = STOMP_DEFAULTS.maxTransactionsPerSession;
 const MAX_FRAMES_PER_TRANSACTION = STOMP_DEFAULTS.maxFramesPerTransaction;
@@ -14,18 +15,6 @@ function frame(command: string, body = '', transaction = 'tx'): StompFrame {
   const headers = createHeaders();
   headers.transaction = transaction;
   return { command, headers, body: Buffer.from(body) };
-}
-
-/** The StompProtocolError `action` throws; fails the test when it throws nothing or something else. */
-function protocolErrorOf(action: () => unknown): StompProtocolError {
-  let thrown: unknown;
-  try {
-    action();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(StompProtocolError);
-  return thrown as StompProtocolError;
 }
 
 function expectProtocolError(action: () => unknown, code: StompProtocolError['code'], message: string): void {

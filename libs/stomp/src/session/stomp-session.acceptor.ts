@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { StompEvents } from '../events/stomp-events.js';
 import { STOMP_SETTINGS } from '../interfaces/injection-tokens.js';
-import { encodeFrame } from '../protocol/frame-encoder.js';
+import { encodeFrame, UNNEGOTIATED } from '../protocol/frame-encoder.js';
 import { CloseCode } from './close-code.js';
 import type { AcceptorSettings } from './session-settings.js';
 import type { StompConnection } from './stomp-connection.js';
@@ -29,7 +29,7 @@ export class StompSessionAcceptor {
     const refusal = this.registry.refusal(connection.remoteAddress, this.settings);
     if (refusal) {
       this.logger.warn(`Connection from ${connection.remoteAddress} refused: ${refusal.message}`);
-      connection.send(encodeFrame({ command: 'ERROR', headers: { message: refusal.message } }, '1.2'), false);
+      connection.send(encodeFrame({ command: 'ERROR', headers: { message: refusal.message } }, UNNEGOTIATED), false);
       if (refusal.cause === 'shutdown') connection.close(CloseCode.GOING_AWAY, refusal.message);
       else connection.close(CloseCode.SESSION_LIMIT, 'Too many connections');
       return undefined;

@@ -1,17 +1,7 @@
-import { StompProtocolError } from '../errors/stomp-protocol.error.js';
 import type { StompHeaders } from '../protocol/stomp-frame.js';
 import type { StompVersion } from '../protocol/stomp-version.js';
 import { SubscriptionTable } from './subscription-table.js';
-
-function refusal(act: () => unknown): { code: string; message: string } {
-  try {
-    act();
-  } catch (error) {
-    expect(error).toBeInstanceOf(StompProtocolError);
-    return { code: (error as StompProtocolError).code, message: (error as Error).message };
-  }
-  throw new Error('expected a refusal');
-}
+import { protocolErrorOf } from '../errors/protocol-error.testing.js';
 
 describe('SubscriptionTable', () => {
   let table: SubscriptionTable;
@@ -31,7 +21,7 @@ describe('SubscriptionTable', () => {
     });
 
     it.each(['1.1', '1.2'] as const)('requires an id in STOMP %s', (version) => {
-      expect(refusal(() => table.admit({ destination: '/topic/a' }, version))).toEqual({
+      expect(protocolErrorOf(() => table.admit({ destination: '/topic/a' }, version))).toMatchObject({
         code: 'STOMP_ERR_MISSING_HEADER',
         message: "SUBSCRIBE frame must have a 'id' header",
       });
@@ -43,7 +33,7 @@ describe('SubscriptionTable', () => {
     });
 
     it.each<StompHeaders>([{ id: 's' }, { id: 's', destination: '' }])('requires a destination: %j', (headers) => {
-      expect(refusal(() => table.admit(headers, '1.2'))).toEqual({
+      expect(protocolErrorOf(() => table.admit(headers, '1.2'))).toMatchObject({
         code: 'STOMP_ERR_MISSING_HEADER',
         message: "SUBSCRIBE frame must have a 'destination' header",
       });
@@ -51,7 +41,7 @@ describe('SubscriptionTable', () => {
 
     it('refuses an id the session already uses, naming its destination', () => {
       subscribe({ id: 's1', destination: '/topic/a' });
-      expect(refusal(() => table.admit({ id: 's1', destination: '/topic/b' }, '1.2'))).toEqual({
+      expect(protocolErrorOf(() => table.admit({ id: 's1', destination: '/topic/b' }, '1.2'))).toMatchObject({
         code: 'STOMP_ERR_DUPLICATE_SUBSCRIPTION',
         message: "Subscription id 's1' is already in use by this session (destination '/topic/a')",
       });
@@ -60,7 +50,7 @@ describe('SubscriptionTable', () => {
     it('refuses a subscription past the limit, before anything else about it', () => {
       subscribe({ id: 's1', destination: '/topic/a' });
       subscribe({ id: 's2', destination: '/topic/b' });
-      expect(refusal(() => table.admit({ id: 's1', destination: '/topic/c', ack: 'bogus' }, '1.2'))).toEqual({
+      expect(protocolErrorOf(() => table.admit({ id: 's1', destination: '/topic/c', ack: 'bogus' }, '1.2'))).toMatchObject({
         code: 'STOMP_ERR_LIMIT',
         message: 'Too many subscriptions: a session may hold at most 2 (option maxSubscriptionsPerSession)',
       });
@@ -72,7 +62,7 @@ describe('SubscriptionTable', () => {
 
     it('refuses another ack mode, quoting it shortened', () => {
       const ack = 'x'.repeat(500);
-      expect(refusal(() => table.admit({ id: 's', destination: '/topic/a', ack }, '1.2'))).toEqual({
+      expect(protocolErrorOf(() => table.admit({ id: 's', destination: '/topic/a', ack }, '1.2'))).toMatchObject({
         code: 'STOMP_ERR_ILLEGAL_HEADER',
         message: `Invalid ack mode '${'x'.repeat(80)}...': expected auto, client or client-individual`,
       });
@@ -83,7 +73,7 @@ describe('SubscriptionTable', () => {
     it('reads the id, or in STOMP 1.0 the destination for it', () => {
       expect(table.unsubscribeId({ id: 's1' }, '1.2')).toBe('s1');
       expect(table.unsubscribeId({ destination: '/topic/a' }, '1.0')).toBe('/topic/a');
-      expect(refusal(() => table.unsubscribeId({ destination: '/topic/a' }, '1.2'))).toEqual({
+      expect(protocolErrorOf(() => table.unsubscribeId({ destination: '/topic/a' }, '1.2'))).toMatchObject({
         code: 'STOMP_ERR_MISSING_HEADER',
         message: "UNSUBSCRIBE frame must have an 'id' header",
       });

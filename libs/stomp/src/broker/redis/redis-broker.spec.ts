@@ -17,7 +17,7 @@ async function closedPort(): Promise<number> {
 
 const subscriber: BrokerSubscriber = { id: 's1', version: '1.2', isClosed: false, deliver: () => undefined, deliverMessage: () => undefined, deliverFrame: () => undefined, brokerLost: () => undefined };
 
-// The Redis broker against a real Redis is covered by test/redis-*.e2e-spec.ts; here, without one.
+// The Redis broker against a real Redis is covered by test/brokers/redis-*.e2e-spec.ts; here, without one.
 describe('RedisBroker without Redis', () => {
   let broker: RedisBroker;
   let url: string;
