@@ -8,6 +8,7 @@ export type {
   StompRelayOptions,
   StompRedisOptions,
   StompBrokerAddress,
+  StompClientQueueRule,
   StompAudience,
   StompAuthorizationRule,
   StompAuthorizationOptions,

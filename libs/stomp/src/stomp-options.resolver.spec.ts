@@ -35,6 +35,8 @@ describe('resolveStompOptions', () => {
         maxHeaderLineLength: STOMP_DEFAULTS.maxHeaderLineLength,
         connectTimeout: STOMP_DEFAULTS.connectTimeout,
         maxSubscriptionsPerSession: STOMP_DEFAULTS.maxSubscriptionsPerSession,
+        maxPatternSubscriptionsPerSession: STOMP_DEFAULTS.maxPatternSubscriptionsPerSession,
+        maxPatternSubscriptions: STOMP_DEFAULTS.maxPatternSubscriptions,
         maxFramesPerSecond: STOMP_DEFAULTS.maxFramesPerSecond,
         maxConnections: STOMP_DEFAULTS.maxConnections,
         maxConnectionsPerAddress: STOMP_DEFAULTS.maxConnectionsPerAddress,
@@ -374,6 +376,8 @@ describe('resolveStompOptions', () => {
       ['maxHeaderLineLength', -1, 'expected a positive integer, got -1'],
       ['connectTimeout', 2 ** 31, 'expected at most 2147483647 ms'],
       ['maxSubscriptionsPerSession', 0, 'expected a positive integer, got 0'],
+      ['maxPatternSubscriptionsPerSession', 0, 'expected a positive integer, got 0'],
+      ['maxPatternSubscriptions', 1.5, 'expected a positive integer, got 1.5'],
       ['maxFramesPerSecond', '5000', 'expected a positive integer, got 5000'],
       ['maxConnections', NaN, 'expected a positive integer, got NaN'],
       ['maxConnectionsPerAddress', Infinity, 'expected a positive integer, got Infinity'],
@@ -442,6 +446,7 @@ describe('resolveStompOptions', () => {
         reconnectDelay: 10,
         maxReconnectDelay: 100,
         connectTimeout: 50,
+        clientQueues: [{ destination: '/queue/jobs', allow: 'authenticated' }],
       } as const;
       expect(resolveStompOptions({ endpoint: '/ws', broker: given }).broker).toEqual(given);
     });

@@ -97,6 +97,8 @@ const MODULE_OPTIONS = {
   maxHeaderLineLength: positiveInteger,
   connectTimeout: timer(positiveInteger),
   maxSubscriptionsPerSession: positiveInteger,
+  maxPatternSubscriptionsPerSession: positiveInteger,
+  maxPatternSubscriptions: positiveInteger,
   maxFramesPerSecond: positiveInteger,
   maxConnections: positiveInteger,
   maxConnectionsPerAddress: positiveInteger,

@@ -40,7 +40,11 @@ import { UserDestinations } from './users/user-destinations.js';
   providers: [
     // Every stage injects the resolved options as the settings it declares itself.
     { provide: STOMP_SETTINGS, useFactory: resolveStompOptions, inject: [STOMP_MODULE_OPTIONS] },
-    { provide: STOMP_BROKER, useFactory: (options: ResolvedStompOptions) => createBroker(options.broker, options.pathSeparator), inject: [STOMP_SETTINGS] },
+    {
+      provide: STOMP_BROKER,
+      useFactory: (options: ResolvedStompOptions) => createBroker(options.broker, options.pathSeparator, options),
+      inject: [STOMP_SETTINGS],
+    },
     // The session's port to the stages below it.
     { provide: STOMP_FRAME_ROUTER, useExisting: MessageDispatcher },
     DestinationResolver,

@@ -13,6 +13,7 @@ export type { StompAsyncApiOptions } from './asyncapi/asyncapi.options.js';
 export type { StompBrokerOptions } from './broker/broker.options.js';
 export type { StompRedisOptions } from './broker/redis/redis.options.js';
 export type { StompBrokerAddress, StompRelayOptions } from './broker/relay/relay.options.js';
+export type { StompClientQueueRule } from './broker/relay/client-queue-policy.js';
 export type { UserRegistryBroadcastOptions } from './users/user-registry-broadcast.settings.js';
 export type { StompAudience, StompAuthorizationOptions, StompAuthorizationRule } from './session/destination-authorization.js';
 
@@ -138,6 +139,14 @@ export interface StompModuleOptions {
   /** Most subscriptions one session may hold at once. Default: `STOMP_DEFAULTS.maxSubscriptionsPerSession`. */
   readonly maxSubscriptionsPerSession?: number;
   /**
+   * Most pattern subscriptions (`*`, `?`, `**`) one session may hold at once, on the embedded and
+   * Redis brokers (the relay leaves matching to the external broker). Default:
+   * `STOMP_DEFAULTS.maxPatternSubscriptionsPerSession`.
+   */
+  readonly maxPatternSubscriptionsPerSession?: number;
+  /** Most pattern subscriptions all sessions of this instance may hold together (embedded and Redis brokers). Default: `STOMP_DEFAULTS.maxPatternSubscriptions`. */
+  readonly maxPatternSubscriptions?: number;
+  /**
    * Most frames a session may send per second, averaged over a burst of twice as many; beyond it
    * the session gets an ERROR and is closed. Default: `STOMP_DEFAULTS.maxFramesPerSecond`.
    */
@@ -223,6 +232,8 @@ export interface ResolvedStompOptions {
   readonly maxHeaderLineLength: number;
   readonly connectTimeout: number;
   readonly maxSubscriptionsPerSession: number;
+  readonly maxPatternSubscriptionsPerSession: number;
+  readonly maxPatternSubscriptions: number;
   readonly maxFramesPerSecond: number;
   readonly maxConnections: number;
   readonly maxConnectionsPerAddress: number;
@@ -264,6 +275,8 @@ export const STOMP_DEFAULTS = {
   maxHeaderLineLength: 8 * 1024,
   connectTimeout: 60_000,
   maxSubscriptionsPerSession: 1000,
+  maxPatternSubscriptionsPerSession: 100,
+  maxPatternSubscriptions: 100_000,
   maxFramesPerSecond: 5000,
   maxConnections: 20_000,
   maxConnectionsPerAddress: 1000,
@@ -292,6 +305,7 @@ export const STOMP_DEFAULTS = {
     reconnectDelay: 1000,
     maxReconnectDelay: 30_000,
     connectTimeout: 5000,
+    clientQueues: [],
   },
   /** `broker: { kind: 'redis' }`. */
   redis: {
