@@ -7,11 +7,13 @@ import type { StompChannelInterceptor } from './session/stomp-channel-intercepto
 import type { EndpointSettings } from './transport/endpoint-settings.js';
 import type { UserRegistryBroadcastOptions, UserRegistryBroadcastSettings } from './users/user-registry-broadcast.settings.js';
 import type { StompAuthenticator, StompPrincipal } from './interfaces/stomp-principal.interface.js';
+import type { MetricsSettings, StompMetricsOptions } from './metrics/metrics-settings.js';
 
 export type { StompBrokerOptions } from './broker/broker.options.js';
 export type { StompRedisOptions } from './broker/redis/redis.options.js';
 export type { StompBrokerAddress, StompRelayOptions } from './broker/relay/relay.options.js';
 export type { UserRegistryBroadcastOptions } from './users/user-registry-broadcast.settings.js';
+export type { StompMetricsOptions, MetricsRegistry } from './metrics/metrics-settings.js';
 export type { StompAudience, StompAuthorizationOptions, StompAuthorizationRule } from './session/destination-authorization.js';
 
 /** SockJS fallback settings; the defaults are Spring's. */
@@ -194,6 +196,17 @@ export interface StompModuleOptions {
    * second (`maxBytesPerSecond`) each tells the others of its users. Default `{ interval: 100, maxBytesPerSecond: 1048576 }`.
    */
   readonly userRegistryBroadcast?: UserRegistryBroadcastOptions;
+  /**
+   * Prometheus metrics on a prom-client registry (README "Metrics"): `{ enabled, registry, prefix }`.
+   * Default `{ enabled: false, prefix: '' }`, the registry prom-client's default `register`.
+   */
+  readonly metrics?: StompMetricsOptions;
+  /**
+   * Interval of the summary line the library logs (sessions, frames, messages, closes, errors,
+   * broker), in ms, as Spring's `WebSocketMessageBrokerStats`; `0` turns it off. Default
+   * `STOMP_DEFAULTS.statsLogInterval` (30 minutes).
+   */
+  readonly statsLogInterval?: number;
 }
 
 export type ResolvedStompEndpoint = EndpointSettings;
@@ -234,6 +247,8 @@ export interface ResolvedStompOptions {
   readonly maxUnconfirmedSendBytes: number;
   readonly authorization: StompAuthorizationOptions | undefined;
   readonly userRegistryBroadcast: UserRegistryBroadcastSettings;
+  readonly metrics: MetricsSettings;
+  readonly statsLogInterval: number;
 }
 
 /**
@@ -268,6 +283,8 @@ export const STOMP_DEFAULTS = {
   incompleteFrameTimeout: 30_000,
   minFrameDataRate: 1024,
   userRegistryBroadcast: { interval: 100, maxBytesPerSecond: 1024 * 1024 },
+  metrics: { enabled: false, prefix: '' },
+  statsLogInterval: 30 * 60_000,
   /** Settings of each endpoint (`endpoint` itself is required). */
   eachEndpoint: { sockJs: false, allowedOrigins: [] },
   sockJs: { heartbeatDelay: 25_000, disconnectDelay: 5_000, responseLimit: 128 * 1024 },
