@@ -172,6 +172,7 @@ function connectionsNeeded(config: BenchConfig): number {
     c: config.idle.connections,
     d: config.requestReply.clients,
     e: 2 * (config.relayFanout.subscribers + 2),
+    j: config.fanout.subscribers + 1,
   };
   return Math.max(...config.scenarios.map((id) => perScenario[id]));
 }

@@ -15,6 +15,7 @@ const COLORS: Record<ServerId | 'spring', string> = {
   'socket.io': '#6c757d',
   'nest-stomp-relay': '#e0234e',
   'rabbitmq-web-stomp': '#ff6600',
+  'nest-stomp-metrics': '#a0173a',
   spring: '#6db33f',
 };
 
