@@ -1,7 +1,8 @@
 import { Module, type LoggerService } from '@nestjs/common';
 import { register, Registry } from 'prom-client';
-import { StompModule, type StompModuleOptions } from 'nest-stomp';
+import { StompModule, StompStats, type StompModuleOptions } from 'nest-stomp';
 import { startApp, type RunningApp } from '../support/apps.js';
+import { RawStompClient } from '../support/raw-stomp-client.js';
 
 function moduleWith(options: Partial<StompModuleOptions>): unknown {
   @Module({ imports: [StompModule.forRoot({ endpoint: '/ws', ...options })] })
@@ -49,5 +50,16 @@ describe('metrics and statsLogInterval options', () => {
     };
     running.push(await startApp(moduleWith({ statsLogInterval: 20 }), (app) => app.useLogger(logger)));
     expect(await line).toMatch(/^sessions 0 open .*; broker simple available, 0 reconnects$/);
+  });
+
+  it('counts a client that went silent as a heart-beat close, with its error code', async () => {
+    const app = await startApp(moduleWith({ heartbeat: [0, 100], heartbeatGraceFactor: 2, metrics: { enabled: true, registry: new Registry() } }));
+    running.push(app);
+    const silent = await RawStompClient.connect(`${app.wsUrl}/ws`, { 'heart-beat': '50,0' });
+    expect((await silent.nextFrame('ERROR')).headers.message).toContain('No frame or heart-beat');
+    await silent.waitClosed();
+    const { closes, errors } = app.app.get(StompStats).snapshot();
+    expect(closes).toEqual({ 'heart-beat': 1 });
+    expect(errors).toEqual({ STOMP_ERR_HEART_BEAT_TIMEOUT: 1 });
   });
 });

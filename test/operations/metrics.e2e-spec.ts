@@ -1,7 +1,10 @@
-import { StompStats } from 'nest-stomp';
+import { Stomp, type IMessage } from '@stomp/stompjs';
+import SockJS from 'sockjs-client';
+import { StompAdmin, StompStats } from 'nest-stomp';
 import { AppModule } from '../../apps/chat/src/app.module.js';
 import { useApp } from '../support/apps.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
+import { Recorder } from '../support/recorder.js';
 import { connectStompClient, deactivateAll, publishConfirmed, subscribeConfirmed } from '../support/stomp-clients.js';
 
 /** `name{labels} value` lines of a Prometheus text page, as a map. */
@@ -91,5 +94,27 @@ describe('chat app: /metrics and StompStats move with the traffic', () => {
     expect(line).toMatch(/^sessions \d+ open \(\d+ connected; websocket \d+, sockjs \d+; limit 20000\); frames in .*CONNECT\(\d+\)/);
     expect(line).toContain(`delivered ${stats.snapshot().messages.delivered}`);
     expect(line).toContain('broker simple available, 0 reconnects');
+  });
+
+  it('counts a SockJS session under its transport, and lists it with the bytes it moved', async () => {
+    const before = await scrape();
+    const client = Stomp.over(() => new SockJS(`${chat.httpUrl}/portfolio`));
+    client.debug = () => undefined;
+    client.reconnectDelay = 0;
+    await new Promise<void>((resolve, reject) => client.connect({ login: 'sid' }, () => resolve(), (e: unknown) => reject(e)));
+    try {
+      const inbox = new Recorder<IMessage>();
+      const subscribed = new Promise<void>((resolve) => client.watchForReceipt('s', () => resolve()));
+      client.subscribe('/topic/metrics.sockjs', (m: IMessage) => inbox.push(m), { receipt: 's' });
+      await subscribed;
+      const during = await scrape();
+      expect(value(during.values, 'stomp_sessions{transport="sockjs"}') - value(before.values, 'stomp_sessions{transport="sockjs"}')).toBe(1);
+      const listed = chat.app.get(StompAdmin).sessions().find((session) => session.user === 'sid');
+      expect(listed).toMatchObject({ transport: 'sockjs', subscriptions: [{ id: expect.any(String), destination: '/topic/metrics.sockjs' }] });
+      expect(listed!.bytesReceived).toBeGreaterThan('CONNECT\n'.length);
+      expect(listed!.bytesSent).toBeGreaterThan('CONNECTED\n'.length);
+    } finally {
+      await new Promise<void>((resolve) => client.disconnect(() => resolve()));
+    }
   });
 });
