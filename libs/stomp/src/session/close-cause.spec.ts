@@ -1,5 +1,5 @@
 import { StompProtocolError } from '../errors/stomp-protocol.error.js';
-import { closeCauseOf } from './close-cause.js';
+import { closeCauseOf, errorCodeOf } from './close-cause.js';
 
 describe('closeCauseOf', () => {
   it.each([
@@ -18,5 +18,13 @@ describe('closeCauseOf', () => {
     expect(closeCauseOf(undefined, 'slow-consumer')).toBe('slow-consumer');
     expect(closeCauseOf(new Error('Server is shutting down'), 'shutdown')).toBe('shutdown');
     expect(closeCauseOf(new Error('unexpected'), 'error')).toBe('protocol-error');
+  });
+});
+
+describe('errorCodeOf', () => {
+  it("takes a StompError's code, and names the shutdown's goodbye and unexpected failures apart", () => {
+    expect(errorCodeOf(new StompProtocolError('STOMP_ERR_LIMIT', 'x'), 'error')).toBe('STOMP_ERR_LIMIT');
+    expect(errorCodeOf(new Error('Server is shutting down'), 'shutdown')).toBe('STOMP_ERR_SHUTDOWN');
+    expect(errorCodeOf(new Error('Failed to process SEND: boom'), 'error')).toBe('STOMP_ERR_INTERNAL');
   });
 });

@@ -23,3 +23,12 @@ export function closeCauseOf(error: Error | undefined, reason: DisconnectReason)
       return reason;
   }
 }
+
+/**
+ * The code an ERROR is counted under: the error's own, `STOMP_ERR_SHUTDOWN` for the goodbye of a
+ * server shutting down, `STOMP_ERR_INTERNAL` for anything unexpected (a handler's plain Error).
+ */
+export function errorCodeOf(error: Error, reason: DisconnectReason): string {
+  if (error instanceof StompError) return error.code;
+  return reason === 'shutdown' ? 'STOMP_ERR_SHUTDOWN' : 'STOMP_ERR_INTERNAL';
+}

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@nestjs/common';
 import { StompProtocolError } from '../errors/stomp-protocol.error.js';
-import { StompError } from '../errors/stomp.error.js';
 import type { DisconnectReason } from '../events/stomp-event.js';
 import type { StompEvents } from '../events/stomp-events.js';
 import type { StompHandshake, StompPrincipal } from '../interfaces/stomp-principal.interface.js';
@@ -13,7 +12,7 @@ import { HeartBeatTimers } from '../protocol/heart-beat-timers.js';
 import type { MessageFrameTemplate } from '../protocol/message-frame-template.js';
 import type { StompFrame } from '../protocol/stomp-frame.js';
 import type { StompVersion } from '../protocol/stomp-version.js';
-import { closeCauseOf } from './close-cause.js';
+import { closeCauseOf, errorCodeOf } from './close-cause.js';
 import { CloseCode } from './close-code.js';
 import { ConnectHandshake, type ConnectAgreement } from './connect-handshake.js';
 import { closeReasonText, frameFailure, sessionFailure } from './error-frames.js';
@@ -185,7 +184,7 @@ export class StompClientSession implements SessionOutlet {
   ): void {
     if (this.state === 'closed') return;
     this.logger.warn(`Session ${this.id}: ${error.message}`);
-    this.counters.errorSent(error instanceof StompError ? error.code : 'STOMP_ERR_INTERNAL');
+    this.counters.errorSent(errorCodeOf(error, reason));
     this.closeCause ??= closeCauseOf(error, reason);
     const failure = sessionFailure(error, receiptId, closeCode, reason);
     this.sendFrame(failure.frame);
