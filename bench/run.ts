@@ -174,6 +174,7 @@ function connectionsNeeded(config: BenchConfig): number {
     d: config.requestReply.clients,
     e: 2 * (config.relayFanout.subscribers + 2),
     f: 0,
+    j: config.fanout.subscribers + 1,
   };
   return Math.max(...config.scenarios.map((id) => perScenario[id]));
 }

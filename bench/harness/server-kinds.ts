@@ -3,7 +3,7 @@ import { SocketIoBenchClient } from '../load/socketio-client.js';
 import { StompBenchClient } from '../load/stomp-client.js';
 import type { ConnectClient } from '../load/bench-client.js';
 
-export type ServerId = 'nest-stomp' | 'minimal-ws' | 'socket.io' | 'nest-stomp-relay' | 'rabbitmq-web-stomp' | 'simple-broker';
+export type ServerId = 'nest-stomp' | 'minimal-ws' | 'socket.io' | 'nest-stomp-relay' | 'rabbitmq-web-stomp' | 'simple-broker' | 'nest-stomp-metrics';
 
 export interface ServerKind {
   readonly id: ServerId;
@@ -52,6 +52,12 @@ export const SERVER_KINDS: Readonly<Record<ServerId, ServerKind>> = {
     description: "the library with the STOMP broker relay to RabbitMQ's STOMP plugin (one broker TCP connection per client session)",
     script: 'servers/nest-stomp-relay-server.js',
     connector: (port, config) => rabbitMqClient(`ws://127.0.0.1:${port}/ws`, config),
+  },
+  'nest-stomp-metrics': {
+    id: 'nest-stomp-metrics',
+    description: 'the library as in (a), with metrics on (its own prom-client registry, scraped every second)',
+    script: 'servers/nest-stomp-metrics-server.js',
+    connector: stomp,
   },
   'rabbitmq-web-stomp': {
     id: 'rabbitmq-web-stomp',

@@ -16,6 +16,7 @@ const COLORS: Record<ServerId | 'spring', string> = {
   'nest-stomp-relay': '#e0234e',
   'rabbitmq-web-stomp': '#ff6600',
   'simple-broker': '#e0234e',
+  'nest-stomp-metrics': '#a0173a',
   spring: '#6db33f',
 };
 

@@ -1,6 +1,7 @@
 import type { ScenarioId } from '../config.js';
 import { fanoutScenario } from './fanout.scenario.js';
 import { idleConnectionsScenario } from './idle-connections.scenario.js';
+import { metricsFanoutScenario } from './metrics-fanout.scenario.js';
 import { pairsScenario } from './pairs.scenario.js';
 import { patternSubscriptionsScenario } from './pattern-subscriptions.scenario.js';
 import { relayFanoutScenario } from './relay-fanout.scenario.js';
@@ -14,4 +15,5 @@ export const SCENARIOS: Readonly<Record<ScenarioId, Scenario>> = {
   d: requestReplyScenario,
   e: relayFanoutScenario,
   f: patternSubscriptionsScenario,
+  j: metricsFanoutScenario,
 };

@@ -1,5 +1,6 @@
 import { Module, ValidationPipe } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
 import { StompModule } from 'nest-stomp';
 import { AuthModule } from './auth/auth.module.js';
 import { brokerFromEnv } from './broker-from-env.js';
@@ -9,6 +10,9 @@ import { PresenceService } from './chat/presence.service.js';
 import { RoomsService } from './chat/rooms.service.js';
 import { PageController } from './page.controller.js';
 import { USER_NAMES_SCHEMA } from './chat/chat-message.schemas.js';
+import { METRICS_REGISTRY, MetricsRegistryModule } from './ops/metrics-registry.module.js';
+import { OpsController } from './ops/ops.controller.js';
+import type { Registry } from 'prom-client';
 
 /**
  * Topics only the server publishes: `/topic/presence` (PresenceService) and the replies of
@@ -27,10 +31,12 @@ export function publicOriginFromEnv(env: NodeJS.ProcessEnv): string[] | undefine
 @Module({
   imports: [
     AuthModule,
+    MetricsRegistryModule,
+    TerminusModule,
     StompModule.forRootAsync({
-      imports: [AuthModule],
-      inject: [ChatAuthService],
-      useFactory: (auth: ChatAuthService) => ({
+      imports: [AuthModule, MetricsRegistryModule],
+      inject: [ChatAuthService, METRICS_REGISTRY],
+      useFactory: (auth: ChatAuthService, registry: Registry) => ({
         // registry.addEndpoint("/portfolio").withSockJS(); PUBLIC_ORIGIN: the origin browsers see
         // behind a proxy (comma-separated for several), e.g. https://chat.example.com.
         endpoint: { path: '/portfolio', sockJs: true, publicOrigin: publicOriginFromEnv(process.env) },
@@ -44,6 +50,8 @@ export function publicOriginFromEnv(env: NodeJS.ProcessEnv): string[] | undefine
         brokerPrefixes: ['/topic', '/queue'], // config.enableSimpleBroker("/topic", "/queue")
         broker: brokerFromEnv(process.env), // or enableStompBrokerRelay(...), or Redis
         authenticate: (request) => auth.authenticate(request),
+        // Served at /metrics (OpsController), beside whatever else the app measures.
+        metrics: { enabled: true, registry },
         authorization: {
           rules: [
             // Private messages go through /app/chat.private, which stamps the sender's own name: a
@@ -57,7 +65,7 @@ export function publicOriginFromEnv(env: NodeJS.ProcessEnv): string[] | undefine
       }),
     }),
   ],
-  controllers: [ChatController, PageController],
+  controllers: [ChatController, PageController, OpsController],
   providers: [
     RoomsService,
     PresenceService,

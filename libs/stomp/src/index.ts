@@ -14,6 +14,8 @@ export type {
   StompAuthorizationOptions,
   UserRegistryBroadcastOptions,
   StompAsyncApiOptions,
+  StompMetricsOptions,
+  MetricsRegistry,
 } from './stomp.options.js';
 export { createAsyncApiDocument } from './asyncapi/create-asyncapi-document.js';
 export type { AsyncApiDocument } from './asyncapi/asyncapi-document.js';
@@ -29,6 +31,11 @@ export type { StompErrorReport } from './handlers/handler-error.handler.js';
 export { StompEvents } from './events/stomp-events.js';
 export type { StompEvent, StompEventType, DisconnectReason } from './events/stomp-event.js';
 export { StompSessionRegistry } from './session/stomp-session.registry.js';
+export { StompStats, type StompStatsSnapshot, type HandlerStats } from './metrics/stomp-stats.js';
+export { StompHealthIndicator, type StompHealthResult } from './health/stomp-health.indicator.js';
+export { StompAdmin } from './admin/stomp-admin.js';
+export type { StompSessionInfo, RebalanceOptions } from './admin/session-info.js';
+export type { SessionCloseCause } from './interfaces/stomp-counters.js';
 export type { StompSession } from './interfaces/stomp-session.interface.js';
 export type { StompPrincipal, StompConnectRequest, StompHandshake, StompAuthenticator } from './interfaces/stomp-principal.interface.js';
 export type { StompChannelInterceptor } from './session/stomp-channel-interceptor.js';

@@ -56,6 +56,8 @@ describe('resolveStompOptions', () => {
         authorization: undefined,
         asyncApi: { serve: false, path: '/asyncapi.json', uiPath: '/asyncapi', info: { title: 'STOMP API', version: '1.0.0', description: undefined }, host: undefined, publishes: [] },
         userRegistryBroadcast: { interval: 100, maxBytesPerSecond: 1024 * 1024 },
+        metrics: { enabled: false, registry: undefined, prefix: '' },
+        statsLogInterval: 30 * 60_000,
       });
     });
 
@@ -393,6 +395,8 @@ describe('resolveStompOptions', () => {
       ['authorization', { rules: 'all' }, 'expected { rules: ['],
       ['userRegistryBroadcast', 'often', 'expected { interval, maxBytesPerSecond }'],
       ['asyncApi', 'yes', 'expected true or { path?, uiPath?, info?, host?, publishes? }'],
+      ['metrics', true, 'expected { enabled, registry?, prefix? }'],
+      ['statsLogInterval', -1, 'expected whole milliseconds (0 for off), got -1'],
     ];
 
     it.each(REFUSED)('%s refuses %p', (option, value, says) => {
@@ -593,5 +597,31 @@ describe('resolveStompOptions: userRegistryBroadcast', () => {
     expect(() => resolveStompOptions({ endpoint: '/ws', userRegistryBroadcast: { intervall: 50 } as never })).toThrow(
       "Unknown StompModule option 'userRegistryBroadcast.intervall': did you mean 'interval'?",
     );
+  });
+});
+
+describe('resolveStompOptions: metrics and statsLogInterval', () => {
+  it('fills what is not given from STOMP_DEFAULTS and refuses unknown keys with a suggestion', () => {
+    expect(resolveStompOptions({ endpoint: '/ws', metrics: { enabled: true } }).metrics).toEqual({ enabled: true, registry: undefined, prefix: '' });
+    expect(() => resolveStompOptions({ endpoint: '/ws', metrics: { enable: true } as never })).toThrow(
+      "Unknown StompModule option 'metrics.enable': did you mean 'enabled'?",
+    );
+  });
+
+  it('refuses what cannot be a registry, a prefix or a switch', () => {
+    expect(() => resolveStompOptions({ endpoint: '/ws', metrics: { enabled: 'yes' } as never })).toThrow(
+      "Invalid StompModule option 'metrics.enabled': expected true or false, got yes",
+    );
+    expect(() => resolveStompOptions({ endpoint: '/ws', metrics: { enabled: true, registry: {} as never } })).toThrow(
+      "Invalid StompModule option 'metrics.registry': expected a prom-client Registry",
+    );
+    expect(() => resolveStompOptions({ endpoint: '/ws', metrics: { enabled: true, prefix: 'my-app_' } })).toThrow(
+      "Invalid StompModule option 'metrics.prefix': expected a metric name prefix",
+    );
+  });
+
+  it('takes 0 as "no summary line" and refuses periods a timer cannot hold', () => {
+    expect(resolveStompOptions({ endpoint: '/ws', statsLogInterval: 0 }).statsLogInterval).toBe(0);
+    expect(() => resolveStompOptions({ endpoint: '/ws', statsLogInterval: 2 ** 31 })).toThrow("Invalid StompModule option 'statsLogInterval'");
   });
 });

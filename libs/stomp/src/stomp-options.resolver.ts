@@ -1,5 +1,6 @@
 import { StompConfigurationError } from './errors/stomp-configuration.error.js';
 import type { StompAuthenticator } from './interfaces/stomp-principal.interface.js';
+import type { MetricsRegistry } from './metrics/metrics-settings.js';
 import { destinationAuthorization, type StompAuthorizationOptions, type StompAuthorizationRule } from './session/destination-authorization.js';
 import type { StompChannelInterceptor } from './session/stomp-channel-interceptor.js';
 import {
@@ -63,6 +64,30 @@ const authorization: Check<StompAuthorizationOptions | undefined> = optional((va
   return value as unknown as StompAuthorizationOptions;
 });
 
+const METRICS = {
+  enabled: (value: unknown, option: string): boolean => {
+    if (typeof value !== 'boolean') throw StompConfigurationError.invalid(option, `expected true or false, got ${String(value)}`);
+    return value;
+  },
+  registry: optional((value, option) => {
+    if (!isObject(value) || typeof value.registerMetric !== 'function' || typeof value.removeSingleMetric !== 'function') {
+      throw StompConfigurationError.invalid(option, "expected a prom-client Registry (new Registry() from 'prom-client')");
+    }
+    return value as unknown as MetricsRegistry;
+  }),
+  prefix: (value: unknown, option: string): string => {
+    if (typeof value !== 'string' || !/^([a-zA-Z_:][a-zA-Z0-9_:]*)?$/.test(value)) {
+      throw StompConfigurationError.invalid(option, `expected a metric name prefix (letters, digits, '_', ':'), got ${JSON.stringify(value)}`);
+    }
+    return value;
+  },
+};
+
+const metrics: Check<ValuesOf<typeof METRICS>> = (value, option) => {
+  if (!isObject(value)) throw StompConfigurationError.invalid(option, 'expected { enabled, registry?, prefix? }');
+  return resolveTable(METRICS, value, STOMP_DEFAULTS.metrics, option);
+};
+
 const USER_REGISTRY_BROADCAST = { interval: timer(positiveInteger), maxBytesPerSecond: positiveInteger };
 
 const userRegistryBroadcast: Check<ValuesOf<typeof USER_REGISTRY_BROADCAST>> = (value, option) => {
@@ -115,6 +140,8 @@ const MODULE_OPTIONS = {
   authorization,
   userRegistryBroadcast,
   asyncApi: resolveAsyncApi,
+  metrics,
+  statsLogInterval: timer(wholeMilliseconds),
 } satisfies { readonly [K in keyof Required<StompModuleOptions>]: Check<unknown> };
 
 type ModuleOptionValues = ValuesOf<typeof MODULE_OPTIONS>;

@@ -14,7 +14,12 @@ import { HandlerResultRouter } from './handlers/handler-result.router.js';
 import { MessageHandlerRegistry } from './handlers/message-handler.registry.js';
 import { StompExplorer } from './handlers/stomp-explorer.js';
 import { StompMetadataAccessor } from './handlers/stomp-metadata.accessor.js';
+import { StompAdmin } from './admin/stomp-admin.js';
+import { StompHealthIndicator } from './health/stomp-health.indicator.js';
 import { STOMP_BROKER, STOMP_SETTINGS } from './interfaces/injection-tokens.js';
+import { StompCounters } from './interfaces/stomp-counters.js';
+import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
+import { StompStats } from './metrics/stomp-stats.js';
 import { MessageConverter } from './messaging/message-converter.js';
 import { SimpMessagingTemplate } from './messaging/simp-messaging-template.js';
 import { STOMP_FRAME_ROUTER } from './session/stomp-frame-router.js';
@@ -47,6 +52,8 @@ import { UserDestinations } from './users/user-destinations.js';
     },
     // The session's port to the stages below it.
     { provide: STOMP_FRAME_ROUTER, useExisting: MessageDispatcher },
+    // What the stages count, read by the operations stage (stats, metrics, health).
+    { provide: StompCounters, useFactory: () => new StompCounters() },
     DestinationResolver,
     ClusterChannel,
     MessageConverter,
@@ -69,7 +76,11 @@ import { UserDestinations } from './users/user-destinations.js';
     DeclaredPublications,
     SimpMessagingTemplate,
     BrokerAvailabilityMonitor,
+    StompStats,
+    PrometheusMetrics,
+    StompHealthIndicator,
+    StompAdmin,
   ],
-  exports: [SimpMessagingTemplate, SimpUserRegistry, StompSessionRegistry, StompEvents, STOMP_BROKER],
+  exports: [SimpMessagingTemplate, SimpUserRegistry, StompSessionRegistry, StompEvents, STOMP_BROKER, StompStats, StompHealthIndicator, StompAdmin],
 })
 export class StompModule extends ConfigurableModuleClass {}

@@ -8,6 +8,7 @@ import type { StompChannelInterceptor } from './session/stomp-channel-intercepto
 import type { EndpointSettings } from './transport/endpoint-settings.js';
 import type { UserRegistryBroadcastOptions, UserRegistryBroadcastSettings } from './users/user-registry-broadcast.settings.js';
 import type { StompAuthenticator, StompPrincipal } from './interfaces/stomp-principal.interface.js';
+import type { MetricsSettings, StompMetricsOptions } from './metrics/metrics-settings.js';
 
 export type { StompAsyncApiOptions } from './asyncapi/asyncapi.options.js';
 export type { StompBrokerOptions } from './broker/broker.options.js';
@@ -15,6 +16,7 @@ export type { StompRedisOptions } from './broker/redis/redis.options.js';
 export type { StompBrokerAddress, StompRelayOptions } from './broker/relay/relay.options.js';
 export type { StompClientQueueRule } from './broker/relay/client-queue-policy.js';
 export type { UserRegistryBroadcastOptions } from './users/user-registry-broadcast.settings.js';
+export type { StompMetricsOptions, MetricsRegistry } from './metrics/metrics-settings.js';
 export type { StompAudience, StompAuthorizationOptions, StompAuthorizationRule } from './session/destination-authorization.js';
 
 /** SockJS fallback settings; the defaults are Spring's. */
@@ -210,6 +212,17 @@ export interface StompModuleOptions {
    * (`/asyncapi`) on the HTTP server; `true` for the defaults (`STOMP_DEFAULTS.asyncApiDocument`). Default off.
    */
   readonly asyncApi?: StompAsyncApiOptions | boolean;
+  /**
+   * Prometheus metrics on a prom-client registry (README "Metrics"): `{ enabled, registry, prefix }`.
+   * Default `{ enabled: false, prefix: '' }`, the registry prom-client's default `register`.
+   */
+  readonly metrics?: StompMetricsOptions;
+  /**
+   * Interval of the summary line the library logs (sessions, frames, messages, closes, errors,
+   * broker), in ms, as Spring's `WebSocketMessageBrokerStats`; `0` turns it off. Default
+   * `STOMP_DEFAULTS.statsLogInterval` (30 minutes).
+   */
+  readonly statsLogInterval?: number;
 }
 
 export type ResolvedStompEndpoint = EndpointSettings;
@@ -253,6 +266,8 @@ export interface ResolvedStompOptions {
   readonly authorization: StompAuthorizationOptions | undefined;
   readonly userRegistryBroadcast: UserRegistryBroadcastSettings;
   readonly asyncApi: ResolvedAsyncApiOptions;
+  readonly metrics: MetricsSettings;
+  readonly statsLogInterval: number;
 }
 
 /**
@@ -289,6 +304,8 @@ export const STOMP_DEFAULTS = {
   incompleteFrameTimeout: 30_000,
   minFrameDataRate: 1024,
   userRegistryBroadcast: { interval: 100, maxBytesPerSecond: 1024 * 1024 },
+  metrics: { enabled: false, prefix: '' },
+  statsLogInterval: 30 * 60_000,
   /** Settings of each endpoint (`endpoint` itself is required). */
   eachEndpoint: { sockJs: false, allowedOrigins: [] },
   sockJs: { heartbeatDelay: 25_000, disconnectDelay: 5_000, responseLimit: 128 * 1024 },

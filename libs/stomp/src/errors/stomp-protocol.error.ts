@@ -27,7 +27,11 @@ export type StompProtocolErrorCode =
   | 'STOMP_ERR_BROKER_LOST'
   | 'STOMP_ERR_LIMIT'
   | 'STOMP_ERR_FORBIDDEN_DESTINATION'
-  | 'STOMP_ERR_DECODER';
+  | 'STOMP_ERR_DECODER'
+  /** Not the client's fault: an administrator disconnected the session (`StompAdmin.disconnect`). */
+  | 'STOMP_ERR_ADMIN_DISCONNECT'
+  /** Not the client's fault: the server asks it to reconnect, to another instance (`StompAdmin.rebalance`). */
+  | 'STOMP_ERR_REBALANCE';
 
 /**
  * A peer broke the STOMP protocol. The session answers with an ERROR frame whose `message`

@@ -1,11 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { MessageBroker } from '../broker/message-broker.js';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { BrokerMessage, MessageBroker } from '../broker/message-broker.js';
 import { StompDestinationError } from '../errors/stomp-destination.error.js';
 import { isBinaryBody } from '../protocol/content-types.js';
 import { DestinationResolver } from '../destinations/destination-resolver.js';
 import { MessageConverter } from '../messaging/message-converter.js';
 import { UserDestinations } from '../users/user-destinations.js';
 import { STOMP_BROKER } from '../interfaces/injection-tokens.js';
+import { StompCounters } from '../interfaces/stomp-counters.js';
 import { MessageIds } from '../util/message-ids.js';
 import { DestinationTemplate } from './destination-template.js';
 import type { MessageHandler, ReplyTarget } from './message-handler.js';
@@ -25,6 +26,7 @@ export class HandlerResultRouter {
     private readonly converter: MessageConverter,
     private readonly userDestinations: UserDestinations,
     @Inject(STOMP_BROKER) private readonly broker: MessageBroker,
+    @Optional() private readonly counters: StompCounters = new StompCounters(),
   ) {}
 
   async route(result: unknown, target: ReplyTarget, kind: MessageHandler['kind'], context: StompContext): Promise<void> {
@@ -34,7 +36,7 @@ export class HandlerResultRouter {
     const { sendTo, sendToUser } = target;
     if (!sendTo && !sendToUser) {
       if (kind === 'subscribe') this.replyToSubscriber(context, contentType, body);
-      else await this.broker.publish({ destination: this.destinations.defaultDestination(context.lookupDestination), ...message });
+      else await this.publish({ destination: this.destinations.defaultDestination(context.lookupDestination), ...message });
       return;
     }
     if (sendTo) {
@@ -43,7 +45,7 @@ export class HandlerResultRouter {
         const destination = fill(template, context);
         // `{var}`s come from the client: they must not point a reply into someone's private queue.
         if (this.userDestinations.isResolvedUserDestination(destination)) throw StompDestinationError.privateUserDestination(destination);
-        await this.broker.publish({ destination, ...message });
+        await this.publish({ destination, ...message });
       }
     }
     if (sendToUser) {
@@ -57,6 +59,11 @@ export class HandlerResultRouter {
         else await this.userDestinations.sendToSession(session.id, destination, message);
       }
     }
+  }
+
+  private publish(message: BrokerMessage): void | Promise<void> {
+    this.counters.messagesPublished++;
+    return this.broker.publish(message);
   }
 
   private defaultUserDestination(context: StompContext): string {

@@ -31,6 +31,12 @@ export interface StompSession {
   readonly handshake: StompHandshake;
   /** Bytes written to the client and not yet handed to the network. */
   readonly bufferedAmount: number;
+  /** When CONNECTED was sent, in ms since the epoch; `undefined` before. */
+  readonly connectedAt: number | undefined;
+  /** Bytes received from the client: on the wire for WebSocket, STOMP bytes for SockJS. */
+  readonly bytesReceived: number;
+  /** Bytes written to the client: on the wire for WebSocket, STOMP bytes for SockJS. */
+  readonly bytesSent: number;
 }
 
 /**

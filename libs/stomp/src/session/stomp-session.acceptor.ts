@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { StompEvents } from '../events/stomp-events.js';
 import { STOMP_SETTINGS } from '../interfaces/injection-tokens.js';
+import { StompCounters } from '../interfaces/stomp-counters.js';
 import { encodeFrame, UNNEGOTIATED } from '../protocol/frame-encoder.js';
 import { CloseCode } from './close-code.js';
 import type { AcceptorSettings } from './session-settings.js';
@@ -19,6 +20,7 @@ export class StompSessionAcceptor {
     @Inject(STOMP_FRAME_ROUTER) private readonly router: StompFrameRouter,
     private readonly events: StompEvents,
     private readonly registry: StompSessionRegistry,
+    private readonly counters: StompCounters,
   ) {}
 
   /**
@@ -34,7 +36,7 @@ export class StompSessionAcceptor {
       else connection.close(CloseCode.SESSION_LIMIT, 'Too many connections');
       return undefined;
     }
-    const session = new StompClientSession(connection, this.settings, this.router, this.logger, this.events, (ended) => this.registry.remove(ended));
+    const session = new StompClientSession(connection, this.settings, this.router, this.logger, this.events, this.counters, (ended) => this.registry.remove(ended));
     this.registry.add(session);
     return session;
   }

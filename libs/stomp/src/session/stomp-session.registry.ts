@@ -60,6 +60,17 @@ export class StompSessionRegistry {
     return undefined;
   }
 
+  /**
+   * @internal Ends one session: an ERROR saying `error`'s message, then close `closeCode`. Whether
+   * the session was open here.
+   */
+  end(sessionId: string, error: Error, closeCode: number): boolean {
+    const session = this.sessions.get(sessionId);
+    if (!session) return false;
+    session.fail(error, undefined, closeCode, 'admin');
+    return true;
+  }
+
   /** @internal */
   add(session: StompClientSession): void {
     this.sessions.set(session.id, session);

@@ -5,12 +5,14 @@ import type { DisconnectReason } from '../events/stomp-event.js';
 import type { StompEvents } from '../events/stomp-events.js';
 import type { StompHandshake, StompPrincipal } from '../interfaces/stomp-principal.interface.js';
 import type { SessionOutlet } from '../interfaces/stomp-session.interface.js';
+import type { SessionCloseCause, StompCounters } from '../interfaces/stomp-counters.js';
 import { FrameDecoder } from '../protocol/frame-decoder.js';
 import type { OutgoingFrame } from '../protocol/frame-encoder.js';
 import { HeartBeatTimers } from '../protocol/heart-beat-timers.js';
 import type { MessageFrameTemplate } from '../protocol/message-frame-template.js';
 import type { StompFrame } from '../protocol/stomp-frame.js';
 import type { StompVersion } from '../protocol/stomp-version.js';
+import { closeCauseOf, errorCodeOf } from './close-cause.js';
 import { CloseCode } from './close-code.js';
 import { ConnectHandshake, type ConnectAgreement } from './connect-handshake.js';
 import { closeReasonText, frameFailure, sessionFailure } from './error-frames.js';
@@ -47,6 +49,8 @@ export class StompClientSession implements SessionOutlet {
    * `undefined`: anonymous (its user destinations are the session's own).
    */
   principal: StompPrincipal | undefined;
+  /** When CONNECTED was sent (ms since the epoch); `undefined` before. */
+  connectedAt: number | undefined;
 
   private state: SessionState = 'awaiting-connect';
   private readonly decoder: FrameDecoder;
@@ -59,6 +63,8 @@ export class StompClientSession implements SessionOutlet {
   private readonly interceptors: InterceptorChains;
   private readonly outbound: OutboundFrames;
   private readonly incompleteFrames: IncompleteFrameWatch;
+  /** Why the session ends, when a failure said so before the close. */
+  private closeCause: SessionCloseCause | undefined;
 
   constructor(
     private readonly connection: StompConnection,
@@ -66,6 +72,7 @@ export class StompClientSession implements SessionOutlet {
     private readonly router: StompFrameRouter,
     private readonly logger: Logger,
     private readonly events: StompEvents,
+    private readonly counters: StompCounters,
     private readonly onEnd: (session: StompClientSession) => void,
   ) {
     const consumer: InboundConsumer = {
@@ -116,6 +123,14 @@ export class StompClientSession implements SessionOutlet {
     return this.connection.bufferedAmount;
   }
 
+  get bytesReceived(): number {
+    return this.connection.bytesReceived;
+  }
+
+  get bytesSent(): number {
+    return this.connection.bytesSent;
+  }
+
   get isConnected(): boolean {
     return this.state === 'connected';
   }
@@ -131,19 +146,28 @@ export class StompClientSession implements SessionOutlet {
 
   /** Writes encoded bytes (a MESSAGE from a broker of the application's own) to the client. */
   deliver(bytes: Buffer, binary: boolean): void {
-    if (this.state !== 'closed') this.outbound.deliver(this, bytes, binary);
+    if (this.state === 'closed') return;
+    this.counters.messagesDelivered++;
+    this.outbound.deliver(this, bytes, binary);
   }
 
+  // The fan-out's path: one increment per delivery, nothing else is counted here.
   deliverMessage(template: MessageFrameTemplate, subscriptionId: string, messageId: string): void {
-    if (this.state !== 'closed') this.outbound.deliverMessage(this, template, subscriptionId, messageId);
+    if (this.state === 'closed') return;
+    this.counters.messagesDelivered++;
+    this.outbound.deliverMessage(this, template, subscriptionId, messageId);
   }
 
   deliverFrame(frame: StompFrame, binary: boolean): void {
-    if (this.state !== 'closed') this.outbound.deliverFrame(this, frame, binary);
+    if (this.state === 'closed') return;
+    this.counters.messagesDelivered++;
+    this.outbound.deliverFrame(this, frame, binary);
   }
 
   sendFrame(frame: OutgoingFrame): void {
-    if (this.state !== 'closed') this.outbound.send(this, frame);
+    if (this.state === 'closed') return;
+    this.counters.frameSent(frame.command);
+    this.outbound.send(this, frame);
   }
 
   /** The broker dropped the session (its relay connection died): tell the client and end it. */
@@ -160,6 +184,8 @@ export class StompClientSession implements SessionOutlet {
   ): void {
     if (this.state === 'closed') return;
     this.logger.warn(`Session ${this.id}: ${error.message}`);
+    this.counters.errorSent(errorCodeOf(error, reason));
+    this.closeCause ??= closeCauseOf(error, reason);
     const failure = sessionFailure(error, receiptId, closeCode, reason);
     this.sendFrame(failure.frame);
     this.close(failure.closeCode, failure.reason);
@@ -189,6 +215,7 @@ export class StompClientSession implements SessionOutlet {
   /** A bug of ours must cost this session, never the process. */
   private crashed(error: unknown): void {
     this.logger.error(`Session ${this.id}: failed to report an error`, (error as Error).stack);
+    this.closeCause ??= 'internal';
     this.end('error');
     this.connection.terminate();
   }
@@ -202,12 +229,14 @@ export class StompClientSession implements SessionOutlet {
     } catch (error) {
       // This runs in a socket callback.
       this.logger.error(`Session ${this.id}: failed on incoming data`, (error as Error).stack);
+      this.closeCause ??= 'internal';
       this.end('error');
       this.connection.terminate();
     }
   }
 
   private onFrame(frame: StompFrame): void {
+    this.counters.frameReceived(frame.command);
     this.incompleteFrames.frameCompleted();
     this.inbound.push(frame);
   }
@@ -257,6 +286,7 @@ export class StompClientSession implements SessionOutlet {
     this.version = agreement.version;
     this.decoder.version = agreement.version;
     this.state = 'connected';
+    this.connectedAt = Date.now();
     this.connectHandshake.stopTimer();
     this.sendFrame(this.connectHandshake.connectedFrame(this, agreement));
     this.heartBeats.start(agreement.heartBeat);
@@ -298,6 +328,7 @@ export class StompClientSession implements SessionOutlet {
     this.effects.clear();
     if (wasConnected) this.router.disconnected(this);
     this.subscriptions.clear();
+    this.counters.sessionClosed(this.closeCause ?? closeCauseOf(undefined, reason), this.connection.bytesReceived, this.connection.bytesSent);
     this.onEnd(this);
     if (wasConnected) this.events.emit({ type: 'disconnect', session: this, reason });
   }

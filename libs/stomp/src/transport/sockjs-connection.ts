@@ -26,13 +26,19 @@ export class SockJsConnection implements StompConnection {
   /** The `send_buffer` array last written to, and the bytes written to it since it was made. */
   private pendingBuffer: readonly string[] | undefined;
   private pendingBytes = 0;
+  /** STOMP bytes each way (sockjs's own framing and HTTP not included: its sockets change with each request). */
+  bytesReceived = 0;
+  bytesSent = 0;
 
   constructor(
     private readonly conn: Connection,
     /** How long a closed session's socket may stay stuck with unsent data before it is destroyed. */
     private readonly closeTimeout: number,
   ) {
-    conn.on('data', (message: string) => this.listener.onData(message));
+    conn.on('data', (message: string) => {
+      this.bytesReceived += Buffer.byteLength(message);
+      this.listener.onData(message);
+    });
     conn.on('close', () => this.listener.onClose(1000, ''));
   }
 
@@ -61,6 +67,7 @@ export class SockJsConnection implements StompConnection {
   send(data: Buffer): void {
     if (this.conn.readyState !== 1) return;
     this.conn.write(data.toString('utf8'));
+    this.bytesSent += data.length;
     this.countQueued(data.length);
   }
 
