@@ -8,6 +8,7 @@ import { ChatController } from './chat/chat.controller.js';
 import { PresenceService } from './chat/presence.service.js';
 import { RoomsService } from './chat/rooms.service.js';
 import { PageController } from './page.controller.js';
+import { maxConnectionsPerAddressFromEnv, trustProxyFromEnv } from './proxy-from-env.js';
 
 /**
  * Topics only the server publishes: `/topic/presence` (PresenceService) and the replies of
@@ -37,6 +38,10 @@ export function publicOriginFromEnv(env: NodeJS.ProcessEnv): string[] | undefine
         brokerPrefixes: ['/topic', '/queue'], // config.enableSimpleBroker("/topic", "/queue")
         broker: brokerFromEnv(process.env), // or enableStompBrokerRelay(...), or Redis
         authenticate: (request) => auth.authenticate(request),
+        // Behind nginx on this machine: TRUST_PROXY=loopback, so each client counts under its own
+        // address (X-Forwarded-For) rather than all under the proxy's.
+        trustProxy: trustProxyFromEnv(process.env),
+        maxConnectionsPerAddress: maxConnectionsPerAddressFromEnv(process.env),
         authorization: {
           rules: [
             // Private messages go through /app/chat.private, which stamps the sender's own name: a

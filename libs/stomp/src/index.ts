@@ -12,6 +12,7 @@ export type {
   StompAuthorizationRule,
   StompAuthorizationOptions,
   UserRegistryBroadcastOptions,
+  TrustProxy,
 } from './stomp.options.js';
 export { MAX_FRAME_SIZE_MULTIPLES, STOMP_DEFAULTS } from './stomp.options.js';
 export { STOMP_BROKER } from './interfaces/injection-tokens.js';

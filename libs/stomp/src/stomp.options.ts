@@ -4,6 +4,7 @@ import type { StompRelayOptions } from './broker/relay/relay.options.js';
 import type { MessageBroker } from './broker/message-broker.js';
 import type { StompAuthorizationOptions } from './session/destination-authorization.js';
 import type { StompChannelInterceptor } from './session/stomp-channel-interceptor.js';
+import type { ProxyTrust, TrustProxy } from './transport/client-address.js';
 import type { EndpointSettings } from './transport/endpoint-settings.js';
 import type { UserRegistryBroadcastOptions, UserRegistryBroadcastSettings } from './users/user-registry-broadcast.settings.js';
 import type { StompAuthenticator, StompPrincipal } from './interfaces/stomp-principal.interface.js';
@@ -12,6 +13,7 @@ export type { StompBrokerOptions } from './broker/broker.options.js';
 export type { StompRedisOptions } from './broker/redis/redis.options.js';
 export type { StompBrokerAddress, StompRelayOptions } from './broker/relay/relay.options.js';
 export type { UserRegistryBroadcastOptions } from './users/user-registry-broadcast.settings.js';
+export type { TrustProxy } from './transport/client-address.js';
 export type { StompAudience, StompAuthorizationOptions, StompAuthorizationRule } from './session/destination-authorization.js';
 
 /** SockJS fallback settings; the defaults are Spring's. */
@@ -142,8 +144,22 @@ export interface StompModuleOptions {
   readonly maxFramesPerSecond?: number;
   /** Most open connections, all endpoints together; the next handshake gets HTTP 503. Default: `STOMP_DEFAULTS.maxConnections`. */
   readonly maxConnections?: number;
-  /** Most open connections from one client address; the next handshake gets HTTP 429. Default: `STOMP_DEFAULTS.maxConnectionsPerAddress`. */
+  /**
+   * Most open connections from one client address (see `trustProxy` behind a proxy); the next
+   * handshake gets HTTP 429. `0` or `Infinity` turns the limit off. Default: `STOMP_DEFAULTS.maxConnectionsPerAddress`.
+   */
   readonly maxConnectionsPerAddress?: number;
+  /**
+   * Which peers are proxies whose `X-Forwarded-For` header names the client, as Express's
+   * `trust proxy`: `false` (none: the client is the socket's peer), `true` (all: the left-most
+   * address, which any client can forge), a number of proxy hops in front of the server, addresses,
+   * CIDRs or `'loopback'`, `'linklocal'`, `'uniquelocal'` (a list, or a string with commas), or a
+   * function `(address, hop) => boolean`. The chain is read from the right and stops at the first
+   * address that is not trusted. The address found is the one `maxConnectionsPerAddress` counts,
+   * `authenticate` sees as `handshake.remoteAddress`, and logs and events name.
+   * Default: `STOMP_DEFAULTS.trustProxy`.
+   */
+  readonly trustProxy?: TrustProxy;
   /**
    * Bytes that may wait unsent to one WebSocket client (Spring's `sendBufferSizeLimit`); a client
    * that lets more pile up is too slow and is closed with 4500. Default: `STOMP_DEFAULTS.sendBufferSizeLimit`.
@@ -218,7 +234,9 @@ export interface ResolvedStompOptions {
   readonly maxSubscriptionsPerSession: number;
   readonly maxFramesPerSecond: number;
   readonly maxConnections: number;
+  /** `Infinity` when the option turned the limit off. */
   readonly maxConnectionsPerAddress: number;
+  readonly trustProxy: ProxyTrust;
   readonly sendBufferSizeLimit: number;
   readonly sendTimeLimit: number;
   readonly pingInterval: number;
@@ -259,6 +277,7 @@ export const STOMP_DEFAULTS = {
   maxFramesPerSecond: 5000,
   maxConnections: 20_000,
   maxConnectionsPerAddress: 1000,
+  trustProxy: false,
   sendBufferSizeLimit: 512 * 1024,
   sendTimeLimit: 10_000,
   pingInterval: 25_000,

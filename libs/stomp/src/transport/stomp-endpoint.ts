@@ -6,6 +6,7 @@ import type { WebSocketServer } from 'ws';
 import type { Refusal } from '../session/stomp-session.registry.js';
 import { escapeRegExp } from '../util/escape-reg-exp.js';
 import { sockJsClientPath, type EndpointSettings } from './endpoint-settings.js';
+import { clientAddress, type ProxyTrust } from './client-address.js';
 import { CLOSE_HANDSHAKE_TIMEOUT_MS } from './close-handshake.js';
 import { OriginPolicy } from './origin-policy.js';
 import { RateLimitedLog } from './rate-limited-log.js';
@@ -42,6 +43,8 @@ export class StompEndpoint {
     private readonly refusal: (address: string | undefined) => Refusal | undefined,
     /** Largest SockJS POST body (the frames of one send, JSON-escaped). */
     private readonly maxRequestBody: number,
+    /** Which peers are proxies whose `X-Forwarded-For` names the client. */
+    private readonly trustProxy: ProxyTrust,
     private readonly logger: Logger,
   ) {
     this.origins = new OriginPolicy(config.allowedOrigins, config.publicOrigins);
@@ -66,7 +69,8 @@ export class StompEndpoint {
       server.on('connection', (conn: sockjs.Connection | null) => {
         // sockjs emits a null connection when a session opens on a request that is already gone.
         if (!conn) return;
-        this.accept(new SockJsConnection(conn, CLOSE_HANDSHAKE_TIMEOUT_MS));
+        // sockjs keeps the X-Forwarded-For of the request that opened the session.
+        this.accept(new SockJsConnection(conn, clientAddress(conn.remoteAddress, conn.headers, this.trustProxy), CLOSE_HANDSHAKE_TIMEOUT_MS));
       });
       const listener = (server as unknown as { listener(options?: object): { getHandler(): SockJsHandler } }).listener();
       this.sockJsHandler = listener.getHandler();
@@ -117,13 +121,14 @@ export class StompEndpoint {
       return true;
     }
     if (!raw) return this.sockJsHandler!(req, socket, head);
-    const refusal = this.refusal(req.socket.remoteAddress);
+    const client = clientAddress(req.socket.remoteAddress, req.headers, this.trustProxy);
+    const refusal = this.refusal(client);
     if (refusal) {
-      this.logger.warn(`WebSocket handshake from ${req.socket.remoteAddress} refused: ${refusal.message}`);
+      this.logger.warn(`WebSocket handshake from ${client} refused: ${refusal.message}`);
       refuseUpgrade(socket, refusal.status, refusal.message);
       return true;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(new WsConnection(ws, req)));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(new WsConnection(ws, req, client)));
     return true;
   }
 

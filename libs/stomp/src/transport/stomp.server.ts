@@ -57,7 +57,7 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
     }
     const accept = (connection: StompConnection) => void this.acceptor.accept(connection);
     const refusal = (address: string | undefined) => this.sessions.refusal(address, this.options);
-    this.endpoints = this.options.endpoints.map((config) => new StompEndpoint(config, this.wss, accept, refusal, this.options.maxSockJsRequestBody, this.logger));
+    this.endpoints = this.options.endpoints.map((config) => new StompEndpoint(config, this.wss, accept, refusal, this.options.maxSockJsRequestBody, this.options.trustProxy, this.logger));
     this.detach = interceptHttpServer(httpServer, {
       onRequest: (req, res) => this.endpoints.some((e) => e.onRequest(req, res)),
       onUpgrade: (req, socket, head) => this.endpoints.some((e) => e.onUpgrade(req, socket, head)),
