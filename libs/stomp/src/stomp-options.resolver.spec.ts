@@ -54,6 +54,7 @@ describe('resolveStompOptions', () => {
         minFrameDataRate: STOMP_DEFAULTS.minFrameDataRate,
         authorization: undefined,
         userRegistryBroadcast: { interval: 100, maxBytesPerSecond: 1024 * 1024 },
+        logLevels: [...STOMP_DEFAULTS.logLevels],
       });
     });
 
@@ -389,6 +390,7 @@ describe('resolveStompOptions', () => {
       ['minFrameDataRate', 0.5, 'expected a positive integer, got 0.5'],
       ['authorization', { rules: 'all' }, 'expected { rules: ['],
       ['userRegistryBroadcast', 'often', 'expected { interval, maxBytesPerSecond }'],
+      ['logLevels', ['warn', 'loud'], "expected 'verbose' or 'debug' or 'log' or 'warn' or 'error' or 'fatal', got 'loud'"],
     ];
 
     it.each(REFUSED)('%s refuses %p', (option, value, says) => {

@@ -19,6 +19,7 @@ import {
   type ValuesOf,
 } from './stomp-options.checks.js';
 import { resolveBroker } from './stomp-options.broker.js';
+import { ALL_LOG_LEVELS } from './util/stomp-logger.js';
 import { compileTrustProxy, type ProxyTrust, type TrustProxy } from './transport/client-address.js';
 import { resolveEndpoints } from './stomp-options.endpoints.js';
 import { MAX_FRAME_SIZE_MULTIPLES, STOMP_DEFAULTS, type ResolvedStompOptions, type StompModuleOptions } from './stomp.options.js';
@@ -132,6 +133,7 @@ const MODULE_OPTIONS = {
   minFrameDataRate: positiveInteger,
   authorization,
   userRegistryBroadcast,
+  logLevels: listOf(oneOf(...ALL_LOG_LEVELS), "a list of log levels, e.g. ['error', 'warn', 'log']"),
 } satisfies { readonly [K in keyof Required<StompModuleOptions>]: Check<unknown> };
 
 type ModuleOptionValues = ValuesOf<typeof MODULE_OPTIONS>;

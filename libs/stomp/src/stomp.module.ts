@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { createBroker } from './broker/create-broker.js';
 import { DestinationResolver } from './destinations/destination-resolver.js';
@@ -24,6 +24,7 @@ import { StompServer } from './transport/stomp.server.js';
 import { ClusterChannel } from './users/cluster-channel.js';
 import { SimpUserRegistry } from './users/simp-user-registry.js';
 import { UserDestinations } from './users/user-destinations.js';
+import { StompLogger } from './util/stomp-logger.js';
 
 /**
  * Turns a Nest application into a STOMP message server, as Spring's
@@ -61,4 +62,10 @@ import { UserDestinations } from './users/user-destinations.js';
   ],
   exports: [SimpMessagingTemplate, SimpUserRegistry, StompSessionRegistry, StompEvents, STOMP_BROKER],
 })
-export class StompModule extends ConfigurableModuleClass {}
+export class StompModule extends ConfigurableModuleClass {
+  constructor(@Inject(STOMP_SETTINGS) settings: ResolvedStompOptions) {
+    super();
+    // Before any provider's lifecycle hook writes a line. Process-wide, as Nest's own log levels.
+    StompLogger.useLevels(settings.logLevels);
+  }
+}

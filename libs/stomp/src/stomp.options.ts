@@ -1,3 +1,4 @@
+import type { LogLevel } from '@nestjs/common';
 import type { BrokerSettings, StompBrokerOptions } from './broker/broker.options.js';
 import type { StompRedisOptions } from './broker/redis/redis.options.js';
 import type { StompRelayOptions } from './broker/relay/relay.options.js';
@@ -210,6 +211,13 @@ export interface StompModuleOptions {
    * second (`maxBytesPerSecond`) each tells the others of its users. Default `{ interval: 100, maxBytesPerSecond: 1048576 }`.
    */
   readonly userRegistryBroadcast?: UserRegistryBroadcastOptions;
+  /**
+   * The levels the library itself writes (Nest's: `'fatal'`, `'error'`, `'warn'`, `'log'`, `'debug'`,
+   * `'verbose'`), e.g. `['error', 'warn', 'log']` to keep its debug lines out of an application that
+   * logs at debug. The application's logger and its own levels still apply after it. Default:
+   * `STOMP_DEFAULTS.logLevels` (all).
+   */
+  readonly logLevels?: readonly LogLevel[];
 }
 
 export type ResolvedStompEndpoint = EndpointSettings;
@@ -252,6 +260,7 @@ export interface ResolvedStompOptions {
   readonly maxUnconfirmedSendBytes: number;
   readonly authorization: StompAuthorizationOptions | undefined;
   readonly userRegistryBroadcast: UserRegistryBroadcastSettings;
+  readonly logLevels: readonly LogLevel[];
 }
 
 /**
@@ -287,6 +296,7 @@ export const STOMP_DEFAULTS = {
   incompleteFrameTimeout: 30_000,
   minFrameDataRate: 1024,
   userRegistryBroadcast: { interval: 100, maxBytesPerSecond: 1024 * 1024 },
+  logLevels: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
   /** Settings of each endpoint (`endpoint` itself is required). */
   eachEndpoint: { sockJs: false, allowedOrigins: [] },
   sockJs: { heartbeatDelay: 25_000, disconnectDelay: 5_000, responseLimit: 128 * 1024 },

@@ -159,7 +159,8 @@ export class StompClientSession implements SessionOutlet {
     reason: DisconnectReason = 'error',
   ): void {
     if (this.state === 'closed') return;
-    this.logger.warn(`Session ${this.id}: ${error.message}`);
+    // One client's error (or the shutdown, summed up by the server): routine, so debug.
+    this.logger.debug(`Session ${this.id}: ${error.message}`);
     const failure = sessionFailure(error, receiptId, closeCode, reason);
     this.sendFrame(failure.frame);
     this.close(failure.closeCode, failure.reason);
@@ -260,6 +261,7 @@ export class StompClientSession implements SessionOutlet {
     this.connectHandshake.stopTimer();
     this.sendFrame(this.connectHandshake.connectedFrame(this, agreement));
     this.heartBeats.start(agreement.heartBeat);
+    this.logger.debug(`Session ${this.id} connected (${this.connection.transport} from ${this.connection.remoteAddress ?? 'an unknown address'}${this.principal ? `, user ${this.principal.name}` : ''})`);
     this.events.emit({ type: 'connected', session: this });
   }
 
@@ -299,6 +301,9 @@ export class StompClientSession implements SessionOutlet {
     if (wasConnected) this.router.disconnected(this);
     this.subscriptions.clear();
     this.onEnd(this);
-    if (wasConnected) this.events.emit({ type: 'disconnect', session: this, reason });
+    if (wasConnected) {
+      this.logger.debug(`Session ${this.id} disconnected (${reason})`);
+      this.events.emit({ type: 'disconnect', session: this, reason });
+    }
   }
 }
