@@ -16,7 +16,7 @@ import { refusalKind, StompSessionRegistry } from './stomp-session.registry.js';
 export class StompSessionAcceptor implements OnApplicationShutdown {
   private readonly logger = new StompLogger('StompSession');
   /** A flood of refused connections writes one line a minute, not one per client. */
-  private readonly refusals = new CountedLog((line) => this.logger.warn(line), 'SockJS sessions refused');
+  private readonly refusals = new CountedLog((line) => this.logger.warn(line), 'connections refused');
 
   constructor(
     @Inject(STOMP_SETTINGS) private readonly settings: AcceptorSettings,
@@ -32,7 +32,7 @@ export class StompSessionAcceptor implements OnApplicationShutdown {
   accept(connection: StompConnection): StompClientSession | undefined {
     const refusal = this.registry.refusal(connection.remoteAddress, this.settings);
     if (refusal) {
-      this.refusals.count(refusalKind(refusal), () => `SockJS session from ${connection.remoteAddress} refused: ${refusal.message}`);
+      this.refusals.count(refusalKind(refusal), () => `${connection.transport === 'sockjs' ? 'SockJS session' : 'WebSocket connection'} from ${connection.remoteAddress} refused: ${refusal.message}`);
       connection.send(encodeFrame({ command: 'ERROR', headers: { message: refusal.message } }, '1.2'), false);
       if (refusal.cause === 'shutdown') connection.close(CloseCode.GOING_AWAY, refusal.message);
       else connection.close(CloseCode.SESSION_LIMIT, 'Too many connections');
