@@ -31,7 +31,9 @@ async function sockJsConnect(httpUrl: string, forwarded: string): Promise<string
   expect(await (await fetch(`${url}/xhr`, { method: 'POST', headers })).text()).toBe('o\n');
   const sent = await fetch(`${url}/xhr_send`, { method: 'POST', body: JSON.stringify(['CONNECT\naccept-version:1.2\nheart-beat:0,0\n\n\0']), headers });
   expect(sent.status).toBe(204);
-  return (await fetch(`${url}/xhr`, { method: 'POST', headers })).text();
+  const answer = await (await fetch(`${url}/xhr`, { method: 'POST', headers })).text();
+  // SockJS's array frame `a[...]`: the STOMP frames it carries.
+  return answer.startsWith('a[') ? (JSON.parse(answer.slice(1)) as string[]).join('') : answer;
 }
 
 describe('trustProxy: the client address behind a proxy', () => {
@@ -54,24 +56,23 @@ describe('trustProxy: the client address behind a proxy', () => {
     expect(server.app.get(StompSessionRegistry).get(connected.headers.session!)!.handshake.remoteAddress).toBe('203.0.113.1');
 
     // SockJS: another client is another address, though every request comes from 127.0.0.1...
-    expect(await sockJsConnect(server.httpUrl, '203.0.113.2')).toMatch(/^a\["CONNECTED\\n/);
-    // ...and one address is one address, whatever the transport (the ERROR as SockJS's JSON carries
-    // it, with STOMP's \c for the ':' in a header value).
-    expect(await sockJsConnect(server.httpUrl, '203.0.113.1')).toContain('ERROR\\nmessage:Too many connections from 203.0.113.1\\\\c at most 1 (option maxConnectionsPerAddress)');
+    expect(await sockJsConnect(server.httpUrl, '203.0.113.2')).toMatch(/^CONNECTED\n/);
+    // ...and one address is one address, whatever the transport.
+    expect(await sockJsConnect(server.httpUrl, '203.0.113.1')).toMatch(/^ERROR\nmessage:Too many connections from 203\.0\.113\.1(:|\\c) at most 1 \(option maxConnectionsPerAddress\)/);
     expect(seen).toEqual(['203.0.113.1', '203.0.113.2']);
     expect(server.app.get(StompSessionRegistry).countFrom('127.0.0.1')).toBe(0);
   });
 
   it('ignores X-Forwarded-For by default: anyone can write it', async () => {
     server = await startApp(moduleWith({ maxConnectionsPerAddress: 1 }));
-    expect(await sockJsConnect(server.httpUrl, '203.0.113.3')).toMatch(/^a\["CONNECTED\\n/);
-    expect(await sockJsConnect(server.httpUrl, '203.0.113.4')).toContain('ERROR\\nmessage:Too many connections from 127.0.0.1\\\\c');
+    expect(await sockJsConnect(server.httpUrl, '203.0.113.3')).toMatch(/^CONNECTED\n/);
+    expect(await sockJsConnect(server.httpUrl, '203.0.113.4')).toMatch(/^ERROR\nmessage:Too many connections from 127\.0\.0\.1(:|\\c) at most 1 /);
     expect(seen).toEqual(['127.0.0.1']);
   });
 
   it('turns the per-address limit off with maxConnectionsPerAddress: 0', async () => {
     server = await startApp(moduleWith({ maxConnectionsPerAddress: 0 }));
-    for (let i = 0; i < 3; i++) expect(await sockJsConnect(server.httpUrl, '203.0.113.5')).toMatch(/^a\["CONNECTED\\n/);
+    for (let i = 0; i < 3; i++) expect(await sockJsConnect(server.httpUrl, '203.0.113.5')).toMatch(/^CONNECTED\n/);
     expect(server.app.get(StompSessionRegistry).countFrom('127.0.0.1')).toBe(3);
   });
 });
