@@ -3,7 +3,7 @@ import { SocketIoBenchClient } from '../load/socketio-client.js';
 import { StompBenchClient } from '../load/stomp-client.js';
 import type { ConnectClient } from '../load/bench-client.js';
 
-export type ServerId = 'nest-stomp' | 'minimal-ws' | 'socket.io' | 'nest-stomp-relay' | 'rabbitmq-web-stomp';
+export type ServerId = 'nest-stomp' | 'minimal-ws' | 'socket.io' | 'nest-stomp-relay' | 'rabbitmq-web-stomp' | 'simple-broker';
 
 export interface ServerKind {
   readonly id: ServerId;
@@ -57,6 +57,11 @@ export const SERVER_KINDS: Readonly<Record<ServerId, ServerKind>> = {
     id: 'rabbitmq-web-stomp',
     description: 'baseline of (e): the same clients talking to RabbitMQ Web-STOMP directly, no Node server in between',
     connector: (_port, config) => rabbitMqClient(config.rabbitMq.webStompUrl, config),
+  },
+  'simple-broker': {
+    id: 'simple-broker',
+    description: "(f): the library's embedded SimpleBroker inside the bench process, no network: what matching and fan-out cost the broker itself",
+    connector: () => () => Promise.reject(new Error('(f) runs the broker in the bench process: it has no clients')),
   },
 };
 

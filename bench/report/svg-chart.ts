@@ -15,6 +15,7 @@ const COLORS: Record<ServerId | 'spring', string> = {
   'socket.io': '#6c757d',
   'nest-stomp-relay': '#e0234e',
   'rabbitmq-web-stomp': '#ff6600',
+  'simple-broker': '#e0234e',
   spring: '#6db33f',
 };
 

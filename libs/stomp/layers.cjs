@@ -4,6 +4,7 @@
 module.exports.LAYERS = [
   { name: 'module', folders: ['.'], why: 'StompModule, its options and the public barrel: wires everything below' },
   { name: 'decorators', folders: ['decorators'], why: 'what applications put on their classes' },
+  { name: 'asyncapi', folders: ['asyncapi'], why: 'the AsyncAPI document of the handlers, served over HTTP through the transport' },
   { name: 'transport', folders: ['transport'], why: 'WebSocket and SockJS on the HTTP server' },
   { name: 'session', folders: ['session'], why: 'one STOMP session per connection, and the registry' },
   { name: 'dispatch', folders: ['dispatch'], why: 'SEND/SUBSCRIBE to handler, user destination or broker' },

@@ -22,7 +22,13 @@ class EchoController {
 
 function relayModule(port: number): new () => object {
   @Module({
-    imports: [StompModule.forRoot({ endpoint: '/ws', broker: { kind: 'relay', addresses: [{ host: '127.0.0.1', port }] } })],
+    imports: [
+      StompModule.forRoot({
+        endpoint: '/ws',
+        // The competing-consumers test shares /queue/jobs between anonymous clients.
+        broker: { kind: 'relay', addresses: [{ host: '127.0.0.1', port }], clientQueues: [{ destination: '/queue/jobs', allow: 'everyone' }] },
+      }),
+    ],
     controllers: [EchoController],
   })
   class ActiveMqRelayModule {}

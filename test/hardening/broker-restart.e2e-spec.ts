@@ -36,6 +36,8 @@ const PASSWORD = randomUUID();
         systemPasscode: PASSWORD,
         reconnectDelay: 100,
         maxReconnectDelay: 400,
+        // The producer's persistent SENDs must land in a durable queue that survives the restart.
+        clientQueues: [{ destination: '/queue/nest-stomp-hardening-*', allow: 'everyone' }],
       },
     }),
   ],

@@ -56,6 +56,8 @@ describe('hardening: the defaults SECURITY.md documents', () => {
       maxHeaderLineLength: 8192,
       connectTimeout: 60_000,
       maxSubscriptionsPerSession: 1000,
+      maxPatternSubscriptionsPerSession: 100,
+      maxPatternSubscriptions: 100_000,
       maxFramesPerSecond: 5000,
       maxConnections: 20_000,
       maxConnectionsPerAddress: 1000,

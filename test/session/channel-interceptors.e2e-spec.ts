@@ -3,7 +3,7 @@ import { StompModule, StompSessionRegistry, type StompChannelInterceptor, type S
 import { useApp } from '../support/apps.js';
 import { recordEvents, sessionOf } from '../support/events.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
-import { closeAll, expectRefusal, frameBytes, messagesOf, publish, receiptFor, subscribe, subscriptionCount, waitMessages } from '../support/raw-frames.js';
+import { closeAll, expectRefusal, frameBytes, messagesOf, publish, RawTap, receiptFor, subscribe, subscriptionCount, waitMessages } from '../support/raw-frames.js';
 import { unique } from '../support/unique.js';
 
 /** What the interceptors saw, in order. */
@@ -71,6 +71,7 @@ class InterceptorsModule {}
       endpoint: '/ws',
       authenticate: async ({ handshake, login, headers }) => {
         if (login === 'evil') throw new Error('evil is not welcome');
+        if (login === 'bad name!') throw new Error(`'${login}' is not a name: use letters`);
         if (headers.token === 'reject-async') return Promise.reject(new Error('token expired'));
         const token = new URL(handshake.url, 'http://localhost').searchParams.get('token');
         if (token) return { name: `token-${token}` };
@@ -237,6 +238,16 @@ describe('parity: channel interceptors and authentication', () => {
       const client = await RawStompClient.open(url());
       client.send('CONNECT', { 'accept-version': '1.2', host: 'localhost', login: 'evil', passcode: 'x' });
       await expectRefusal(client, { message: 'CONNECT refused: evil is not welcome' });
+    });
+
+    it('writes the ERROR answering a CONNECT unescaped, as CONNECT and CONNECTED are (no version is agreed yet)', async () => {
+      const client = await RawStompClient.open(url());
+      const tap = new RawTap(client);
+      client.send('CONNECT', { 'accept-version': '1.2', host: 'localhost', login: 'bad name!', passcode: 'x' });
+      await client.waitClosed();
+      const raw = tap.find('ERROR')!.toString('utf8');
+      expect(raw).toContain("\nmessage:CONNECT refused: 'bad name!' is not a name: use letters\n");
+      expect(raw).not.toContain('\\c');
     });
 
     it('a rejected promise refuses the CONNECT too', async () => {

@@ -9,6 +9,7 @@ import { PresenceService } from './chat/presence.service.js';
 import { RoomsService } from './chat/rooms.service.js';
 import { PageController } from './page.controller.js';
 import { maxConnectionsPerAddressFromEnv, trustProxyFromEnv } from './proxy-from-env.js';
+import { USER_NAMES_SCHEMA } from './chat/chat-message.schemas.js';
 
 /**
  * Topics only the server publishes: `/topic/presence` (PresenceService) and the replies of
@@ -35,6 +36,12 @@ export function publicOriginFromEnv(env: NodeJS.ProcessEnv): string[] | undefine
         // behind a proxy (comma-separated for several), e.g. https://chat.example.com.
         endpoint: { path: '/portfolio', sockJs: true, publicOrigin: publicOriginFromEnv(process.env) },
         appPrefixes: ['/app'], // config.setApplicationDestinationPrefixes("/app")
+        // The STOMP API's AsyncAPI document at /asyncapi.json, rendered at /asyncapi.
+        asyncApi: {
+          info: { title: 'Chat', version: '1.0.0', description: 'Public rooms, private messages and presence over STOMP.' },
+          // PresenceService sends it through SimpMessagingTemplate: no handler returns it.
+          publishes: [{ destination: '/topic/presence', name: 'UsersOnline', schema: USER_NAMES_SCHEMA, description: 'Who is online, on every change.' }],
+        },
         brokerPrefixes: ['/topic', '/queue'], // config.enableSimpleBroker("/topic", "/queue")
         broker: brokerFromEnv(process.env), // or enableStompBrokerRelay(...), or Redis
         authenticate: (request) => auth.authenticate(request),

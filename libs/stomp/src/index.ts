@@ -8,12 +8,17 @@ export type {
   StompRelayOptions,
   StompRedisOptions,
   StompBrokerAddress,
+  StompClientQueueRule,
   StompAudience,
   StompAuthorizationRule,
   StompAuthorizationOptions,
   UserRegistryBroadcastOptions,
   TrustProxy,
+  StompAsyncApiOptions,
 } from './stomp.options.js';
+export { createAsyncApiDocument } from './asyncapi/create-asyncapi-document.js';
+export type { AsyncApiDocument } from './asyncapi/asyncapi-document.js';
+export type { StompMessageDoc, StompPublication } from './handlers/handler-metadata.js';
 export { MAX_FRAME_SIZE_MULTIPLES, STOMP_DEFAULTS } from './stomp.options.js';
 export { STOMP_BROKER } from './interfaces/injection-tokens.js';
 export { STOMP_CONTEXT_TYPE } from './handlers/stomp-context.js';

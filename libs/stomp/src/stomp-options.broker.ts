@@ -2,9 +2,11 @@ import type { BrokerSettings } from './broker/broker.options.js';
 import type { MessageBroker } from './broker/message-broker.js';
 import type { RedisBrokerSettings } from './broker/redis/redis-broker-settings.js';
 import type { StompRedisOptions } from './broker/redis/redis.options.js';
+import type { StompClientQueueRule } from './broker/relay/client-queue-policy.js';
 import type { RelaySettings } from './broker/relay/relay-settings.js';
 import type { StompBrokerAddress, StompRelayOptions } from './broker/relay/relay.options.js';
 import { StompConfigurationError } from './errors/stomp-configuration.error.js';
+import { isAudience } from './interfaces/stomp-audience.js';
 import {
   heartbeatPair,
   isObject,
@@ -37,6 +39,17 @@ const brokerAddresses: Check<StompBrokerAddress[]> = (value, option) => {
   return addresses;
 };
 
+const CLIENT_QUEUE_RULES = "rules like [{ destination: '/queue/jobs', allow: 'everyone' | 'authenticated' | 'nobody' | (principal) => boolean }]";
+
+/** A relay `clientQueues` rule: a destination under `/queue/` and who may create a queue there. */
+const clientQueueRule: Check<StompClientQueueRule> = (value, option) => {
+  if (isObject(value)) rejectUnknownKeys(value, ['destination', 'allow'], option);
+  if (!isObject(value) || typeof value.destination !== 'string' || !value.destination.startsWith('/queue/') || !isAudience(value.allow)) {
+    throw StompConfigurationError.invalid(option, `expected ${CLIENT_QUEUE_RULES}, with destinations under '/queue/'`);
+  }
+  return value as unknown as StompClientQueueRule;
+};
+
 const RELAY_OPTIONS = {
   addresses: brokerAddresses,
   clientLogin: text,
@@ -48,6 +61,7 @@ const RELAY_OPTIONS = {
   reconnectDelay: timer(positiveInteger),
   maxReconnectDelay: timer(positiveInteger),
   connectTimeout: timer(positiveInteger),
+  clientQueues: listOf(clientQueueRule, CLIENT_QUEUE_RULES),
 } satisfies { readonly [K in Exclude<keyof StompRelayOptions, 'kind'>]-?: Check<RelaySettings[K]> };
 
 const REDIS_OPTIONS = {

@@ -35,6 +35,8 @@ describe('resolveStompOptions', () => {
         maxHeaderLineLength: STOMP_DEFAULTS.maxHeaderLineLength,
         connectTimeout: STOMP_DEFAULTS.connectTimeout,
         maxSubscriptionsPerSession: STOMP_DEFAULTS.maxSubscriptionsPerSession,
+        maxPatternSubscriptionsPerSession: STOMP_DEFAULTS.maxPatternSubscriptionsPerSession,
+        maxPatternSubscriptions: STOMP_DEFAULTS.maxPatternSubscriptions,
         maxFramesPerSecond: STOMP_DEFAULTS.maxFramesPerSecond,
         maxConnections: STOMP_DEFAULTS.maxConnections,
         maxConnectionsPerAddress: STOMP_DEFAULTS.maxConnectionsPerAddress,
@@ -53,6 +55,7 @@ describe('resolveStompOptions', () => {
         incompleteFrameTimeout: STOMP_DEFAULTS.incompleteFrameTimeout,
         minFrameDataRate: STOMP_DEFAULTS.minFrameDataRate,
         authorization: undefined,
+        asyncApi: { serve: false, path: '/asyncapi.json', uiPath: '/asyncapi', info: { title: 'STOMP API', version: '1.0.0', description: undefined }, host: undefined, publishes: [] },
         userRegistryBroadcast: { interval: 100, maxBytesPerSecond: 1024 * 1024 },
         logLevels: [...STOMP_DEFAULTS.logLevels],
       });
@@ -375,6 +378,8 @@ describe('resolveStompOptions', () => {
       ['maxHeaderLineLength', -1, 'expected a positive integer, got -1'],
       ['connectTimeout', 2 ** 31, 'expected at most 2147483647 ms'],
       ['maxSubscriptionsPerSession', 0, 'expected a positive integer, got 0'],
+      ['maxPatternSubscriptionsPerSession', 0, 'expected a positive integer, got 0'],
+      ['maxPatternSubscriptions', 1.5, 'expected a positive integer, got 1.5'],
       ['maxFramesPerSecond', '5000', 'expected a positive integer, got 5000'],
       ['maxConnections', NaN, 'expected a positive integer, got NaN'],
       ['maxConnectionsPerAddress', -1, 'expected a positive integer (0 or Infinity for no limit), got -1'],
@@ -391,6 +396,7 @@ describe('resolveStompOptions', () => {
       ['authorization', { rules: 'all' }, 'expected { rules: ['],
       ['userRegistryBroadcast', 'often', 'expected { interval, maxBytesPerSecond }'],
       ['logLevels', ['warn', 'loud'], "expected 'verbose' or 'debug' or 'log' or 'warn' or 'error' or 'fatal', got 'loud'"],
+      ['asyncApi', 'yes', 'expected true or { path?, uiPath?, info?, host?, publishes? }'],
     ];
 
     it.each(REFUSED)('%s refuses %p', (option, value, says) => {
@@ -472,6 +478,7 @@ describe('resolveStompOptions', () => {
         reconnectDelay: 10,
         maxReconnectDelay: 100,
         connectTimeout: 50,
+        clientQueues: [{ destination: '/queue/jobs', allow: 'authenticated' }],
       } as const;
       expect(resolveStompOptions({ endpoint: '/ws', broker: given }).broker).toEqual(given);
     });

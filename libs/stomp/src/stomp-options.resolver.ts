@@ -18,6 +18,7 @@ import {
   type Check,
   type ValuesOf,
 } from './stomp-options.checks.js';
+import { resolveAsyncApi } from './stomp-options.asyncapi.js';
 import { resolveBroker } from './stomp-options.broker.js';
 import { ALL_LOG_LEVELS } from './util/stomp-logger.js';
 import { compileTrustProxy, type ProxyTrust, type TrustProxy } from './transport/client-address.js';
@@ -117,6 +118,8 @@ const MODULE_OPTIONS = {
   maxHeaderLineLength: positiveInteger,
   connectTimeout: timer(positiveInteger),
   maxSubscriptionsPerSession: positiveInteger,
+  maxPatternSubscriptionsPerSession: positiveInteger,
+  maxPatternSubscriptions: positiveInteger,
   maxFramesPerSecond: positiveInteger,
   maxConnections: positiveInteger,
   maxConnectionsPerAddress: limitOrOff,
@@ -134,6 +137,7 @@ const MODULE_OPTIONS = {
   authorization,
   userRegistryBroadcast,
   logLevels: listOf(oneOf(...ALL_LOG_LEVELS), "a list of log levels, e.g. ['error', 'warn', 'log']"),
+  asyncApi: resolveAsyncApi,
 } satisfies { readonly [K in keyof Required<StompModuleOptions>]: Check<unknown> };
 
 type ModuleOptionValues = ValuesOf<typeof MODULE_OPTIONS>;

@@ -1,10 +1,13 @@
 import { Inject, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { AsyncApiDocumentBuilder } from './asyncapi/asyncapi-document.builder.js';
+import { AsyncApiServer } from './asyncapi/asyncapi.server.js';
 import { createBroker } from './broker/create-broker.js';
 import { DestinationResolver } from './destinations/destination-resolver.js';
 import { MessageDispatcher } from './dispatch/message-dispatcher.js';
 import { BrokerAvailabilityMonitor } from './events/broker-availability.monitor.js';
 import { StompEvents } from './events/stomp-events.js';
+import { DeclaredPublications } from './handlers/declared-publications.js';
 import { HandlerErrorHandler } from './handlers/handler-error.handler.js';
 import { HandlerInvoker } from './handlers/handler-invoker.js';
 import { HandlerResultRouter } from './handlers/handler-result.router.js';
@@ -38,7 +41,11 @@ import { StompLogger } from './util/stomp-logger.js';
   providers: [
     // Every stage injects the resolved options as the settings it declares itself.
     { provide: STOMP_SETTINGS, useFactory: resolveStompOptions, inject: [STOMP_MODULE_OPTIONS] },
-    { provide: STOMP_BROKER, useFactory: (options: ResolvedStompOptions) => createBroker(options.broker, options.pathSeparator), inject: [STOMP_SETTINGS] },
+    {
+      provide: STOMP_BROKER,
+      useFactory: (options: ResolvedStompOptions) => createBroker(options.broker, options.pathSeparator, options),
+      inject: [STOMP_SETTINGS],
+    },
     // The session's port to the stages below it.
     { provide: STOMP_FRAME_ROUTER, useExisting: MessageDispatcher },
     DestinationResolver,
@@ -57,6 +64,10 @@ import { StompLogger } from './util/stomp-logger.js';
     SimpUserRegistry,
     UserDestinations,
     StompServer,
+    // After StompServer: it wraps the endpoints' HTTP listener and must unwrap first.
+    AsyncApiServer,
+    AsyncApiDocumentBuilder,
+    DeclaredPublications,
     SimpMessagingTemplate,
     BrokerAvailabilityMonitor,
   ],

@@ -24,6 +24,7 @@ function defaultsPath(name: string, kind: string | undefined): string[] {
   if (name.startsWith('endpoint.sockJs.')) return ['sockJs', name.slice('endpoint.sockJs.'.length)];
   if (name.startsWith('endpoint.')) return ['eachEndpoint', name.slice('endpoint.'.length)];
   if (name.startsWith('broker.') && kind) return [kind, name.slice('broker.'.length)];
+  if (name.startsWith('asyncApi.')) return ['asyncApiDocument', name.slice('asyncApi.'.length)];
   return [name];
 }
 
@@ -60,7 +61,7 @@ function at(path: readonly string[]): unknown {
 
 /** Every leaf setting of STOMP_DEFAULTS (`maxFrameSize`, `relay.addresses`, `sockJs.responseLimit`). */
 function defaultPaths(): string[] {
-  const nested = new Set(['sockJs', 'relay', 'redis', 'eachEndpoint']);
+  const nested = new Set(['sockJs', 'relay', 'redis', 'eachEndpoint', 'asyncApiDocument']);
   return Object.entries(STOMP_DEFAULTS).flatMap(([key, value]) => (nested.has(key) ? Object.keys(value).map((sub) => `${key}.${sub}`) : [key]));
 }
 
@@ -95,6 +96,7 @@ describe("README.md's Options section", () => {
       ...refusal({ endpoint: { path: '/ws', sockJs: { [far]: 1 } } }).map((key) => `endpoint.sockJs.${key}`),
       ...refusal({ endpoint: '/ws', broker: { kind: 'relay', [far]: 1 } }).map((key) => `broker.${key} (relay)`),
       ...refusal({ endpoint: '/ws', broker: { kind: 'redis', [far]: 1 } }).map((key) => `broker.${key} (redis)`),
+      ...refusal({ endpoint: '/ws', asyncApi: { [far]: 1 } }).map((key) => `asyncApi.${key}`),
     ].filter((name) => !name.startsWith('broker.kind'));
     const rowNames = new Set(documented().map(({ name, kind }) => (kind ? `${name} (${kind})` : name)));
     expect(names.length).toBeGreaterThan(40);

@@ -1,4 +1,5 @@
 import type { LogLevel } from '@nestjs/common';
+import type { ResolvedAsyncApiOptions, StompAsyncApiOptions } from './asyncapi/asyncapi.options.js';
 import type { BrokerSettings, StompBrokerOptions } from './broker/broker.options.js';
 import type { StompRedisOptions } from './broker/redis/redis.options.js';
 import type { StompRelayOptions } from './broker/relay/relay.options.js';
@@ -10,9 +11,11 @@ import type { EndpointSettings } from './transport/endpoint-settings.js';
 import type { UserRegistryBroadcastOptions, UserRegistryBroadcastSettings } from './users/user-registry-broadcast.settings.js';
 import type { StompAuthenticator, StompPrincipal } from './interfaces/stomp-principal.interface.js';
 
+export type { StompAsyncApiOptions } from './asyncapi/asyncapi.options.js';
 export type { StompBrokerOptions } from './broker/broker.options.js';
 export type { StompRedisOptions } from './broker/redis/redis.options.js';
 export type { StompBrokerAddress, StompRelayOptions } from './broker/relay/relay.options.js';
+export type { StompClientQueueRule } from './broker/relay/client-queue-policy.js';
 export type { UserRegistryBroadcastOptions } from './users/user-registry-broadcast.settings.js';
 export type { TrustProxy } from './transport/client-address.js';
 export type { StompAudience, StompAuthorizationOptions, StompAuthorizationRule } from './session/destination-authorization.js';
@@ -139,6 +142,14 @@ export interface StompModuleOptions {
   /** Most subscriptions one session may hold at once. Default: `STOMP_DEFAULTS.maxSubscriptionsPerSession`. */
   readonly maxSubscriptionsPerSession?: number;
   /**
+   * Most pattern subscriptions (`*`, `?`, `**`) one session may hold at once, on the embedded and
+   * Redis brokers (the relay leaves matching to the external broker). Default:
+   * `STOMP_DEFAULTS.maxPatternSubscriptionsPerSession`.
+   */
+  readonly maxPatternSubscriptionsPerSession?: number;
+  /** Most pattern subscriptions all sessions of this instance may hold together (embedded and Redis brokers). Default: `STOMP_DEFAULTS.maxPatternSubscriptions`. */
+  readonly maxPatternSubscriptions?: number;
+  /**
    * Most frames a session may send per second, averaged over a burst of twice as many; beyond it
    * the session gets an ERROR and is closed. Default: `STOMP_DEFAULTS.maxFramesPerSecond`.
    */
@@ -218,6 +229,11 @@ export interface StompModuleOptions {
    * `STOMP_DEFAULTS.logLevels` (all).
    */
   readonly logLevels?: readonly LogLevel[];
+  /**
+   * Serve an AsyncAPI 3.0 document of the STOMP API (`/asyncapi.json`) and a page rendering it
+   * (`/asyncapi`) on the HTTP server; `true` for the defaults (`STOMP_DEFAULTS.asyncApiDocument`). Default off.
+   */
+  readonly asyncApi?: StompAsyncApiOptions | boolean;
 }
 
 export type ResolvedStompEndpoint = EndpointSettings;
@@ -240,6 +256,8 @@ export interface ResolvedStompOptions {
   readonly maxHeaderLineLength: number;
   readonly connectTimeout: number;
   readonly maxSubscriptionsPerSession: number;
+  readonly maxPatternSubscriptionsPerSession: number;
+  readonly maxPatternSubscriptions: number;
   readonly maxFramesPerSecond: number;
   readonly maxConnections: number;
   /** `Infinity` when the option turned the limit off. */
@@ -261,6 +279,7 @@ export interface ResolvedStompOptions {
   readonly authorization: StompAuthorizationOptions | undefined;
   readonly userRegistryBroadcast: UserRegistryBroadcastSettings;
   readonly logLevels: readonly LogLevel[];
+  readonly asyncApi: ResolvedAsyncApiOptions;
 }
 
 /**
@@ -283,6 +302,8 @@ export const STOMP_DEFAULTS = {
   maxHeaderLineLength: 8 * 1024,
   connectTimeout: 60_000,
   maxSubscriptionsPerSession: 1000,
+  maxPatternSubscriptionsPerSession: 100,
+  maxPatternSubscriptions: 100_000,
   maxFramesPerSecond: 5000,
   maxConnections: 20_000,
   maxConnectionsPerAddress: 1000,
@@ -300,6 +321,8 @@ export const STOMP_DEFAULTS = {
   /** Settings of each endpoint (`endpoint` itself is required). */
   eachEndpoint: { sockJs: false, allowedOrigins: [] },
   sockJs: { heartbeatDelay: 25_000, disconnectDelay: 5_000, responseLimit: 128 * 1024 },
+  /** `asyncApi` (off by default) when it is on: where the document and its page are served, its `info`. */
+  asyncApiDocument: { path: '/asyncapi.json', uiPath: '/asyncapi', info: { title: 'STOMP API', version: '1.0.0' }, publishes: [] },
   /** `broker: { kind: 'relay' }`: Spring's defaults, for a local RabbitMQ or ActiveMQ. */
   relay: {
     addresses: [{ host: '127.0.0.1', port: 61613 }],
@@ -311,6 +334,7 @@ export const STOMP_DEFAULTS = {
     reconnectDelay: 1000,
     maxReconnectDelay: 30_000,
     connectTimeout: 5000,
+    clientQueues: [],
   },
   /** `broker: { kind: 'redis' }`. */
   redis: {
@@ -322,7 +346,7 @@ export const STOMP_DEFAULTS = {
     reconnectDelay: 100,
     maxReconnectDelay: 2000,
   },
-} as const satisfies Omit<Required<StompModuleOptions>, 'endpoint' | 'pathSeparator' | 'authenticate' | 'errorDestination' | 'broker' | 'authorization' | 'maxTransactionBytes'> & {
+} as const satisfies Omit<Required<StompModuleOptions>, 'endpoint' | 'pathSeparator' | 'authenticate' | 'errorDestination' | 'broker' | 'authorization' | 'maxTransactionBytes' | 'asyncApi'> & {
   broker: { kind: 'simple' };
   errorDestination: string;
   pathSeparator: '/';
@@ -330,6 +354,7 @@ export const STOMP_DEFAULTS = {
   sockJs: Omit<Required<StompSockJsOptions>, 'clientLibraryUrl'>;
   relay: Omit<Required<StompRelayOptions>, 'kind' | 'virtualHost'>;
   redis: Omit<Required<StompRedisOptions>, 'kind'>;
+  asyncApiDocument: Omit<Required<StompAsyncApiOptions>, 'host'>;
 };
 
 /**

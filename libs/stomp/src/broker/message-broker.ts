@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import type { StompPrincipal } from '../interfaces/stomp-principal.interface.js';
 import type { MessageFrameTemplate } from '../protocol/message-frame-template.js';
 import type { StompFrame, StompHeaders } from '../protocol/stomp-frame.js';
 import type { StompVersion } from '../protocol/stomp-version.js';
@@ -9,6 +10,8 @@ export interface BrokerSubscriber {
   readonly version: StompVersion;
   /** The session has ended: anything still being set up for it must be released. */
   readonly isClosed: boolean;
+  /** Who the session belongs to (`undefined`: anonymous), for brokers that decide per client (the relay's `clientQueues`). */
+  readonly principal?: StompPrincipal | undefined;
   /**
    * Writes one MESSAGE of a message to this subscriber's subscription `subscriptionId`: make one
    * {@link MessageFrameTemplate} per message (`MessageFrameTemplate.forMessage(message)`) and pass

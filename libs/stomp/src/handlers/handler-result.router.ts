@@ -59,10 +59,8 @@ export class HandlerResultRouter {
     }
   }
 
-  /** `@SendToUser` without a destination: `/queue` + the mapped destination, as Spring. */
   private defaultUserDestination(context: StompContext): string {
-    const lookup = context.lookupDestination;
-    return `/queue${lookup.startsWith('/') ? '' : '/'}${lookup}`;
+    return defaultUserDestination(context.lookupDestination);
   }
 
   private replyToSubscriber(context: StompContext, contentType: string, body: Buffer): void {
@@ -74,6 +72,11 @@ export class HandlerResultRouter {
     headers['content-type'] = contentType;
     session.deliverFrame({ command: 'MESSAGE', headers, body }, isBinaryBody(contentType, body));
   }
+}
+
+/** `@SendToUser` without a destination: `/queue` + the mapped destination, as Spring. */
+export function defaultUserDestination(lookupDestination: string): string {
+  return `/queue${lookupDestination.startsWith('/') ? '' : '/'}${lookupDestination}`;
 }
 
 /** Fills `{var}` placeholders from the matched mapping's variables. */

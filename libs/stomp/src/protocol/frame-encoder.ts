@@ -4,6 +4,12 @@ import { mayHaveBody, usesHeaderEscaping } from './stomp-commands.js';
 import { EMPTY_BODY } from './stomp-frame.js';
 import type { StompVersion } from './stomp-version.js';
 
+/**
+ * How frames are written before CONNECTED has agreed a version: without header escaping, as STOMP
+ * 1.2 writes CONNECT and CONNECTED for the sake of 1.0 peers. 1.0 escapes nothing.
+ */
+export const UNNEGOTIATED: StompVersion = '1.0';
+
 export interface OutgoingFrame {
   readonly command: string;
   readonly headers?: Readonly<Record<string, string | number | undefined>>;

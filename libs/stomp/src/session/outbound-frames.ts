@@ -1,6 +1,6 @@
 import type { StompSession } from '../interfaces/stomp-session.interface.js';
 import { decodeFrame } from '../protocol/decode-frame.js';
-import { encodeFrame, writableHeaders, type OutgoingFrame } from '../protocol/frame-encoder.js';
+import { encodeFrame, UNNEGOTIATED, writableHeaders, type OutgoingFrame } from '../protocol/frame-encoder.js';
 import type { MessageFrameTemplate } from '../protocol/message-frame-template.js';
 import { createHeaders, EMPTY_BODY, type StompFrame, type StompHeaders } from '../protocol/stomp-frame.js';
 import type { InterceptorChains } from './interceptor-chains.js';
@@ -72,9 +72,12 @@ export class OutboundFrames {
       if (!intercepted) return;
       frame = intercepted;
     }
+    // Before CONNECTED no version is agreed, and clients do not unescape there: an ERROR answering
+    // a CONNECT is written unescaped, as STOMP 1.2 writes CONNECT and CONNECTED (1.0's rules).
+    const version = session.isConnected ? session.version : UNNEGOTIATED;
     // Header values may come from the client (a receipt id): never let one make writing throw.
-    const headers = writableHeaders(frame.command, frame.headers ?? {}, session.version);
-    this.write(encodeFrame({ ...frame, headers }, session.version), false);
+    const headers = writableHeaders(frame.command, frame.headers ?? {}, version);
+    this.write(encodeFrame({ ...frame, headers }, version), false);
   }
 
   private write(bytes: Buffer, binary: boolean): void {

@@ -3,7 +3,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { CountedLog } from '../util/counted-log.js';
 import { StompEvents } from '../events/stomp-events.js';
 import { STOMP_SETTINGS } from '../interfaces/injection-tokens.js';
-import { encodeFrame } from '../protocol/frame-encoder.js';
+import { encodeFrame, UNNEGOTIATED } from '../protocol/frame-encoder.js';
 import { CloseCode } from './close-code.js';
 import type { AcceptorSettings } from './session-settings.js';
 import type { StompConnection } from './stomp-connection.js';
@@ -33,7 +33,7 @@ export class StompSessionAcceptor implements OnApplicationShutdown {
     const refusal = this.registry.refusal(connection.remoteAddress, this.settings);
     if (refusal) {
       this.refusals.count(refusalKind(refusal), () => `${connection.transport === 'sockjs' ? 'SockJS session' : 'WebSocket connection'} from ${connection.remoteAddress} refused: ${refusal.message}`);
-      connection.send(encodeFrame({ command: 'ERROR', headers: { message: refusal.message } }, '1.2'), false);
+      connection.send(encodeFrame({ command: 'ERROR', headers: { message: refusal.message } }, UNNEGOTIATED), false);
       if (refusal.cause === 'shutdown') connection.close(CloseCode.GOING_AWAY, refusal.message);
       else connection.close(CloseCode.SESSION_LIMIT, 'Too many connections');
       return undefined;

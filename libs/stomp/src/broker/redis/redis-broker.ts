@@ -2,6 +2,7 @@ import { StompLogger } from '../../util/stomp-logger.js';
 import { randomUUID } from 'node:crypto';
 import { BehaviorSubject, combineLatest, distinctUntilChanged, filter, type Observable, type Subscription } from 'rxjs';
 import type { BrokerMessage, BrokerSubscriber, MessageBroker } from '../message-broker.js';
+import type { PatternSubscriptionLimits } from '../simple/pattern-budget.js';
 import { SimpleBroker } from '../simple/simple-broker.js';
 import type { RedisBrokerSettings } from './redis-broker-settings.js';
 import { StompBrokerUnavailableError } from '../../errors/stomp-broker-unavailable.error.js';
@@ -39,13 +40,16 @@ export class RedisBroker implements MessageBroker {
   private started = false;
   private closed = false;
 
-  /** `settings` as the options resolver leaves them (or `{ ...STOMP_DEFAULTS.redis, url, channelPrefix }`). */
-  constructor(settings: RedisBrokerSettings, separator: '/' | '.') {
+  /**
+   * `settings` as the options resolver leaves them (or `{ ...STOMP_DEFAULTS.redis, url, channelPrefix }`);
+   * `patternLimits` bound the pattern subscriptions of this instance's clients.
+   */
+  constructor(settings: RedisBrokerSettings, separator: '/' | '.', patternLimits: Partial<PatternSubscriptionLimits> = {}) {
     const { url, channelPrefix: prefix } = settings;
     this.settings = settings;
     this.displayUrl = describeRedisUrl(url);
     this.channels = { messages: `${prefix}:messages`, cluster: `${prefix}:cluster` };
-    this.local = new SimpleBroker(separator);
+    this.local = new SimpleBroker(separator, patternLimits);
     const instanceId = randomUUID();
     this.cluster = new RedisCluster(instanceId, (data) => this.send(this.channels.cluster, Buffer.from(data, 'utf8'), 'a cluster message'));
 

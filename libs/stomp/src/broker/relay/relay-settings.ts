@@ -1,3 +1,4 @@
+import type { StompClientQueueRule } from './client-queue-policy.js';
 import type { StompBrokerAddress } from './relay.options.js';
 
 /** The relay's options resolved: every one given (see StompRelayOptions for each one's meaning). */
@@ -12,4 +13,5 @@ export interface RelaySettings {
   readonly reconnectDelay: number;
   readonly maxReconnectDelay: number;
   readonly connectTimeout: number;
+  readonly clientQueues: readonly StompClientQueueRule[];
 }

@@ -1,3 +1,5 @@
+import type { StompClientQueueRule } from './client-queue-policy.js';
+
 /** One address of an external STOMP broker. */
 export interface StompBrokerAddress {
   readonly host: string;
@@ -27,4 +29,16 @@ export interface StompRelayOptions {
   readonly maxReconnectDelay?: number;
   /** Time for a broker connection to be CONNECTED, in ms. */
   readonly connectTimeout?: number;
+  /**
+   * Which `/queue/...` destinations clients may SEND or SUBSCRIBE to, and who, since on RabbitMQ (and
+   * ActiveMQ) the first use of `/queue/<name>` creates a queue that outlives the client and the
+   * application. The first rule whose destination pattern matches decides; none: the frame is
+   * refused with an ERROR. Server-side sends are not concerned. Queue-shaping SEND headers
+   * (`durable`, `auto-delete`, `exclusive`, `x-message-ttl`, `x-max-length`, `x-queue-type`,
+   * `x-dead-letter-*`, `x-expires`...) never pass from a client; `persistent` only to an admitted
+   * `/queue/...`. Default `[]`: no client creates a queue.
+   *
+   * @example clientQueues: [{ destination: '/queue/jobs', allow: 'authenticated' }]
+   */
+  readonly clientQueues?: readonly StompClientQueueRule[];
 }
