@@ -9,6 +9,7 @@ import { ChatController } from './chat/chat.controller.js';
 import { PresenceService } from './chat/presence.service.js';
 import { RoomsService } from './chat/rooms.service.js';
 import { PageController } from './page.controller.js';
+import { maxConnectionsPerAddressFromEnv, trustProxyFromEnv } from './proxy-from-env.js';
 import { USER_NAMES_SCHEMA } from './chat/chat-message.schemas.js';
 import { METRICS_REGISTRY, MetricsRegistryModule } from './ops/metrics-registry.module.js';
 import { OpsController } from './ops/ops.controller.js';
@@ -52,6 +53,10 @@ export function publicOriginFromEnv(env: NodeJS.ProcessEnv): string[] | undefine
         authenticate: (request) => auth.authenticate(request),
         // Served at /metrics (OpsController), beside whatever else the app measures.
         metrics: { enabled: true, registry },
+        // Behind nginx on this machine: TRUST_PROXY=loopback, so each client counts under its own
+        // address (X-Forwarded-For) rather than all under the proxy's.
+        trustProxy: trustProxyFromEnv(process.env),
+        maxConnectionsPerAddress: maxConnectionsPerAddressFromEnv(process.env),
         authorization: {
           rules: [
             // Private messages go through /app/chat.private, which stamps the sender's own name: a

@@ -13,6 +13,7 @@ export type {
   StompAuthorizationRule,
   StompAuthorizationOptions,
   UserRegistryBroadcastOptions,
+  TrustProxy,
   StompAsyncApiOptions,
   StompMetricsOptions,
   MetricsRegistry,

@@ -53,6 +53,13 @@ export const positiveNumber: Check<number> = (value, option) => {
   return value;
 };
 
+/** A limit where `0` or `Infinity` means none: resolved to `Infinity`, so a `>=` comparison never trips. */
+export const limitOrOff: Check<number> = (value, option) => {
+  if (value === 0 || value === Infinity) return Infinity;
+  if (!Number.isInteger(value) || (value as number) < 0) throw StompConfigurationError.invalid(option, `expected a positive integer (0 or Infinity for no limit), got ${String(value)}`);
+  return value as number;
+};
+
 /** A period where `0` means off. */
 export const wholeMilliseconds: Check<number> = (value, option) => {
   if (!Number.isInteger(value) || (value as number) < 0) throw StompConfigurationError.invalid(option, `expected whole milliseconds (0 for off), got ${String(value)}`);

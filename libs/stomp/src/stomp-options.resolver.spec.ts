@@ -40,6 +40,7 @@ describe('resolveStompOptions', () => {
         maxFramesPerSecond: STOMP_DEFAULTS.maxFramesPerSecond,
         maxConnections: STOMP_DEFAULTS.maxConnections,
         maxConnectionsPerAddress: STOMP_DEFAULTS.maxConnectionsPerAddress,
+        trustProxy: expect.any(Function),
         sendBufferSizeLimit: STOMP_DEFAULTS.sendBufferSizeLimit,
         sendTimeLimit: STOMP_DEFAULTS.sendTimeLimit,
         pingInterval: STOMP_DEFAULTS.pingInterval,
@@ -58,6 +59,7 @@ describe('resolveStompOptions', () => {
         userRegistryBroadcast: { interval: 100, maxBytesPerSecond: 1024 * 1024 },
         metrics: { enabled: false, registry: undefined, prefix: '' },
         statsLogInterval: 30 * 60_000,
+        logLevels: [...STOMP_DEFAULTS.logLevels],
       });
     });
 
@@ -382,7 +384,8 @@ describe('resolveStompOptions', () => {
       ['maxPatternSubscriptions', 1.5, 'expected a positive integer, got 1.5'],
       ['maxFramesPerSecond', '5000', 'expected a positive integer, got 5000'],
       ['maxConnections', NaN, 'expected a positive integer, got NaN'],
-      ['maxConnectionsPerAddress', Infinity, 'expected a positive integer, got Infinity'],
+      ['maxConnectionsPerAddress', -1, 'expected a positive integer (0 or Infinity for no limit), got -1'],
+      ['trustProxy', 'not-an-address', 'expected false, true, a number of hops'],
       ['sendBufferSizeLimit', 0, 'expected a positive integer, got 0'],
       ['sendTimeLimit', -5, 'expected a positive integer, got -5'],
       ['pingInterval', -1, 'expected whole milliseconds (0 for off), got -1'],
@@ -394,6 +397,7 @@ describe('resolveStompOptions', () => {
       ['minFrameDataRate', 0.5, 'expected a positive integer, got 0.5'],
       ['authorization', { rules: 'all' }, 'expected { rules: ['],
       ['userRegistryBroadcast', 'often', 'expected { interval, maxBytesPerSecond }'],
+      ['logLevels', ['warn', 'loud'], "expected 'verbose' or 'debug' or 'log' or 'warn' or 'error' or 'fatal', got 'loud'"],
       ['asyncApi', 'yes', 'expected true or { path?, uiPath?, info?, host?, publishes? }'],
       ['metrics', true, 'expected { enabled, registry?, prefix? }'],
       ['statsLogInterval', -1, 'expected whole milliseconds (0 for off), got -1'],
@@ -411,6 +415,34 @@ describe('resolveStompOptions', () => {
       const known = [...error.message.split('the known ones are ')[1]!.matchAll(/'(\w+)'/g)].map((match) => match[1]);
       expect(known.length).toBeGreaterThan(20);
       expect(new Set(known)).toEqual(new Set(REFUSED.map(([option]) => option)));
+    });
+  });
+
+  describe('maxConnectionsPerAddress and trustProxy', () => {
+    it.each([0, Infinity])('maxConnectionsPerAddress %p turns the limit off (Infinity)', (value) => {
+      expect(resolveStompOptions({ endpoint: '/ws', maxConnectionsPerAddress: value }).maxConnectionsPerAddress).toBe(Infinity);
+    });
+
+    it('trusts no proxy by default', () => {
+      const { trustProxy } = resolveStompOptions({ endpoint: '/ws' });
+      expect(trustProxy('127.0.0.1', 0)).toBe(false);
+    });
+
+    it.each([
+      ['loopback', '::ffff:127.0.0.1', 0, true],
+      ['loopback', '10.0.0.1', 0, false],
+      ['loopback, 10.0.0.0/8', '10.1.2.3', 0, true],
+      [['uniquelocal'], '192.168.1.1', 0, true],
+      [2, '203.0.113.9', 1, true],
+      [2, '203.0.113.9', 2, false],
+      [true, '203.0.113.9', 5, true],
+    ] as const)('trustProxy %p: %s at hop %i is trusted: %p', (value, address, hop, trusted) => {
+      const { trustProxy } = resolveStompOptions({ endpoint: '/ws', trustProxy: value as never });
+      expect(trustProxy(address, hop)).toBe(trusted);
+    });
+
+    it.each([[-1], [1.5], [[1]], [{}], ['300.1.1.1']])('trustProxy refuses %p', (value) => {
+      expect(configurationError({ endpoint: '/ws', trustProxy: value }).message).toContain("Invalid StompModule option 'trustProxy': ");
     });
   });
 

@@ -6,6 +6,7 @@ import type { StompChannelInterceptor } from './session/stomp-channel-intercepto
 import {
   heartbeatPair,
   isObject,
+  limitOrOff,
   listOf,
   oneOf,
   optional,
@@ -20,6 +21,8 @@ import {
 } from './stomp-options.checks.js';
 import { resolveAsyncApi } from './stomp-options.asyncapi.js';
 import { resolveBroker } from './stomp-options.broker.js';
+import { ALL_LOG_LEVELS } from './util/stomp-logger.js';
+import { compileTrustProxy, type ProxyTrust, type TrustProxy } from './transport/client-address.js';
 import { resolveEndpoints } from './stomp-options.endpoints.js';
 import { MAX_FRAME_SIZE_MULTIPLES, STOMP_DEFAULTS, type ResolvedStompOptions, type StompModuleOptions } from './stomp.options.js';
 
@@ -88,6 +91,24 @@ const metrics: Check<ValuesOf<typeof METRICS>> = (value, option) => {
   return resolveTable(METRICS, value, STOMP_DEFAULTS.metrics, option);
 };
 
+const TRUST_PROXY_EXPECTED = "expected false, true, a number of hops, addresses or CIDRs (e.g. 'loopback' or ['10.0.0.0/8']), or (address, hop) => boolean";
+
+/** Express's `trust proxy` values, compiled once into the function the transport asks. */
+const trustProxy: Check<ProxyTrust> = (value, option) => {
+  const valid =
+    typeof value === 'boolean' ||
+    typeof value === 'function' ||
+    (Number.isInteger(value) && (value as number) >= 0) ||
+    typeof value === 'string' ||
+    (Array.isArray(value) && value.every((item) => typeof item === 'string'));
+  if (!valid) throw StompConfigurationError.invalid(option, `${TRUST_PROXY_EXPECTED}, got ${JSON.stringify(value)}`);
+  try {
+    return compileTrustProxy(value as TrustProxy);
+  } catch (error) {
+    throw StompConfigurationError.invalid(option, `${(error as Error).message}; ${TRUST_PROXY_EXPECTED}`);
+  }
+};
+
 const USER_REGISTRY_BROADCAST = { interval: timer(positiveInteger), maxBytesPerSecond: positiveInteger };
 
 const userRegistryBroadcast: Check<ValuesOf<typeof USER_REGISTRY_BROADCAST>> = (value, option) => {
@@ -126,7 +147,8 @@ const MODULE_OPTIONS = {
   maxPatternSubscriptions: positiveInteger,
   maxFramesPerSecond: positiveInteger,
   maxConnections: positiveInteger,
-  maxConnectionsPerAddress: positiveInteger,
+  maxConnectionsPerAddress: limitOrOff,
+  trustProxy,
   sendBufferSizeLimit: positiveInteger,
   sendTimeLimit: positiveInteger,
   pingInterval: timer(wholeMilliseconds),
@@ -139,6 +161,7 @@ const MODULE_OPTIONS = {
   minFrameDataRate: positiveInteger,
   authorization,
   userRegistryBroadcast,
+  logLevels: listOf(oneOf(...ALL_LOG_LEVELS), "a list of log levels, e.g. ['error', 'warn', 'log']"),
   asyncApi: resolveAsyncApi,
   metrics,
   statsLogInterval: timer(wholeMilliseconds),

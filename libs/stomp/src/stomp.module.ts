@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AsyncApiDocumentBuilder } from './asyncapi/asyncapi-document.builder.js';
 import { AsyncApiServer } from './asyncapi/asyncapi.server.js';
@@ -32,6 +32,7 @@ import { StompServer } from './transport/stomp.server.js';
 import { ClusterChannel } from './users/cluster-channel.js';
 import { SimpUserRegistry } from './users/simp-user-registry.js';
 import { UserDestinations } from './users/user-destinations.js';
+import { StompLogger } from './util/stomp-logger.js';
 
 /**
  * Turns a Nest application into a STOMP message server, as Spring's
@@ -83,4 +84,10 @@ import { UserDestinations } from './users/user-destinations.js';
   ],
   exports: [SimpMessagingTemplate, SimpUserRegistry, StompSessionRegistry, StompEvents, STOMP_BROKER, StompStats, StompHealthIndicator, StompAdmin],
 })
-export class StompModule extends ConfigurableModuleClass {}
+export class StompModule extends ConfigurableModuleClass {
+  constructor(@Inject(STOMP_SETTINGS) settings: ResolvedStompOptions) {
+    super();
+    // Before any provider's lifecycle hook writes a line. Process-wide, as Nest's own log levels.
+    StompLogger.useLevels(settings.logLevels);
+  }
+}

@@ -1,3 +1,4 @@
+import type { LogLevel } from '@nestjs/common';
 import type { ResolvedAsyncApiOptions, StompAsyncApiOptions } from './asyncapi/asyncapi.options.js';
 import type { BrokerSettings, StompBrokerOptions } from './broker/broker.options.js';
 import type { StompRedisOptions } from './broker/redis/redis.options.js';
@@ -5,6 +6,7 @@ import type { StompRelayOptions } from './broker/relay/relay.options.js';
 import type { MessageBroker } from './broker/message-broker.js';
 import type { StompAuthorizationOptions } from './session/destination-authorization.js';
 import type { StompChannelInterceptor } from './session/stomp-channel-interceptor.js';
+import type { ProxyTrust, TrustProxy } from './transport/client-address.js';
 import type { EndpointSettings } from './transport/endpoint-settings.js';
 import type { UserRegistryBroadcastOptions, UserRegistryBroadcastSettings } from './users/user-registry-broadcast.settings.js';
 import type { StompAuthenticator, StompPrincipal } from './interfaces/stomp-principal.interface.js';
@@ -17,6 +19,7 @@ export type { StompBrokerAddress, StompRelayOptions } from './broker/relay/relay
 export type { StompClientQueueRule } from './broker/relay/client-queue-policy.js';
 export type { UserRegistryBroadcastOptions } from './users/user-registry-broadcast.settings.js';
 export type { StompMetricsOptions, MetricsRegistry } from './metrics/metrics-settings.js';
+export type { TrustProxy } from './transport/client-address.js';
 export type { StompAudience, StompAuthorizationOptions, StompAuthorizationRule } from './session/destination-authorization.js';
 
 /** SockJS fallback settings; the defaults are Spring's. */
@@ -155,8 +158,22 @@ export interface StompModuleOptions {
   readonly maxFramesPerSecond?: number;
   /** Most open connections, all endpoints together; the next handshake gets HTTP 503. Default: `STOMP_DEFAULTS.maxConnections`. */
   readonly maxConnections?: number;
-  /** Most open connections from one client address; the next handshake gets HTTP 429. Default: `STOMP_DEFAULTS.maxConnectionsPerAddress`. */
+  /**
+   * Most open connections from one client address (see `trustProxy` behind a proxy); the next
+   * handshake gets HTTP 429. `0` or `Infinity` turns the limit off. Default: `STOMP_DEFAULTS.maxConnectionsPerAddress`.
+   */
   readonly maxConnectionsPerAddress?: number;
+  /**
+   * Which peers are proxies whose `X-Forwarded-For` header names the client, as Express's
+   * `trust proxy`: `false` (none: the client is the socket's peer), `true` (all: the left-most
+   * address, which any client can forge), a number of proxy hops in front of the server, addresses,
+   * CIDRs or `'loopback'`, `'linklocal'`, `'uniquelocal'` (a list, or a string with commas), or a
+   * function `(address, hop) => boolean`. The chain is read from the right and stops at the first
+   * address that is not trusted. The address found is the one `maxConnectionsPerAddress` counts,
+   * `authenticate` sees as `handshake.remoteAddress`, and logs and events name.
+   * Default: `STOMP_DEFAULTS.trustProxy`.
+   */
+  readonly trustProxy?: TrustProxy;
   /**
    * Bytes that may wait unsent to one WebSocket client (Spring's `sendBufferSizeLimit`); a client
    * that lets more pile up is too slow and is closed with 4500. Default: `STOMP_DEFAULTS.sendBufferSizeLimit`.
@@ -208,6 +225,13 @@ export interface StompModuleOptions {
    */
   readonly userRegistryBroadcast?: UserRegistryBroadcastOptions;
   /**
+   * The levels the library itself writes (Nest's: `'fatal'`, `'error'`, `'warn'`, `'log'`, `'debug'`,
+   * `'verbose'`), e.g. `['error', 'warn', 'log']` to keep its debug lines out of an application that
+   * logs at debug. The application's logger and its own levels still apply after it. Default:
+   * `STOMP_DEFAULTS.logLevels` (all).
+   */
+  readonly logLevels?: readonly LogLevel[];
+  /**
    * Serve an AsyncAPI 3.0 document of the STOMP API (`/asyncapi.json`) and a page rendering it
    * (`/asyncapi`) on the HTTP server; `true` for the defaults (`STOMP_DEFAULTS.asyncApiDocument`). Default off.
    */
@@ -249,7 +273,9 @@ export interface ResolvedStompOptions {
   readonly maxPatternSubscriptions: number;
   readonly maxFramesPerSecond: number;
   readonly maxConnections: number;
+  /** `Infinity` when the option turned the limit off. */
   readonly maxConnectionsPerAddress: number;
+  readonly trustProxy: ProxyTrust;
   readonly sendBufferSizeLimit: number;
   readonly sendTimeLimit: number;
   readonly pingInterval: number;
@@ -265,6 +291,7 @@ export interface ResolvedStompOptions {
   readonly maxUnconfirmedSendBytes: number;
   readonly authorization: StompAuthorizationOptions | undefined;
   readonly userRegistryBroadcast: UserRegistryBroadcastSettings;
+  readonly logLevels: readonly LogLevel[];
   readonly asyncApi: ResolvedAsyncApiOptions;
   readonly metrics: MetricsSettings;
   readonly statsLogInterval: number;
@@ -295,6 +322,7 @@ export const STOMP_DEFAULTS = {
   maxFramesPerSecond: 5000,
   maxConnections: 20_000,
   maxConnectionsPerAddress: 1000,
+  trustProxy: false,
   sendBufferSizeLimit: 512 * 1024,
   sendTimeLimit: 10_000,
   pingInterval: 25_000,
@@ -306,6 +334,7 @@ export const STOMP_DEFAULTS = {
   userRegistryBroadcast: { interval: 100, maxBytesPerSecond: 1024 * 1024 },
   metrics: { enabled: false, prefix: '' },
   statsLogInterval: 30 * 60_000,
+  logLevels: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
   /** Settings of each endpoint (`endpoint` itself is required). */
   eachEndpoint: { sockJs: false, allowedOrigins: [] },
   sockJs: { heartbeatDelay: 25_000, disconnectDelay: 5_000, responseLimit: 128 * 1024 },

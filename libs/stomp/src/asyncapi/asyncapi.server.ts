@@ -1,8 +1,9 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { STOMP_SETTINGS } from '../interfaces/injection-tokens.js';
 import { interceptHttpServer, pathnameOf } from '../transport/upgrade-dispatcher.js';
+import { StompLogger } from '../util/stomp-logger.js';
 import type { AsyncApiSettings } from './asyncapi.options.js';
 import type { AsyncApiDocument } from './asyncapi-document.js';
 import { AsyncApiDocumentBuilder } from './asyncapi-document.builder.js';
@@ -18,7 +19,7 @@ const HOST = /^[A-Za-z0-9.\-[\]:]{1,255}$/;
  */
 @Injectable()
 export class AsyncApiServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('StompModule');
+  private readonly logger = new StompLogger('StompModule');
   private document: AsyncApiDocument | undefined;
   private page: string | undefined;
   private detach: (() => void) | undefined;

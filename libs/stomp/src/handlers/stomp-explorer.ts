@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { StompLogger } from '../util/stomp-logger.js';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, ExternalContextCreator, MetadataScanner, ModulesContainer } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
@@ -27,7 +28,7 @@ const MAPPING_KINDS: readonly MappingKind[] = ['message', 'subscribe'];
  */
 @Injectable()
 export class StompExplorer implements OnModuleInit {
-  private readonly logger = new Logger('StompModule');
+  private readonly logger = new StompLogger('StompModule');
   private readonly paramsFactory = new StompParamsFactory();
   private readonly contextCreator: ExternalContextCreator;
 

@@ -30,5 +30,6 @@ export interface SessionSettings {
 /** What the acceptor reads on top: the connection limits. */
 export interface AcceptorSettings extends SessionSettings {
   readonly maxConnections: number;
+  /** `Infinity`: no per-address limit. */
   readonly maxConnectionsPerAddress: number;
 }

@@ -11,7 +11,7 @@ export interface StompConnectionListener {
  */
 export interface StompConnection {
   readonly transport: 'websocket' | 'sockjs';
-  /** Peer address as seen by the server. */
+  /** The client's address: the socket's peer, or what a trusted proxy forwarded (option `trustProxy`). */
   readonly remoteAddress: string | undefined;
   /** Headers of the HTTP request that opened the connection (cookies, Authorization, Origin...). */
   readonly headers: IncomingHttpHeaders;

@@ -10,6 +10,12 @@ export interface Refusal {
   readonly cause: 'limit' | 'shutdown';
 }
 
+/** What a refusal is counted under in the log: the option that caused it, or the shutdown. */
+export function refusalKind(refusal: Refusal): string {
+  if (refusal.cause === 'shutdown') return 'server shutting down';
+  return refusal.status === 503 ? 'maxConnections' : 'maxConnectionsPerAddress';
+}
+
 /** Every open session, connected or still awaiting CONNECT. Applications read it; the server keeps it. */
 @Injectable()
 export class StompSessionRegistry {

@@ -183,7 +183,8 @@ export class StompClientSession implements SessionOutlet {
     reason: DisconnectReason = 'error',
   ): void {
     if (this.state === 'closed') return;
-    this.logger.warn(`Session ${this.id}: ${error.message}`);
+    // One client's error (or the shutdown, summed up by the server): routine, so debug.
+    this.logger.debug(`Session ${this.id}: ${error.message}`);
     this.counters.errorSent(errorCodeOf(error, reason));
     this.closeCause ??= closeCauseOf(error, reason);
     const failure = sessionFailure(error, receiptId, closeCode, reason);
@@ -290,6 +291,7 @@ export class StompClientSession implements SessionOutlet {
     this.connectHandshake.stopTimer();
     this.sendFrame(this.connectHandshake.connectedFrame(this, agreement));
     this.heartBeats.start(agreement.heartBeat);
+    this.logger.debug(`Session ${this.id} connected (${this.connection.transport} from ${this.connection.remoteAddress ?? 'an unknown address'}${this.principal ? `, user ${this.principal.name}` : ''})`);
     this.events.emit({ type: 'connected', session: this });
   }
 
@@ -330,6 +332,9 @@ export class StompClientSession implements SessionOutlet {
     this.subscriptions.clear();
     this.counters.sessionClosed(this.closeCause ?? closeCauseOf(undefined, reason), this.connection.bytesReceived, this.connection.bytesSent);
     this.onEnd(this);
-    if (wasConnected) this.events.emit({ type: 'disconnect', session: this, reason });
+    if (wasConnected) {
+      this.logger.debug(`Session ${this.id} disconnected (${reason})`);
+      this.events.emit({ type: 'disconnect', session: this, reason });
+    }
   }
 }

@@ -1,3 +1,5 @@
+import type { ProxyTrust } from './client-address.js';
+
 /** One endpoint as the transport serves it: the `endpoint` option with its defaults applied. */
 export interface EndpointSettings {
   readonly path: string;
@@ -23,7 +25,10 @@ export interface TransportSettings {
   /** Derived from `maxFrameSize` by the options resolver: the largest SockJS request body taken. */
   readonly maxSockJsRequestBody: number;
   readonly maxConnections: number;
+  /** `Infinity`: no per-address limit. */
   readonly maxConnectionsPerAddress: number;
+  /** `trustProxy`, compiled: which peers' `X-Forwarded-For` names the client. */
+  readonly trustProxy: ProxyTrust;
   readonly pingInterval: number;
 }
 

@@ -32,6 +32,8 @@ export class SockJsConnection implements StompConnection {
 
   constructor(
     private readonly conn: Connection,
+    /** The client's address: the peer's, or the one a trusted proxy forwarded. */
+    readonly remoteAddress: string | undefined,
     /** How long a closed session's socket may stay stuck with unsent data before it is destroyed. */
     private readonly closeTimeout: number,
   ) {
@@ -40,10 +42,6 @@ export class SockJsConnection implements StompConnection {
       this.listener.onData(message);
     });
     conn.on('close', () => this.listener.onClose(1000, ''));
-  }
-
-  get remoteAddress(): string | undefined {
-    return this.conn.remoteAddress;
   }
 
   get headers(): Connection['headers'] {

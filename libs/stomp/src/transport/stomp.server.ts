@@ -1,5 +1,6 @@
+import { StompLogger } from '../util/stomp-logger.js';
 import type { Server } from 'node:http';
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { WebSocketServer, type ServerOptions } from 'ws';
 import { STOMP_SUBPROTOCOLS } from '../protocol/stomp-version.js';
@@ -23,7 +24,7 @@ const SHUTDOWN_GRACE_MS = 2000;
  */
 @Injectable()
 export class StompServer implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
-  private readonly logger = new Logger('StompModule');
+  private readonly logger = new StompLogger('StompModule');
   private readonly wss: WebSocketServer;
   private readonly keepAlive: WebSocketKeepAlive;
   private endpoints: StompEndpoint[] = [];
@@ -57,7 +58,7 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
     }
     const accept = (connection: StompConnection) => void this.acceptor.accept(connection);
     const refusal = (address: string | undefined) => this.sessions.refusal(address, this.options);
-    this.endpoints = this.options.endpoints.map((config) => new StompEndpoint(config, this.wss, accept, refusal, this.options.maxSockJsRequestBody, this.logger));
+    this.endpoints = this.options.endpoints.map((config) => new StompEndpoint(config, this.wss, accept, refusal, this.options.maxSockJsRequestBody, this.options.trustProxy, this.logger));
     this.detach = interceptHttpServer(httpServer, {
       onRequest: (req, res) => this.endpoints.some((e) => e.onRequest(req, res)),
       onUpgrade: (req, socket, head) => this.endpoints.some((e) => e.onUpgrade(req, socket, head)),
@@ -76,6 +77,8 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
   async beforeApplicationShutdown(): Promise<void> {
     this.sessions.stopAccepting();
     this.keepAlive.stop();
+    // One line for all of them: each session's own goes to debug.
+    if (this.sessions.size > 0) this.logger.log(`Shutting down: closing ${this.sessions.size} session${this.sessions.size === 1 ? '' : 's'}`);
     this.sessions.closeAll('Server is shutting down');
     await this.closeClients();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
@@ -84,6 +87,7 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** The HTTP server is closed by now: hand its listeners back. */
   onApplicationShutdown(): void {
+    for (const endpoint of this.endpoints) endpoint.close();
     this.detach?.();
     this.detach = undefined;
   }

@@ -17,8 +17,10 @@ export class WsConnection implements StompConnection {
   constructor(
     private readonly socket: WebSocket,
     request: IncomingMessage,
+    /** The client's address: the peer's, or the one a trusted proxy forwarded. */
+    remoteAddress: string | undefined,
   ) {
-    this.remoteAddress = request.socket.remoteAddress;
+    this.remoteAddress = remoteAddress;
     this.netSocket = request.socket;
     this.headers = request.headers;
     this.url = request.url ?? '/';

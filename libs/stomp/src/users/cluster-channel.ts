@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { StompLogger } from '../util/stomp-logger.js';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { filter, Subject, type Observable, type Subscription } from 'rxjs';
 import type { MessageBroker } from '../broker/message-broker.js';
 import { STOMP_BROKER } from '../interfaces/injection-tokens.js';
@@ -16,7 +17,7 @@ export interface ClusterMessage {
  */
 @Injectable()
 export class ClusterChannel implements OnModuleDestroy {
-  private readonly logger = new Logger('StompModule');
+  private readonly logger = new StompLogger('StompModule');
   private readonly messages = new Subject<ClusterMessage>();
   private readonly subscription: Subscription | undefined;
 

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { StompLogger } from '../util/stomp-logger.js';
 import { ByteBudget } from './byte-budget.js';
 import type { ClusterChannel } from './cluster-channel.js';
 import type { RegistryChanges } from './registry-changes.js';
@@ -24,7 +24,7 @@ interface Outgoing {
  * cancels out, and go out as one delta once the budget allows.
  */
 export class RegistryBroadcaster {
-  private readonly logger = new Logger('StompModule');
+  private readonly logger = new StompLogger('StompModule');
   private readonly budget: ByteBudget;
   private readonly maxMessageBytes: number;
   private readonly queue: Outgoing[] = [];

@@ -1,5 +1,6 @@
+import { StompLogger } from '../util/stomp-logger.js';
 import { performance } from 'node:perf_hooks';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Subject, type Observable } from 'rxjs';
 import { StompEvents } from '../events/stomp-events.js';
 import type { StompEvent } from '../events/stomp-event.js';
@@ -41,7 +42,7 @@ export interface UserRegistrySettings {
  */
 @Injectable()
 export class SimpUserRegistry implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('StompModule');
+  private readonly logger = new StompLogger('StompModule');
   private readonly names = new UserNames();
   private readonly local = new LocalUsers(this.names);
   /** Every connected session of this instance, anonymous ones included, by id. */

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { StompLogger } from '../../util/stomp-logger.js';
 import { randomUUID } from 'node:crypto';
 import { BehaviorSubject, combineLatest, distinctUntilChanged, filter, type Observable, type Subscription } from 'rxjs';
 import type { BrokerMessage, BrokerSubscriber, MessageBroker } from '../message-broker.js';
@@ -34,7 +34,7 @@ export class RedisBroker implements MessageBroker {
   private readonly channels: { readonly messages: string; readonly cluster: string };
   private readonly settings: RedisBrokerSettings;
   private readonly displayUrl: string;
-  private readonly logger = new Logger('StompModule');
+  private readonly logger = new StompLogger('StompModule');
   private readonly readiness: Subscription;
   private connected = false;
   private started = false;

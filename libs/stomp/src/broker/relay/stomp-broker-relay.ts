@@ -1,5 +1,5 @@
+import { StompLogger } from '../../util/stomp-logger.js';
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@nestjs/common';
 import { BehaviorSubject, distinctUntilChanged, Subject, type Observable } from 'rxjs';
 import { StompBrokerUnavailableError } from '../../errors/stomp-broker-unavailable.error.js';
 import { isBinaryBody } from '../../protocol/content-types.js';
@@ -35,7 +35,7 @@ const NOT_FORWARDED = new Set(['transaction', 'receipt', 'content-length']);
  * reject, all with a message that says so.
  */
 export class StompBrokerRelay implements MessageBroker {
-  private readonly logger = new Logger('StompBrokerRelay');
+  private readonly logger = new StompLogger('StompBrokerRelay');
   private readonly settings: RelaySettings;
   private readonly clientQueues: ClientQueuePolicy;
   private readonly available = new BehaviorSubject(false);
