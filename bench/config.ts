@@ -1,8 +1,8 @@
 import { SERVER_IDS, type ServerId } from './harness/server-kinds.js';
 import { rabbitMqSettings, type RabbitMqSettings } from './shared/rabbitmq.js';
 
-export type ScenarioId = 'a' | 'b' | 'c' | 'd' | 'e';
-export const SCENARIO_IDS: readonly ScenarioId[] = ['a', 'b', 'c', 'd', 'e'];
+export type ScenarioId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'j';
+export const SCENARIO_IDS: readonly ScenarioId[] = ['a', 'b', 'c', 'd', 'e', 'f', 'j'];
 
 export interface BenchConfig {
   readonly quick: boolean;

@@ -36,7 +36,8 @@ interface RunData {
 
 /**
  * `npm run bench`: every scenario against its servers ((a)–(d): nest-stomp and the two baselines;
- * (e): nest-stomp's relay and RabbitMQ Web-STOMP directly), one fresh server process per run, then
+ * (e): nest-stomp's relay and RabbitMQ Web-STOMP directly; (f): the embedded broker inside this
+ * process, with and without 100k pattern subscriptions), one fresh server process per run, then
  * the table, the targets, and the files under bench/results/. `--from <json>` renders
  * the report of an earlier run again from its rounds, without measuring.
  */
@@ -172,6 +173,8 @@ function connectionsNeeded(config: BenchConfig): number {
     c: config.idle.connections,
     d: config.requestReply.clients,
     e: 2 * (config.relayFanout.subscribers + 2),
+    f: 0,
+    j: config.fanout.subscribers + 1,
   };
   return Math.max(...config.scenarios.map((id) => perScenario[id]));
 }

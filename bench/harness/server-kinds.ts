@@ -3,7 +3,7 @@ import { SocketIoBenchClient } from '../load/socketio-client.js';
 import { StompBenchClient } from '../load/stomp-client.js';
 import type { ConnectClient } from '../load/bench-client.js';
 
-export type ServerId = 'nest-stomp' | 'minimal-ws' | 'socket.io' | 'nest-stomp-relay' | 'rabbitmq-web-stomp';
+export type ServerId = 'nest-stomp' | 'minimal-ws' | 'socket.io' | 'nest-stomp-relay' | 'rabbitmq-web-stomp' | 'simple-broker' | 'nest-stomp-metrics';
 
 export interface ServerKind {
   readonly id: ServerId;
@@ -53,10 +53,21 @@ export const SERVER_KINDS: Readonly<Record<ServerId, ServerKind>> = {
     script: 'servers/nest-stomp-relay-server.js',
     connector: (port, config) => rabbitMqClient(`ws://127.0.0.1:${port}/ws`, config),
   },
+  'nest-stomp-metrics': {
+    id: 'nest-stomp-metrics',
+    description: 'the library as in (a), with metrics on (its own prom-client registry, scraped every second)',
+    script: 'servers/nest-stomp-metrics-server.js',
+    connector: stomp,
+  },
   'rabbitmq-web-stomp': {
     id: 'rabbitmq-web-stomp',
     description: 'baseline of (e): the same clients talking to RabbitMQ Web-STOMP directly, no Node server in between',
     connector: (_port, config) => rabbitMqClient(config.rabbitMq.webStompUrl, config),
+  },
+  'simple-broker': {
+    id: 'simple-broker',
+    description: "(f): the library's embedded SimpleBroker inside the bench process, no network: what matching and fan-out cost the broker itself",
+    connector: () => () => Promise.reject(new Error('(f) runs the broker in the bench process: it has no clients')),
   },
 };
 

@@ -24,6 +24,12 @@ export const KEY_METRICS: readonly KeyMetric[] = [
   { scenario: 'd', name: 'p50Ms', label: 'p50 round trip ms', better: 'lower', decimals: 2 },
   { scenario: 'd', name: 'p99Ms', label: 'p99 round trip ms', better: 'lower', decimals: 2 },
   { scenario: 'e', name: 'deliveriesPerSecond', label: 'deliveries/s through RabbitMQ', better: 'higher', decimals: 0 },
+  { scenario: 'f', name: 'exactOnlyNsPerPublish', label: 'ns per publish, exact subscribers only', better: 'lower', decimals: 0 },
+  { scenario: 'f', name: 'withPatternsNsPerPublish', label: 'ns per publish, plus 100k pattern subscriptions', better: 'lower', decimals: 0 },
+  { scenario: 'f', name: 'patternOverheadRatio', label: '× exact only', better: 'lower', decimals: 2 },
+  { scenario: 'f', name: 'patternGrowthRatio', label: '× one pattern subscription', better: 'lower', decimals: 2 },
+  { scenario: 'j', name: 'deliveriesPerSecond', label: 'deliveries/s', better: 'higher', decimals: 0 },
+  { scenario: 'j', name: 'cpuSecondsPer100kDeliveries', label: 'server CPU-s per 100k deliveries', better: 'lower', decimals: 3 },
 ];
 
 export function formatNumber(value: number | undefined, decimals: number): string {

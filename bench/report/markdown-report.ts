@@ -7,7 +7,7 @@ import { SCENARIOS } from '../scenarios/index.js';
 import type { ProfileSummary } from './cpu-profile-summary.js';
 import { formatNumber, KEY_METRICS, SPRING_REFERENCE_LABEL, type KeyMetric } from './key-metrics.js';
 import { metricOf, rangeOf, type RunResult } from './run-result.js';
-import { integrityVerdict, judgeTargets, type TargetVerdict } from './targets.js';
+import { integrityVerdict, judgeTargets, TARGETS, type TargetVerdict } from './targets.js';
 
 export interface ReportInput {
   readonly config: BenchConfig;
@@ -67,7 +67,7 @@ function resultsTable(config: BenchConfig, results: readonly RunResult[], verdic
       const ratio = (baseline: 'minimal-ws' | 'socket.io') =>
         metrics.map((metric) => formatRatio(value(metric), metricOf(results, scenarioId, baseline, metric.name))).join(' · ');
       rows.push(
-        `| ${title} | ${serverId} | ${metrics.map((m) => `${formatNumber(value(m), m.decimals)}${formatRange(result, m)} ${m.label}`).join(' · ')} | ${ratio('minimal-ws')} | ${ratio('socket.io')} | ${integrityCell(result)} | ${otherLoadCell(result)} | ${serverId === 'nest-stomp' ? targetCell(scenarioId, result, verdicts) : ''} |`,
+        `| ${title} | ${serverId} | ${metrics.map((m) => `${formatNumber(value(m), m.decimals)}${formatRange(result, m)} ${m.label}`).join(' · ')} | ${ratio('minimal-ws')} | ${ratio('socket.io')} | ${integrityCell(result)} | ${otherLoadCell(result)} | ${TARGETS.some((t) => t.scenario === scenarioId && t.server === serverId) ? targetCell(scenarioId, result, verdicts) : ''} |`,
       );
     }
     const references = metrics.filter((metric) => metric.springReference !== undefined);

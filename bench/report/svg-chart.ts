@@ -15,6 +15,8 @@ const COLORS: Record<ServerId | 'spring', string> = {
   'socket.io': '#6c757d',
   'nest-stomp-relay': '#e0234e',
   'rabbitmq-web-stomp': '#ff6600',
+  'simple-broker': '#e0234e',
+  'nest-stomp-metrics': '#a0173a',
   spring: '#6db33f',
 };
 

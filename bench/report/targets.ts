@@ -42,6 +42,14 @@ export const TARGETS: readonly Target[] = [
     limit: times('rabbitmq-web-stomp', 'e', 'deliveriesPerSecond', 0.7),
     better: 'higher',
   },
+  {
+    scenario: 'j',
+    server: 'nest-stomp-metrics',
+    metric: 'cpuSecondsPer100kDeliveries',
+    text: '≤ 1.03 × nest-stomp without metrics',
+    limit: times('nest-stomp', 'j', 'cpuSecondsPer100kDeliveries', 1.03),
+    better: 'lower',
+  },
 ];
 
 export type Verdict = 'met' | 'MISSED' | 'not judged';

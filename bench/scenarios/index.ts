@@ -1,7 +1,9 @@
 import type { ScenarioId } from '../config.js';
 import { fanoutScenario } from './fanout.scenario.js';
 import { idleConnectionsScenario } from './idle-connections.scenario.js';
+import { metricsFanoutScenario } from './metrics-fanout.scenario.js';
 import { pairsScenario } from './pairs.scenario.js';
+import { patternSubscriptionsScenario } from './pattern-subscriptions.scenario.js';
 import { relayFanoutScenario } from './relay-fanout.scenario.js';
 import { requestReplyScenario } from './request-reply.scenario.js';
 import type { Scenario } from './scenario.js';
@@ -12,4 +14,6 @@ export const SCENARIOS: Readonly<Record<ScenarioId, Scenario>> = {
   c: idleConnectionsScenario,
   d: requestReplyScenario,
   e: relayFanoutScenario,
+  f: patternSubscriptionsScenario,
+  j: metricsFanoutScenario,
 };

@@ -5,7 +5,7 @@ import { BENCH_CLIENT_OPTIONS } from './bench-limits.js';
 
 /** The chat app's handler, as it is in apps/chat, plus a per-pair echo for scenarios (b) and (d). */
 @Controller()
-class BenchController {
+export class BenchController {
   @MessageMapping('/chat.send')
   @SendTo('/topic/messages')
   send(message: BenchPayload): BenchPayload {

@@ -3,7 +3,9 @@
 // configuration and by the layering test.
 module.exports.LAYERS = [
   { name: 'module', folders: ['.'], why: 'StompModule, its options and the public barrel: wires everything below' },
+  { name: 'operations', folders: ['metrics', 'admin', 'health'], why: 'stats, Prometheus metrics, health and session administration: read what the stages below count' },
   { name: 'decorators', folders: ['decorators'], why: 'what applications put on their classes' },
+  { name: 'asyncapi', folders: ['asyncapi'], why: 'the AsyncAPI document of the handlers, served over HTTP through the transport' },
   { name: 'transport', folders: ['transport'], why: 'WebSocket and SockJS on the HTTP server' },
   { name: 'session', folders: ['session'], why: 'one STOMP session per connection, and the registry' },
   { name: 'dispatch', folders: ['dispatch'], why: 'SEND/SUBSCRIBE to handler, user destination or broker' },

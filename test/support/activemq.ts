@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { availableOrSkipped } from './availability.js';
 import { freePort, killProcess, spawnListening } from './processes.js';
 
 /** Debian's ActiveMQ (`apt-get install activemq`); `.ci/run` installs it. */
@@ -9,12 +10,9 @@ export const ACTIVEMQ_JAR = '/usr/share/activemq/bin/activemq.jar';
 
 const START_TIMEOUT_MS = 30_000;
 
-/** In CI its absence fails the suite; elsewhere the ActiveMQ specs are skipped with a notice. */
+/** Whether Debian's ActiveMQ is installed; when it is not, see `availableOrSkipped`. */
 export function activeMqAvailable(): boolean {
-  if (existsSync(ACTIVEMQ_JAR)) return true;
-  if (process.env.CI === 'true') throw new Error(`${ACTIVEMQ_JAR} is missing: .ci/run installs it with 'apt-get install -y activemq'`);
-  console.warn(`ActiveMQ relay tests skipped: ${ACTIVEMQ_JAR} is missing (apt-get install activemq)`);
-  return false;
+  return availableOrSkipped(existsSync(ACTIVEMQ_JAR), 'ActiveMQ relay specs', `${ACTIVEMQ_JAR} is missing`, '.ci/run installs it: apt-get install -y activemq');
 }
 
 /**

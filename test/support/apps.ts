@@ -20,7 +20,7 @@ export async function startApp(module: unknown, configure?: (app: INestApplicati
   const app = await NestFactory.create(module as never, { logger: false });
   await configure?.(app);
   await app.listen(port, '127.0.0.1');
-  return describe(app);
+  return runningApp(app);
 }
 
 /** The app a describe block tests against: only there once its beforeAll has run. */
@@ -36,28 +36,37 @@ export function useApp(module: unknown, configure?: (app: INestApplication) => v
   afterAll(async () => {
     await running?.close();
   });
-  // Read while jest collects the tests, there is no app yet: say so rather than hand out `undefined`.
-  const started = (): RunningApp => {
-    if (!running) throw new Error('useApp(): the app starts in beforeAll; read it inside a hook or a test');
-    return running;
+  return appFixture(() => running, 'useApp()');
+}
+
+/**
+ * The app a fixture starts in a beforeAll hook, read through `started()`. Read while jest collects
+ * the tests, there is no app yet: say so rather than hand out `undefined`.
+ */
+export function appFixture(started: () => RunningApp | undefined, fixture: string): AppFixture {
+  const running = (): RunningApp => {
+    const app = started();
+    if (!app) throw new Error(`${fixture}: the app starts in beforeAll; read it inside a hook or a test`);
+    return app;
   };
   return {
     get app() {
-      return started().app;
+      return running().app;
     },
     get port() {
-      return started().port;
+      return running().port;
     },
     get httpUrl() {
-      return started().httpUrl;
+      return running().httpUrl;
     },
     get wsUrl() {
-      return started().wsUrl;
+      return running().wsUrl;
     },
   };
 }
 
-export function describe(app: INestApplication): RunningApp {
+/** The URLs and port of an app that already listens, and its `close()`. */
+export function runningApp(app: INestApplication): RunningApp {
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {
     app,
@@ -66,6 +75,12 @@ export function describe(app: INestApplication): RunningApp {
     wsUrl: `ws://127.0.0.1:${port}`,
     close: () => app.close(),
   };
+}
+
+/** How many TCP sockets the app's HTTP server holds open (upgraded WebSocket ones included). */
+export async function serverConnections(app: INestApplication): Promise<number> {
+  const server = app.getHttpServer() as { getConnections(cb: (error: Error | null, count: number) => void): void };
+  return new Promise((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
 }
 
 /** Resolves once the app's broker says it is (or is not) `available`; at once when it already does. */

@@ -1,17 +1,12 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { availableOrSkipped } from './availability.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
-/**
- * Debian's Chromium (`apt-get install chromium`). In CI its absence fails the suite; elsewhere the
- * browser tests are skipped with a notice, so `npm test` still runs everything else.
- */
+/** Whether Debian's Chromium is installed; when it is not, see `availableOrSkipped`. */
 export function chromiumAvailable(): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: .ci/run installs it with 'apt-get install -y chromium'`);
-  console.warn(`Browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium)`);
-  return false;
+  return availableOrSkipped(existsSync(CHROMIUM), 'Browser specs', `${CHROMIUM} is missing`, '.ci/run installs it: apt-get install -y chromium');
 }
 
 export function launchChromium(): Promise<Browser> {

@@ -1,17 +1,19 @@
 import { execFile } from 'node:child_process';
 import { connect } from 'node:net';
 import { promisify } from 'node:util';
+import { availableOrSkipped } from './availability.js';
 
 const run = promisify(execFile);
 export const RABBITMQ_STOMP = { host: '127.0.0.1', port: 61613 };
 
-/** Whether RabbitMQ's STOMP port answers. In CI its absence fails the suite; elsewhere the relay tests skip. */
+/** Whether RabbitMQ's STOMP port answers; when it does not, see `availableOrSkipped`. */
 export async function rabbitMqStompAvailable(): Promise<boolean> {
-  const open = await portOpen(RABBITMQ_STOMP.port);
-  if (open) return true;
-  if (process.env.CI === 'true') throw new Error(`RabbitMQ STOMP is not listening on ${RABBITMQ_STOMP.port}: .ci/run enables rabbitmq_stomp`);
-  console.warn(`Relay tests skipped: RabbitMQ STOMP is not listening on ${RABBITMQ_STOMP.port} (rabbitmq-plugins enable rabbitmq_stomp)`);
-  return false;
+  return availableOrSkipped(
+    await portOpen(RABBITMQ_STOMP.port),
+    'RabbitMQ relay specs',
+    `RabbitMQ STOMP is not listening on ${RABBITMQ_STOMP.port}`,
+    '.ci/run starts it: rabbitmq-plugins enable rabbitmq_stomp',
+  );
 }
 
 export function portOpen(port: number): Promise<boolean> {

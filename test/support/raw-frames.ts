@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { STOMP_BROKER, type SimpleBroker } from 'nest-stomp';
 import { RawStompClient, type CloseInfo, type ReceivedFrame } from './raw-stomp-client.js';
+import { unique } from './unique.js';
 
 /** What the raw client writes and the server expects: the text of one frame, NUL included, unescaped. */
 export function frameBytes(command: string, headers: Record<string, string> = {}, body: string | Buffer = ''): Buffer {
@@ -22,12 +23,6 @@ export class RawTap {
   find(needle: string): Buffer | undefined {
     return this.messages.find((m) => m.includes(needle));
   }
-}
-
-let counter = 0;
-/** A unique name for receipts, subscription ids and topics, so tests never see each other's traffic. */
-export function unique(prefix: string): string {
-  return `${prefix}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
 /** Waits for the RECEIPT whose receipt-id is `id` (whatever else arrives meanwhile). */

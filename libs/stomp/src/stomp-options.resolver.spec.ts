@@ -1,6 +1,6 @@
 import { StompConfigurationError } from './errors/stomp-configuration.error.js';
-import { resolveStompOptions } from './stomp-options.resolver.js';
-import { STOMP_DEFAULTS, type StompModuleOptions } from './stomp.options.js';
+import { derivedLimits, resolveStompOptions } from './stomp-options.resolver.js';
+import { MAX_FRAME_SIZE_MULTIPLES, STOMP_DEFAULTS, type StompModuleOptions } from './stomp.options.js';
 
 /** Runs the resolver and returns the configuration error it throws. */
 function configurationError(options: unknown): StompConfigurationError {
@@ -18,7 +18,7 @@ describe('resolveStompOptions', () => {
     it('applies STOMP_DEFAULTS to everything but the endpoint', () => {
       const resolved = resolveStompOptions({ endpoint: '/ws' });
       expect(resolved).toEqual({
-        endpoints: [{ path: '/ws', sockJs: undefined, allowedOrigins: [] }],
+        endpoints: [{ path: '/ws', sockJs: undefined, allowedOrigins: [], publicOrigins: [] }],
         broker: STOMP_DEFAULTS.broker,
         appPrefixes: STOMP_DEFAULTS.appPrefixes.map((p) => `${p}/`),
         brokerPrefixes: STOMP_DEFAULTS.brokerPrefixes.map((p) => `${p}/`),
@@ -35,13 +35,31 @@ describe('resolveStompOptions', () => {
         maxHeaderLineLength: STOMP_DEFAULTS.maxHeaderLineLength,
         connectTimeout: STOMP_DEFAULTS.connectTimeout,
         maxSubscriptionsPerSession: STOMP_DEFAULTS.maxSubscriptionsPerSession,
+        maxPatternSubscriptionsPerSession: STOMP_DEFAULTS.maxPatternSubscriptionsPerSession,
+        maxPatternSubscriptions: STOMP_DEFAULTS.maxPatternSubscriptions,
         maxFramesPerSecond: STOMP_DEFAULTS.maxFramesPerSecond,
         maxConnections: STOMP_DEFAULTS.maxConnections,
         maxConnectionsPerAddress: STOMP_DEFAULTS.maxConnectionsPerAddress,
+        trustProxy: expect.any(Function),
         sendBufferSizeLimit: STOMP_DEFAULTS.sendBufferSizeLimit,
         sendTimeLimit: STOMP_DEFAULTS.sendTimeLimit,
         pingInterval: STOMP_DEFAULTS.pingInterval,
+        maxTransactionsPerSession: STOMP_DEFAULTS.maxTransactionsPerSession,
+        maxFramesPerTransaction: STOMP_DEFAULTS.maxFramesPerTransaction,
+        maxUnconfirmedSends: STOMP_DEFAULTS.maxUnconfirmedSends,
+        maxWebSocketMessageSize: 4 * STOMP_DEFAULTS.maxFrameSize,
+        maxSockJsRequestBody: 8 * STOMP_DEFAULTS.maxFrameSize,
+        maxQueuedInboundBytes: 16 * STOMP_DEFAULTS.maxFrameSize,
+        maxUnconfirmedSendBytes: 16 * STOMP_DEFAULTS.maxFrameSize,
+        maxTransactionBytes: 16 * STOMP_DEFAULTS.maxFrameSize,
+        incompleteFrameTimeout: STOMP_DEFAULTS.incompleteFrameTimeout,
+        minFrameDataRate: STOMP_DEFAULTS.minFrameDataRate,
         authorization: undefined,
+        asyncApi: { serve: false, path: '/asyncapi.json', uiPath: '/asyncapi', info: { title: 'STOMP API', version: '1.0.0', description: undefined }, host: undefined, publishes: [] },
+        userRegistryBroadcast: { interval: 100, maxBytesPerSecond: 1024 * 1024 },
+        metrics: { enabled: false, registry: undefined, prefix: '' },
+        statsLogInterval: 30 * 60_000,
+        logLevels: [...STOMP_DEFAULTS.logLevels],
       });
     });
 
@@ -96,7 +114,7 @@ describe('resolveStompOptions', () => {
   describe('endpoint forms', () => {
     it('accepts a path string', () => {
       expect(resolveStompOptions({ endpoint: '/portfolio' }).endpoints).toEqual([
-        { path: '/portfolio', sockJs: undefined, allowedOrigins: [] },
+        { path: '/portfolio', sockJs: undefined, allowedOrigins: [], publicOrigins: [] },
       ]);
     });
 
@@ -104,8 +122,26 @@ describe('resolveStompOptions', () => {
       const origins = ['https://example.com'];
       const [endpoint, ...rest] = resolveStompOptions({ endpoint: { path: '/portfolio', allowedOrigins: origins } }).endpoints;
       expect(rest).toEqual([]);
-      expect(endpoint).toEqual({ path: '/portfolio', sockJs: undefined, allowedOrigins: ['https://example.com'] });
+      expect(endpoint).toEqual({ path: '/portfolio', sockJs: undefined, allowedOrigins: ['https://example.com'], publicOrigins: [] });
       expect(endpoint!.allowedOrigins).not.toBe(origins);
+    });
+
+    it('takes publicOrigin as one origin or a list, in canonical form, and refuses what is not an origin', () => {
+      const [one] = resolveStompOptions({ endpoint: { path: '/ws', publicOrigin: 'HTTPS://Chat.Example.com:443/' } }).endpoints;
+      expect(one!.publicOrigins).toEqual(['https://chat.example.com']);
+      const [list] = resolveStompOptions({ endpoint: { path: '/ws', publicOrigin: ['https://a.example', 'http://10.0.0.5:8080'] } }).endpoints;
+      expect(list!.publicOrigins).toEqual(['https://a.example', 'http://10.0.0.5:8080']);
+      for (const bad of ['chat.example.com', 'https://chat.example.com/app', 'https://*.example.com', 'null', '', []]) {
+        expect(configurationError({ endpoint: { path: '/ws', publicOrigin: bad } }).message).toMatch(/^Invalid StompModule option 'endpoint': publicOrigin/);
+      }
+    });
+
+    it('refuses allowedOrigins entries that are not origins or origin patterns', () => {
+      const patterns = ['*', 'https://*.example.com', 'http://localhost:*', 'https://app.example.com/', 'http://*:8080'];
+      expect(resolveStompOptions({ endpoint: { path: '/ws', allowedOrigins: patterns } }).endpoints[0]!.allowedOrigins).toEqual(patterns);
+      for (const bad of ['example.com', '*.example.com', 'https://example.com/path', 'https://user@example.com']) {
+        expect(configurationError({ endpoint: { path: '/ws', allowedOrigins: [bad] } }).message).toContain(`allowedOrigins: ${JSON.stringify(bad)} is not an origin`);
+      }
     });
 
     it('accepts an array of endpoints, in order', () => {
@@ -300,6 +336,20 @@ describe('resolveStompOptions', () => {
       expect(error.message).toContain(`'${option}'`);
     });
 
+    it.each([
+      [{ interval: 0 }, 'userRegistryBroadcast.interval'],
+      [{ interval: 2 ** 31 }, 'userRegistryBroadcast.interval'],
+      [{ maxBytesPerSecond: 0 }, 'userRegistryBroadcast.maxBytesPerSecond'],
+      [{ maxBytesPerSecond: 1.5 }, 'userRegistryBroadcast.maxBytesPerSecond'],
+    ])('for userRegistryBroadcast %p', (userRegistryBroadcast, option) => {
+      const error = configurationError({ endpoint: '/ws', userRegistryBroadcast });
+      expect(error.message).toContain(`'${option}'`);
+    });
+
+    it('keep the userRegistryBroadcast default of what is not given', () => {
+      expect(resolveStompOptions({ endpoint: '/ws', userRegistryBroadcast: { interval: 20 } }).userRegistryBroadcast).toEqual({ interval: 20, maxBytesPerSecond: 1024 * 1024 });
+    });
+
     it('take pingInterval 0 as off, not as invalid', () => {
       expect(resolveStompOptions({ endpoint: '/ws', pingInterval: 0 }).pingInterval).toBe(0);
     });
@@ -308,5 +358,302 @@ describe('resolveStompOptions', () => {
       const error = configurationError({ endpoint: '/ws', maxFrameSize: 0 });
       expect(error.message).toBe("Invalid StompModule option 'maxFrameSize': expected a positive integer, got 0");
     });
+  });
+
+  describe('every option has a check', () => {
+    /** For each module option, a value it refuses and what the refusal says. */
+    const REFUSED: readonly [option: string, value: unknown, says: string][] = [
+      ['endpoint', 42, "path must start with '/'"],
+      ['appPrefixes', ['app'], "every prefix must start with '/'"],
+      ['brokerPrefixes', '/topic', 'expected a list of prefixes'],
+      ['defaultDestinationPrefix', 'topic', "every prefix must start with '/'"],
+      ['userDestinationPrefix', 'user/', "every prefix must start with '/'"],
+      ['errorDestination', 42, 'expected a destination or false, got 42'],
+      ['broker', 'redis', "expected { kind: 'simple' | 'relay' | 'redis', ... } or a MessageBroker instance"],
+      ['authenticate', {}, 'expected a function'],
+      ['interceptors', {}, 'expected a list of interceptors'],
+      ['pathSeparator', ':', "expected '/' or '.', got ':'"],
+      ['heartbeat', [1000], 'expected [send, receive] in whole milliseconds'],
+      ['heartbeatGraceFactor', 0, 'expected a positive number, got 0'],
+      ['maxFrameSize', 1.5, 'expected a positive integer, got 1.5'],
+      ['maxHeaders', 0, 'expected a positive integer, got 0'],
+      ['maxHeaderLineLength', -1, 'expected a positive integer, got -1'],
+      ['connectTimeout', 2 ** 31, 'expected at most 2147483647 ms'],
+      ['maxSubscriptionsPerSession', 0, 'expected a positive integer, got 0'],
+      ['maxPatternSubscriptionsPerSession', 0, 'expected a positive integer, got 0'],
+      ['maxPatternSubscriptions', 1.5, 'expected a positive integer, got 1.5'],
+      ['maxFramesPerSecond', '5000', 'expected a positive integer, got 5000'],
+      ['maxConnections', NaN, 'expected a positive integer, got NaN'],
+      ['maxConnectionsPerAddress', -1, 'expected a positive integer (0 or Infinity for no limit), got -1'],
+      ['trustProxy', 'not-an-address', 'expected false, true, a number of hops'],
+      ['sendBufferSizeLimit', 0, 'expected a positive integer, got 0'],
+      ['sendTimeLimit', -5, 'expected a positive integer, got -5'],
+      ['pingInterval', -1, 'expected whole milliseconds (0 for off), got -1'],
+      ['maxTransactionsPerSession', 0, 'expected a positive integer, got 0'],
+      ['maxFramesPerTransaction', 2.5, 'expected a positive integer, got 2.5'],
+      ['maxUnconfirmedSends', -1, 'expected a positive integer, got -1'],
+      ['maxTransactionBytes', 0, 'expected a positive integer, got 0'],
+      ['incompleteFrameTimeout', 2 ** 31, 'expected at most 2147483647 ms'],
+      ['minFrameDataRate', 0.5, 'expected a positive integer, got 0.5'],
+      ['authorization', { rules: 'all' }, 'expected { rules: ['],
+      ['userRegistryBroadcast', 'often', 'expected { interval, maxBytesPerSecond }'],
+      ['logLevels', ['warn', 'loud'], "expected 'verbose' or 'debug' or 'log' or 'warn' or 'error' or 'fatal', got 'loud'"],
+      ['asyncApi', 'yes', 'expected true or { path?, uiPath?, info?, host?, publishes? }'],
+      ['metrics', true, 'expected { enabled, registry?, prefix? }'],
+      ['statsLogInterval', -1, 'expected whole milliseconds (0 for off), got -1'],
+    ];
+
+    it.each(REFUSED)('%s refuses %p', (option, value, says) => {
+      const error = configurationError({ endpoint: '/ws', [option]: value });
+      expect(error.message).toContain(`Invalid StompModule option '${option}': `);
+      expect(error.message).toContain(says);
+    });
+
+    it('the list above covers every option the resolver knows', () => {
+      // With no known option near it, the refusal lists them all.
+      const error = configurationError({ endpoint: '/ws', zzzzzzzzzzzzzzzz: 1 });
+      const known = [...error.message.split('the known ones are ')[1]!.matchAll(/'(\w+)'/g)].map((match) => match[1]);
+      expect(known.length).toBeGreaterThan(20);
+      expect(new Set(known)).toEqual(new Set(REFUSED.map(([option]) => option)));
+    });
+  });
+
+  describe('maxConnectionsPerAddress and trustProxy', () => {
+    it.each([0, Infinity])('maxConnectionsPerAddress %p turns the limit off (Infinity)', (value) => {
+      expect(resolveStompOptions({ endpoint: '/ws', maxConnectionsPerAddress: value }).maxConnectionsPerAddress).toBe(Infinity);
+    });
+
+    it('trusts no proxy by default', () => {
+      const { trustProxy } = resolveStompOptions({ endpoint: '/ws' });
+      expect(trustProxy('127.0.0.1', 0)).toBe(false);
+    });
+
+    it.each([
+      ['loopback', '::ffff:127.0.0.1', 0, true],
+      ['loopback', '10.0.0.1', 0, false],
+      ['loopback, 10.0.0.0/8', '10.1.2.3', 0, true],
+      [['uniquelocal'], '192.168.1.1', 0, true],
+      [2, '203.0.113.9', 1, true],
+      [2, '203.0.113.9', 2, false],
+      [true, '203.0.113.9', 5, true],
+    ] as const)('trustProxy %p: %s at hop %i is trusted: %p', (value, address, hop, trusted) => {
+      const { trustProxy } = resolveStompOptions({ endpoint: '/ws', trustProxy: value as never });
+      expect(trustProxy(address, hop)).toBe(trusted);
+    });
+
+    it.each([[-1], [1.5], [[1]], [{}], ['300.1.1.1']])('trustProxy refuses %p', (value) => {
+      expect(configurationError({ endpoint: '/ws', trustProxy: value }).message).toContain("Invalid StompModule option 'trustProxy': ");
+    });
+  });
+
+  describe('endpoint and SockJS settings', () => {
+    it.each([
+      [{ heartbeatDelay: 0 }, "'endpoint.sockJs.heartbeatDelay': expected a positive integer, got 0"],
+      [{ disconnectDelay: 2 ** 31 }, "'endpoint.sockJs.disconnectDelay': expected at most 2147483647 ms"],
+      [{ responseLimit: 1.5 }, "'endpoint.sockJs.responseLimit': expected a positive integer, got 1.5"],
+      [{ clientLibraryUrl: '' }, `'endpoint.sockJs.clientLibraryUrl': expected a non-empty string, got ""`],
+      ['yes', `'endpoint.sockJs': expected true, false or SockJS options, got "yes"`],
+    ])('refuse sockJs %j', (sockJs, says) => {
+      expect(configurationError({ endpoint: { path: '/ws', sockJs } }).message).toContain(says);
+    });
+
+    it('refuse allowedOrigins that are not a list', () => {
+      expect(configurationError({ endpoint: { path: '/ws', allowedOrigins: 'https://example.com' } }).message).toBe(
+        `Invalid StompModule option 'endpoint': allowedOrigins must be a list, e.g. ['https://app.example.com'], got "https://example.com"`,
+      );
+    });
+  });
+
+  describe('relay settings', () => {
+    it('are STOMP_DEFAULTS.relay where not given, with no virtual host', () => {
+      expect(resolveStompOptions({ endpoint: '/ws', broker: { kind: 'relay' } }).broker).toEqual({ kind: 'relay', ...STOMP_DEFAULTS.relay, virtualHost: undefined });
+    });
+
+    it('keep explicit values', () => {
+      const given = {
+        kind: 'relay',
+        addresses: [{ host: 'rabbit-a', port: 61614 }, { host: 'rabbit-b', port: 61615 }],
+        clientLogin: 'client',
+        clientPasscode: 'client-secret',
+        systemLogin: 'system',
+        systemPasscode: 'system-secret',
+        virtualHost: '/chat',
+        heartbeat: [0, 20000],
+        reconnectDelay: 10,
+        maxReconnectDelay: 100,
+        connectTimeout: 50,
+        clientQueues: [{ destination: '/queue/jobs', allow: 'authenticated' }],
+      } as const;
+      expect(resolveStompOptions({ endpoint: '/ws', broker: given }).broker).toEqual(given);
+    });
+
+    it.each([
+      [{ addresses: [] }, "'broker.addresses': the list is empty"],
+      [{ addresses: [{ host: '', port: 61613 }] }, "'broker.addresses.host': expected a non-empty string"],
+      [{ addresses: [{ host: 'rabbit', port: 0 }] }, "'broker.addresses.port': expected a TCP port (1-65535), got 0"],
+      [{ addresses: 'rabbit:61613' }, "'broker.addresses': expected a list of { host, port }"],
+      [{ clientLogin: 42 }, "'broker.clientLogin': expected a string, got 42"],
+      [{ systemPasscode: null }, "'broker.systemPasscode': expected a string, got null"],
+      [{ virtualHost: '' }, "'broker.virtualHost': expected a non-empty string"],
+      [{ heartbeat: [1, 2, 3] }, "'broker.heartbeat': expected [send, receive]"],
+      [{ reconnectDelay: 0 }, "'broker.reconnectDelay': expected a positive integer, got 0"],
+      [{ maxReconnectDelay: 2 ** 31 }, "'broker.maxReconnectDelay': expected at most 2147483647 ms"],
+      [{ connectTimeout: -1 }, "'broker.connectTimeout': expected a positive integer, got -1"],
+    ])('refuse %j', (settings, says) => {
+      expect(configurationError({ endpoint: '/ws', broker: { kind: 'relay', ...settings } }).message).toContain(says);
+    });
+  });
+
+  describe('Redis settings', () => {
+    it('are STOMP_DEFAULTS.redis where not given', () => {
+      expect(resolveStompOptions({ endpoint: '/ws', broker: { kind: 'redis' } }).broker).toEqual({ kind: 'redis', ...STOMP_DEFAULTS.redis });
+    });
+
+    it('keep explicit values', () => {
+      const given = {
+        kind: 'redis',
+        url: 'rediss://cache:6380',
+        channelPrefix: 'chat',
+        startTimeout: 1,
+        connectTimeout: 2,
+        commandTimeout: 3,
+        reconnectDelay: 4,
+        maxReconnectDelay: 5,
+      } as const;
+      expect(resolveStompOptions({ endpoint: '/ws', broker: given }).broker).toEqual(given);
+    });
+
+    // Moved from the Redis broker, which now takes its settings resolved.
+    it('refuse an empty url or channel prefix', () => {
+      expect(configurationError({ endpoint: '/ws', broker: { kind: 'redis', url: '' } }).message).toBe(
+        `Invalid StompModule option 'broker.url': expected a non-empty string, got ""`,
+      );
+      expect(configurationError({ endpoint: '/ws', broker: { kind: 'redis', channelPrefix: '' } }).message).toMatch(/'broker\.channelPrefix': expected a non-empty string/);
+    });
+
+    it.each(['startTimeout', 'connectTimeout', 'commandTimeout', 'reconnectDelay', 'maxReconnectDelay'])('refuse a %s that is no timer', (setting) => {
+      expect(configurationError({ endpoint: '/ws', broker: { kind: 'redis', [setting]: 0 } }).message).toContain(`'broker.${setting}': expected a positive integer, got 0`);
+      expect(configurationError({ endpoint: '/ws', broker: { kind: 'redis', [setting]: 2 ** 31 } }).message).toContain(`'broker.${setting}': expected at most`);
+    });
+  });
+
+  describe('authorization', () => {
+    const rule = { destination: '/topic/news/**', allow: 'authenticated' } as const;
+
+    it('is passed through and appended to the interceptors', () => {
+      const authorization = { rules: [rule], otherwise: 'deny' } as const;
+      const resolved = resolveStompOptions({ endpoint: '/ws', authorization });
+      expect(resolved.authorization).toBe(authorization);
+      expect(resolved.interceptors).toHaveLength(1);
+    });
+
+    it.each([
+      [{ rules: [{ destination: '/topic/x' }] }, "'authorization': expected { rules: ["],
+      [{ rules: [{ destination: 42, allow: 'everyone' }] }, "'authorization': expected { rules: ["],
+      [{ rules: [{ destination: '/topic/x', allow: 'admins' }] }, "'authorization': expected { rules: ["],
+      [{ rules: [rule], otherwise: 'Deny' }, "'authorization.otherwise': expected 'allow' or 'deny', got 'Deny'"],
+      [null, "'authorization': expected { rules: ["],
+    ])('refuses %j', (authorization, says) => {
+      expect(configurationError({ endpoint: '/ws', authorization }).message).toContain(says);
+    });
+  });
+
+  describe('unknown keys', () => {
+    it.each([
+      [{ endpoint: '/ws', brokerPrefix: ['/topic'] }, "Unknown StompModule option 'brokerPrefix': did you mean 'brokerPrefixes'?"],
+      [{ endpoints: '/ws' }, "Unknown StompModule option 'endpoints': did you mean 'endpoint'?"],
+      [{ endpoint: '/ws', heartBeat: [0, 0] }, "Unknown StompModule option 'heartBeat': did you mean 'heartbeat'?"],
+      [{ endpoint: { path: '/ws', sockjs: true } }, "Unknown StompModule option 'endpoint.sockjs': did you mean 'sockJs'?"],
+      [{ endpoint: [{ path: '/a' }, { paht: '/b' }] }, "Unknown StompModule option 'endpoint.paht': did you mean 'path'?"],
+      [{ endpoint: { path: '/ws', allowedOrigin: ['*'] } }, "Unknown StompModule option 'endpoint.allowedOrigin': did you mean 'allowedOrigins'?"],
+      [{ endpoint: { path: '/ws', sockJs: { heartbeatDelai: 1000 } } }, "Unknown StompModule option 'endpoint.sockJs.heartbeatDelai': did you mean 'heartbeatDelay'?"],
+      [{ endpoint: '/ws', broker: { kind: 'relay', systemLogon: 'x' } }, "Unknown StompModule option 'broker.systemLogon': did you mean 'systemLogin'?"],
+      [{ endpoint: '/ws', broker: { kind: 'relay', addresses: [{ hots: 'x', port: 1 }] } }, "Unknown StompModule option 'broker.addresses.hots': did you mean 'host'?"],
+      [{ endpoint: '/ws', broker: { kind: 'redis', chanelPrefix: 'x' } }, "Unknown StompModule option 'broker.chanelPrefix': did you mean 'channelPrefix'?"],
+      [{ endpoint: '/ws', broker: { kind: 'simple', url: 'redis://x' } }, "Unknown StompModule option 'broker.url': the known ones are 'kind'"],
+      [{ endpoint: '/ws', authorization: { rule: [] } }, "Unknown StompModule option 'authorization.rule': did you mean 'rules'?"],
+      [{ endpoint: '/ws', authorization: { rules: [{ destination: '/x', allow: 'everyone', onn: 'SEND' }] } }, "Unknown StompModule option 'authorization.rules[0].onn': did you mean 'on'?"],
+    ])('are refused, with the nearest known key: %j', (options, message) => {
+      const error = configurationError(options);
+      expect(error.code).toBe('STOMP_ERR_CONFIGURATION');
+      expect(error.message).toBe(message);
+    });
+
+    it('without a near one, list the known keys', () => {
+      const error = configurationError({ endpoint: '/ws', broker: { kind: 'redis', database: 2 } });
+      expect(error.message).toBe(
+        "Unknown StompModule option 'broker.database': the known ones are 'kind', 'url', 'channelPrefix', 'startTimeout', 'connectTimeout', 'commandTimeout', 'reconnectDelay', 'maxReconnectDelay'",
+      );
+    });
+
+    it('are not looked for in a MessageBroker instance', () => {
+      const broker = { subscribe() {}, unsubscribe() {}, unsubscribeAll() {}, publish() {}, extra: true };
+      expect(resolveStompOptions({ endpoint: '/ws', broker }).broker).toBe(broker);
+    });
+  });
+
+  describe('limits derived from maxFrameSize', () => {
+    it('are computed once, each under its name', () => {
+      expect(derivedLimits(1000)).toEqual({
+        maxWebSocketMessageSize: 4000,
+        maxSockJsRequestBody: 8000,
+        maxQueuedInboundBytes: 16000,
+        maxUnconfirmedSendBytes: 16000,
+        maxTransactionBytes: 16000,
+      });
+    });
+
+    it('give maxTransactionBytes its default unless the option is set', () => {
+      expect(resolveStompOptions({ endpoint: '/ws', maxFrameSize: 1000 }).maxTransactionBytes).toBe(16000);
+      expect(resolveStompOptions({ endpoint: '/ws', maxFrameSize: 1000, maxTransactionBytes: 500 }).maxTransactionBytes).toBe(500);
+    });
+
+    it('follow the maxFrameSize given, by MAX_FRAME_SIZE_MULTIPLES', () => {
+      const resolved = resolveStompOptions({ endpoint: '/ws', maxFrameSize: 2048 });
+      for (const [name, multiple] of Object.entries(MAX_FRAME_SIZE_MULTIPLES)) {
+        expect(resolved[name as keyof typeof MAX_FRAME_SIZE_MULTIPLES]).toBe(multiple * 2048);
+      }
+    });
+  });
+});
+
+describe('resolveStompOptions: userRegistryBroadcast', () => {
+  it('fills what is not given from STOMP_DEFAULTS and refuses unknown keys with a suggestion', () => {
+    expect(resolveStompOptions({ endpoint: '/ws', userRegistryBroadcast: { interval: 50 } }).userRegistryBroadcast).toEqual({
+      interval: 50,
+      maxBytesPerSecond: STOMP_DEFAULTS.userRegistryBroadcast.maxBytesPerSecond,
+    });
+    expect(() => resolveStompOptions({ endpoint: '/ws', userRegistryBroadcast: { interval: 0 } })).toThrow(
+      "Invalid StompModule option 'userRegistryBroadcast.interval': expected a positive integer, got 0",
+    );
+    expect(() => resolveStompOptions({ endpoint: '/ws', userRegistryBroadcast: { intervall: 50 } as never })).toThrow(
+      "Unknown StompModule option 'userRegistryBroadcast.intervall': did you mean 'interval'?",
+    );
+  });
+});
+
+describe('resolveStompOptions: metrics and statsLogInterval', () => {
+  it('fills what is not given from STOMP_DEFAULTS and refuses unknown keys with a suggestion', () => {
+    expect(resolveStompOptions({ endpoint: '/ws', metrics: { enabled: true } }).metrics).toEqual({ enabled: true, registry: undefined, prefix: '' });
+    expect(() => resolveStompOptions({ endpoint: '/ws', metrics: { enable: true } as never })).toThrow(
+      "Unknown StompModule option 'metrics.enable': did you mean 'enabled'?",
+    );
+  });
+
+  it('refuses what cannot be a registry, a prefix or a switch', () => {
+    expect(() => resolveStompOptions({ endpoint: '/ws', metrics: { enabled: 'yes' } as never })).toThrow(
+      "Invalid StompModule option 'metrics.enabled': expected true or false, got yes",
+    );
+    expect(() => resolveStompOptions({ endpoint: '/ws', metrics: { enabled: true, registry: {} as never } })).toThrow(
+      "Invalid StompModule option 'metrics.registry': expected a prom-client Registry",
+    );
+    expect(() => resolveStompOptions({ endpoint: '/ws', metrics: { enabled: true, prefix: 'my-app_' } })).toThrow(
+      "Invalid StompModule option 'metrics.prefix': expected a metric name prefix",
+    );
+  });
+
+  it('takes 0 as "no summary line" and refuses periods a timer cannot hold', () => {
+    expect(resolveStompOptions({ endpoint: '/ws', statsLogInterval: 0 }).statsLogInterval).toBe(0);
+    expect(() => resolveStompOptions({ endpoint: '/ws', statsLogInterval: 2 ** 31 })).toThrow("Invalid StompModule option 'statsLogInterval'");
   });
 });

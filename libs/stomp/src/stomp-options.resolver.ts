@@ -1,173 +1,215 @@
 import { StompConfigurationError } from './errors/stomp-configuration.error.js';
-import { MAX_TIMER_MS } from './protocol/heart-beat.js';
-import { destinationAuthorization, type StompAuthorizationRule } from './session/destination-authorization.js';
-import { sockJsClientPath } from './transport/endpoint-settings.js';
+import type { StompAuthenticator } from './interfaces/stomp-principal.interface.js';
+import type { MetricsRegistry } from './metrics/metrics-settings.js';
+import { destinationAuthorization, type StompAuthorizationOptions, type StompAuthorizationRule } from './session/destination-authorization.js';
+import type { StompChannelInterceptor } from './session/stomp-channel-interceptor.js';
 import {
-  STOMP_DEFAULTS,
-  type ResolvedStompEndpoint,
-  type ResolvedStompOptions,
-  type StompEndpointOptions,
-  type StompModuleOptions,
-} from './stomp.options.js';
+  heartbeatPair,
+  isObject,
+  limitOrOff,
+  listOf,
+  oneOf,
+  optional,
+  positiveInteger,
+  positiveNumber,
+  rejectUnknownKeys,
+  resolveTable,
+  timer,
+  wholeMilliseconds,
+  type Check,
+  type ValuesOf,
+} from './stomp-options.checks.js';
+import { resolveAsyncApi } from './stomp-options.asyncapi.js';
+import { resolveBroker } from './stomp-options.broker.js';
+import { ALL_LOG_LEVELS } from './util/stomp-logger.js';
+import { compileTrustProxy, type ProxyTrust, type TrustProxy } from './transport/client-address.js';
+import { resolveEndpoints } from './stomp-options.endpoints.js';
+import { MAX_FRAME_SIZE_MULTIPLES, STOMP_DEFAULTS, type ResolvedStompOptions, type StompModuleOptions } from './stomp.options.js';
+
+/** Prefixes are compared as `/app/`, so `/app` never matches `/application`. */
+const prefix: Check<string> = (value, option) => {
+  if (typeof value !== 'string' || !value.startsWith('/')) {
+    throw StompConfigurationError.invalid(option, `every prefix must start with '/', got '${String(value)}'`);
+  }
+  return value.endsWith('/') ? value : `${value}/`;
+};
+
+const prefixList = listOf(prefix, "a list of prefixes, e.g. ['/topic']");
+
+/** A destination prefix written without its trailing '/' (`/topic` + `/chat.send`). */
+const destinationPrefix: Check<string> = (value, option) => prefix(value, option).slice(0, -1);
+
+const errorDestination: Check<string | false> = (value, option) => {
+  if (value !== false && typeof value !== 'string') throw StompConfigurationError.invalid(option, `expected a destination or false, got ${JSON.stringify(value)}`);
+  return value;
+};
+
+const authenticate: Check<StompAuthenticator | undefined> = optional((value, option) => {
+  if (typeof value !== 'function') throw StompConfigurationError.invalid(option, 'expected a function (request) => principal | undefined');
+  return value as StompAuthenticator;
+});
+
+const interceptors = listOf<StompChannelInterceptor>((value) => value as StompChannelInterceptor, 'a list of interceptors');
+
+const RULE_KEYS = ['destination', 'on', 'allow'] as const satisfies readonly (keyof StompAuthorizationRule)[];
+const AUTHORIZATION_KEYS = ['rules', 'otherwise'] as const satisfies readonly (keyof StompAuthorizationOptions)[];
+const RULES_EXPECTED =
+  "expected { rules: [{ destination: '/topic/news/**', on?: 'SEND' | 'SUBSCRIBE', allow: 'everyone' | 'authenticated' | 'nobody' | (principal) => boolean }] }";
+
+const authorization: Check<StompAuthorizationOptions | undefined> = optional((value, option) => {
+  if (isObject(value)) rejectUnknownKeys(value, AUTHORIZATION_KEYS, option);
+  if (!isObject(value) || !Array.isArray(value.rules)) throw StompConfigurationError.invalid(option, RULES_EXPECTED);
+  value.rules.forEach((rule: unknown, index: number) => {
+    if (isObject(rule)) rejectUnknownKeys(rule, RULE_KEYS, `${option}.rules[${index}]`);
+    if (!isRule(rule)) throw StompConfigurationError.invalid(option, RULES_EXPECTED);
+  });
+  optional(oneOf('allow', 'deny'))(value.otherwise, `${option}.otherwise`);
+  return value as unknown as StompAuthorizationOptions;
+});
+
+const METRICS = {
+  enabled: (value: unknown, option: string): boolean => {
+    if (typeof value !== 'boolean') throw StompConfigurationError.invalid(option, `expected true or false, got ${String(value)}`);
+    return value;
+  },
+  registry: optional((value, option) => {
+    if (!isObject(value) || typeof value.registerMetric !== 'function' || typeof value.removeSingleMetric !== 'function') {
+      throw StompConfigurationError.invalid(option, "expected a prom-client Registry (new Registry() from 'prom-client')");
+    }
+    return value as unknown as MetricsRegistry;
+  }),
+  prefix: (value: unknown, option: string): string => {
+    if (typeof value !== 'string' || !/^([a-zA-Z_:][a-zA-Z0-9_:]*)?$/.test(value)) {
+      throw StompConfigurationError.invalid(option, `expected a metric name prefix (letters, digits, '_', ':'), got ${JSON.stringify(value)}`);
+    }
+    return value;
+  },
+};
+
+const metrics: Check<ValuesOf<typeof METRICS>> = (value, option) => {
+  if (!isObject(value)) throw StompConfigurationError.invalid(option, 'expected { enabled, registry?, prefix? }');
+  return resolveTable(METRICS, value, STOMP_DEFAULTS.metrics, option);
+};
+
+const TRUST_PROXY_EXPECTED = "expected false, true, a number of hops, addresses or CIDRs (e.g. 'loopback' or ['10.0.0.0/8']), or (address, hop) => boolean";
+
+/** Express's `trust proxy` values, compiled once into the function the transport asks. */
+const trustProxy: Check<ProxyTrust> = (value, option) => {
+  const valid =
+    typeof value === 'boolean' ||
+    typeof value === 'function' ||
+    (Number.isInteger(value) && (value as number) >= 0) ||
+    typeof value === 'string' ||
+    (Array.isArray(value) && value.every((item) => typeof item === 'string'));
+  if (!valid) throw StompConfigurationError.invalid(option, `${TRUST_PROXY_EXPECTED}, got ${JSON.stringify(value)}`);
+  try {
+    return compileTrustProxy(value as TrustProxy);
+  } catch (error) {
+    throw StompConfigurationError.invalid(option, `${(error as Error).message}; ${TRUST_PROXY_EXPECTED}`);
+  }
+};
+
+const USER_REGISTRY_BROADCAST = { interval: timer(positiveInteger), maxBytesPerSecond: positiveInteger };
+
+const userRegistryBroadcast: Check<ValuesOf<typeof USER_REGISTRY_BROADCAST>> = (value, option) => {
+  if (!isObject(value)) throw StompConfigurationError.invalid(option, 'expected { interval, maxBytesPerSecond }');
+  return resolveTable(USER_REGISTRY_BROADCAST, value, STOMP_DEFAULTS.userRegistryBroadcast, option);
+};
+
+function isRule(rule: unknown): boolean {
+  return (
+    isObject(rule) &&
+    typeof rule.destination === 'string' &&
+    (typeof rule.allow === 'function' || ['everyone', 'authenticated', 'nobody'].includes(rule.allow as string))
+  );
+}
+
+/** Every module option and its check; the defaults are STOMP_DEFAULTS. */
+const MODULE_OPTIONS = {
+  endpoint: resolveEndpoints,
+  appPrefixes: prefixList,
+  brokerPrefixes: prefixList,
+  defaultDestinationPrefix: destinationPrefix,
+  userDestinationPrefix: prefix,
+  errorDestination,
+  broker: resolveBroker,
+  authenticate,
+  interceptors,
+  pathSeparator: oneOf('/', '.'),
+  heartbeat: heartbeatPair,
+  heartbeatGraceFactor: positiveNumber,
+  maxFrameSize: positiveInteger,
+  maxHeaders: positiveInteger,
+  maxHeaderLineLength: positiveInteger,
+  connectTimeout: timer(positiveInteger),
+  maxSubscriptionsPerSession: positiveInteger,
+  maxPatternSubscriptionsPerSession: positiveInteger,
+  maxPatternSubscriptions: positiveInteger,
+  maxFramesPerSecond: positiveInteger,
+  maxConnections: positiveInteger,
+  maxConnectionsPerAddress: limitOrOff,
+  trustProxy,
+  sendBufferSizeLimit: positiveInteger,
+  sendTimeLimit: positiveInteger,
+  pingInterval: timer(wholeMilliseconds),
+  maxTransactionsPerSession: positiveInteger,
+  maxFramesPerTransaction: positiveInteger,
+  maxUnconfirmedSends: positiveInteger,
+  // Its default follows maxFrameSize: see derivedLimits.
+  maxTransactionBytes: optional(positiveInteger),
+  incompleteFrameTimeout: timer(positiveInteger),
+  minFrameDataRate: positiveInteger,
+  authorization,
+  userRegistryBroadcast,
+  logLevels: listOf(oneOf(...ALL_LOG_LEVELS), "a list of log levels, e.g. ['error', 'warn', 'log']"),
+  asyncApi: resolveAsyncApi,
+  metrics,
+  statsLogInterval: timer(wholeMilliseconds),
+} satisfies { readonly [K in keyof Required<StompModuleOptions>]: Check<unknown> };
+
+type ModuleOptionValues = ValuesOf<typeof MODULE_OPTIONS>;
+
+type DerivedLimits = { readonly [K in keyof typeof MAX_FRAME_SIZE_MULTIPLES]: number };
 
 /** Applies defaults and rejects options that cannot work, with a message naming the option. */
 export function resolveStompOptions(options: StompModuleOptions): ResolvedStompOptions {
-  if (!options || options.endpoint == null) {
-    throw StompConfigurationError.invalid('endpoint', "it is required, e.g. StompModule.forRoot({ endpoint: '/portfolio' })");
-  }
-  const endpoints = toEndpointList(options.endpoint).map(resolveEndpoint);
-  if (endpoints.length === 0) throw StompConfigurationError.invalid('endpoint', 'the list is empty; give at least one endpoint');
-  const paths = new Set<string>();
-  for (const { path } of endpoints) {
-    if (paths.has(path)) throw StompConfigurationError.invalid('endpoint', `the path '${path}' is used twice`);
-    paths.add(path);
-  }
-  const appPrefixes = prefixes('appPrefixes', options.appPrefixes ?? STOMP_DEFAULTS.appPrefixes);
-  const brokerPrefixes = prefixes('brokerPrefixes', options.brokerPrefixes ?? STOMP_DEFAULTS.brokerPrefixes);
+  if (!isObject(options)) return resolveStompOptions({} as StompModuleOptions);
+  const values = resolveTable(MODULE_OPTIONS, options, STOMP_DEFAULTS);
+  checkPrefixes(values);
+  const { endpoint, interceptors, maxTransactionBytes, ...rest } = values;
+  const derived = derivedLimits(values.maxFrameSize);
+  return {
+    ...rest,
+    endpoints: endpoint,
+    // Authorization sees frames last, as the application's own interceptors left them.
+    interceptors: values.authorization ? [...interceptors, destinationAuthorization(values.authorization, values.pathSeparator)] : interceptors,
+    ...derived,
+    maxTransactionBytes: maxTransactionBytes ?? derived.maxTransactionBytes,
+  };
+}
+
+/** The limits that follow from `maxFrameSize`, computed here once, each under its name. */
+export function derivedLimits(maxFrameSize: number): DerivedLimits {
+  const entries = Object.entries(MAX_FRAME_SIZE_MULTIPLES).map(([name, multiple]) => [name, multiple * maxFrameSize]);
+  return Object.fromEntries(entries) as DerivedLimits;
+}
+
+/** Application, broker and user prefixes must not overlap; the error destination is a broker one. */
+function checkPrefixes({ appPrefixes, brokerPrefixes, userDestinationPrefix, errorDestination }: ModuleOptionValues): void {
   for (const app of appPrefixes) {
     if (brokerPrefixes.some((b) => b.startsWith(app) || app.startsWith(b))) {
       throw StompConfigurationError.invalid('appPrefixes', `'${app}' overlaps a broker prefix (${brokerPrefixes.join(', ')})`);
     }
   }
-  const userDestinationPrefix = prefix('userDestinationPrefix', options.userDestinationPrefix ?? STOMP_DEFAULTS.userDestinationPrefix);
   for (const other of [...appPrefixes, ...brokerPrefixes]) {
     if (other.startsWith(userDestinationPrefix) || userDestinationPrefix.startsWith(other)) {
       throw StompConfigurationError.invalid('userDestinationPrefix', `'${userDestinationPrefix}' overlaps the prefix '${other}'`);
     }
   }
-  const errorDestination = options.errorDestination ?? STOMP_DEFAULTS.errorDestination;
   if (errorDestination !== false && !brokerPrefixes.some((p) => errorDestination.startsWith(p))) {
     throw StompConfigurationError.invalid(
       'errorDestination',
-      `'${String(errorDestination)}' is not under a broker prefix (${brokerPrefixes.join(', ')}); use e.g. '/queue/errors', or false`,
+      `'${errorDestination}' is not under a broker prefix (${brokerPrefixes.join(', ')}); use e.g. '/queue/errors', or false`,
     );
   }
-  if (options.authenticate !== undefined && typeof options.authenticate !== 'function') {
-    throw StompConfigurationError.invalid('authenticate', 'expected a function (request) => principal | undefined');
-  }
-  const interceptors = options.interceptors ?? STOMP_DEFAULTS.interceptors;
-  if (!Array.isArray(interceptors)) throw StompConfigurationError.invalid('interceptors', 'expected a list of interceptors');
-  const pathSeparator = options.pathSeparator ?? STOMP_DEFAULTS.pathSeparator;
-  const { authorization } = options;
-  if (authorization !== undefined && (!Array.isArray(authorization.rules) || authorization.rules.some((rule) => !isRule(rule)))) {
-    throw StompConfigurationError.invalid(
-      'authorization',
-      "expected { rules: [{ destination: '/topic/news/**', on?: 'SEND' | 'SUBSCRIBE', allow: 'everyone' | 'authenticated' | 'nobody' | (principal) => boolean }] }",
-    );
-  }
-  if (pathSeparator !== '/' && pathSeparator !== '.') {
-    throw StompConfigurationError.invalid('pathSeparator', `expected '/' or '.', got '${String(pathSeparator)}'`);
-  }
-  const heartbeat = options.heartbeat ?? STOMP_DEFAULTS.heartbeat;
-  if (heartbeat.length !== 2 || !heartbeat.every((v) => Number.isInteger(v) && v >= 0)) {
-    throw StompConfigurationError.invalid('heartbeat', 'expected [send, receive] in whole milliseconds, e.g. [10000, 10000]');
-  }
-  const broker = options.broker ?? STOMP_DEFAULTS.broker;
-  if (typeof broker !== 'object' || broker === null || (!('kind' in broker) && typeof (broker as { publish?: unknown }).publish !== 'function')) {
-    throw StompConfigurationError.invalid('broker', "expected { kind: 'simple' | 'relay' | 'redis', ... } or a MessageBroker instance");
-  }
-  if ('kind' in broker && !['simple', 'relay', 'redis'].includes(broker.kind)) {
-    throw StompConfigurationError.invalid('broker', `unknown kind '${String(broker.kind)}': expected 'simple', 'relay' or 'redis'`);
-  }
-  return {
-    endpoints,
-    broker,
-    appPrefixes,
-    brokerPrefixes,
-    defaultDestinationPrefix: trimTrailingSlash(options.defaultDestinationPrefix ?? STOMP_DEFAULTS.defaultDestinationPrefix),
-    userDestinationPrefix,
-    errorDestination,
-    authenticate: options.authenticate,
-    // Authorization sees frames last, as the application's own interceptors left them.
-    interceptors: authorization ? [...interceptors, destinationAuthorization(authorization, pathSeparator)] : [...interceptors],
-    pathSeparator,
-    heartbeat: [heartbeat[0], heartbeat[1]],
-    heartbeatGraceFactor: positive('heartbeatGraceFactor', options.heartbeatGraceFactor ?? STOMP_DEFAULTS.heartbeatGraceFactor),
-    maxFrameSize: positiveInteger('maxFrameSize', options.maxFrameSize ?? STOMP_DEFAULTS.maxFrameSize),
-    maxHeaders: positiveInteger('maxHeaders', options.maxHeaders ?? STOMP_DEFAULTS.maxHeaders),
-    maxHeaderLineLength: positiveInteger('maxHeaderLineLength', options.maxHeaderLineLength ?? STOMP_DEFAULTS.maxHeaderLineLength),
-    connectTimeout: timerMilliseconds('connectTimeout', positiveInteger('connectTimeout', options.connectTimeout ?? STOMP_DEFAULTS.connectTimeout)),
-    maxSubscriptionsPerSession: positiveInteger('maxSubscriptionsPerSession', options.maxSubscriptionsPerSession ?? STOMP_DEFAULTS.maxSubscriptionsPerSession),
-    maxFramesPerSecond: positiveInteger('maxFramesPerSecond', options.maxFramesPerSecond ?? STOMP_DEFAULTS.maxFramesPerSecond),
-    maxConnections: positiveInteger('maxConnections', options.maxConnections ?? STOMP_DEFAULTS.maxConnections),
-    maxConnectionsPerAddress: positiveInteger('maxConnectionsPerAddress', options.maxConnectionsPerAddress ?? STOMP_DEFAULTS.maxConnectionsPerAddress),
-    sendBufferSizeLimit: positiveInteger('sendBufferSizeLimit', options.sendBufferSizeLimit ?? STOMP_DEFAULTS.sendBufferSizeLimit),
-    sendTimeLimit: positiveInteger('sendTimeLimit', options.sendTimeLimit ?? STOMP_DEFAULTS.sendTimeLimit),
-    pingInterval: timerMilliseconds('pingInterval', wholeMilliseconds('pingInterval', options.pingInterval ?? STOMP_DEFAULTS.pingInterval)),
-    authorization: options.authorization,
-  };
-}
-
-function isRule(rule: StompAuthorizationRule): boolean {
-  return (
-    typeof rule?.destination === 'string' &&
-    (typeof rule.allow === 'function' || ['everyone', 'authenticated', 'nobody'].includes(rule.allow as string))
-  );
-}
-
-function toEndpointList(endpoint: StompModuleOptions['endpoint']): readonly StompEndpointOptions[] {
-  if (typeof endpoint === 'string') return [{ path: endpoint }];
-  return Array.isArray(endpoint) ? (endpoint as readonly StompEndpointOptions[]) : [endpoint as StompEndpointOptions];
-}
-
-function clientLibraryUrl(endpoint: StompEndpointOptions, path: string): string {
-  const url = typeof endpoint.sockJs === 'object' ? endpoint.sockJs.clientLibraryUrl : undefined;
-  if (url === undefined) return sockJsClientPath(path);
-  if (typeof url !== 'string' || url === '') throw StompConfigurationError.invalid('endpoint', `sockJs.clientLibraryUrl must be a URL, got ${JSON.stringify(url)}`);
-  return url;
-}
-
-function resolveEndpoint(endpoint: StompEndpointOptions): ResolvedStompEndpoint {
-  if (typeof endpoint?.path !== 'string' || !endpoint.path.startsWith('/')) {
-    throw StompConfigurationError.invalid('endpoint', `path must start with '/', got '${String(endpoint?.path)}'`);
-  }
-  const path = endpoint.path.length > 1 ? trimTrailingSlash(endpoint.path) : endpoint.path;
-  if (endpoint.sockJs && path === '/') {
-    throw StompConfigurationError.invalid('endpoint', "SockJS needs a path of its own (its URLs live below it, e.g. '/portfolio/info'), not '/'");
-  }
-  const sockJs = endpoint.sockJs
-    ? { ...STOMP_DEFAULTS.sockJs, ...(endpoint.sockJs === true ? {} : endpoint.sockJs), clientLibraryUrl: clientLibraryUrl(endpoint, path) }
-    : undefined;
-  return { path, sockJs, allowedOrigins: [...(endpoint.allowedOrigins ?? [])] };
-}
-
-function prefixes(option: string, values: readonly string[]): string[] {
-  if (!Array.isArray(values)) {
-    throw StompConfigurationError.invalid(option, `expected a list of prefixes, e.g. ['/topic'], got ${JSON.stringify(values)}`);
-  }
-  return values.map((value) => prefix(option, value));
-}
-
-/** Prefixes are compared as `/app/`, so `/app` never matches `/application`. */
-function prefix(option: string, value: string): string {
-  if (typeof value !== 'string' || !value.startsWith('/')) {
-    throw StompConfigurationError.invalid(option, `every prefix must start with '/', got '${String(value)}'`);
-  }
-  return value.endsWith('/') ? value : `${value}/`;
-}
-
-function trimTrailingSlash(value: string): string {
-  return value.endsWith('/') ? value.slice(0, -1) : value;
-}
-
-function positive(option: string, value: number): number {
-  if (!(typeof value === 'number' && value > 0)) throw StompConfigurationError.invalid(option, `expected a positive number, got ${String(value)}`);
-  return value;
-}
-
-/** Node runs a timer set past MAX_TIMER_MS after 1 ms, which would close every connection at once. */
-function timerMilliseconds(option: string, value: number): number {
-  if (value > MAX_TIMER_MS) throw StompConfigurationError.invalid(option, `expected at most ${MAX_TIMER_MS} ms (about 24.8 days), got ${value}`);
-  return value;
-}
-
-/** A period where `0` means off. */
-function wholeMilliseconds(option: string, value: number): number {
-  if (!Number.isInteger(value) || value < 0) throw StompConfigurationError.invalid(option, `expected whole milliseconds (0 for off), got ${String(value)}`);
-  return value;
-}
-
-function positiveInteger(option: string, value: number): number {
-  if (!Number.isInteger(value) || value <= 0) throw StompConfigurationError.invalid(option, `expected a positive integer, got ${String(value)}`);
-  return value;
 }

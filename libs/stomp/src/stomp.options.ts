@@ -1,22 +1,34 @@
-import type { StompBrokerOptions } from './broker/broker.options.js';
+import type { LogLevel } from '@nestjs/common';
+import type { ResolvedAsyncApiOptions, StompAsyncApiOptions } from './asyncapi/asyncapi.options.js';
+import type { BrokerSettings, StompBrokerOptions } from './broker/broker.options.js';
+import type { StompRedisOptions } from './broker/redis/redis.options.js';
+import type { StompRelayOptions } from './broker/relay/relay.options.js';
 import type { MessageBroker } from './broker/message-broker.js';
 import type { StompAuthorizationOptions } from './session/destination-authorization.js';
 import type { StompChannelInterceptor } from './session/stomp-channel-interceptor.js';
+import type { ProxyTrust, TrustProxy } from './transport/client-address.js';
 import type { EndpointSettings } from './transport/endpoint-settings.js';
+import type { UserRegistryBroadcastOptions, UserRegistryBroadcastSettings } from './users/user-registry-broadcast.settings.js';
 import type { StompAuthenticator, StompPrincipal } from './interfaces/stomp-principal.interface.js';
+import type { MetricsSettings, StompMetricsOptions } from './metrics/metrics-settings.js';
 
+export type { StompAsyncApiOptions } from './asyncapi/asyncapi.options.js';
 export type { StompBrokerOptions } from './broker/broker.options.js';
 export type { StompRedisOptions } from './broker/redis/redis.options.js';
 export type { StompBrokerAddress, StompRelayOptions } from './broker/relay/relay.options.js';
+export type { StompClientQueueRule } from './broker/relay/client-queue-policy.js';
+export type { UserRegistryBroadcastOptions } from './users/user-registry-broadcast.settings.js';
+export type { StompMetricsOptions, MetricsRegistry } from './metrics/metrics-settings.js';
+export type { TrustProxy } from './transport/client-address.js';
 export type { StompAudience, StompAuthorizationOptions, StompAuthorizationRule } from './session/destination-authorization.js';
 
 /** SockJS fallback settings; the defaults are Spring's. */
 export interface StompSockJsOptions {
-  /** Interval of SockJS's own heart-beat frames, in ms. Default 25000. */
+  /** Interval of SockJS's own heart-beat frames, in ms. Default: `STOMP_DEFAULTS.sockJs.heartbeatDelay`. */
   readonly heartbeatDelay?: number;
-  /** How long a SockJS session survives without a receiving connection, in ms. Default 5000. */
+  /** How long a SockJS session survives without a receiving connection, in ms. Default: `STOMP_DEFAULTS.sockJs.disconnectDelay`. */
   readonly disconnectDelay?: number;
-  /** Bytes sent on one streaming HTTP response before the client must open another. Default 131072. */
+  /** Bytes sent on one streaming HTTP response before the client must open another. Default: `STOMP_DEFAULTS.sockJs.responseLimit`. */
   readonly responseLimit?: number;
   /**
    * Where the iframe-based transports (for browsers that cannot do cross-origin XHR) load the
@@ -32,15 +44,27 @@ export interface StompEndpointOptions {
   readonly path: string;
   /**
    * Serve SockJS on `path` too (Spring's `withSockJS()`); raw WebSocket is then also at
-   * `{path}/websocket`. `true` for the defaults. Default `false`.
+   * `{path}/websocket`. `true` for the defaults. Default: `STOMP_DEFAULTS.eachEndpoint.sockJs`.
    */
   readonly sockJs?: boolean | StompSockJsOptions;
   /**
    * Browser origins allowed to connect, as exact origins (`https://example.com`) or patterns with
-   * `*` (`https://*.example.com`); `['*']` allows any. Requests with no `Origin` header (non-browser
-   * clients) and same-origin requests are always allowed. Default `[]`: same origin only, as Spring.
+   * `*` (`https://*.example.com`, `http://localhost:*`), compared on scheme, host and port as
+   * written; `*` never spans a `:` or a `/`. `['*']` allows any. Requests with no `Origin` header
+   * (non-browser clients) and same-origin requests (see `publicOrigin`) are always allowed.
+   * Default: `STOMP_DEFAULTS.eachEndpoint.allowedOrigins`; an empty list allows the same origin only,
+   * as Spring.
    */
   readonly allowedOrigins?: readonly string[];
+  /**
+   * This server's own origin(s) as browsers see them, e.g. `'https://chat.example.com'`: set it
+   * when clients reach the server through a proxy or under a host name. Same-origin then means
+   * exactly these. When not set, same-origin means the scheme the server itself serves
+   * (`https:` on TLS, else `http:`) with a `Host` that is the IP address the connection arrived on
+   * (or `localhost` on loopback) and its port; a page under any host name is refused until it is
+   * listed here, because DNS rebinding makes a foreign page's `Origin` and `Host` agree.
+   */
+  readonly publicOrigin?: string | readonly string[];
 }
 
 export interface StompModuleOptions {
@@ -48,35 +72,36 @@ export interface StompModuleOptions {
   readonly endpoint: string | StompEndpointOptions | readonly StompEndpointOptions[];
   /**
    * Destination prefixes routed to `@MessageMapping` handlers (Spring's
-   * `setApplicationDestinationPrefixes`). Default `['/app']`.
+   * `setApplicationDestinationPrefixes`). Default: `STOMP_DEFAULTS.appPrefixes`.
    */
   readonly appPrefixes?: readonly string[];
   /**
    * Destination prefixes handled by the broker: clients SUBSCRIBE to them and SEND straight to them
-   * (Spring's `enableSimpleBroker(...)`). Default `['/topic', '/queue']`.
+   * (Spring's `enableSimpleBroker(...)`). Default: `STOMP_DEFAULTS.brokerPrefixes`.
    */
   readonly brokerPrefixes?: readonly string[];
   /**
    * Where a handler's return value goes when it has no `@SendTo`: this prefix plus the mapped
-   * destination (`/app/chat.send` → `/topic/chat.send`), as Spring. Default `'/topic'`.
+   * destination (`/app/chat.send` → `/topic/chat.send`), as Spring. Default: `STOMP_DEFAULTS.defaultDestinationPrefix`.
    */
   readonly defaultDestinationPrefix?: string;
   /**
    * The broker: `{ kind: 'simple' }` (embedded, in memory), `{ kind: 'relay', ... }` (an external
    * STOMP broker), `{ kind: 'redis', ... }` (several instances over Redis), or your own
-   * `MessageBroker` instance. Default `{ kind: 'simple' }`.
+   * `MessageBroker` instance. Default: `STOMP_DEFAULTS.broker`; the relay's and Redis's own settings
+   * default to `STOMP_DEFAULTS.relay` and `STOMP_DEFAULTS.redis`.
    */
   readonly broker?: StompBrokerOptions | MessageBroker;
   /**
    * Prefix of user destinations: a client subscribes to `/user/queue/x` and receives what is sent to
-   * its user (`convertAndSendToUser`, `@SendToUser`, or a SEND to `/user/{name}/queue/x`). Default
-   * `'/user/'`.
+   * its user (`convertAndSendToUser`, `@SendToUser`, or a SEND to `/user/{name}/queue/x`). Default:
+   * `STOMP_DEFAULTS.userDestinationPrefix`.
    */
   readonly userDestinationPrefix?: string;
   /**
    * Where a handler's unhandled error is reported to the session that sent the message, as a user
    * destination: the client subscribes to `/user` + this (`/user/queue/errors`). Must be under a
-   * broker prefix. `false` only logs. Default `'/queue/errors'`.
+   * broker prefix. `false` only logs. Default: `STOMP_DEFAULTS.errorDestination`.
    */
   readonly errorDestination?: string | false;
   /**
@@ -85,70 +110,150 @@ export interface StompModuleOptions {
    * destinations are its own).
    */
   readonly authenticate?: StompAuthenticator;
-  /** Inbound and outbound frame hooks, run in order. Default none. */
+  /** Inbound and outbound frame hooks, run in order. Default: `STOMP_DEFAULTS.interceptors`. */
   readonly interceptors?: readonly StompChannelInterceptor[];
   /**
    * Separator of destination segments for `*`, `**` and `{var}` in mappings and subscriptions:
-   * `'/'` or `'.'` (Spring's `AntPathMatcher(".")`). Default `'/'`.
+   * `'/'` or `'.'` (Spring's `AntPathMatcher(".")`). Default: `STOMP_DEFAULTS.pathSeparator`.
    */
   readonly pathSeparator?: '/' | '.';
   /**
    * Heart-beat the server offers in CONNECTED, `[sx, sy]` in ms: it can send every `sx` and wants to
-   * hear from the client every `sy`. `[0, 0]` disables heart-beating. Default `[10000, 10000]`.
+   * hear from the client every `sy`. `[0, 0]` disables heart-beating. Default: `STOMP_DEFAULTS.heartbeat`.
    */
   readonly heartbeat?: readonly [number, number];
   /**
    * How many agreed receive intervals may pass without a byte from the client before the server
-   * closes the connection. Default `3`.
+   * closes the connection. Default: `STOMP_DEFAULTS.heartbeatGraceFactor`.
    */
   readonly heartbeatGraceFactor?: number;
-  /** Largest inbound frame in bytes, headers included (Spring's `messageSizeLimit`). Default 65536. */
+  /**
+   * Largest inbound frame in bytes, headers included (Spring's `messageSizeLimit`). Other limits derive
+   * from it (see `MAX_FRAME_SIZE_MULTIPLES`). Default: `STOMP_DEFAULTS.maxFrameSize`.
+   */
   readonly maxFrameSize?: number;
-  /** Most headers in one inbound frame. Default 64. */
+  /** Most headers in one inbound frame. Default: `STOMP_DEFAULTS.maxHeaders`. */
   readonly maxHeaders?: number;
-  /** Longest command or header line of an inbound frame, in bytes. Default 8192. */
+  /** Longest command or header line of an inbound frame, in bytes. Default: `STOMP_DEFAULTS.maxHeaderLineLength`. */
   readonly maxHeaderLineLength?: number;
   /**
    * Time a new connection has to send CONNECT before it is closed, in ms (Spring's
-   * `timeToFirstMessage`). Default 60000.
+   * `timeToFirstMessage`). Default: `STOMP_DEFAULTS.connectTimeout`.
    */
   readonly connectTimeout?: number;
-  /** Most subscriptions one session may hold at once. Default 1000. */
+  /** Most subscriptions one session may hold at once. Default: `STOMP_DEFAULTS.maxSubscriptionsPerSession`. */
   readonly maxSubscriptionsPerSession?: number;
   /**
+   * Most pattern subscriptions (`*`, `?`, `**`) one session may hold at once, on the embedded and
+   * Redis brokers (the relay leaves matching to the external broker). Default:
+   * `STOMP_DEFAULTS.maxPatternSubscriptionsPerSession`.
+   */
+  readonly maxPatternSubscriptionsPerSession?: number;
+  /** Most pattern subscriptions all sessions of this instance may hold together (embedded and Redis brokers). Default: `STOMP_DEFAULTS.maxPatternSubscriptions`. */
+  readonly maxPatternSubscriptions?: number;
+  /**
    * Most frames a session may send per second, averaged over a burst of twice as many; beyond it
-   * the session gets an ERROR and is closed. Default 5000.
+   * the session gets an ERROR and is closed. Default: `STOMP_DEFAULTS.maxFramesPerSecond`.
    */
   readonly maxFramesPerSecond?: number;
-  /** Most open connections, all endpoints together; the next handshake gets HTTP 503. Default 20000. */
+  /** Most open connections, all endpoints together; the next handshake gets HTTP 503. Default: `STOMP_DEFAULTS.maxConnections`. */
   readonly maxConnections?: number;
-  /** Most open connections from one client address; the next handshake gets HTTP 429. Default 1000. */
+  /**
+   * Most open connections from one client address (see `trustProxy` behind a proxy); the next
+   * handshake gets HTTP 429. `0` or `Infinity` turns the limit off. Default: `STOMP_DEFAULTS.maxConnectionsPerAddress`.
+   */
   readonly maxConnectionsPerAddress?: number;
   /**
+   * Which peers are proxies whose `X-Forwarded-For` header names the client, as Express's
+   * `trust proxy`: `false` (none: the client is the socket's peer), `true` (all: the left-most
+   * address, which any client can forge), a number of proxy hops in front of the server, addresses,
+   * CIDRs or `'loopback'`, `'linklocal'`, `'uniquelocal'` (a list, or a string with commas), or a
+   * function `(address, hop) => boolean`. The chain is read from the right and stops at the first
+   * address that is not trusted. The address found is the one `maxConnectionsPerAddress` counts,
+   * `authenticate` sees as `handshake.remoteAddress`, and logs and events name.
+   * Default: `STOMP_DEFAULTS.trustProxy`.
+   */
+  readonly trustProxy?: TrustProxy;
+  /**
    * Bytes that may wait unsent to one WebSocket client (Spring's `sendBufferSizeLimit`); a client
-   * that lets more pile up is too slow and is closed with 4500. Default 524288 (512 KiB).
+   * that lets more pile up is too slow and is closed with 4500. Default: `STOMP_DEFAULTS.sendBufferSizeLimit`.
    */
   readonly sendBufferSizeLimit?: number;
   /**
    * How long sends to one WebSocket client may stay stuck in its buffer (Spring's `sendTimeLimit`)
-   * before it is closed with 4500, in ms. Default 10000.
+   * before it is closed with 4500, in ms. Default: `STOMP_DEFAULTS.sendTimeLimit`.
    */
   readonly sendTimeLimit?: number;
   /**
    * Every this many ms each raw WebSocket connection is pinged, and one that did not answer the
    * previous ping is closed: finds dead peers (a half-open TCP connection) even when the client
-   * declined STOMP heart-beats. `0` turns it off. SockJS has its own heart-beat. Default 25000.
+   * declined STOMP heart-beats. `0` turns it off. SockJS has its own heart-beat. Default:
+   * `STOMP_DEFAULTS.pingInterval`.
    */
   readonly pingInterval?: number;
+  /** Most transactions one session may have open at once. Default: `STOMP_DEFAULTS.maxTransactionsPerSession`. */
+  readonly maxTransactionsPerSession?: number;
+  /** Most frames one transaction may hold before its COMMIT. Default: `STOMP_DEFAULTS.maxFramesPerTransaction`. */
+  readonly maxFramesPerTransaction?: number;
+  /**
+   * Broker SENDs (without `receipt`) one session may have awaiting the broker's confirmation while it
+   * goes on with its next frames; beyond it the session waits. Default: `STOMP_DEFAULTS.maxUnconfirmedSends`.
+   */
+  readonly maxUnconfirmedSends?: number;
+  /**
+   * Bytes all open transactions of one session may hold together (each held SEND or ACK counts its
+   * body plus 256); a frame that would pass it gets an ERROR. Default: `MAX_FRAME_SIZE_MULTIPLES.maxTransactionBytes`
+   * × `maxFrameSize`.
+   */
+  readonly maxTransactionBytes?: number;
+  /**
+   * Longest a frame may stay incomplete (its bytes arriving over several WebSocket messages or
+   * SockJS requests), in ms; then the session gets an ERROR and is closed (4500). Default:
+   * `STOMP_DEFAULTS.incompleteFrameTimeout`.
+   */
+  readonly incompleteFrameTimeout?: number;
+  /**
+   * Fewest bytes per second an incomplete frame must arrive at, measured over windows of up to 5 s:
+   * a drip-fed frame (slowloris) is closed with an ERROR (4500). Default: `STOMP_DEFAULTS.minFrameDataRate`.
+   */
+  readonly minFrameDataRate?: number;
   /** Who may SEND to and SUBSCRIBE to which destinations. Default: everyone, everywhere. */
   readonly authorization?: StompAuthorizationOptions;
+  /**
+   * With several instances on one broker: how often (`interval`, ms) and within how many bytes per
+   * second (`maxBytesPerSecond`) each tells the others of its users. Default `{ interval: 100, maxBytesPerSecond: 1048576 }`.
+   */
+  readonly userRegistryBroadcast?: UserRegistryBroadcastOptions;
+  /**
+   * The levels the library itself writes (Nest's: `'fatal'`, `'error'`, `'warn'`, `'log'`, `'debug'`,
+   * `'verbose'`), e.g. `['error', 'warn', 'log']` to keep its debug lines out of an application that
+   * logs at debug. The application's logger and its own levels still apply after it. Default:
+   * `STOMP_DEFAULTS.logLevels` (all).
+   */
+  readonly logLevels?: readonly LogLevel[];
+  /**
+   * Serve an AsyncAPI 3.0 document of the STOMP API (`/asyncapi.json`) and a page rendering it
+   * (`/asyncapi`) on the HTTP server; `true` for the defaults (`STOMP_DEFAULTS.asyncApiDocument`). Default off.
+   */
+  readonly asyncApi?: StompAsyncApiOptions | boolean;
+  /**
+   * Prometheus metrics on a prom-client registry (README "Metrics"): `{ enabled, registry, prefix }`.
+   * Default `{ enabled: false, prefix: '' }`, the registry prom-client's default `register`.
+   */
+  readonly metrics?: StompMetricsOptions;
+  /**
+   * Interval of the summary line the library logs (sessions, frames, messages, closes, errors,
+   * broker), in ms, as Spring's `WebSocketMessageBrokerStats`; `0` turns it off. Default
+   * `STOMP_DEFAULTS.statsLogInterval` (30 minutes).
+   */
+  readonly statsLogInterval?: number;
 }
 
 export type ResolvedStompEndpoint = EndpointSettings;
 
 export interface ResolvedStompOptions {
   readonly endpoints: readonly ResolvedStompEndpoint[];
-  readonly broker: StompBrokerOptions | MessageBroker;
+  readonly broker: BrokerSettings | MessageBroker;
   readonly appPrefixes: readonly string[];
   readonly brokerPrefixes: readonly string[];
   readonly defaultDestinationPrefix: string;
@@ -164,15 +269,38 @@ export interface ResolvedStompOptions {
   readonly maxHeaderLineLength: number;
   readonly connectTimeout: number;
   readonly maxSubscriptionsPerSession: number;
+  readonly maxPatternSubscriptionsPerSession: number;
+  readonly maxPatternSubscriptions: number;
   readonly maxFramesPerSecond: number;
   readonly maxConnections: number;
+  /** `Infinity` when the option turned the limit off. */
   readonly maxConnectionsPerAddress: number;
+  readonly trustProxy: ProxyTrust;
   readonly sendBufferSizeLimit: number;
   readonly sendTimeLimit: number;
   readonly pingInterval: number;
+  readonly maxTransactionsPerSession: number;
+  readonly maxFramesPerTransaction: number;
+  readonly maxUnconfirmedSends: number;
+  readonly maxTransactionBytes: number;
+  readonly incompleteFrameTimeout: number;
+  readonly minFrameDataRate: number;
+  readonly maxWebSocketMessageSize: number;
+  readonly maxSockJsRequestBody: number;
+  readonly maxQueuedInboundBytes: number;
+  readonly maxUnconfirmedSendBytes: number;
   readonly authorization: StompAuthorizationOptions | undefined;
+  readonly userRegistryBroadcast: UserRegistryBroadcastSettings;
+  readonly logLevels: readonly LogLevel[];
+  readonly asyncApi: ResolvedAsyncApiOptions;
+  readonly metrics: MetricsSettings;
+  readonly statsLogInterval: number;
 }
 
+/**
+ * Every option's default, the relay's and Redis's included: the one place they are written. The
+ * resolver applies them; README.md's Options section lists them.
+ */
 export const STOMP_DEFAULTS = {
   broker: { kind: 'simple' },
   appPrefixes: ['/app'],
@@ -189,16 +317,77 @@ export const STOMP_DEFAULTS = {
   maxHeaderLineLength: 8 * 1024,
   connectTimeout: 60_000,
   maxSubscriptionsPerSession: 1000,
+  maxPatternSubscriptionsPerSession: 100,
+  maxPatternSubscriptions: 100_000,
   maxFramesPerSecond: 5000,
   maxConnections: 20_000,
   maxConnectionsPerAddress: 1000,
+  trustProxy: false,
   sendBufferSizeLimit: 512 * 1024,
   sendTimeLimit: 10_000,
   pingInterval: 25_000,
+  maxTransactionsPerSession: 16,
+  maxFramesPerTransaction: 1000,
+  maxUnconfirmedSends: 1000,
+  incompleteFrameTimeout: 30_000,
+  minFrameDataRate: 1024,
+  userRegistryBroadcast: { interval: 100, maxBytesPerSecond: 1024 * 1024 },
+  metrics: { enabled: false, prefix: '' },
+  statsLogInterval: 30 * 60_000,
+  logLevels: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+  /** Settings of each endpoint (`endpoint` itself is required). */
+  eachEndpoint: { sockJs: false, allowedOrigins: [] },
   sockJs: { heartbeatDelay: 25_000, disconnectDelay: 5_000, responseLimit: 128 * 1024 },
-} as const satisfies Omit<Required<StompModuleOptions>, 'endpoint' | 'pathSeparator' | 'authenticate' | 'errorDestination' | 'broker' | 'authorization'> & {
+  /** `asyncApi` (off by default) when it is on: where the document and its page are served, its `info`. */
+  asyncApiDocument: { path: '/asyncapi.json', uiPath: '/asyncapi', info: { title: 'STOMP API', version: '1.0.0' }, publishes: [] },
+  /** `broker: { kind: 'relay' }`: Spring's defaults, for a local RabbitMQ or ActiveMQ. */
+  relay: {
+    addresses: [{ host: '127.0.0.1', port: 61613 }],
+    clientLogin: 'guest',
+    clientPasscode: 'guest',
+    systemLogin: 'guest',
+    systemPasscode: 'guest',
+    heartbeat: [10000, 10000],
+    reconnectDelay: 1000,
+    maxReconnectDelay: 30_000,
+    connectTimeout: 5000,
+    clientQueues: [],
+  },
+  /** `broker: { kind: 'redis' }`. */
+  redis: {
+    url: 'redis://127.0.0.1:6379',
+    channelPrefix: 'nest-stomp',
+    startTimeout: 5000,
+    connectTimeout: 5000,
+    commandTimeout: 5000,
+    reconnectDelay: 100,
+    maxReconnectDelay: 2000,
+  },
+} as const satisfies Omit<Required<StompModuleOptions>, 'endpoint' | 'pathSeparator' | 'authenticate' | 'errorDestination' | 'broker' | 'authorization' | 'maxTransactionBytes' | 'asyncApi'> & {
   broker: { kind: 'simple' };
   errorDestination: string;
   pathSeparator: '/';
+  eachEndpoint: Omit<Required<StompEndpointOptions>, 'path' | 'publicOrigin'>;
   sockJs: Omit<Required<StompSockJsOptions>, 'clientLibraryUrl'>;
+  relay: Omit<Required<StompRelayOptions>, 'kind' | 'virtualHost'>;
+  redis: Omit<Required<StompRedisOptions>, 'kind'>;
+  asyncApiDocument: Omit<Required<StompAsyncApiOptions>, 'host'>;
 };
+
+/**
+ * The limits derived from `maxFrameSize`, as multiples of it (and `maxTransactionBytes`'s default):
+ * the resolver computes each once, under its name, and the stage that enforces it reads that name
+ * from its settings.
+ */
+export const MAX_FRAME_SIZE_MULTIPLES = {
+  /** A WebSocket message may hold several frames; a bigger one is refused whole (close 1009). */
+  maxWebSocketMessageSize: 4,
+  /** A SockJS POST carries frames JSON-escaped (a control byte takes six): room for a few whole frames. */
+  maxSockJsRequestBody: 8,
+  /** Frames that arrive while an earlier one is still being processed wait, up to this many bytes. */
+  maxQueuedInboundBytes: 16,
+  /** Pipelined SENDs awaiting the broker's confirmation are held to the same bytes as waiting frames. */
+  maxUnconfirmedSendBytes: 16,
+  /** What the open transactions of a session hold together: the `maxTransactionBytes` option's default. */
+  maxTransactionBytes: 16,
+} as const;

@@ -6,9 +6,10 @@ import { TokenRequestDto } from './token-request.dto.js';
 export class AuthController {
   constructor(private readonly auth: ChatAuthService) {}
 
-  /** A token to CONNECT with (`token` header) instead of a plain `login`. */
+  /** A token to CONNECT with (`token` header) instead of a plain `login`, and when it stops working. */
   @Post('token')
-  token(@Body() request: TokenRequestDto): { token: string } {
-    return { token: this.auth.issueToken(request.name) };
+  token(@Body() request: TokenRequestDto): { token: string; name: string; expiresAt: string } {
+    const { token, expiresAt } = this.auth.issueToken(request.name);
+    return { token, name: request.name, expiresAt: expiresAt.toISOString() };
   }
 }

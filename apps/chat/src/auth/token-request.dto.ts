@@ -1,7 +1,8 @@
-import { IsString, Matches } from 'class-validator';
+import { IsString } from 'class-validator';
+import { IsChatName } from './is-chat-name.decorator.js';
 
 export class TokenRequestDto {
   @IsString()
-  @Matches(/^[\p{L}\p{N}_.-]{1,32}$/u, { message: 'name must be 1 to 32 letters, digits, _ . or -' })
+  @IsChatName()
   name!: string;
 }

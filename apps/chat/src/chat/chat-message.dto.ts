@@ -1,13 +1,20 @@
+import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { normalizeName } from '../auth/chat-name.js';
+import { IsChatName } from '../auth/is-chat-name.decorator.js';
 
 /** Text that shows something: not empty, not only spaces. */
 const VISIBLE = /\S/;
 
-/** A message to everyone, `/app/chat.send` → `/topic/messages`. Signed-in users' names win over `sender`. */
+/**
+ * A message to everyone, `/app/chat.send` → `/topic/messages`. Signed-in users' names win over
+ * `sender`; an anonymous `sender` follows the rules of names (no `admin`, no look-alikes, no bidi
+ * overrides), as a signed-in one would.
+ */
 export class ChatMessageDto {
   @IsOptional()
   @IsString()
-  @MaxLength(32)
+  @IsChatName()
   sender?: string;
 
   @IsString()
@@ -28,8 +35,10 @@ export class RoomMessageDto {
 
 /** A private message, `/app/chat.private` → the addressee's `/user/queue/private`. */
 export class PrivateMessageDto {
+  /** Normalised as names are at sign-in: `ＢＯＢ` reaches `bob`. */
   @IsString()
   @IsNotEmpty()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? normalizeName(value) : value))
   to!: string;
 
   @IsString()

@@ -1,4 +1,4 @@
-// The chat page: @stomp/stompjs over SockJS, as the design notes' client, with automatic reconnect.
+// The chat page: @stomp/stompjs over SockJS, as Spring's documentation shows it, with automatic reconnect.
 // `?transports=xhr-streaming` (or xhr-polling, ...) restricts SockJS to those transports.
 (() => {
   'use strict';
@@ -95,7 +95,9 @@
   }
 
   /** Everything is subscribed again after each (re)connect: a new session starts empty. */
-  function onConnected() {
+  function onConnected(frame) {
+    // The server normalises names (ＢＯＢ and Bob sign in as bob): show the one it chose.
+    me = frame.headers['user-name'] ?? me;
     setStatus('connected', `Connected as ${me}`);
     enableForms(true);
     const rooms = client.subscribe('/app/rooms', (message) => {

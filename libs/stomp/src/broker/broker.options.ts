@@ -1,5 +1,13 @@
+import type { RedisBrokerSettings } from './redis/redis-broker-settings.js';
 import type { StompRedisOptions } from './redis/redis.options.js';
+import type { RelaySettings } from './relay/relay-settings.js';
 import type { StompRelayOptions } from './relay/relay.options.js';
 
 /** Which broker serves the broker prefixes. */
 export type StompBrokerOptions = { readonly kind: 'simple' } | StompRelayOptions | StompRedisOptions;
+
+/** The `broker` option once resolved: every setting of its kind given, defaults applied and checked. */
+export type BrokerSettings =
+  | { readonly kind: 'simple' }
+  | ({ readonly kind: 'relay' } & RelaySettings)
+  | ({ readonly kind: 'redis' } & RedisBrokerSettings);

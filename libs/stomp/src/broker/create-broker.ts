@@ -1,19 +1,27 @@
-import type { StompBrokerOptions } from './broker.options.js';
+import type { BrokerSettings } from './broker.options.js';
 import type { MessageBroker } from './message-broker.js';
 import { RedisBroker } from './redis/redis-broker.js';
 import { StompBrokerRelay } from './relay/stomp-broker-relay.js';
+import type { PatternSubscriptionLimits } from './simple/pattern-budget.js';
 import { SimpleBroker } from './simple/simple-broker.js';
 
-/** The broker the `broker` option asks for (or the application's own instance). */
-export function createBroker(broker: StompBrokerOptions | MessageBroker, pathSeparator: '/' | '.'): MessageBroker {
+/**
+ * The broker the resolved `broker` option asks for (or the application's own instance). `patternLimits`
+ * bound the pattern subscriptions of the brokers that match patterns themselves (simple, Redis).
+ */
+export function createBroker(
+  broker: BrokerSettings | MessageBroker,
+  pathSeparator: '/' | '.',
+  patternLimits: Partial<PatternSubscriptionLimits> = {},
+): MessageBroker {
   if (!('kind' in broker)) return broker;
   switch (broker.kind) {
     case 'simple':
-      return new SimpleBroker(pathSeparator);
+      return new SimpleBroker(pathSeparator, patternLimits);
     case 'redis':
-      return new RedisBroker(broker, pathSeparator);
+      return new RedisBroker(broker, pathSeparator, patternLimits);
     case 'relay':
-      return new StompBrokerRelay(broker);
+      return new StompBrokerRelay(broker, pathSeparator);
     default:
       // Unreachable: the options resolver refuses other kinds.
       throw new Error(`broker kind '${(broker as { kind: string }).kind}' is not available`);

@@ -1,5 +1,7 @@
 import type { Observable } from 'rxjs';
-import type { StompHeaders } from '../protocol/stomp-frame.js';
+import type { StompPrincipal } from '../interfaces/stomp-principal.interface.js';
+import type { MessageFrameTemplate } from '../protocol/message-frame-template.js';
+import type { StompFrame, StompHeaders } from '../protocol/stomp-frame.js';
 import type { StompVersion } from '../protocol/stomp-version.js';
 
 /** What the broker delivers to: a client session, seen from the broker's side. */
@@ -8,7 +10,25 @@ export interface BrokerSubscriber {
   readonly version: StompVersion;
   /** The session has ended: anything still being set up for it must be released. */
   readonly isClosed: boolean;
-  /** Writes one encoded MESSAGE (or RECEIPT) frame to the client. */
+  /** Who the session belongs to (`undefined`: anonymous), for brokers that decide per client (the relay's `clientQueues`). */
+  readonly principal?: StompPrincipal | undefined;
+  /**
+   * Writes one MESSAGE of a message to this subscriber's subscription `subscriptionId`: make one
+   * {@link MessageFrameTemplate} per message (`MessageFrameTemplate.forMessage(message)`) and pass
+   * it to each subscriber, with one `messageId` for all of them. The frame is encoded once per STOMP
+   * version, and shown to the application's outbound interceptors without being decoded again.
+   */
+  deliverMessage(template: MessageFrameTemplate, subscriptionId: string, messageId: string): void;
+  /**
+   * Writes one MESSAGE frame made for this subscriber alone, as an object (with its `subscription`
+   * and `message-id` headers): encoded in the subscriber's version. `binary` asks for a binary
+   * WebSocket message.
+   */
+  deliverFrame(frame: StompFrame, binary: boolean): void;
+  /**
+   * Writes one MESSAGE frame already encoded in the subscriber's `version`. Prefer
+   * {@link deliverMessage}: bytes are decoded again when the application has outbound interceptors.
+   */
   deliver(frame: Buffer, binary: boolean): void;
   /** The broker lost this session (its relay connection dropped): the session ends with an ERROR saying why. */
   brokerLost(reason: string): void;

@@ -6,3 +6,4 @@ export { MessageExceptionHandler } from './message-exception-handler.decorator.j
 export { OnStompEvent } from './on-stomp-event.decorator.js';
 export { Payload } from './payload.decorator.js';
 export { Header, Headers, DestinationVariable, Principal, SessionId, SessionAttributes, Message } from './stomp-param.decorators.js';
+export { AsyncApiPayload, AsyncApiReply, StompPublishes } from './asyncapi.decorators.js';

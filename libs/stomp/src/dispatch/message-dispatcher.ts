@@ -1,9 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { MessageBroker } from '../broker/message-broker.js';
 import { StompProtocolError } from '../errors/stomp-protocol.error.js';
 import { DestinationResolver } from '../destinations/destination-resolver.js';
 import { HandlerInvoker } from '../handlers/handler-invoker.js';
 import { STOMP_BROKER } from '../interfaces/injection-tokens.js';
+import { StompCounters } from '../interfaces/stomp-counters.js';
 import type { SessionOutlet } from '../interfaces/stomp-session.interface.js';
 import { messageHeadersOf } from '../protocol/message-headers.js';
 import { EMPTY_BODY, type StompHeaders } from '../protocol/stomp-frame.js';
@@ -27,6 +28,7 @@ export class MessageDispatcher {
     private readonly destinations: DestinationResolver,
     private readonly userDestinations: UserDestinations,
     @Inject(STOMP_BROKER) private readonly broker: MessageBroker,
+    @Optional() private readonly counters: StompCounters = new StompCounters(),
   ) {}
 
   connect(session: SessionOutlet, headers: StompHeaders): void | Promise<void> {
@@ -47,6 +49,7 @@ export class MessageDispatcher {
         return this.userDestinations.sendToUser(user, target, { headers: messageHeadersOf(headers), body });
       }
       case 'broker':
+        this.counters.messagesPublished++;
         return this.broker.publish({ destination, headers: messageHeadersOf(headers), body }, session);
     }
   }

@@ -14,10 +14,7 @@ export class StompMappingError extends StompError {
   }
 
   /** A STOMP handler carries a decorator of HTTP routes or gateways, which STOMP never fills. */
-  static foreignDecorator(where: string, decorator: string, use: string): StompMappingError {
-    return new StompMappingError(
-      'STOMP_ERR_FOREIGN_DECORATOR',
-      `${where} uses ${decorator}, which STOMP handlers do not fill (it would be undefined): use ${use} instead`,
-    );
+  static foreignDecorator(where: string, decorator: string, use: string, consequence = 'which STOMP handlers do not fill (it would be undefined)'): StompMappingError {
+    return new StompMappingError('STOMP_ERR_FOREIGN_DECORATOR', `${where} uses ${decorator}, ${consequence}: use ${use} instead`);
   }
 }

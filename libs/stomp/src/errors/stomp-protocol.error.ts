@@ -18,16 +18,20 @@ export type StompProtocolErrorCode =
   | 'STOMP_ERR_UNSUPPORTED_VERSION'
   | 'STOMP_ERR_BAD_HEART_BEAT'
   | 'STOMP_ERR_DUPLICATE_SUBSCRIPTION'
-  | 'STOMP_ERR_UNKNOWN_SUBSCRIPTION'
   | 'STOMP_ERR_UNKNOWN_DESTINATION'
   | 'STOMP_ERR_UNKNOWN_TRANSACTION'
   | 'STOMP_ERR_DUPLICATE_TRANSACTION'
   | 'STOMP_ERR_HEART_BEAT_TIMEOUT'
   | 'STOMP_ERR_REFUSED'
-  | 'STOMP_ERR_BROKER_UNAVAILABLE'
+  /** The broker dropped the session (its relay connection died); a send it refused is a StompBrokerUnavailableError. */
+  | 'STOMP_ERR_BROKER_LOST'
   | 'STOMP_ERR_LIMIT'
   | 'STOMP_ERR_FORBIDDEN_DESTINATION'
-  | 'STOMP_ERR_DECODER';
+  | 'STOMP_ERR_DECODER'
+  /** Not the client's fault: an administrator disconnected the session (`StompAdmin.disconnect`). */
+  | 'STOMP_ERR_ADMIN_DISCONNECT'
+  /** Not the client's fault: the server asks it to reconnect, to another instance (`StompAdmin.rebalance`). */
+  | 'STOMP_ERR_REBALANCE';
 
 /**
  * A peer broke the STOMP protocol. The session answers with an ERROR frame whose `message`

@@ -12,7 +12,9 @@ export type DisconnectReason =
   /** The client read too slowly: its send buffer or send time limit was exceeded (close 4500). */
   | 'slow-consumer'
   /** The application is shutting down. */
-  | 'shutdown';
+  | 'shutdown'
+  /** The server closed it on purpose: an administrator disconnected it, or asked it to reconnect elsewhere (`StompAdmin`). */
+  | 'admin';
 
 /**
  * `S`: how the session is seen. Applications see the read-only `StompSession`; the stages below the

@@ -1,4 +1,5 @@
-import { HttpException, Inject, Injectable, IntrinsicException, Logger } from '@nestjs/common';
+import { StompLogger } from '../util/stomp-logger.js';
+import { HttpException, Inject, Injectable, IntrinsicException } from '@nestjs/common';
 import { StompError } from '../errors/stomp.error.js';
 import { MessageConverter } from '../messaging/message-converter.js';
 import { UserDestinations } from '../users/user-destinations.js';
@@ -25,7 +26,7 @@ export interface StompErrorReport {
  */
 @Injectable()
 export class HandlerErrorHandler {
-  private readonly logger = new Logger('StompModule');
+  private readonly logger = new StompLogger('StompModule');
 
   constructor(
     @Inject(STOMP_SETTINGS) private readonly options: { readonly errorDestination: string | false },

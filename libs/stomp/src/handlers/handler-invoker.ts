@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
+import { Injectable, Optional } from '@nestjs/common';
 import { StompProtocolError } from '../errors/stomp-protocol.error.js';
+import { StompCounters } from '../interfaces/stomp-counters.js';
 import type { SessionOutlet } from '../interfaces/stomp-session.interface.js';
 import { MessageConverter } from '../messaging/message-converter.js';
 import type { StompHeaders } from '../protocol/stomp-frame.js';
@@ -31,6 +33,7 @@ export class HandlerInvoker {
     private readonly converter: MessageConverter,
     private readonly results: HandlerResultRouter,
     private readonly errors: HandlerErrorHandler,
+    @Optional() private readonly counters: StompCounters = new StompCounters(),
   ) {}
 
   /** The handler for a destination; throws the client's ERROR when none maps it. */
@@ -54,10 +57,14 @@ export class HandlerInvoker {
       return this.errors.handle(error, handler, context, false);
     }
     let result: unknown;
+    const started = performance.now();
     try {
       result = await handler.invoke(payload, context);
     } catch (error) {
       return this.errors.handle(error, handler, context, true);
+    } finally {
+      // The handler's own time (its enhancers included), labelled by its mapping's pattern.
+      this.counters.handlerCalled(handler.pattern.pattern, (performance.now() - started) / 1000);
     }
     try {
       await this.results.route(result, handler, handler.kind, context);

@@ -1,12 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { MessageBroker } from '../broker/message-broker.js';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { BrokerMessage, MessageBroker } from '../broker/message-broker.js';
 import { StompDestinationError } from '../errors/stomp-destination.error.js';
 import { isBinaryBody } from '../protocol/content-types.js';
 import { DestinationResolver } from '../destinations/destination-resolver.js';
 import { MessageConverter } from '../messaging/message-converter.js';
 import { UserDestinations } from '../users/user-destinations.js';
-import { encodeFrame } from '../protocol/frame-encoder.js';
 import { STOMP_BROKER } from '../interfaces/injection-tokens.js';
+import { StompCounters } from '../interfaces/stomp-counters.js';
 import { MessageIds } from '../util/message-ids.js';
 import { DestinationTemplate } from './destination-template.js';
 import type { MessageHandler, ReplyTarget } from './message-handler.js';
@@ -26,6 +26,7 @@ export class HandlerResultRouter {
     private readonly converter: MessageConverter,
     private readonly userDestinations: UserDestinations,
     @Inject(STOMP_BROKER) private readonly broker: MessageBroker,
+    @Optional() private readonly counters: StompCounters = new StompCounters(),
   ) {}
 
   async route(result: unknown, target: ReplyTarget, kind: MessageHandler['kind'], context: StompContext): Promise<void> {
@@ -35,7 +36,7 @@ export class HandlerResultRouter {
     const { sendTo, sendToUser } = target;
     if (!sendTo && !sendToUser) {
       if (kind === 'subscribe') this.replyToSubscriber(context, contentType, body);
-      else await this.broker.publish({ destination: this.destinations.defaultDestination(context.lookupDestination), ...message });
+      else await this.publish({ destination: this.destinations.defaultDestination(context.lookupDestination), ...message });
       return;
     }
     if (sendTo) {
@@ -44,7 +45,7 @@ export class HandlerResultRouter {
         const destination = fill(template, context);
         // `{var}`s come from the client: they must not point a reply into someone's private queue.
         if (this.userDestinations.isResolvedUserDestination(destination)) throw StompDestinationError.privateUserDestination(destination);
-        await this.broker.publish({ destination, ...message });
+        await this.publish({ destination, ...message });
       }
     }
     if (sendToUser) {
@@ -60,29 +61,29 @@ export class HandlerResultRouter {
     }
   }
 
-  /** `@SendToUser` without a destination: `/queue` + the mapped destination, as Spring. */
+  private publish(message: BrokerMessage): void | Promise<void> {
+    this.counters.messagesPublished++;
+    return this.broker.publish(message);
+  }
+
   private defaultUserDestination(context: StompContext): string {
-    const lookup = context.lookupDestination;
-    return `/queue${lookup.startsWith('/') ? '' : '/'}${lookup}`;
+    return defaultUserDestination(context.lookupDestination);
   }
 
   private replyToSubscriber(context: StompContext, contentType: string, body: Buffer): void {
     const session = context.outlet;
-    const frame = encodeFrame(
-      {
-        command: 'MESSAGE',
-        headers: {
-          destination: context.destination,
-          subscription: context.subscriptionId,
-          'message-id': this.messageIds.next(),
-          'content-type': contentType,
-        },
-        body,
-      },
-      session.version,
-    );
-    session.deliver(frame, isBinaryBody(contentType, body));
+    const headers: Record<string, string> = { destination: context.destination };
+    // A reply answers a SUBSCRIBE, which always has a subscription id (but for a 1.0 client's, its destination).
+    if (context.subscriptionId !== undefined) headers.subscription = context.subscriptionId;
+    headers['message-id'] = this.messageIds.next();
+    headers['content-type'] = contentType;
+    session.deliverFrame({ command: 'MESSAGE', headers, body }, isBinaryBody(contentType, body));
   }
+}
+
+/** `@SendToUser` without a destination: `/queue` + the mapped destination, as Spring. */
+export function defaultUserDestination(lookupDestination: string): string {
+  return `/queue${lookupDestination.startsWith('/') ? '' : '/'}${lookupDestination}`;
 }
 
 /** Fills `{var}` placeholders from the matched mapping's variables. */

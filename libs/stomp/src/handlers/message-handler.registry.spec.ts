@@ -12,6 +12,7 @@ function handler(pattern: string, name = `Handler.${pattern}`, separator: '/' | 
     exceptionHandlers: [],
     name,
     invoke: async () => undefined,
+    signature: { payloadIndex: undefined, payloadType: undefined, payloadProperty: undefined, returnType: undefined, payloadDoc: undefined, replyDoc: undefined },
   };
 }
 

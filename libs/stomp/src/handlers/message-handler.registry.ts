@@ -26,6 +26,11 @@ export class MessageHandlerRegistry {
   find(kind: MessageHandler['kind'], lookupDestination: string): HandlerMatch | undefined {
     return this.tables[kind].find(lookupDestination);
   }
+
+  /** Every handler, `@MessageMapping`s first, each kind in the order it was mapped. */
+  all(): readonly MessageHandler[] {
+    return [...this.tables.message.all(), ...this.tables.subscribe.all()];
+  }
 }
 
 /**
@@ -40,10 +45,17 @@ class HandlerTable {
     return this.literal.size + this.patterns.length;
   }
 
+  private readonly mapped: MessageHandler[] = [];
+
+  all(): readonly MessageHandler[] {
+    return this.mapped;
+  }
+
   add(handler: MessageHandler): void {
     const { pattern } = handler;
     const existing = pattern.isLiteral ? this.literal.get(pattern.pattern) : this.patterns.find((h) => h.pattern.pattern === pattern.pattern);
     if (existing) throw StompMappingError.ambiguous(pattern.pattern, existing.name, handler.name);
+    this.mapped.push(handler);
     if (pattern.isLiteral) {
       this.literal.set(pattern.pattern, handler);
       return;

@@ -1,4 +1,4 @@
-import type { SendToUserMetadata } from './handler-metadata.js';
+import type { SendToUserMetadata, StompMessageDoc } from './handler-metadata.js';
 import type { DestinationPattern } from '../protocol/destination-pattern.js';
 import type { StompContext } from './stomp-context.js';
 
@@ -26,4 +26,28 @@ export interface MessageHandler extends ReplyTarget {
   /** The `@MessageExceptionHandler` methods of the handler's class. */
   readonly exceptionHandlers: readonly ExceptionHandlerMethod[];
   invoke(payload: unknown, context: StompContext): Promise<unknown>;
+  /** What the explorer read of the method for the AsyncAPI document; the dispatch never reads it. */
+  readonly signature: HandlerSignature;
+}
+
+/**
+ * A handler's declared types and documentation decorators, recorded once by the explorer (the
+ * destination variables are the pattern's `variableNames`).
+ */
+export interface HandlerSignature {
+  /** The payload parameter's position, after implicit parameters were given their meaning. */
+  readonly payloadIndex: number | undefined;
+  /** Its declared type (`design:paramtypes`): `undefined` without type information. */
+  readonly payloadType: Function | undefined;
+  /** `@Payload('property')`: the parameter is one property of the body, not the body. */
+  readonly payloadProperty: string | undefined;
+  /**
+   * The declared return type (`design:returntype`): `'void'` when the method declares none (it
+   * never replies), `undefined` without type information; `Promise` and `Observable` hide the value.
+   */
+  readonly returnType: Function | 'void' | undefined;
+  /** `@AsyncApiPayload`. */
+  readonly payloadDoc: StompMessageDoc | undefined;
+  /** `@AsyncApiReply`. */
+  readonly replyDoc: StompMessageDoc | undefined;
 }

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { StompLogger } from '../util/stomp-logger.js';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, ExternalContextCreator, MetadataScanner, ModulesContainer } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
@@ -7,7 +8,8 @@ import { StompEvents } from '../events/stomp-events.js';
 import { STOMP_SETTINGS } from '../interfaces/injection-tokens.js';
 import { DestinationPattern } from '../protocol/destination-pattern.js';
 import { declareImplicitParameters } from './implicit-parameters.js';
-import type { ExceptionHandlerMethod, MessageHandler, ReplyTarget } from './message-handler.js';
+import { DeclaredPublications } from './declared-publications.js';
+import type { ExceptionHandlerMethod, HandlerSignature, MessageHandler, ReplyTarget } from './message-handler.js';
 import { MessageHandlerRegistry } from './message-handler.registry.js';
 import { STOMP_CONTEXT_TYPE, type StompContext } from './stomp-context.js';
 import { StompMetadataAccessor, type MappingKind } from './stomp-metadata.accessor.js';
@@ -26,7 +28,7 @@ const MAPPING_KINDS: readonly MappingKind[] = ['message', 'subscribe'];
  */
 @Injectable()
 export class StompExplorer implements OnModuleInit {
-  private readonly logger = new Logger('StompModule');
+  private readonly logger = new StompLogger('StompModule');
   private readonly paramsFactory = new StompParamsFactory();
   private readonly contextCreator: ExternalContextCreator;
 
@@ -38,6 +40,7 @@ export class StompExplorer implements OnModuleInit {
     modules: ModulesContainer,
     private readonly registry: MessageHandlerRegistry,
     private readonly events: StompEvents,
+    private readonly publications: DeclaredPublications,
     @Inject(STOMP_SETTINGS) private readonly options: { readonly pathSeparator: '/' | '.' },
   ) {
     this.contextCreator = createStompContextCreator(contextCreator, modules);
@@ -53,6 +56,7 @@ export class StompExplorer implements OnModuleInit {
     if (!instance || typeof instance !== 'object' || !metatype) return;
     const prototype = Object.getPrototypeOf(instance) as object;
     const methods = this.scanner.getAllMethodNames(prototype);
+    this.recordPublications(metatype, instance, methods);
     const annotated = methods.filter((name) => this.metadata.isStompMethod(this.method(instance, name)));
     if (annotated.length === 0) return;
     if (!wrapper.isDependencyTreeStatic()) {
@@ -75,19 +79,21 @@ export class StompExplorer implements OnModuleInit {
   ): void {
     const method = this.method(instance, methodName);
     let invoke: MessageHandler['invoke'] | undefined;
+    let signature: HandlerSignature | undefined;
     for (const kind of MAPPING_KINDS) {
       const destinations = this.metadata.mappings(kind, method);
       if (!destinations) continue;
       if (!invoke) {
         this.metadata.checkParameters(metatype, methodName, method);
         invoke = this.createInvoker(instance, prototype, methodName);
+        signature = this.metadata.signature(metatype, methodName, method);
       }
       const classPrefixes = this.metadata.mappings(kind, metatype) ?? [''];
       const name = `${metatype.name}.${methodName}`;
       for (const prefix of classPrefixes) {
         for (const destination of destinations) {
           const pattern = new DestinationPattern(this.combine(prefix, destination), this.options.pathSeparator);
-          this.registry.add({ kind, pattern, name, invoke, exceptionHandlers, ...this.replyTarget(method, metatype) });
+          this.registry.add({ kind, pattern, name, invoke, exceptionHandlers, signature: signature!, ...this.replyTarget(method, metatype) });
           this.logger.log(`Mapped ${kind === 'message' ? 'SEND' : 'SUBSCRIBE'} ${pattern.pattern} to ${name}`);
         }
       }
@@ -116,6 +122,14 @@ export class StompExplorer implements OnModuleInit {
       if (!errorTypes) return [];
       return [{ errorTypes, name: `${metatype.name}.${methodName}`, invoke: (error, context) => method.call(instance, error, context), ...this.replyTarget(method, metatype) }];
     });
+  }
+
+  /** `@StompPublishes` on the class and its methods: documentation only, any provider may carry it. */
+  private recordPublications(metatype: Function, instance: object, methods: string[]): void {
+    const targets = [metatype, ...methods.map((name) => this.method(instance, name))];
+    for (const target of targets) {
+      for (const publication of this.metadata.publications(target)) this.publications.add(publication, metatype.name);
+    }
   }
 
   private registerListener(instance: object, metatype: Function, methodName: string): void {

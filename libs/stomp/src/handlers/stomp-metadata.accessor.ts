@@ -4,14 +4,19 @@ import { Reflector } from '@nestjs/core';
 import { StompMappingError } from '../errors/stomp-mapping.error.js';
 import type { StompEventType } from '../events/stomp-event.js';
 import {
+  ASYNCAPI_PAYLOAD_METADATA,
+  ASYNCAPI_REPLY_METADATA,
   MESSAGE_EXCEPTION_HANDLER_METADATA,
   MESSAGE_MAPPING_METADATA,
   ON_STOMP_EVENT_METADATA,
   SEND_TO_METADATA,
   SEND_TO_USER_METADATA,
+  STOMP_PUBLISHES_METADATA,
   SUBSCRIBE_MAPPING_METADATA,
   type SendToUserMetadata,
+  type StompPublication,
 } from './handler-metadata.js';
+import type { HandlerSignature } from './message-handler.js';
 import { StompParamtype } from './stomp-paramtype.js';
 
 export type MappingKind = 'message' | 'subscribe';
@@ -64,6 +69,34 @@ export class StompMetadataAccessor {
     return this.reflector.get<StompEventType[] | undefined>(ON_STOMP_EVENT_METADATA, method);
   }
 
+  /** `@StompPublishes` declarations of a class or method; `[]` when absent. */
+  publications(target: Function): readonly StompPublication[] {
+    return this.reflector.get<StompPublication[] | undefined>(STOMP_PUBLISHES_METADATA, target) ?? [];
+  }
+
+  /**
+   * The declared payload and return types and the documentation decorators of a handler, for the
+   * AsyncAPI document. Read after the implicit parameters were declared, so an undecorated payload
+   * parameter is found too.
+   */
+  signature(classRef: Function, methodName: string, method: Function): HandlerSignature {
+    const prototype = classRef.prototype as object;
+    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, classRef, methodName) as Record<string, { index: number; data?: unknown }> | undefined) ?? {};
+    const payload = Object.entries(args).find(([key]) => key.split(':')[0] === String(StompParamtype.PAYLOAD))?.[1];
+    const paramTypes = Reflect.getMetadata('design:paramtypes', prototype, methodName) as (Function | undefined)[] | undefined;
+    // TypeScript records `void` as `undefined`; an absent key means no type information at all.
+    const hasReturnType = Reflect.hasMetadata('design:returntype', prototype, methodName);
+    const returnType = Reflect.getMetadata('design:returntype', prototype, methodName) as Function | undefined;
+    return {
+      payloadIndex: payload?.index,
+      payloadType: payload ? paramTypes?.[payload.index] : undefined,
+      payloadProperty: typeof payload?.data === 'string' ? payload.data : undefined,
+      returnType: hasReturnType ? (returnType ?? 'void') : undefined,
+      payloadDoc: this.reflector.get(ASYNCAPI_PAYLOAD_METADATA, method),
+      replyDoc: this.reflector.get(ASYNCAPI_REPLY_METADATA, method),
+    };
+  }
+
   /**
    * Refuses a handler whose parameters carry HTTP or gateway parameter decorators (an IDE's
    * auto-import of `@nestjs/common`'s `Headers` looks right and injects `undefined`), or whose
@@ -72,7 +105,12 @@ export class StompMetadataAccessor {
   checkParameters(classRef: Function, methodName: string, method: Function): void {
     const handler = `${classRef.name}.${methodName}`;
     if (this.reflector.get(HEADERS_METADATA, method) !== undefined) {
-      throw StompMappingError.foreignDecorator(handler, "@Header() from '@nestjs/common' (it sets HTTP response headers)", "@Header('name') from 'nest-stomp' on a parameter");
+      throw StompMappingError.foreignDecorator(
+        handler,
+        "@Header() from '@nestjs/common'",
+        "@Header('name') from 'nest-stomp' on a parameter to read a header of the frame",
+        'which sets HTTP response headers and does nothing for a STOMP message',
+      );
     }
     const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, classRef, methodName) as Record<string, { index: number }> | undefined) ?? {};
     for (const [key, { index }] of Object.entries(args)) {

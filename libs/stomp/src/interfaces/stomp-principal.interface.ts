@@ -12,6 +12,7 @@ export interface StompHandshake {
   readonly headers: IncomingHttpHeaders;
   /** Path and query of the request. */
   readonly url: string;
+  /** The client's address: the socket's peer, or what a trusted proxy forwarded (option `trustProxy`). */
   readonly remoteAddress: string | undefined;
 }
 

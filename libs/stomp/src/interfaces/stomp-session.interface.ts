@@ -1,3 +1,5 @@
+import type { MessageFrameTemplate } from '../protocol/message-frame-template.js';
+import type { StompFrame } from '../protocol/stomp-frame.js';
 import type { StompVersion } from '../protocol/stomp-version.js';
 import type { StompHandshake, StompPrincipal } from './stomp-principal.interface.js';
 
@@ -29,6 +31,12 @@ export interface StompSession {
   readonly handshake: StompHandshake;
   /** Bytes written to the client and not yet handed to the network. */
   readonly bufferedAmount: number;
+  /** When CONNECTED was sent, in ms since the epoch; `undefined` before. */
+  readonly connectedAt: number | undefined;
+  /** Bytes received from the client: on the wire for WebSocket, STOMP bytes for SockJS. */
+  readonly bytesReceived: number;
+  /** Bytes written to the client: on the wire for WebSocket, STOMP bytes for SockJS. */
+  readonly bytesSent: number;
 }
 
 /**
@@ -38,6 +46,10 @@ export interface StompSession {
 export interface SessionOutlet extends StompSession {
   /** Writes one encoded frame (a MESSAGE) to the client; `binary` asks for a binary WebSocket message. */
   deliver(frame: Buffer, binary: boolean): void;
+  /** Writes one subscription's MESSAGE of a fan-out, encoded once per version by `template`. */
+  deliverMessage(template: MessageFrameTemplate, subscriptionId: string, messageId: string): void;
+  /** Writes one MESSAGE made for this session alone (its headers writable in the session's version). */
+  deliverFrame(frame: StompFrame, binary: boolean): void;
   /** The broker lost this session (its relay connection dropped): the session ends with an ERROR saying why. */
   brokerLost(reason: string): void;
 }

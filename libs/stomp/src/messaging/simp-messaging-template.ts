@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { MessageBroker } from '../broker/message-broker.js';
 import { StompDestinationError } from '../errors/stomp-destination.error.js';
 import { STOMP_BROKER } from '../interfaces/injection-tokens.js';
+import { StompCounters } from '../interfaces/stomp-counters.js';
 import { DestinationResolver } from '../destinations/destination-resolver.js';
 import { MessageConverter } from './message-converter.js';
 import { messageHeadersOf } from '../protocol/message-headers.js';
@@ -21,6 +22,7 @@ export class SimpMessagingTemplate {
     private readonly destinations: DestinationResolver,
     private readonly converter: MessageConverter,
     private readonly userDestinations: UserDestinations,
+    @Optional() private readonly counters: StompCounters = new StompCounters(),
   ) {}
 
   /**
@@ -31,6 +33,7 @@ export class SimpMessagingTemplate {
    */
   async convertAndSend(destination: string, payload: unknown, headers: Readonly<Record<string, string | number>> = {}): Promise<void> {
     this.requireBrokerDestination(destination);
+    this.counters.messagesPublished++;
     await this.broker.publish({ destination, ...this.toMessage(payload, headers) });
   }
 

@@ -1,8 +1,7 @@
 import { StompProtocolError } from '../errors/stomp-protocol.error.js';
 import { truncate } from '../util/truncate.js';
-import { unescapeHeaderText } from './header-escaping.js';
-import { usesHeaderEscaping } from './stomp-commands.js';
-import { createHeaders, EMPTY_BODY, type StompFrame, type StompHeaders } from './stomp-frame.js';
+import { parseHeaderBlock } from './header-block.js';
+import { EMPTY_BODY, type StompFrame, type StompHeaders } from './stomp-frame.js';
 import type { StompVersion } from './stomp-version.js';
 
 const LF = 0x0a;
@@ -213,7 +212,7 @@ export class FrameDecoder {
       }
       const contentEnd = lineEnd > lineStart && buf[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
       if (contentEnd === lineStart) {
-        const { command, headers } = this.parseHeaderBlock(this.frameStart, lineStart);
+        const { command, headers } = parseHeaderBlock(this.buffer.toString('utf8', this.frameStart, lineStart), this.version);
         this.receiptOfCurrentFrame = headers.receipt;
         const bodyStart = lineEnd + 1;
         const contentLength = this.contentLength(headers);
@@ -228,34 +227,6 @@ export class FrameDecoder {
     }
   }
 
-  /** Parses the command and header lines between `start` and `end` (the blank line). */
-  private parseHeaderBlock(start: number, end: number): { command: string; headers: StompHeaders } {
-    const lines = this.buffer.toString('utf8', start, end).split('\n');
-    lines.pop(); // the blank line's predecessor ended with \n
-    const command = stripCr(lines[0]!);
-    const escaped = usesHeaderEscaping(command);
-    const headers = createHeaders();
-    for (let i = 1; i < lines.length; i++) {
-      const line = stripCr(lines[i]!);
-      const colon = line.indexOf(':');
-      if (colon <= 0) {
-        throw new StompProtocolError('STOMP_ERR_ILLEGAL_HEADER', `Illegal header: '${truncate(line)}'`);
-      }
-      const rawName = line.slice(0, colon);
-      const rawValue = line.slice(colon + 1);
-      const name = escaped ? unescapeHeaderText(rawName, this.version) : rawName;
-      const value = escaped ? unescapeHeaderText(rawValue, this.version) : rawValue;
-      if (name === undefined || value === undefined) {
-        throw new StompProtocolError(
-          'STOMP_ERR_ILLEGAL_ESCAPE',
-          `Illegal escape sequence in header: '${truncate(line)}' (STOMP ${this.version} allows \\\\, \\n, \\c${this.version === '1.2' ? ', \\r' : ''})`,
-        );
-      }
-      if (!(name in headers)) headers[name] = value;
-    }
-    return { command, headers };
-  }
-
   private contentLength(headers: StompHeaders): number | undefined {
     const raw = headers['content-length'];
     if (raw === undefined) return undefined;
@@ -263,12 +234,8 @@ export class FrameDecoder {
       throw new StompProtocolError('STOMP_ERR_BAD_CONTENT_LENGTH', `Invalid 'content-length' header value '${truncate(raw)}': expected a number of bytes`);
     }
     const length = Number(raw);
-    if (length > this.limits.maxFrameSize) {
-      throw new StompProtocolError(
-        'STOMP_ERR_FRAME_TOO_LARGE',
-        `STOMP 'content-length' header value ${length} exceeds configured buffer size limit ${this.limits.maxFrameSize}`,
-      );
-    }
+    // Refused before its body arrives, in the words of every other breach of the same limit.
+    if (length > this.limits.maxFrameSize) throw this.frameTooLarge();
     return length;
   }
 
@@ -309,8 +276,4 @@ export class FrameDecoder {
       `Frame exceeds the size limit of ${this.limits.maxFrameSize} bytes (option maxFrameSize)`,
     );
   }
-}
-
-function stripCr(line: string): string {
-  return line.endsWith('\r') ? line.slice(0, -1) : line;
 }

@@ -4,6 +4,12 @@ import { mayHaveBody, usesHeaderEscaping } from './stomp-commands.js';
 import { EMPTY_BODY } from './stomp-frame.js';
 import type { StompVersion } from './stomp-version.js';
 
+/**
+ * How frames are written before CONNECTED has agreed a version: without header escaping, as STOMP
+ * 1.2 writes CONNECT and CONNECTED for the sake of 1.0 peers. 1.0 escapes nothing.
+ */
+export const UNNEGOTIATED: StompVersion = '1.0';
+
 export interface OutgoingFrame {
   readonly command: string;
   readonly headers?: Readonly<Record<string, string | number | undefined>>;
@@ -36,13 +42,9 @@ export function encodeHeaderBlock(command: string, headers: OutgoingFrame['heade
  * `\r` in 1.1, a NUL anywhere): what the server writes when a header came from someone else and must
  * not cost the frame, or crash the writer.
  */
-export function writableHeaders(
-  command: string,
-  headers: Readonly<Record<string, string | number | undefined>>,
-  version: StompVersion,
-): Readonly<Record<string, string | number | undefined>> {
+export function writableHeaders<H extends Readonly<Record<string, string | number | undefined>>>(command: string, headers: H, version: StompVersion): H {
   const escaped = usesHeaderEscaping(command);
-  let writable: Record<string, string | number | undefined> | undefined;
+  let writable: H | undefined;
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined) continue;

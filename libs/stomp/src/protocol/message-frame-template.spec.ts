@@ -133,4 +133,30 @@ describe('MessageFrameTemplate', () => {
       expect(decodeOne(t.frameFor('1.2', 's', 'm'), '1.2').headers['content-length']).toBe('3');
     });
   });
+
+  describe('toFrame', () => {
+    // Headers a version cannot carry, a colon and a backslash to escape, a header named like the prototype, a stray content-length.
+    const awkward = new MessageFrameTemplate(
+      { destination: '/topic/a:b', note: 'two\nlines', path: 'c:\\d', ['__proto__']: 'x', 'content-type': 'text/plain', 'content-length': '99' },
+      Buffer.from('hi'),
+      false,
+    );
+
+    it.each(VERSIONS)('is what decoding frameFor gives in STOMP %s', (version) => {
+      for (const t of [template, awkward, new MessageFrameTemplate({ destination: '/topic/empty' }, Buffer.alloc(0), false)]) {
+        const decoded = decodeOne(t.frameFor(version, 'sub:1', 'm-1'), version);
+        const frame = t.toFrame(version, 'sub:1', 'm-1');
+        expect(frame.command).toBe(decoded.command);
+        expect(Object.entries(frame.headers)).toEqual(Object.entries(decoded.headers));
+        expect(frame.body.equals(decoded.body)).toBe(true);
+      }
+    });
+
+    it('gives every call a body of its own, so an interceptor that edits one leaves the message alone', () => {
+      const frame = template.toFrame('1.2', 's', 'm');
+      frame.body[0] = 0x21;
+      expect(template.body.equals(body)).toBe(true);
+      expect(template.toFrame('1.2', 's', 'm').body.equals(body)).toBe(true);
+    });
+  });
 });

@@ -1,6 +1,7 @@
 import { isBinaryBody } from './content-types.js';
 import { encodeHeaderBlock, writableHeaders } from './frame-encoder.js';
 import { escapeHeaderText } from './header-escaping.js';
+import { createHeaders, EMPTY_BODY, type StompFrame } from './stomp-frame.js';
 import type { StompVersion } from './stomp-version.js';
 
 /**
@@ -27,7 +28,7 @@ export class MessageFrameTemplate {
 
   /**
    * The template of one message for its subscribers: what a broker of your own delivers with
-   * `subscriber.deliver(template.frameFor(subscriber.version, subscriptionId, messageId), template.binary)`.
+   * `subscriber.deliverMessage(template, subscriptionId, messageId)`, one template per message.
    * Bodies whose content type is not text, or whose bytes are not UTF-8, travel as binary messages.
    */
   static forMessage(message: { readonly destination: string; readonly headers: Readonly<Record<string, string>>; readonly body: Buffer }): MessageFrameTemplate {
@@ -50,6 +51,21 @@ export class MessageFrameTemplate {
     tail.copy(out, headLength);
     this.lastFrames[version] = { subscriptionId, messageId, frame: out };
     return out;
+  }
+
+  /**
+   * The MESSAGE {@link frameFor} encodes, as a frame object: what decoding those bytes would give
+   * (headers as the version can carry them, `content-length` included), with a body of its own, so
+   * that an outbound interceptor may change it without touching another subscriber's message.
+   */
+  toFrame(version: StompVersion, subscriptionId: string, messageId: string): StompFrame {
+    const headers = createHeaders();
+    headers.subscription = subscriptionId;
+    headers['message-id'] = messageId;
+    const writable = writableHeaders('MESSAGE', this.headers, version);
+    for (const name in writable) if (!(name in headers) && name !== 'content-length') headers[name] = String(writable[name]);
+    headers['content-length'] = String(this.body.length);
+    return { command: 'MESSAGE', headers, body: this.body.length > 0 ? Buffer.from(this.body) : EMPTY_BODY };
   }
 
   private encodeTail(version: StompVersion): Buffer {

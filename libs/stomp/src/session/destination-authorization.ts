@@ -1,18 +1,12 @@
 import { DestinationPattern } from '../protocol/destination-pattern.js';
 import type { StompFrame } from '../protocol/stomp-frame.js';
 import type { StompChannelInterceptor } from './stomp-channel-interceptor.js';
-import type { StompPrincipal } from '../interfaces/stomp-principal.interface.js';
+import { audienceAdmits, type StompAudience } from '../interfaces/stomp-audience.js';
 import type { StompSession } from '../interfaces/stomp-session.interface.js';
 
 type Guarded = 'SEND' | 'SUBSCRIBE';
 
-/** Who a rule lets through: a built-in audience, or a check of your own. */
-export type StompAudience =
-  | 'everyone'
-  | 'authenticated'
-  /** Only the server (template sends, handler replies): clients are refused. */
-  | 'nobody'
-  | ((principal: StompPrincipal | undefined) => boolean | Promise<boolean>);
+export type { StompAudience } from '../interfaces/stomp-audience.js';
 
 export interface StompAuthorizationRule {
   /** Destination pattern (`*`, `**`, `{var}`, with the `pathSeparator`), e.g. `/topic/news/**`. */
@@ -61,7 +55,7 @@ export function destinationAuthorization(options: StompAuthorizationOptions, sep
       throw new Error(`a pattern subscription to '${destination}' could reach destinations the authorization rules restrict: subscribe to them one by one`);
     };
     if (denyOtherwise) refuse();
-    const verdicts = subscribeRules.map((rule) => admits(rule.allow, session.principal));
+    const verdicts = subscribeRules.map((rule) => audienceAdmits(rule.allow, session.principal));
     const decide = (allowed: boolean[]) => (allowed.every(Boolean) ? frame : refuse());
     return verdicts.some((v) => v instanceof Promise) ? Promise.all(verdicts).then(decide) : decide(verdicts as boolean[]);
   };
@@ -77,7 +71,7 @@ export function destinationAuthorization(options: StompAuthorizationOptions, sep
         if (denyOtherwise) throw new Error(`no authorization rule allows a ${command} to '${destination}' (deny by default)`);
         return frame;
       }
-      const verdict = admits(rule.allow, session.principal);
+      const verdict = audienceAdmits(rule.allow, session.principal);
       const decide = (allowed: boolean) => {
         if (!allowed) throw new Error(`not allowed to ${command} to '${destination}' (authorization rule '${rule.pattern.pattern}')`);
         return frame;
@@ -85,17 +79,4 @@ export function destinationAuthorization(options: StompAuthorizationOptions, sep
       return verdict instanceof Promise ? verdict.then(decide) : decide(verdict);
     },
   };
-}
-
-function admits(audience: StompAudience, principal: StompPrincipal | undefined): boolean | Promise<boolean> {
-  switch (audience) {
-    case 'everyone':
-      return true;
-    case 'authenticated':
-      return principal !== undefined;
-    case 'nobody':
-      return false;
-    default:
-      return audience(principal);
-  }
 }

@@ -15,10 +15,21 @@ export interface SessionSettings {
   readonly maxFramesPerSecond: number;
   readonly sendBufferSizeLimit: number;
   readonly sendTimeLimit: number;
+  readonly maxTransactionBytes: number;
+  readonly incompleteFrameTimeout: number;
+  readonly minFrameDataRate: number;
+  readonly maxTransactionsPerSession: number;
+  readonly maxFramesPerTransaction: number;
+  readonly maxUnconfirmedSends: number;
+  /** Derived from `maxFrameSize` by the options resolver: bytes of frames waiting behind a slow one. */
+  readonly maxQueuedInboundBytes: number;
+  /** Derived from `maxFrameSize` by the options resolver: bytes of pipelined SENDs awaiting the broker. */
+  readonly maxUnconfirmedSendBytes: number;
 }
 
 /** What the acceptor reads on top: the connection limits. */
 export interface AcceptorSettings extends SessionSettings {
   readonly maxConnections: number;
+  /** `Infinity`: no per-address limit. */
   readonly maxConnectionsPerAddress: number;
 }

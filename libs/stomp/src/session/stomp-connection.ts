@@ -11,7 +11,7 @@ export interface StompConnectionListener {
  */
 export interface StompConnection {
   readonly transport: 'websocket' | 'sockjs';
-  /** Peer address as seen by the server. */
+  /** The client's address: the socket's peer, or what a trusted proxy forwarded (option `trustProxy`). */
   readonly remoteAddress: string | undefined;
   /** Headers of the HTTP request that opened the connection (cookies, Authorization, Origin...). */
   readonly headers: IncomingHttpHeaders;
@@ -21,6 +21,10 @@ export interface StompConnection {
   readonly protocol: string;
   /** Bytes written but not yet handed to the network. */
   readonly bufferedAmount: number;
+  /** Bytes received from the client so far (read by the transport, not counted per frame). */
+  readonly bytesReceived: number;
+  /** Bytes written to the client so far. */
+  readonly bytesSent: number;
   /** Only one listener: the session that owns the connection. */
   listen(listener: StompConnectionListener): void;
   /** `binary` asks for a binary WebSocket message where the transport has them. */

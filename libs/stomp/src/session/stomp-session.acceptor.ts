@@ -1,24 +1,30 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { StompLogger } from '../util/stomp-logger.js';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { CountedLog } from '../util/counted-log.js';
 import { StompEvents } from '../events/stomp-events.js';
 import { STOMP_SETTINGS } from '../interfaces/injection-tokens.js';
-import { encodeFrame } from '../protocol/frame-encoder.js';
+import { StompCounters } from '../interfaces/stomp-counters.js';
+import { encodeFrame, UNNEGOTIATED } from '../protocol/frame-encoder.js';
 import { CloseCode } from './close-code.js';
 import type { AcceptorSettings } from './session-settings.js';
 import type { StompConnection } from './stomp-connection.js';
 import { STOMP_FRAME_ROUTER, type StompFrameRouter } from './stomp-frame-router.js';
 import { StompClientSession } from './stomp-session.js';
-import { StompSessionRegistry } from './stomp-session.registry.js';
+import { refusalKind, StompSessionRegistry } from './stomp-session.registry.js';
 
 /** Opens a session on every new connection and keeps the registry in step with it. */
 @Injectable()
-export class StompSessionAcceptor {
-  private readonly logger = new Logger('StompSession');
+export class StompSessionAcceptor implements OnApplicationShutdown {
+  private readonly logger = new StompLogger('StompSession');
+  /** A flood of refused connections writes one line a minute, not one per client. */
+  private readonly refusals = new CountedLog((line) => this.logger.warn(line), 'connections refused');
 
   constructor(
     @Inject(STOMP_SETTINGS) private readonly settings: AcceptorSettings,
     @Inject(STOMP_FRAME_ROUTER) private readonly router: StompFrameRouter,
     private readonly events: StompEvents,
     private readonly registry: StompSessionRegistry,
+    private readonly counters: StompCounters,
   ) {}
 
   /**
@@ -28,14 +34,18 @@ export class StompSessionAcceptor {
   accept(connection: StompConnection): StompClientSession | undefined {
     const refusal = this.registry.refusal(connection.remoteAddress, this.settings);
     if (refusal) {
-      this.logger.warn(`Connection from ${connection.remoteAddress} refused: ${refusal.message}`);
-      connection.send(encodeFrame({ command: 'ERROR', headers: { message: refusal.message } }, '1.2'), false);
+      this.refusals.count(refusalKind(refusal), () => `${connection.transport === 'sockjs' ? 'SockJS session' : 'WebSocket connection'} from ${connection.remoteAddress} refused: ${refusal.message}`);
+      connection.send(encodeFrame({ command: 'ERROR', headers: { message: refusal.message } }, UNNEGOTIATED), false);
       if (refusal.cause === 'shutdown') connection.close(CloseCode.GOING_AWAY, refusal.message);
       else connection.close(CloseCode.SESSION_LIMIT, 'Too many connections');
       return undefined;
     }
-    const session = new StompClientSession(connection, this.settings, this.router, this.logger, this.events, (ended) => this.registry.remove(ended));
+    const session = new StompClientSession(connection, this.settings, this.router, this.logger, this.events, this.counters, (ended) => this.registry.remove(ended));
     this.registry.add(session);
     return session;
+  }
+
+  onApplicationShutdown(): void {
+    this.refusals.close();
   }
 }

@@ -10,6 +10,12 @@ export interface Refusal {
   readonly cause: 'limit' | 'shutdown';
 }
 
+/** What a refusal is counted under in the log: the option that caused it, or the shutdown. */
+export function refusalKind(refusal: Refusal): string {
+  if (refusal.cause === 'shutdown') return 'server shutting down';
+  return refusal.status === 503 ? 'maxConnections' : 'maxConnectionsPerAddress';
+}
+
 /** Every open session, connected or still awaiting CONNECT. Applications read it; the server keeps it. */
 @Injectable()
 export class StompSessionRegistry {
@@ -58,6 +64,17 @@ export class StompSessionRegistry {
       };
     }
     return undefined;
+  }
+
+  /**
+   * @internal Ends one session: an ERROR saying `error`'s message, then close `closeCode`. Whether
+   * the session was open here.
+   */
+  end(sessionId: string, error: Error, closeCode: number): boolean {
+    const session = this.sessions.get(sessionId);
+    if (!session) return false;
+    session.fail(error, undefined, closeCode, 'admin');
+    return true;
   }
 
   /** @internal */

@@ -3,10 +3,14 @@ import type { Duplex } from 'node:stream';
 import sockjs from 'sockjs';
 import type { Logger } from '@nestjs/common';
 import type { WebSocketServer } from 'ws';
-import type { Refusal } from '../session/stomp-session.registry.js';
+import { refusalKind, type Refusal } from '../session/stomp-session.registry.js';
+import { CountedLog } from '../util/counted-log.js';
 import { escapeRegExp } from '../util/escape-reg-exp.js';
 import { sockJsClientPath, type EndpointSettings } from './endpoint-settings.js';
+import { clientAddress, type ProxyTrust } from './client-address.js';
+import { CLOSE_HANDSHAKE_TIMEOUT_MS } from './close-handshake.js';
 import { OriginPolicy } from './origin-policy.js';
+import { RateLimitedLog } from './rate-limited-log.js';
 import { SockJsClientFile } from './sockjs-client-file.js';
 import { SockJsConnection } from './sockjs-connection.js';
 import type { StompConnection } from '../session/stomp-connection.js';
@@ -24,6 +28,10 @@ type SockJsHandler = (req: IncomingMessage, resOrSocket: ServerResponse | Duplex
  */
 export class StompEndpoint {
   private readonly origins: OriginPolicy;
+  /** Refused origins, logged once per origin per minute: anyone can send a forged Origin. */
+  private readonly originRefusals: RateLimitedLog;
+  /** Handshakes refused by a connection limit or the shutdown: one line a minute in a flood, with counts. */
+  private readonly handshakeRefusals: CountedLog;
   private readonly rawPaths: ReadonlySet<string>;
   private readonly sockJsHandler: SockJsHandler | undefined;
   private readonly sockJsPrefix: string;
@@ -38,9 +46,13 @@ export class StompEndpoint {
     private readonly refusal: (address: string | undefined) => Refusal | undefined,
     /** Largest SockJS POST body (the frames of one send, JSON-escaped). */
     private readonly maxRequestBody: number,
+    /** Which peers are proxies whose `X-Forwarded-For` names the client. */
+    private readonly trustProxy: ProxyTrust,
     private readonly logger: Logger,
   ) {
-    this.origins = new OriginPolicy(config.allowedOrigins);
+    this.origins = new OriginPolicy(config.allowedOrigins, config.publicOrigins);
+    this.originRefusals = new RateLimitedLog((line) => logger.warn(`${config.path}: ${line}`));
+    this.handshakeRefusals = new CountedLog((line) => logger.warn(`${config.path}: ${line}`), 'WebSocket handshakes refused');
     this.rawPaths = new Set(config.sockJs ? [config.path, `${config.path}/websocket`] : [config.path]);
     this.sockJsPrefix = `${config.path}/`;
     this.sockJsClientPath = sockJsClientPath(config.path);
@@ -55,13 +67,15 @@ export class StompEndpoint {
         sockjs_url: config.sockJs.clientLibraryUrl,
         log: (severity: string, line: string) => {
           if (severity === 'error') logger.error(`SockJS: ${line}`);
-          else logger.verbose(`SockJS: ${line}`);
+          // One line per HTTP request: routine, so debug.
+          else logger.debug(`SockJS: ${line}`);
         },
       });
       server.on('connection', (conn: sockjs.Connection | null) => {
         // sockjs emits a null connection when a session opens on a request that is already gone.
         if (!conn) return;
-        this.accept(new SockJsConnection(conn));
+        // sockjs keeps the X-Forwarded-For of the request that opened the session.
+        this.accept(new SockJsConnection(conn, clientAddress(conn.remoteAddress, conn.headers, this.trustProxy), CLOSE_HANDSHAKE_TIMEOUT_MS));
       });
       const listener = (server as unknown as { listener(options?: object): { getHandler(): SockJsHandler } }).listener();
       this.sockJsHandler = listener.getHandler();
@@ -72,8 +86,9 @@ export class StompEndpoint {
     const pathname = pathnameOf(req);
     if (!this.sockJsHandler || !this.isSockJsPath(pathname)) return false;
     if (pathname === this.sockJsClientPath) return this.sockJsClient.serve(req, res);
-    if (!this.origins.allows(req.headers)) {
-      res.writeHead(403, { 'Content-Type': 'text/plain' }).end('Origin not allowed');
+    const originRefusal = this.originRefusal(req);
+    if (originRefusal !== undefined) {
+      res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end(originRefusal);
       return true;
     }
     if (req.method === 'POST' && SOCKJS_SEND.test(pathname) && !this.limitBody(req, res)) return true;
@@ -86,7 +101,7 @@ export class StompEndpoint {
    */
   private limitBody(req: IncomingMessage, res: ServerResponse): boolean {
     const refuse = () => {
-      if (!res.headersSent) res.writeHead(413, { 'Content-Type': 'text/plain', Connection: 'close' }).end(`Request body over ${this.maxRequestBody} bytes`);
+      if (!res.headersSent) res.writeHead(413, { 'Content-Type': 'text/plain', Connection: 'close' }).end(`Request body over ${this.maxRequestBody} bytes (maxSockJsRequestBody, derived from option maxFrameSize)`);
       req.destroy();
     };
     if (Number(req.headers['content-length'] ?? 0) > this.maxRequestBody) {
@@ -105,19 +120,34 @@ export class StompEndpoint {
     const pathname = pathnameOf(req);
     const raw = this.rawPaths.has(pathname);
     if (!raw && !(this.sockJsHandler && this.isSockJsPath(pathname))) return false;
-    if (!this.origins.allows(req.headers)) {
-      refuseUpgrade(socket, 403, 'Origin not allowed');
+    const originRefusal = this.originRefusal(req);
+    if (originRefusal !== undefined) {
+      refuseUpgrade(socket, 403, originRefusal);
       return true;
     }
     if (!raw) return this.sockJsHandler!(req, socket, head);
-    const refusal = this.refusal(req.socket.remoteAddress);
+    const client = clientAddress(req.socket.remoteAddress, req.headers, this.trustProxy);
+    const refusal = this.refusal(client);
     if (refusal) {
-      this.logger.warn(`WebSocket handshake from ${req.socket.remoteAddress} refused: ${refusal.message}`);
+      this.handshakeRefusals.count(refusalKind(refusal), () => `WebSocket handshake from ${client} refused: ${refusal.message}`);
       refuseUpgrade(socket, refusal.status, refusal.message);
       return true;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(new WsConnection(ws, req)));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(new WsConnection(ws, req, client)));
     return true;
+  }
+
+  /** Writes what the refusal counts still hold and stops their timer. */
+  close(): void {
+    this.handshakeRefusals.close();
+  }
+
+  /** The 403 body when the request's Origin may not connect (logged, rate-limited); `undefined` when it may. */
+  private originRefusal(req: IncomingMessage): string | undefined {
+    const verdict = this.origins.check(req);
+    if (verdict.allowed) return undefined;
+    this.originRefusals.log(verdict.origin, verdict.detail);
+    return verdict.message;
   }
 
   private isSockJsPath(pathname: string): boolean {

@@ -1,5 +1,6 @@
+import { StompLogger } from '../util/stomp-logger.js';
 import type { Server } from 'node:http';
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { WebSocketServer, type ServerOptions } from 'ws';
 import { STOMP_SUBPROTOCOLS } from '../protocol/stomp-version.js';
@@ -7,23 +8,15 @@ import { StompSessionAcceptor } from '../session/stomp-session.acceptor.js';
 import { StompSessionRegistry } from '../session/stomp-session.registry.js';
 import type { MessageBroker } from '../broker/message-broker.js';
 import { STOMP_BROKER, STOMP_SETTINGS } from '../interfaces/injection-tokens.js';
+import { CLOSE_HANDSHAKE_TIMEOUT_MS } from './close-handshake.js';
 import type { TransportSettings } from './endpoint-settings.js';
 import type { StompConnection } from '../session/stomp-connection.js';
 import { StompEndpoint } from './stomp-endpoint.js';
 import { interceptHttpServer } from './upgrade-dispatcher.js';
 import { WebSocketKeepAlive } from './websocket-keep-alive.js';
 
-/** A WebSocket message may hold several frames; beyond this many frame limits it is refused whole. */
-const FRAMES_PER_MESSAGE = 4;
-/** A SockJS POST carries frames JSON-escaped (a control byte takes six): room for a few whole frames. */
-const SOCKJS_BODY_FRAMES = 8;
 /** How long clients get to answer the closing handshake at shutdown before they are cut off. */
 const SHUTDOWN_GRACE_MS = 2000;
-/**
- * How long a socket waits for the client's close frame after the server closed it (an ERROR, a
- * limit), instead of `ws`'s 30 s: a client that never answers holds no socket for long.
- */
-const CLOSE_HANDSHAKE_TIMEOUT_MS = 5000;
 
 /**
  * Serves the STOMP endpoints on the application's own HTTP server (Express or Fastify), by path.
@@ -31,7 +24,7 @@ const CLOSE_HANDSHAKE_TIMEOUT_MS = 5000;
  */
 @Injectable()
 export class StompServer implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
-  private readonly logger = new Logger('StompModule');
+  private readonly logger = new StompLogger('StompModule');
   private readonly wss: WebSocketServer;
   private readonly keepAlive: WebSocketKeepAlive;
   private endpoints: StompEndpoint[] = [];
@@ -49,7 +42,7 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
       perMessageDeflate: false,
       // ws reads it; @types/ws does not declare it yet.
       closeTimeout: CLOSE_HANDSHAKE_TIMEOUT_MS,
-      maxPayload: options.maxFrameSize * FRAMES_PER_MESSAGE,
+      maxPayload: options.maxWebSocketMessageSize,
       handleProtocols: (offered) => Object.keys(STOMP_SUBPROTOCOLS).find((p) => offered.has(p)) ?? false,
     };
     this.wss = new WebSocketServer(serverOptions);
@@ -65,8 +58,7 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
     }
     const accept = (connection: StompConnection) => void this.acceptor.accept(connection);
     const refusal = (address: string | undefined) => this.sessions.refusal(address, this.options);
-    const maxRequestBody = this.options.maxFrameSize * SOCKJS_BODY_FRAMES;
-    this.endpoints = this.options.endpoints.map((config) => new StompEndpoint(config, this.wss, accept, refusal, maxRequestBody, this.logger));
+    this.endpoints = this.options.endpoints.map((config) => new StompEndpoint(config, this.wss, accept, refusal, this.options.maxSockJsRequestBody, this.options.trustProxy, this.logger));
     this.detach = interceptHttpServer(httpServer, {
       onRequest: (req, res) => this.endpoints.some((e) => e.onRequest(req, res)),
       onUpgrade: (req, socket, head) => this.endpoints.some((e) => e.onUpgrade(req, socket, head)),
@@ -85,6 +77,8 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
   async beforeApplicationShutdown(): Promise<void> {
     this.sessions.stopAccepting();
     this.keepAlive.stop();
+    // One line for all of them: each session's own goes to debug.
+    if (this.sessions.size > 0) this.logger.log(`Shutting down: closing ${this.sessions.size} session${this.sessions.size === 1 ? '' : 's'}`);
     this.sessions.closeAll('Server is shutting down');
     await this.closeClients();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
@@ -93,6 +87,7 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** The HTTP server is closed by now: hand its listeners back. */
   onApplicationShutdown(): void {
+    for (const endpoint of this.endpoints) endpoint.close();
     this.detach?.();
     this.detach = undefined;
   }

@@ -33,7 +33,7 @@ export class WebSocketKeepAlive {
     for (const socket of this.wss.clients) {
       if (socket.readyState !== socket.OPEN) continue;
       if (this.unanswered.has(socket)) {
-        this.logger.warn(`WebSocket connection closed: no answer to a ping within ${this.interval} ms (option pingInterval)`);
+        this.logger.debug(`WebSocket connection closed: no answer to a ping within ${this.interval} ms (option pingInterval)`);
         socket.terminate();
         continue;
       }

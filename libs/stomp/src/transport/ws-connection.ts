@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { RawData, WebSocket } from 'ws';
 import type { StompConnection, StompConnectionListener } from '../session/stomp-connection.js';
 
@@ -10,12 +11,17 @@ export class WsConnection implements StompConnection {
   readonly headers: IncomingMessage['headers'];
   readonly url: string;
   private listener = NOOP_LISTENER;
+  /** The upgraded HTTP socket: it counts the bytes, so the session need not count each frame. */
+  private readonly netSocket: Socket;
 
   constructor(
     private readonly socket: WebSocket,
     request: IncomingMessage,
+    /** The client's address: the peer's, or the one a trusted proxy forwarded. */
+    remoteAddress: string | undefined,
   ) {
-    this.remoteAddress = request.socket.remoteAddress;
+    this.remoteAddress = remoteAddress;
+    this.netSocket = request.socket;
     this.headers = request.headers;
     this.url = request.url ?? '/';
     socket.on('message', (data: RawData) => this.listener.onData(toBuffer(data)));
@@ -30,6 +36,16 @@ export class WsConnection implements StompConnection {
 
   get bufferedAmount(): number {
     return this.socket.bufferedAmount;
+  }
+
+  /** On the wire: WebSocket framing (and the upgrade request) included. */
+  get bytesReceived(): number {
+    return this.netSocket.bytesRead;
+  }
+
+  /** On the wire: WebSocket framing (and the upgrade response) included. */
+  get bytesSent(): number {
+    return this.netSocket.bytesWritten;
   }
 
   listen(listener: StompConnectionListener): void {

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { StompLogger } from '../util/stomp-logger.js';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { filter, Subject, type Observable, type Subscription } from 'rxjs';
 import type { MessageBroker } from '../broker/message-broker.js';
 import { STOMP_BROKER } from '../interfaces/injection-tokens.js';
@@ -16,7 +17,7 @@ export interface ClusterMessage {
  */
 @Injectable()
 export class ClusterChannel implements OnModuleDestroy {
-  private readonly logger = new Logger('StompModule');
+  private readonly logger = new StompLogger('StompModule');
   private readonly messages = new Subject<ClusterMessage>();
   private readonly subscription: Subscription | undefined;
 
@@ -44,6 +45,16 @@ export class ClusterChannel implements OnModuleDestroy {
     const cluster = this.broker.cluster;
     if (!cluster) throw new Error('No cluster channel: the broker serves a single instance');
     await cluster.publish(JSON.stringify({ ...message, from: cluster.instanceId }));
+  }
+
+  /**
+   * Sends a message its sender encoded itself (a JSON object with `kind`, and `from` set to
+   * `instanceId`): for senders that measure or split what they send.
+   */
+  async publishEncoded(data: string): Promise<void> {
+    const cluster = this.broker.cluster;
+    if (!cluster) throw new Error('No cluster channel: the broker serves a single instance');
+    await cluster.publish(data);
   }
 
   onModuleDestroy(): void {

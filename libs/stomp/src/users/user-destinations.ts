@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { StompLogger } from '../util/stomp-logger.js';
+import { Inject, Injectable } from '@nestjs/common';
 import { StompProtocolError } from '../errors/stomp-protocol.error.js';
 import { MessageFrameTemplate } from '../protocol/message-frame-template.js';
 import type { SessionOutlet } from '../interfaces/stomp-session.interface.js';
@@ -38,7 +39,7 @@ interface ClusterUserMessage {
  */
 @Injectable()
 export class UserDestinations {
-  private readonly logger = new Logger('StompModule');
+  private readonly logger = new StompLogger('StompModule');
   private readonly prefix: string;
   private readonly messageIds = new MessageIds('u');
 
@@ -118,7 +119,7 @@ export class UserDestinations {
           isBinaryBody(message.headers['content-type'], message.body),
         );
         messageId ??= this.messageIds.next();
-        session.deliver(template.frameFor(session.version, subscriptionId, messageId), template.binary);
+        session.deliverMessage(template, subscriptionId, messageId);
       }
     }
   }

@@ -1,5 +1,7 @@
-/** Timings of the Redis broker's connections, in ms. */
+/** The Redis broker's options resolved: every one given (see StompRedisOptions for each one's meaning). */
 export interface RedisBrokerSettings {
+  readonly url: string;
+  readonly channelPrefix: string;
   /** How long `start()` waits for Redis before the application starts without it. */
   readonly startTimeout: number;
   /** Time for one TCP connection to Redis to be established. */
@@ -11,14 +13,6 @@ export interface RedisBrokerSettings {
   /** ...up to this. */
   readonly maxReconnectDelay: number;
 }
-
-export const REDIS_BROKER_DEFAULTS: RedisBrokerSettings = {
-  startTimeout: 5000,
-  connectTimeout: 5000,
-  commandTimeout: 5000,
-  reconnectDelay: 100,
-  maxReconnectDelay: 2000,
-};
 
 /**
  * Delay before reconnection attempt `attempt` (1, 2, ...): capped exponential back-off, less up to

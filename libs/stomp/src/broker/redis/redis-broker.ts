@@ -1,19 +1,15 @@
-import { Logger } from '@nestjs/common';
+import { StompLogger } from '../../util/stomp-logger.js';
 import { randomUUID } from 'node:crypto';
 import { BehaviorSubject, combineLatest, distinctUntilChanged, filter, type Observable, type Subscription } from 'rxjs';
-import { StompConfigurationError } from '../../errors/stomp-configuration.error.js';
-import type { StompRedisOptions } from './redis.options.js';
 import type { BrokerMessage, BrokerSubscriber, MessageBroker } from '../message-broker.js';
+import type { PatternSubscriptionLimits } from '../simple/pattern-budget.js';
 import { SimpleBroker } from '../simple/simple-broker.js';
-import { REDIS_BROKER_DEFAULTS, type RedisBrokerSettings } from './redis-broker-settings.js';
+import type { RedisBrokerSettings } from './redis-broker-settings.js';
 import { StompBrokerUnavailableError } from '../../errors/stomp-broker-unavailable.error.js';
 import { RedisCluster } from './redis-cluster.js';
 import { RedisConnection } from './redis-connection.js';
 import { decodeRedisMessage, encodeRedisMessage } from './redis-message-codec.js';
 import { describeRedisUrl } from './redis-url.js';
-
-export const REDIS_DEFAULT_URL = 'redis://127.0.0.1:6379';
-export const REDIS_DEFAULT_CHANNEL_PREFIX = 'nest-stomp';
 
 /**
  * Several application instances sharing their broker destinations over Redis pub/sub. Each instance
@@ -38,22 +34,22 @@ export class RedisBroker implements MessageBroker {
   private readonly channels: { readonly messages: string; readonly cluster: string };
   private readonly settings: RedisBrokerSettings;
   private readonly displayUrl: string;
-  private readonly logger = new Logger('StompModule');
+  private readonly logger = new StompLogger('StompModule');
   private readonly readiness: Subscription;
   private connected = false;
   private started = false;
   private closed = false;
 
-  constructor(options: StompRedisOptions, separator: '/' | '.', settings: Partial<RedisBrokerSettings> = {}) {
-    const url = options.url ?? REDIS_DEFAULT_URL;
-    const prefix = options.channelPrefix ?? REDIS_DEFAULT_CHANNEL_PREFIX;
-    if (typeof url !== 'string' || url === '') throw StompConfigurationError.invalid('broker', 'the Redis url must be a non-empty string');
-    if (typeof prefix !== 'string' || prefix === '') throw StompConfigurationError.invalid('broker', 'the Redis channelPrefix must be a non-empty string');
-
-    this.settings = { ...REDIS_BROKER_DEFAULTS, ...settings };
+  /**
+   * `settings` as the options resolver leaves them (or `{ ...STOMP_DEFAULTS.redis, url, channelPrefix }`);
+   * `patternLimits` bound the pattern subscriptions of this instance's clients.
+   */
+  constructor(settings: RedisBrokerSettings, separator: '/' | '.', patternLimits: Partial<PatternSubscriptionLimits> = {}) {
+    const { url, channelPrefix: prefix } = settings;
+    this.settings = settings;
     this.displayUrl = describeRedisUrl(url);
     this.channels = { messages: `${prefix}:messages`, cluster: `${prefix}:cluster` };
-    this.local = new SimpleBroker(separator);
+    this.local = new SimpleBroker(separator, patternLimits);
     const instanceId = randomUUID();
     this.cluster = new RedisCluster(instanceId, (data) => this.send(this.channels.cluster, Buffer.from(data, 'utf8'), 'a cluster message'));
 

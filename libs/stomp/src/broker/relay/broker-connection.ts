@@ -4,6 +4,7 @@ import { StompProtocolError } from '../../errors/stomp-protocol.error.js';
 import { FrameDecoder } from '../../protocol/frame-decoder.js';
 import { encodeFrame, type OutgoingFrame } from '../../protocol/frame-encoder.js';
 import { negotiateHeartBeat, parseHeartBeat } from '../../protocol/heart-beat.js';
+import { HeartBeatTimers } from '../../protocol/heart-beat-timers.js';
 import type { StompFrame } from '../../protocol/stomp-frame.js';
 import type { StompBrokerAddress } from './relay.options.js';
 
@@ -39,8 +40,12 @@ const HEARTBEAT_GRACE = 3;
 export class BrokerConnection {
   private readonly receipts = new Map<string, PendingReceipt>();
   private nextReceipt = 0;
-  private sendTimer: NodeJS.Timeout | undefined;
-  private receiveTimer: NodeJS.Timeout | undefined;
+  private readonly heartBeats = new HeartBeatTimers(
+    () => {
+      if (!this.ended) this.socket.write('\n');
+    },
+    (receiveTimeout) => this.lost(`no heart-beat from the broker for ${receiveTimeout} ms`),
+  );
   private ended = false;
   /** The broker's `server` header from CONNECTED (`RabbitMQ/3.10.8`, `ActiveMQ/5.17.2`), if it sent one. */
   server: string | undefined;
@@ -87,7 +92,7 @@ export class BrokerConnection {
         BROKER_LIMITS,
       );
       socket.on('data', (data: Buffer) => {
-        connection.receiveTimer?.refresh();
+        connection.heartBeats.received();
         decoder.push(data);
       });
       socket.on('error', (error) => (connected ? connection.lost(error.message) : fail(error.message)));
@@ -112,7 +117,7 @@ export class BrokerConnection {
   send(frame: OutgoingFrame): void {
     if (this.ended) throw new Error(`The connection to the STOMP broker at ${this.address.host}:${this.address.port} is closed`);
     this.socket.write(encodeFrame(frame, '1.2'));
-    this.sendTimer?.refresh();
+    this.heartBeats.sent();
   }
 
   /** Sends with a `receipt` and resolves when the broker's RECEIPT says the frame took effect. */
@@ -180,17 +185,7 @@ export class BrokerConnection {
   }
 
   private startHeartbeats(ours: readonly [number, number], theirs: string | undefined): void {
-    const { sendInterval, receiveTimeout } = negotiateHeartBeat(parseHeartBeat(theirs), ours, HEARTBEAT_GRACE);
-    if (sendInterval > 0) {
-      this.sendTimer = setTimeout(() => {
-        if (this.ended) return;
-        this.socket.write('\n');
-        this.sendTimer?.refresh();
-      }, sendInterval).unref();
-    }
-    if (receiveTimeout > 0) {
-      this.receiveTimer = setTimeout(() => this.lost(`no heart-beat from the broker for ${receiveTimeout} ms`), receiveTimeout).unref();
-    }
+    this.heartBeats.start(negotiateHeartBeat(parseHeartBeat(theirs), ours, HEARTBEAT_GRACE));
   }
 
   private lost(reason: string): void {
@@ -202,8 +197,7 @@ export class BrokerConnection {
 
   private end(error: Error): void {
     this.ended = true;
-    clearTimeout(this.sendTimer);
-    clearTimeout(this.receiveTimer);
+    this.heartBeats.stop();
     for (const pending of this.receipts.values()) pending.reject(error);
     this.receipts.clear();
   }

@@ -1,33 +1,44 @@
+import type { StompClientQueueRule } from './client-queue-policy.js';
+
 /** One address of an external STOMP broker. */
 export interface StompBrokerAddress {
   readonly host: string;
   readonly port: number;
 }
 
-/** Spring's `enableStompBrokerRelay`: broker destinations live on an external STOMP broker (RabbitMQ, ActiveMQ). */
+/**
+ * Spring's `enableStompBrokerRelay`: broker destinations live on an external STOMP broker (RabbitMQ,
+ * ActiveMQ). Each setting not given takes its default from `STOMP_DEFAULTS.relay`.
+ */
 export interface StompRelayOptions {
   readonly kind: 'relay';
-  /**
-   * Broker addresses, tried in order on every (re)connection: failover, which Spring lacks.
-   * Default `[{ host: '127.0.0.1', port: 61613 }]`.
-   */
+  /** Broker addresses, tried in order on every (re)connection: failover, which Spring lacks. */
   readonly addresses?: readonly StompBrokerAddress[];
-  /** Login of each client's own broker connection. Default `'guest'`. */
+  /** Login of each client's own broker connection. */
   readonly clientLogin?: string;
-  /** Default `'guest'`. */
   readonly clientPasscode?: string;
-  /** Login of the shared "system" connection that carries server-side sends. Default `'guest'`. */
+  /** Login of the shared "system" connection that carries server-side sends. */
   readonly systemLogin?: string;
-  /** Default `'guest'`. */
   readonly systemPasscode?: string;
   /** `host` header of CONNECT: RabbitMQ's virtual host. Default: none (the broker's default, `/` for RabbitMQ). */
   readonly virtualHost?: string;
-  /** Heart-beat of every broker connection, `[send, receive]` ms. Default `[10000, 10000]`. */
+  /** Heart-beat of every broker connection, `[send, receive]` ms. */
   readonly heartbeat?: readonly [number, number];
-  /** First delay before the system connection reconnects, doubling up to `maxReconnectDelay`. Default 1000. */
+  /** First delay before the system connection reconnects, in ms, doubling up to `maxReconnectDelay`. */
   readonly reconnectDelay?: number;
-  /** Default 30000. */
   readonly maxReconnectDelay?: number;
-  /** Time for a broker connection to be CONNECTED, in ms. Default 5000. */
+  /** Time for a broker connection to be CONNECTED, in ms. */
   readonly connectTimeout?: number;
+  /**
+   * Which `/queue/...` destinations clients may SEND or SUBSCRIBE to, and who, since on RabbitMQ (and
+   * ActiveMQ) the first use of `/queue/<name>` creates a queue that outlives the client and the
+   * application. The first rule whose destination pattern matches decides; none: the frame is
+   * refused with an ERROR. Server-side sends are not concerned. Queue-shaping SEND headers
+   * (`durable`, `auto-delete`, `exclusive`, `x-message-ttl`, `x-max-length`, `x-queue-type`,
+   * `x-dead-letter-*`, `x-expires`...) never pass from a client; `persistent` only to an admitted
+   * `/queue/...`. Default `[]`: no client creates a queue.
+   *
+   * @example clientQueues: [{ destination: '/queue/jobs', allow: 'authenticated' }]
+   */
+  readonly clientQueues?: readonly StompClientQueueRule[];
 }

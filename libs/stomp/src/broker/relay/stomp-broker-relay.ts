@@ -1,14 +1,15 @@
+import { StompLogger } from '../../util/stomp-logger.js';
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@nestjs/common';
 import { BehaviorSubject, distinctUntilChanged, Subject, type Observable } from 'rxjs';
 import { StompBrokerUnavailableError } from '../../errors/stomp-broker-unavailable.error.js';
 import { isBinaryBody } from '../../protocol/content-types.js';
-import { encodeFrame, writableHeaders } from '../../protocol/frame-encoder.js';
+import { writableHeaders } from '../../protocol/frame-encoder.js';
 import type { StompFrame, StompHeaders } from '../../protocol/stomp-frame.js';
-import type { StompBrokerAddress, StompRelayOptions } from './relay.options.js';
+import type { StompBrokerAddress } from './relay.options.js';
 import type { BrokerCluster, BrokerMessage, BrokerSubscriber, MessageBroker } from '../message-broker.js';
 import { BrokerConnection, describeError, type BrokerConnectionHandlers } from './broker-connection.js';
-import { relaySettings, type RelaySettings } from './relay-settings.js';
+import { ClientQueuePolicy } from './client-queue-policy.js';
+import type { RelaySettings } from './relay-settings.js';
 
 /**
  * Where the instances sharing the broker talk to each other (user messages, user registries): on
@@ -34,8 +35,9 @@ const NOT_FORWARDED = new Set(['transaction', 'receipt', 'content-length']);
  * reject, all with a message that says so.
  */
 export class StompBrokerRelay implements MessageBroker {
-  private readonly logger = new Logger('StompBrokerRelay');
+  private readonly logger = new StompLogger('StompBrokerRelay');
   private readonly settings: RelaySettings;
+  private readonly clientQueues: ClientQueuePolicy;
   private readonly available = new BehaviorSubject(false);
   private readonly clusterMessages = new Subject<string>();
   private readonly clients = new Map<BrokerSubscriber, BrokerConnection>();
@@ -50,8 +52,13 @@ export class StompBrokerRelay implements MessageBroker {
   readonly availability$: Observable<boolean> = this.available.pipe(distinctUntilChanged());
   readonly cluster: BrokerCluster;
 
-  constructor(options: StompRelayOptions) {
-    this.settings = relaySettings(options);
+  /**
+   * `settings` as the options resolver leaves them (or `{ ...STOMP_DEFAULTS.relay, virtualHost: undefined, ... }`);
+   * `separator` is the `pathSeparator` the `clientQueues` patterns use.
+   */
+  constructor(settings: RelaySettings, separator: '/' | '.' = '/') {
+    this.settings = settings;
+    this.clientQueues = new ClientQueuePolicy(settings.clientQueues, separator);
     this.reconnectDelay = this.settings.reconnectDelay;
     const instanceId = randomUUID();
     this.cluster = {
@@ -94,6 +101,7 @@ export class StompBrokerRelay implements MessageBroker {
   }
 
   async subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, headers: StompHeaders): Promise<void> {
+    this.clientQueues.check('SUBSCRIBE', destination, subscriber.principal);
     const extra: Record<string, string> = {};
     for (const name in headers) if (PASS_THROUGH.has(name)) extra[name] = headers[name]!;
     // The broker's RECEIPT, not our own, answers the client: the subscription is live at the broker.
@@ -109,10 +117,21 @@ export class StompBrokerRelay implements MessageBroker {
     this.clients.delete(subscriber);
   }
 
-  /** Resolves on the broker's RECEIPT: a resolved publish means the broker has the message. */
+  /**
+   * Resolves on the broker's RECEIPT: a resolved publish means the broker has the message. A
+   * client's SEND (`from`) goes through the `clientQueues` rules and loses its queue-shaping headers;
+   * a server-side send goes as it is.
+   */
   async publish(message: BrokerMessage, from?: BrokerSubscriber): Promise<void> {
-    const connection = from ? this.clientConnection(from) : this.systemConnection();
-    await connection.request({ command: 'SEND', headers: { ...forwardable(message.headers), destination: message.destination }, body: message.body });
+    const { destination } = message;
+    if (!from) {
+      await this.systemConnection().request({ command: 'SEND', headers: { ...forwardable(message.headers), destination }, body: message.body });
+      return;
+    }
+    // Checked without waiting: the SEND must leave before this client's next one (pipelined SENDs).
+    this.clientQueues.check('SEND', destination, from.principal);
+    const headers = this.clientQueues.sendHeaders(destination, forwardable(message.headers));
+    await this.clientConnection(from).request({ command: 'SEND', headers: { ...headers, destination }, body: message.body });
   }
 
   async acknowledge(subscriber: BrokerSubscriber, command: 'ACK' | 'NACK', headers: StompHeaders): Promise<void> {
@@ -129,7 +148,7 @@ export class StompBrokerRelay implements MessageBroker {
     const headers = { ...frame.headers };
     delete headers['content-length'];
     const writable = writableHeaders('MESSAGE', headers, subscriber.version);
-    subscriber.deliver(encodeFrame({ command: 'MESSAGE', headers: writable, body: frame.body }, subscriber.version), isBinaryBody(headers['content-type'], frame.body));
+    subscriber.deliverFrame({ command: 'MESSAGE', headers: writable, body: frame.body }, isBinaryBody(headers['content-type'], frame.body));
   }
 
   private async connectSystem(): Promise<void> {

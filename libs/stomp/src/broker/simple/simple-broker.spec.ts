@@ -1,8 +1,12 @@
 import { StompProtocolError } from '../../errors/stomp-protocol.error.js';
 import { decodeOne } from '../../protocol/decode-one.testing.js';
+import { encodeFrame } from '../../protocol/frame-encoder.js';
+import type { MessageFrameTemplate } from '../../protocol/message-frame-template.js';
 import type { StompFrame } from '../../protocol/stomp-frame.js';
 import type { StompVersion } from '../../protocol/stomp-version.js';
 import type { BrokerMessage, BrokerSubscriber } from '../message-broker.js';
+import { STOMP_DEFAULTS } from '../../stomp.options.js';
+import { PATTERN_SUBSCRIPTION_DEFAULTS } from './pattern-budget.js';
 import { SimpleBroker } from './simple-broker.js';
 
 interface Delivery {
@@ -25,6 +29,15 @@ class FakeSubscriber implements BrokerSubscriber {
   deliver(frame: Buffer, binary: boolean): void {
     // Copy: the broker must not hand out a buffer it reuses later.
     this.deliveries.push({ raw: Buffer.from(frame), binary });
+  }
+
+  /** As a session without outbound interceptors: the template's bytes for this subscriber. */
+  deliverMessage(template: MessageFrameTemplate, subscriptionId: string, messageId: string): void {
+    this.deliver(template.frameFor(this.version, subscriptionId, messageId), template.binary);
+  }
+
+  deliverFrame(frame: StompFrame, binary: boolean): void {
+    this.deliver(encodeFrame(frame, this.version), binary);
   }
 
   /** Every delivered buffer decoded as exactly one frame, in the subscriber's version. */
@@ -449,6 +462,65 @@ describe('SimpleBroker', () => {
       broker.publish(message('/topic/x'));
       expect(alice.deliveries).toHaveLength(0);
       expect(bob.deliveries).toHaveLength(1);
+    });
+  });
+
+  describe('pattern subscription budgets', () => {
+    it("default to STOMP_DEFAULTS' values when the broker is made without limits", () => {
+      expect(PATTERN_SUBSCRIPTION_DEFAULTS).toEqual({
+        maxPatternSubscriptionsPerSession: STOMP_DEFAULTS.maxPatternSubscriptionsPerSession,
+        maxPatternSubscriptions: STOMP_DEFAULTS.maxPatternSubscriptions,
+      });
+    });
+
+    it('refuses a session its pattern subscription over maxPatternSubscriptionsPerSession, naming the option', () => {
+      const limited = new SimpleBroker('/', { maxPatternSubscriptionsPerSession: 2 });
+      const alice = new FakeSubscriber('alice');
+      const bob = new FakeSubscriber('bob');
+      limited.subscribe(alice, 'p1', '/topic/a/*');
+      limited.subscribe(alice, 'p2', '/topic/b/**');
+      // Exact subscriptions are not patterns: they do not count.
+      limited.subscribe(alice, 'e1', '/topic/exact');
+      expect(() => limited.subscribe(alice, 'p3', '/topic/c/?')).toThrow(
+        expect.objectContaining({ code: 'STOMP_ERR_LIMIT', message: expect.stringMatching(/at most 2 \(option maxPatternSubscriptionsPerSession\)/) }),
+      );
+      // The refused one left nothing behind; another session has its own budget.
+      limited.publish(message('/topic/c/x'));
+      expect(alice.deliveries).toHaveLength(0);
+      limited.subscribe(bob, 'p1', '/topic/c/?');
+      limited.publish(message('/topic/c/x', 'bob'));
+      expect(bob.frames().map((f) => f.body.toString())).toEqual(['bob']);
+      expect(limited.patternSubscriptionCount).toBe(3);
+    });
+
+    it('gives the budget back on unsubscribe, on unsubscribeAll and when a pattern is replaced under its id', () => {
+      const limited = new SimpleBroker('/', { maxPatternSubscriptionsPerSession: 1 });
+      const alice = new FakeSubscriber('alice');
+      limited.subscribe(alice, 'p', '/topic/a/*');
+      limited.subscribe(alice, 'p', '/topic/b/*');
+      expect(() => limited.subscribe(alice, 'q', '/topic/c/*')).toThrow(/maxPatternSubscriptionsPerSession/);
+      limited.unsubscribe(alice, 'p');
+      limited.subscribe(alice, 'q', '/topic/c/*');
+      limited.unsubscribeAll(alice);
+      expect(limited.patternSubscriptionCount).toBe(0);
+      limited.subscribe(alice, 'r', '/topic/d/*');
+      // Replacing a pattern by an exact destination frees its place too.
+      limited.subscribe(alice, 'r', '/topic/d/x');
+      limited.subscribe(alice, 's', '/topic/e/*');
+      expect(limited.patternSubscriptionCount).toBe(1);
+    });
+
+    it('refuses any session once maxPatternSubscriptions are held in total, naming the option', () => {
+      const limited = new SimpleBroker('/', { maxPatternSubscriptions: 3 });
+      const sessions = Array.from({ length: 4 }, (_, i) => new FakeSubscriber(`s${i}`));
+      for (const session of sessions.slice(0, 3)) limited.subscribe(session, 'p', '/topic/*');
+      expect(() => limited.subscribe(sessions[3]!, 'p', '/topic/**')).toThrow(
+        expect.objectContaining({ code: 'STOMP_ERR_LIMIT', message: expect.stringMatching(/at most 3 \(option maxPatternSubscriptions\)/) }),
+      );
+      limited.subscribe(sessions[3]!, 'e', '/topic/x');
+      limited.unsubscribeAll(sessions[0]!);
+      limited.subscribe(sessions[3]!, 'p', '/topic/**');
+      expect(limited.patternSubscriptionCount).toBe(3);
     });
   });
 

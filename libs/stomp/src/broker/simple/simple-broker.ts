@@ -1,130 +1,178 @@
 import { StompProtocolError } from '../../errors/stomp-protocol.error.js';
 import { isBinaryBody } from '../../protocol/content-types.js';
-import { DestinationPattern } from '../../protocol/destination-pattern.js';
 import { MessageFrameTemplate } from '../../protocol/message-frame-template.js';
 import { MessageIds } from '../../util/message-ids.js';
 import type { BrokerMessage, BrokerSubscriber, MessageBroker } from '../message-broker.js';
+import { PATTERN_SUBSCRIPTION_DEFAULTS, type PatternSubscriptionLimits } from './pattern-budget.js';
+import { PatternIndex } from './pattern-index.js';
+import { checkSubscriptionPattern, isPattern } from './subscription-pattern.js';
 
 interface Subscription {
   readonly subscriber: BrokerSubscriber;
   readonly id: string;
   readonly destination: string;
+  /** Counted against the pattern budgets. */
+  readonly isPattern: boolean;
 }
 
 interface PatternGroup {
-  readonly pattern: DestinationPattern;
+  /** Creation order: a publish delivers to matching patterns in the order they were first subscribed. */
+  readonly order: number;
   readonly subscriptions: Set<Subscription>;
 }
 
+interface SubscriberState {
+  readonly subscriptions: Map<string, Subscription>;
+  patterns: number;
+}
+
+const NO_GROUPS: readonly PatternGroup[] = [];
+
 /**
  * The embedded in-memory broker (Spring's simple broker). An exact destination is one map lookup;
- * each distinct pattern is compiled once and tested once per publish, however many subscribe to it.
+ * patterns sit in a {@link PatternIndex}, so a publish looks only at the patterns its destination's
+ * segments lead to, not at every pattern subscribed (issue 11: 100k unrelated patterns made every
+ * publish slow). Pattern subscriptions are bounded per session and in total.
  * A publish encodes its MESSAGE once and delivers synchronously, so every session receives messages
- * in publish order.
+ * in publish order: exact subscriptions first, then patterns in the order they were first subscribed.
  */
 export class SimpleBroker implements MessageBroker {
   private readonly exact = new Map<string, Set<Subscription>>();
   private readonly patterns = new Map<string, PatternGroup>();
-  private readonly bySubscriber = new Map<BrokerSubscriber, Map<string, Subscription>>();
+  private readonly patternIndex: PatternIndex<PatternGroup>;
+  private readonly bySubscriber = new Map<BrokerSubscriber, SubscriberState>();
   private readonly messageIds = new MessageIds();
+  private readonly limits: PatternSubscriptionLimits;
+  private patternSubscriptions = 0;
+  private nextGroupOrder = 0;
 
-  constructor(private readonly separator: '/' | '.') {}
+  constructor(
+    private readonly separator: '/' | '.',
+    limits: Partial<PatternSubscriptionLimits> = {},
+  ) {
+    this.patternIndex = new PatternIndex(separator);
+    this.limits = { ...PATTERN_SUBSCRIPTION_DEFAULTS, ...limits };
+  }
 
   /** Number of live subscriptions. */
   get subscriptionCount(): number {
     let count = 0;
-    for (const subscriptions of this.bySubscriber.values()) count += subscriptions.size;
+    for (const state of this.bySubscriber.values()) count += state.subscriptions.size;
     return count;
+  }
+
+  /** Number of live pattern subscriptions. */
+  get patternSubscriptionCount(): number {
+    return this.patternSubscriptions;
   }
 
   subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string): void {
     checkSubscriptionPattern(destination, this.separator);
-    const subscription: Subscription = { subscriber, id: subscriptionId, destination };
-    // Compile a new pattern before changing anything, so an invalid one leaves no half-made subscription.
-    if (!this.exact.has(destination) && !this.patterns.has(destination)) new DestinationPattern(destination, this.separator);
-    let own = this.bySubscriber.get(subscriber);
-    if (!own) this.bySubscriber.set(subscriber, (own = new Map()));
-    const replaced = own.get(subscriptionId);
-    if (replaced) this.remove(replaced);
-    own.set(subscriptionId, subscription);
-    this.setFor(destination).add(subscription);
+    const pattern = isPattern(destination);
+    const state = this.bySubscriber.get(subscriber);
+    const replaced = state?.subscriptions.get(subscriptionId);
+    if (pattern) this.checkBudgets(state, replaced);
+    const subscription: Subscription = { subscriber, id: subscriptionId, destination, isPattern: pattern };
+    const own = state ?? { subscriptions: new Map(), patterns: 0 };
+    if (!state) this.bySubscriber.set(subscriber, own);
+    if (replaced) this.remove(own, replaced);
+    own.subscriptions.set(subscriptionId, subscription);
+    if (pattern) {
+      own.patterns++;
+      this.patternSubscriptions++;
+    }
+    this.setFor(destination, pattern).add(subscription);
   }
 
   unsubscribe(subscriber: BrokerSubscriber, subscriptionId: string): void {
-    const own = this.bySubscriber.get(subscriber);
-    const subscription = own?.get(subscriptionId);
-    if (!own || !subscription) return;
-    own.delete(subscriptionId);
-    if (own.size === 0) this.bySubscriber.delete(subscriber);
-    this.remove(subscription);
+    const state = this.bySubscriber.get(subscriber);
+    const subscription = state?.subscriptions.get(subscriptionId);
+    if (!state || !subscription) return;
+    state.subscriptions.delete(subscriptionId);
+    if (state.subscriptions.size === 0) this.bySubscriber.delete(subscriber);
+    this.remove(state, subscription);
   }
 
   unsubscribeAll(subscriber: BrokerSubscriber): void {
-    const own = this.bySubscriber.get(subscriber);
-    if (!own) return;
+    const state = this.bySubscriber.get(subscriber);
+    if (!state) return;
     this.bySubscriber.delete(subscriber);
-    for (const subscription of own.values()) this.remove(subscription);
+    for (const subscription of state.subscriptions.values()) this.remove(state, subscription);
   }
 
   publish(message: BrokerMessage): void {
     const exact = this.exact.get(message.destination);
-    let template: MessageFrameTemplate | undefined;
+    const groups = this.patterns.size > 0 ? this.matchingGroups(message.destination) : NO_GROUPS;
+    if (!exact && groups.length === 0) return;
+    const template = new MessageFrameTemplate(
+      { destination: message.destination, ...message.headers },
+      message.body,
+      isBinaryBody(message.headers['content-type'], message.body),
+    );
     // One id per message (STOMP asks no more), so subscribers alike can share one frame.
-    let messageId: string | undefined;
+    const messageId = this.messageIds.next();
     const deliver = (subscription: Subscription) => {
-      template ??= new MessageFrameTemplate(
-        { destination: message.destination, ...message.headers },
-        message.body,
-        isBinaryBody(message.headers['content-type'], message.body),
-      );
       const { subscriber } = subscription;
-      messageId ??= this.messageIds.next();
-      subscriber.deliver(template.frameFor(subscriber.version, subscription.id, messageId), template.binary);
+      subscriber.deliverMessage(template, subscription.id, messageId);
     };
     if (exact) for (const subscription of exact) deliver(subscription);
-    for (const group of this.patterns.values()) {
-      if (group.pattern.matches(message.destination)) for (const subscription of group.subscriptions) deliver(subscription);
+    for (const group of groups) for (const subscription of group.subscriptions) deliver(subscription);
+  }
+
+  /** The pattern groups matching `destination`, in the order they were first subscribed. */
+  private matchingGroups(destination: string): readonly PatternGroup[] {
+    const groups: PatternGroup[] = [];
+    this.patternIndex.collect(destination, groups);
+    if (groups.length > 1) groups.sort((a, b) => a.order - b.order);
+    return groups;
+  }
+
+  /** Refuses a pattern subscription over a budget; the one it replaces (same id) frees its place. */
+  private checkBudgets(state: SubscriberState | undefined, replaced: Subscription | undefined): void {
+    const freed = replaced?.isPattern ? 1 : 0;
+    const { maxPatternSubscriptionsPerSession, maxPatternSubscriptions } = this.limits;
+    if ((state?.patterns ?? 0) - freed >= maxPatternSubscriptionsPerSession) {
+      throw new StompProtocolError(
+        'STOMP_ERR_LIMIT',
+        `Too many pattern subscriptions: a session may hold at most ${maxPatternSubscriptionsPerSession} (option maxPatternSubscriptionsPerSession)`,
+      );
+    }
+    if (this.patternSubscriptions - freed >= maxPatternSubscriptions) {
+      throw new StompProtocolError(
+        'STOMP_ERR_LIMIT',
+        `Too many pattern subscriptions: the server holds at most ${maxPatternSubscriptions} (option maxPatternSubscriptions)`,
+      );
     }
   }
 
-  private setFor(destination: string): Set<Subscription> {
-    const existing = this.exact.get(destination) ?? this.patterns.get(destination)?.subscriptions;
-    if (existing) return existing;
-    const pattern = new DestinationPattern(destination, this.separator);
-    const subscriptions = new Set<Subscription>();
-    if (pattern.isLiteral) this.exact.set(destination, subscriptions);
-    else this.patterns.set(destination, { pattern, subscriptions });
-    return subscriptions;
+  private setFor(destination: string, pattern: boolean): Set<Subscription> {
+    if (!pattern) {
+      let subscriptions = this.exact.get(destination);
+      if (!subscriptions) this.exact.set(destination, (subscriptions = new Set()));
+      return subscriptions;
+    }
+    let group = this.patterns.get(destination);
+    if (!group) {
+      group = { order: this.nextGroupOrder++, subscriptions: new Set() };
+      this.patternIndex.set(destination, group);
+      this.patterns.set(destination, group);
+    }
+    return group.subscriptions;
   }
 
-  private remove(subscription: Subscription): void {
+  private remove(state: SubscriberState, subscription: Subscription): void {
     const { destination } = subscription;
-    const exact = this.exact.get(destination);
-    if (exact?.delete(subscription)) {
-      if (exact.size === 0) this.exact.delete(destination);
+    if (!subscription.isPattern) {
+      const exact = this.exact.get(destination);
+      if (exact?.delete(subscription) && exact.size === 0) this.exact.delete(destination);
       return;
     }
+    state.patterns--;
+    this.patternSubscriptions--;
     const group = this.patterns.get(destination);
-    if (group?.subscriptions.delete(subscription) && group.subscriptions.size === 0) this.patterns.delete(destination);
-  }
-}
-
-/**
- * Every publish tests every subscribed pattern, so a client's pattern must stay cheap to match: no
- * `{var}` (a regex of the client's choosing), at most one `*` per segment and one `**`. Beyond that,
- * backtracking could let one SUBSCRIBE stall the server on each publish.
- */
-function checkSubscriptionPattern(destination: string, separator: '/' | '.'): void {
-  if (!/[*?{]/.test(destination)) return;
-  const segments = destination.split(separator);
-  const tooComplex =
-    destination.includes('{') ||
-    segments.filter((segment) => segment === '**').length > 1 ||
-    segments.some((segment) => segment !== '**' && (segment.match(/\*/g)?.length ?? 0) > 1);
-  if (tooComplex) {
-    throw new StompProtocolError(
-      'STOMP_ERR_ILLEGAL_HEADER',
-      `Subscription pattern '${destination}' is too complex: use at most one '*' per segment and one '**', and no '{...}'`,
-    );
+    if (group?.subscriptions.delete(subscription) && group.subscriptions.size === 0) {
+      this.patterns.delete(destination);
+      this.patternIndex.delete(destination);
+    }
   }
 }

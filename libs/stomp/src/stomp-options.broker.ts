@@ -1,0 +1,95 @@
+import type { BrokerSettings } from './broker/broker.options.js';
+import type { MessageBroker } from './broker/message-broker.js';
+import type { RedisBrokerSettings } from './broker/redis/redis-broker-settings.js';
+import type { StompRedisOptions } from './broker/redis/redis.options.js';
+import type { StompClientQueueRule } from './broker/relay/client-queue-policy.js';
+import type { RelaySettings } from './broker/relay/relay-settings.js';
+import type { StompBrokerAddress, StompRelayOptions } from './broker/relay/relay.options.js';
+import { StompConfigurationError } from './errors/stomp-configuration.error.js';
+import { isAudience } from './interfaces/stomp-audience.js';
+import {
+  heartbeatPair,
+  isObject,
+  listOf,
+  nonEmptyText,
+  optional,
+  positiveInteger,
+  rejectUnknownKeys,
+  resolveTable,
+  text,
+  timer,
+  type Check,
+  type OptionTable,
+} from './stomp-options.checks.js';
+import { STOMP_DEFAULTS } from './stomp.options.js';
+
+const brokerAddress: Check<StompBrokerAddress> = (value, option) => {
+  if (!isObject(value)) throw StompConfigurationError.invalid(option, `expected { host, port }, got ${JSON.stringify(value)}`);
+  rejectUnknownKeys(value, ['host', 'port'], option);
+  const host = nonEmptyText(value.host, `${option}.host`);
+  if (!Number.isInteger(value.port) || (value.port as number) < 1 || (value.port as number) > 65535) {
+    throw StompConfigurationError.invalid(`${option}.port`, `expected a TCP port (1-65535), got ${String(value.port)}`);
+  }
+  return { host, port: value.port as number };
+};
+
+const brokerAddresses: Check<StompBrokerAddress[]> = (value, option) => {
+  const addresses = listOf(brokerAddress, "a list of { host, port }, e.g. [{ host: 'rabbitmq', port: 61613 }]")(value, option);
+  if (addresses.length === 0) throw StompConfigurationError.invalid(option, 'the list is empty; give at least one address, or leave it out for the default');
+  return addresses;
+};
+
+const CLIENT_QUEUE_RULES = "rules like [{ destination: '/queue/jobs', allow: 'everyone' | 'authenticated' | 'nobody' | (principal) => boolean }]";
+
+/** A relay `clientQueues` rule: a destination under `/queue/` and who may create a queue there. */
+const clientQueueRule: Check<StompClientQueueRule> = (value, option) => {
+  if (isObject(value)) rejectUnknownKeys(value, ['destination', 'allow'], option);
+  if (!isObject(value) || typeof value.destination !== 'string' || !value.destination.startsWith('/queue/') || !isAudience(value.allow)) {
+    throw StompConfigurationError.invalid(option, `expected ${CLIENT_QUEUE_RULES}, with destinations under '/queue/'`);
+  }
+  return value as unknown as StompClientQueueRule;
+};
+
+const RELAY_OPTIONS = {
+  addresses: brokerAddresses,
+  clientLogin: text,
+  clientPasscode: text,
+  systemLogin: text,
+  systemPasscode: text,
+  virtualHost: optional(nonEmptyText),
+  heartbeat: heartbeatPair,
+  reconnectDelay: timer(positiveInteger),
+  maxReconnectDelay: timer(positiveInteger),
+  connectTimeout: timer(positiveInteger),
+  clientQueues: listOf(clientQueueRule, CLIENT_QUEUE_RULES),
+} satisfies { readonly [K in Exclude<keyof StompRelayOptions, 'kind'>]-?: Check<RelaySettings[K]> };
+
+const REDIS_OPTIONS = {
+  url: nonEmptyText,
+  channelPrefix: nonEmptyText,
+  startTimeout: timer(positiveInteger),
+  connectTimeout: timer(positiveInteger),
+  commandTimeout: timer(positiveInteger),
+  reconnectDelay: timer(positiveInteger),
+  maxReconnectDelay: timer(positiveInteger),
+} satisfies { readonly [K in Exclude<keyof StompRedisOptions, 'kind'>]-?: Check<RedisBrokerSettings[K]> };
+
+/** Each broker kind: its options (besides `kind`) and where their defaults are. */
+const BROKER_KINDS: Record<BrokerSettings['kind'], { readonly table: OptionTable; readonly defaults: object }> = {
+  simple: { table: {}, defaults: {} },
+  relay: { table: RELAY_OPTIONS, defaults: STOMP_DEFAULTS.relay },
+  redis: { table: REDIS_OPTIONS, defaults: STOMP_DEFAULTS.redis },
+};
+
+/** The `broker` option: a kind with its settings resolved against its defaults, or the application's own broker. */
+export const resolveBroker: Check<BrokerSettings | MessageBroker> = (value, option) => {
+  if (typeof value !== 'object' || value === null || (!('kind' in value) && typeof (value as { publish?: unknown }).publish !== 'function')) {
+    throw StompConfigurationError.invalid(option, "expected { kind: 'simple' | 'relay' | 'redis', ... } or a MessageBroker instance");
+  }
+  if (!('kind' in value)) return value as MessageBroker;
+  const { kind, ...rest } = value as { kind: unknown };
+  const known = Object.hasOwn(BROKER_KINDS, String(kind)) ? BROKER_KINDS[kind as BrokerSettings['kind']] : undefined;
+  if (!known) throw StompConfigurationError.invalid(option, `unknown kind '${String(kind)}': expected 'simple', 'relay' or 'redis'`);
+  rejectUnknownKeys(value, ['kind', ...Object.keys(known.table)], option);
+  return { ...resolveTable(known.table, rest, known.defaults, option), kind } as BrokerSettings;
+};

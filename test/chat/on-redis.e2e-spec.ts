@@ -1,0 +1,42 @@
+import { firstValueFrom, filter } from 'rxjs';
+import { SimpMessagingTemplate, SimpUserRegistry } from 'nest-stomp';
+import type { AppFixture } from '../support/apps.js';
+import { redisAvailable } from '../support/redis.js';
+import { publishConfirmed, subscribeConfirmed } from '../support/stomp-clients.js';
+import { useTwoChatInstances } from '../support/two-instances.js';
+
+const describeWithRedis = (await redisAvailable()) ? describe : describe.skip;
+
+/** Two instances of the chat app itself, on STOMP_BROKER=redis, as the README runs them. */
+describeWithRedis('chat app on Redis, two instances', () => {
+  const { a, b, client } = useTwoChatInstances({ STOMP_BROKER: 'redis' });
+
+  it('shows on instance A the chat message a client on instance B sent', async () => {
+    const onA = await client(a);
+    const onB = await client(b);
+    const chat = await subscribeConfirmed(onA, '/topic/messages');
+    await publishConfirmed(onB, '/app/chat.send', JSON.stringify({ sender: 'bob', content: 'over Redis' }));
+    expect(JSON.parse((await chat.waitFor(1))[0]!.body)).toEqual({ sender: 'bob', content: 'over Redis' });
+  });
+
+  it("reaches a user's sessions on the other instance, and lists users of both instances", async () => {
+    const bobOnB = await client(b, 'bob');
+    const inbox = await subscribeConfirmed(bobOnB, '/user/queue/private');
+    const aliceOnA = await client(a, 'alice');
+
+    await a.app.get(SimpMessagingTemplate).convertAndSendToUser('bob', '/queue/private', { from: 'server', to: 'bob', content: 'from A' });
+    expect(JSON.parse((await inbox.waitFor(1))[0]!.body)).toEqual({ from: 'server', to: 'bob', content: 'from A' });
+
+    // A learns of B's users from B's registry snapshot, shared within moments of bob connecting.
+    await knownOn(a, 'bob');
+    await publishConfirmed(aliceOnA, '/app/chat.private', JSON.stringify({ to: 'bob', content: 'across instances' }));
+    expect(JSON.parse((await inbox.waitFor(2))[1]!.body)).toEqual({ from: 'alice', to: 'bob', content: 'across instances' });
+  });
+});
+
+/** Resolves once the instance's user registry lists `name` (possibly connected to another instance). */
+async function knownOn(app: AppFixture, name: string): Promise<void> {
+  const registry = app.app.get(SimpUserRegistry);
+  if (registry.getUser(name)) return;
+  await firstValueFrom(registry.changes$.pipe(filter(() => registry.getUser(name) !== undefined)));
+}

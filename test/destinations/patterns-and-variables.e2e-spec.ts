@@ -1,0 +1,235 @@
+import { Controller, Module } from '@nestjs/common';
+import type { Client } from '@stomp/stompjs';
+import { DestinationVariable, MessageMapping, SendTo, StompContext, StompModule } from 'nest-stomp';
+import { startApp, type RunningApp } from '../support/apps.js';
+import { RawStompClient } from '../support/raw-stomp-client.js';
+import { expectRefusal } from '../support/raw-frames.js';
+import { connectStompClient, deactivateAll, publishConfirmed, subscribeConfirmed, barrier, bodies } from '../support/stomp-clients.js';
+
+/** Mappings with the default '/' separator. */
+@Controller()
+class SlashController {
+  @MessageMapping('/room.{roomId}')
+  @SendTo('/topic/room.{roomId}')
+  room(@DestinationVariable('roomId') roomId: string, context: StompContext) {
+    return { roomId, variables: context.variables, lookup: context.lookupDestination };
+  }
+
+  @MessageMapping('/shop/{shop}/order/{orderId}')
+  @SendTo('/topic/shops/{shop}/{orderId}', '/topic/orders-of-{shop}')
+  order(@DestinationVariable('shop') shop: string, @DestinationVariable('orderId') orderId: string) {
+    return { shop, orderId };
+  }
+
+  // No @SendTo: default destination is /topic + the destination the client used (without /app).
+  @MessageMapping('/orders/*')
+  anyOrder(context: StompContext) {
+    return { handler: 'anyOrder', lookup: context.lookupDestination };
+  }
+
+  // More specific than /orders/*: the literal wins, as Spring.
+  @MessageMapping('/orders/special')
+  @SendTo('/topic/special')
+  special() {
+    return { handler: 'special' };
+  }
+
+  @MessageMapping('/a/**')
+  @SendTo('/topic/a-any')
+  deep(context: StompContext) {
+    return { handler: 'deep', lookup: context.lookupDestination };
+  }
+
+  // `/a/{x}` is more specific than `/a/**`.
+  @MessageMapping('/a/{x}')
+  @SendTo('/topic/a-any')
+  one(@DestinationVariable('x') x: string) {
+    return { handler: 'one', x };
+  }
+}
+
+@Module({ imports: [StompModule.forRoot({ endpoint: '/ws' })], controllers: [SlashController] })
+class SlashModule {}
+
+/** The same kinds of mapping with pathSeparator '.' (Spring's AntPathMatcher(".")). */
+@Controller()
+class DotController {
+  @MessageMapping('room.{id}')
+  @SendTo('/topic/room.{id}')
+  room(@DestinationVariable('id') id: string, context: StompContext) {
+    return { id, lookup: context.lookupDestination };
+  }
+
+  // No @SendTo: default destination /topic/ + lookup ('stock.ACME').
+  @MessageMapping('stock.*')
+  stock(context: StompContext) {
+    return { lookup: context.lookupDestination };
+  }
+
+  @MessageMapping('deep.**')
+  @SendTo('/topic/deep')
+  deep(context: StompContext) {
+    return { lookup: context.lookupDestination };
+  }
+}
+
+/** A class-level mapping combines with '.' as the separator: `chat` + `send` → `chat.send`. */
+@Controller()
+@MessageMapping('chat')
+class DotChatController {
+  @MessageMapping('send')
+  @SendTo('/topic/chat')
+  send(context: StompContext) {
+    return { lookup: context.lookupDestination };
+  }
+}
+
+@Module({
+  imports: [StompModule.forRoot({ endpoint: '/ws', pathSeparator: '.' })],
+  controllers: [DotController, DotChatController],
+})
+class DotModule {}
+
+describe('parity: destinations, Ant patterns and variables', () => {
+  describe("with pathSeparator '/' (default)", () => {
+    let server: RunningApp;
+    let client: Client;
+
+    beforeAll(async () => {
+      server = await startApp(SlashModule);
+      client = await connectStompClient(`${server.wsUrl}/ws`);
+    });
+
+    afterAll(async () => {
+      await deactivateAll(client);
+      await server.close();
+    });
+
+    it('binds @DestinationVariable and fills {var} in @SendTo', async () => {
+      const room42 = await subscribeConfirmed(client, '/topic/room.42');
+      const room7 = await subscribeConfirmed(client, '/topic/room.7');
+      await publishConfirmed(client, '/app/room.42', '{}');
+      expect(bodies(await room42.waitFor(1))).toEqual([{ roomId: '42', variables: { roomId: '42' }, lookup: '/room.42' }]);
+      await barrier(client);
+      expect(room7.items).toHaveLength(0);
+    });
+
+    it('fills several variables into several @SendTo destinations', async () => {
+      const byShop = await subscribeConfirmed(client, '/topic/shops/acme/o-9');
+      const ofShop = await subscribeConfirmed(client, '/topic/orders-of-acme');
+      await publishConfirmed(client, '/app/shop/acme/order/o-9', '{}');
+      expect(bodies(await byShop.waitFor(1))).toEqual([{ shop: 'acme', orderId: 'o-9' }]);
+      expect(bodies(await ofShop.waitFor(1))).toEqual([{ shop: 'acme', orderId: 'o-9' }]);
+    });
+
+    it("matches '*' within one segment and replies to /topic + the destination used", async () => {
+      const inbox = await subscribeConfirmed(client, '/topic/orders/42');
+      await publishConfirmed(client, '/app/orders/42', '{}');
+      expect(bodies(await inbox.waitFor(1))).toEqual([{ handler: 'anyOrder', lookup: '/orders/42' }]);
+    });
+
+    it('prefers a literal mapping over a pattern that also matches', async () => {
+      const special = await subscribeConfirmed(client, '/topic/special');
+      const generic = await subscribeConfirmed(client, '/topic/orders/special');
+      await publishConfirmed(client, '/app/orders/special', '{}');
+      expect(bodies(await special.waitFor(1))).toEqual([{ handler: 'special' }]);
+      await barrier(client);
+      expect(generic.items).toHaveLength(0);
+    });
+
+    it("matches '**' across segments (and zero segments), after the more specific '{x}'", async () => {
+      const inbox = await subscribeConfirmed(client, '/topic/a-any');
+      await publishConfirmed(client, '/app/a/b/c', '{}');
+      await publishConfirmed(client, '/app/a', '{}');
+      await publishConfirmed(client, '/app/a/only', '{}');
+      expect(bodies(await inbox.waitFor(3))).toEqual([
+        { handler: 'deep', lookup: '/a/b/c' },
+        { handler: 'deep', lookup: '/a' },
+        { handler: 'one', x: 'only' },
+      ]);
+    });
+
+    it("does not let '*' cross a '/' : /app/orders/1/2 has no handler", async () => {
+      const raw = await RawStompClient.connect(`${server.wsUrl}/ws`);
+      raw.send('SEND', { destination: '/app/orders/1/2', receipt: 'r-1' }, '{}');
+      await expectRefusal(raw, {
+        message: "No @MessageMapping handler for '/app/orders/1/2' (mapped destination '/orders/1/2')",
+        receiptId: 'r-1',
+      });
+    });
+
+    it("applies Ant patterns to broker subscriptions with '/' segments", async () => {
+      const star = await subscribeConfirmed(client, '/topic/p/*');
+      const deep = await subscribeConfirmed(client, '/topic/p/**');
+      const send = (d: string) => publishConfirmed(client, d, d, { 'content-type': 'text/plain' });
+      await send('/topic/p/1');
+      await send('/topic/p/1/2');
+      await send('/topic/p.x');
+      await barrier(client);
+      expect(star.items.map((m) => m.body)).toEqual(['/topic/p/1']);
+      expect(deep.items.map((m) => m.body)).toEqual(['/topic/p/1', '/topic/p/1/2']);
+    });
+  });
+
+  describe("with pathSeparator '.'", () => {
+    let server: RunningApp;
+    let client: Client;
+
+    beforeAll(async () => {
+      server = await startApp(DotModule);
+      client = await connectStompClient(`${server.wsUrl}/ws`);
+    });
+
+    afterAll(async () => {
+      await deactivateAll(client);
+      await server.close();
+    });
+
+    it("maps 'room.{id}' and a '/topic/room.*' subscription receives the reply", async () => {
+      const rooms = await subscribeConfirmed(client, '/topic/room.*');
+      await publishConfirmed(client, '/app/room.42', '{}');
+      const [message] = await rooms.waitFor(1);
+      expect(message!.headers.destination).toBe('/topic/room.42');
+      expect(JSON.parse(message!.body)).toEqual({ id: '42', lookup: 'room.42' });
+    });
+
+    it("'{id}' is one '.'-segment: room.42.x matches no handler", async () => {
+      const raw = await RawStompClient.connect(`${server.wsUrl}/ws`);
+      raw.send('SEND', { destination: '/app/room.42.x', receipt: 'r-dot' }, '{}');
+      await expectRefusal(raw, {
+        message: "No @MessageMapping handler for '/app/room.42.x' (mapped destination 'room.42.x')",
+        receiptId: 'r-dot',
+      });
+    });
+
+    it("replies to the default destination '/topic/' + the '.'-lookup for a 'stock.*' mapping", async () => {
+      const inbox = await subscribeConfirmed(client, '/topic/stock.ACME');
+      await publishConfirmed(client, '/app/stock.ACME', '{}');
+      expect(bodies(await inbox.waitFor(1))).toEqual([{ lookup: 'stock.ACME' }]);
+    });
+
+    it("matches 'deep.**' across '.'-segments", async () => {
+      const inbox = await subscribeConfirmed(client, '/topic/deep');
+      await publishConfirmed(client, '/app/deep.a.b.c', '{}');
+      expect(bodies(await inbox.waitFor(1))).toEqual([{ lookup: 'deep.a.b.c' }]);
+    });
+
+    it("combines a class-level and a method-level mapping with '.'", async () => {
+      const inbox = await subscribeConfirmed(client, '/topic/chat');
+      await publishConfirmed(client, '/app/chat.send', '{}');
+      expect(bodies(await inbox.waitFor(1))).toEqual([{ lookup: 'chat.send' }]);
+    });
+
+    it("splits broker subscription patterns on '.': '*' stays in one segment, '**' crosses them", async () => {
+      const star = await subscribeConfirmed(client, '/topic/price.*');
+      const deep = await subscribeConfirmed(client, '/topic/price.**');
+      const send = (d: string) => publishConfirmed(client, d, d, { 'content-type': 'text/plain' });
+      await send('/topic/price.ACME');
+      // With '/' as separator '*' would match 'eu.ACME' too.
+      await send('/topic/price.eu.ACME');
+      await barrier(client);
+      expect(star.items.map((m) => m.body)).toEqual(['/topic/price.ACME']);
+      expect(deep.items.map((m) => m.body)).toEqual(['/topic/price.ACME', '/topic/price.eu.ACME']);
+    });
+  });
+});

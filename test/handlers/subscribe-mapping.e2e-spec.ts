@@ -1,0 +1,208 @@
+import { Controller, Module } from '@nestjs/common';
+import { DestinationVariable, MessageMapping, SendTo, SendToUser, StompContext, StompModule, SubscribeMapping } from 'nest-stomp';
+import { useApp } from '../support/apps.js';
+import { recordEvents, sessionOf } from '../support/events.js';
+import { RawStompClient } from '../support/raw-stomp-client.js';
+import { closeAll, expectRefusal, messagesOf, publish, receiptFor, subscribe, subscriptionCount, waitMessages } from '../support/raw-frames.js';
+import { deactivateAll, subscribeConfirmed, bodies, connectWithFrame } from '../support/stomp-clients.js';
+import { unique } from '../support/unique.js';
+
+const ROOMS = [{ id: 'lobby' }, { id: 'garden' }];
+
+@Controller()
+class RoomsController {
+  calls = 0;
+
+  @SubscribeMapping('/rooms')
+  rooms() {
+    this.calls++;
+    return ROOMS;
+  }
+
+  @SubscribeMapping('/rooms/{roomId}')
+  room(@DestinationVariable('roomId') roomId: string, context: StompContext) {
+    return { roomId, command: context.command, subscriptionId: context.subscriptionId, lookup: context.lookupDestination };
+  }
+
+  @SubscribeMapping('/announce')
+  @SendTo('/topic/announcements')
+  announce() {
+    return { announced: true };
+  }
+
+  @SubscribeMapping('/mine')
+  @SendToUser('/queue/mine', { broadcast: false })
+  mine(context: StompContext) {
+    return { for: context.sessionId };
+  }
+
+  @SubscribeMapping('/nothing')
+  nothing(): void {}
+
+  // A SEND to the same destination is a different mapping kind: it must not run the subscribe handler.
+  @MessageMapping('/rooms')
+  @SendTo('/topic/rooms-sent')
+  sent(body: unknown) {
+    return { sent: body };
+  }
+}
+
+@Module({ imports: [StompModule.forRoot({ endpoint: '/ws' })], controllers: [RoomsController] })
+class SubscribeMappingModule {}
+
+describe('parity: @SubscribeMapping', () => {
+  const server = useApp(SubscribeMappingModule);
+  const url = () => `${server.wsUrl}/ws`;
+
+  it('answers exactly one MESSAGE to the subscriber (destination /app/rooms, its subscription id), before the RECEIPT', async () => {
+    const subscriber = await RawStompClient.connect(url());
+    const bystander = await RawStompClient.connect(url());
+    try {
+      // The bystander listens to the broker: the reply must not go through it.
+      await subscribe(bystander, '/topic/rooms');
+      await subscribe(bystander, '/topic/**');
+      const brokerSubscriptions = subscriptionCount(server.app);
+
+      subscriber.send('SUBSCRIBE', { id: 'rooms-1', destination: '/app/rooms', receipt: 'r-rooms' });
+      await receiptFor(subscriber, 'r-rooms');
+      const frames = subscriber.frames.slice(1).map((f) => f.command);
+      expect(frames).toEqual(['MESSAGE', 'RECEIPT']);
+      const [message] = messagesOf(subscriber);
+      expect(message!.headers).toMatchObject({
+        destination: '/app/rooms',
+        subscription: 'rooms-1',
+        'content-type': 'application/json',
+        'message-id': expect.any(String),
+      });
+      expect(JSON.parse(message!.text)).toEqual(ROOMS);
+      // Nothing stays subscribed at the broker.
+      expect(subscriptionCount(server.app)).toBe(brokerSubscriptions);
+
+      // Round trip on the bystander: anything sent to it before would be here by now.
+      await publish(bystander, `/queue/${unique('marker')}`, 'm');
+      expect(messagesOf(bystander)).toHaveLength(0);
+      expect(messagesOf(subscriber)).toHaveLength(1);
+    } finally {
+      await closeAll(subscriber, bystander);
+    }
+  });
+
+  it('works with @stomp/stompjs: the subscription callback gets the reply once', async () => {
+    const { client } = await connectWithFrame(url());
+    try {
+      const inbox = await subscribeConfirmed(client, '/app/rooms');
+      expect(bodies(inbox.items)).toEqual([ROOMS]);
+      expect(inbox.items[0]!.headers.destination).toBe('/app/rooms');
+    } finally {
+      await deactivateAll(client);
+    }
+  });
+
+  it('binds destination variables and gives the context of the SUBSCRIBE', async () => {
+    const client = await RawStompClient.connect(url());
+    try {
+      client.send('SUBSCRIBE', { id: 's-7', destination: '/app/rooms/garden', receipt: 'r-7' });
+      await receiptFor(client, 'r-7');
+      const [message] = messagesOf(client);
+      expect(message!.headers.destination).toBe('/app/rooms/garden');
+      expect(message!.headers.subscription).toBe('s-7');
+      expect(JSON.parse(message!.text)).toEqual({ roomId: 'garden', command: 'SUBSCRIBE', subscriptionId: 's-7', lookup: '/rooms/garden' });
+    } finally {
+      await closeAll(client);
+    }
+  });
+
+  it('with @SendTo the reply goes to the broker destination instead of the subscriber', async () => {
+    const subscriber = await RawStompClient.connect(url());
+    const listener = await RawStompClient.connect(url());
+    try {
+      await subscribe(listener, '/topic/announcements', 'ann');
+      subscriber.send('SUBSCRIBE', { id: 'a-1', destination: '/app/announce', receipt: 'r-a' });
+      await receiptFor(subscriber, 'r-a');
+      expect(messagesOf(subscriber)).toHaveLength(0);
+      const [message] = await waitMessages(listener, 1);
+      expect(message!.headers).toMatchObject({ destination: '/topic/announcements', subscription: 'ann' });
+      expect(JSON.parse(message!.text)).toEqual({ announced: true });
+    } finally {
+      await closeAll(subscriber, listener);
+    }
+  });
+
+  it('with @SendToUser the reply goes to the subscriber\'s user destination', async () => {
+    const client = await RawStompClient.connect(url());
+    try {
+      const session = client.frames[0]!.headers.session!;
+      await subscribe(client, '/user/queue/mine', 'mine-q');
+      client.send('SUBSCRIBE', { id: 'm-1', destination: '/app/mine', receipt: 'r-m' });
+      await receiptFor(client, 'r-m');
+      const messages = messagesOf(client);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]!.headers).toMatchObject({ destination: '/user/queue/mine', subscription: 'mine-q' });
+      expect(JSON.parse(messages[0]!.text)).toEqual({ for: session });
+    } finally {
+      await closeAll(client);
+    }
+  });
+
+  it('a handler returning nothing sends nothing; the RECEIPT still comes', async () => {
+    const client = await RawStompClient.connect(url());
+    try {
+      client.send('SUBSCRIBE', { id: 'n-1', destination: '/app/nothing', receipt: 'r-n' });
+      await receiptFor(client, 'r-n');
+      expect(messagesOf(client)).toHaveLength(0);
+    } finally {
+      await closeAll(client);
+    }
+  });
+
+  it('UNSUBSCRIBE of that id works (events, RECEIPT), and the id can be used again', async () => {
+    const events = recordEvents(server.app);
+    const client = await RawStompClient.connect(url());
+    try {
+      const sessionId = client.frames[0]!.headers.session!;
+      client.send('SUBSCRIBE', { id: 'again', destination: '/app/rooms', receipt: 'r-1' });
+      await receiptFor(client, 'r-1');
+      client.send('UNSUBSCRIBE', { id: 'again', receipt: 'r-2' });
+      await receiptFor(client, 'r-2');
+      // Re-using the id is not a duplicate subscription: the first one is gone.
+      client.send('SUBSCRIBE', { id: 'again', destination: '/app/rooms', receipt: 'r-3' });
+      await receiptFor(client, 'r-3');
+      expect(client.closed).toBeUndefined();
+      expect(messagesOf(client).map((m) => m.headers.subscription)).toEqual(['again', 'again']);
+      const mine = events.items.filter((e) => sessionOf(e) === sessionId && (e.type === 'subscribe' || e.type === 'unsubscribe'));
+      expect(mine.map((e) => [e.type, 'destination' in e ? e.destination : undefined])).toEqual([
+        ['subscribe', '/app/rooms'],
+        ['unsubscribe', '/app/rooms'],
+        ['subscribe', '/app/rooms'],
+      ]);
+    } finally {
+      events.stop();
+      await closeAll(client);
+    }
+  });
+
+  it('a SEND to the same application destination runs the @MessageMapping, not the @SubscribeMapping', async () => {
+    const client = await RawStompClient.connect(url());
+    try {
+      const controller = server.app.get(RoomsController);
+      const before = controller.calls;
+      await subscribe(client, '/topic/rooms-sent');
+      client.send('SEND', { destination: '/app/rooms', receipt: 'r-s' }, '"hi"');
+      await receiptFor(client, 'r-s');
+      expect(JSON.parse(messagesOf(client)[0]!.text)).toEqual({ sent: 'hi' });
+      expect(controller.calls).toBe(before);
+    } finally {
+      await closeAll(client);
+    }
+  });
+
+  it('a SUBSCRIBE to an application destination no @SubscribeMapping maps is refused', async () => {
+    const client = await RawStompClient.connect(url());
+    try {
+      client.send('SUBSCRIBE', { id: 'x', destination: '/app/unknown', receipt: 'r-u' });
+      await expectRefusal(client, { message: "No @SubscribeMapping handler for '/app/unknown' (mapped destination '/unknown')", receiptId: 'r-u' });
+    } finally {
+      await closeAll(client);
+    }
+  });
+});

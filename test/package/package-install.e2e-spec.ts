@@ -1,0 +1,77 @@
+import { jest } from '@jest/globals';
+import type { Client } from '@stomp/stompjs';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { connectStompClient, deactivateAll, publishConfirmed, subscribeConfirmed } from '../support/stomp-clients.js';
+import { CONSUMER_SETUPS, ConsumerApp, type ConsumerSetup, type RunningConsumer } from './consumer-app.js';
+
+// Packing builds the library; then one install, and a compile and a run per setup. About 25 s on
+// an idle machine; the margin is for a machine shared with other builds.
+jest.setTimeout(180_000);
+
+/** What `npm pack` of libs/stomp gives a consumer: installed, compiled under each module resolution, run. */
+describe('the nest-stomp package, installed from its tarball into a fresh application', () => {
+  let consumer: ConsumerApp;
+
+  beforeAll(async () => {
+    consumer = await ConsumerApp.create();
+  });
+
+  afterAll(async () => {
+    await consumer?.remove();
+  });
+
+  it.each(CONSUMER_SETUPS.map((setup) => [setup.name, setup] as const))(
+    'compiles under %s and echoes a client message through a @MessageMapping handler',
+    async (name: string, setup: ConsumerSetup) => {
+      const entry = await consumer.compile(setup);
+      let app: RunningConsumer | undefined;
+      let client: Client | undefined;
+      try {
+        app = await consumer.start(entry, { CONSUMER_SETUP: name });
+        client = await connectStompClient(`ws://127.0.0.1:${app.port}/ws`);
+        const echoes = await subscribeConfirmed(client, '/topic/echo');
+        await publishConfirmed(client, '/app/echo', JSON.stringify({ text: `hello from ${name}` }), { 'content-type': 'application/json' });
+        const [echo] = await echoes.waitFor(1);
+        expect(JSON.parse(echo.body)).toEqual({ text: `hello from ${name}`, setup: name });
+        expect(echo.headers.destination).toBe('/topic/echo');
+      } finally {
+        await deactivateAll(client);
+        await app?.stop();
+      }
+    },
+  );
+
+  it('ships its README, LICENSE and CHANGELOG, and no specs or test helpers', async () => {
+    const files = await listFiles(consumer.installedPackage);
+    expect(files).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'CHANGELOG.md', 'package.json', 'dist/index.js', 'dist/index.d.ts']));
+    expect(files.filter((file) => /\.spec\.|\.testing\./.test(file))).toEqual([]);
+  });
+
+  it("declares no member marked @internal: applications see read-only sessions, registry and events", async () => {
+    const declarations = async (file: string) => readFile(join(consumer.installedPackage, 'dist', file), 'utf8');
+    expect(await declarations('events/stomp-events.d.ts')).not.toMatch(/\bemit\(|internalEvents\$/);
+    expect(await declarations('session/stomp-session.registry.d.ts')).not.toMatch(/\b(add|remove|closeAll|stopAccepting|refusal)\(/);
+    expect(await declarations('session/stomp-session.registry.d.ts')).toMatch(/\bget\(sessionId: string\): StompSession \| undefined;/);
+  });
+
+  it('has source and declaration maps whose every source is in the package', async () => {
+    const maps = (await listFiles(consumer.installedPackage)).filter((file) => file.endsWith('.map'));
+    expect(maps).toEqual(expect.arrayContaining(['dist/index.js.map', 'dist/index.d.ts.map']));
+    const unresolved: string[] = [];
+    for (const map of maps) {
+      const { sources, sourceRoot = '' } = JSON.parse(await readFile(join(consumer.installedPackage, map), 'utf8')) as { sources: string[]; sourceRoot?: string };
+      for (const source of sources) {
+        const target = join(consumer.installedPackage, dirname(map), sourceRoot, source);
+        if (!existsSync(target)) unresolved.push(`${map} → ${relative(consumer.installedPackage, target)}`);
+      }
+    }
+    expect(unresolved).toEqual([]);
+  });
+});
+
+async function listFiles(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => relative(root, join(entry.parentPath, entry.name)));
+}
