@@ -1,17 +1,19 @@
 import type { LogLevel } from '@nestjs/common';
-import type { ResolvedAsyncApiOptions, StompAsyncApiOptions } from './asyncapi/asyncapi.options.js';
-import type { BrokerSettings, StompBrokerOptions } from './broker/broker.options.js';
+import type { StompAsyncApiOptions } from './asyncapi/asyncapi.options.js';
+import type { StompBrokerOptions } from './broker/broker.options.js';
 import type { StompRedisOptions } from './broker/redis/redis.options.js';
 import type { StompRelayOptions } from './broker/relay/relay.options.js';
 import type { MessageBroker } from './broker/message-broker.js';
 import type { StompAuthorizationOptions } from './session/destination-authorization.js';
 import type { StompChannelInterceptor } from './session/stomp-channel-interceptor.js';
-import type { ProxyTrust, TrustProxy } from './transport/client-address.js';
-import type { EndpointSettings } from './transport/endpoint-settings.js';
-import type { UserRegistryBroadcastOptions, UserRegistryBroadcastSettings } from './users/user-registry-broadcast.settings.js';
-import type { StompAuthenticator, StompPrincipal } from './interfaces/stomp-principal.interface.js';
-import type { MetricsSettings, StompMetricsOptions } from './metrics/metrics-settings.js';
+import type { TrustProxy } from './transport/client-address.js';
+import type { UserRegistryBroadcastOptions } from './users/user-registry-broadcast.settings.js';
+import type { StompAuthenticator } from './interfaces/stomp-principal.interface.js';
+import type { StompMetricsOptions } from './metrics/metrics-settings.js';
+import type { StompEndpointOptions, StompSockJsOptions } from './stomp-endpoint.options.js';
 
+export type { StompEndpointOptions, StompSockJsOptions } from './stomp-endpoint.options.js';
+export type { ResolvedStompEndpoint, ResolvedStompOptions } from './stomp-options.resolved.js';
 export type { StompAsyncApiOptions } from './asyncapi/asyncapi.options.js';
 export type { StompBrokerOptions } from './broker/broker.options.js';
 export type { StompRedisOptions } from './broker/redis/redis.options.js';
@@ -21,51 +23,6 @@ export type { UserRegistryBroadcastOptions } from './users/user-registry-broadca
 export type { StompMetricsOptions, MetricsRegistry } from './metrics/metrics-settings.js';
 export type { TrustProxy } from './transport/client-address.js';
 export type { StompAudience, StompAuthorizationOptions, StompAuthorizationRule } from './session/destination-authorization.js';
-
-/** SockJS fallback settings; the defaults are Spring's. */
-export interface StompSockJsOptions {
-  /** Interval of SockJS's own heart-beat frames, in ms. Default: `STOMP_DEFAULTS.sockJs.heartbeatDelay`. */
-  readonly heartbeatDelay?: number;
-  /** How long a SockJS session survives without a receiving connection, in ms. Default: `STOMP_DEFAULTS.sockJs.disconnectDelay`. */
-  readonly disconnectDelay?: number;
-  /** Bytes sent on one streaming HTTP response before the client must open another. Default: `STOMP_DEFAULTS.sockJs.responseLimit`. */
-  readonly responseLimit?: number;
-  /**
-   * Where the iframe-based transports (for browsers that cannot do cross-origin XHR) load the
-   * SockJS client from (Spring's `clientLibraryUrl`). Default `{path}/sockjs.min.js`, served by
-   * the endpoint from the `sockjs-client` package when it is installed: nothing loads from a CDN.
-   */
-  readonly clientLibraryUrl?: string;
-}
-
-/** One URL clients connect to. */
-export interface StompEndpointOptions {
-  /** Path of the endpoint, e.g. `/portfolio`. */
-  readonly path: string;
-  /**
-   * Serve SockJS on `path` too (Spring's `withSockJS()`); raw WebSocket is then also at
-   * `{path}/websocket`. `true` for the defaults. Default: `STOMP_DEFAULTS.eachEndpoint.sockJs`.
-   */
-  readonly sockJs?: boolean | StompSockJsOptions;
-  /**
-   * Browser origins allowed to connect, as exact origins (`https://example.com`) or patterns with
-   * `*` (`https://*.example.com`, `http://localhost:*`), compared on scheme, host and port as
-   * written; `*` never spans a `:` or a `/`. `['*']` allows any. Requests with no `Origin` header
-   * (non-browser clients) and same-origin requests (see `publicOrigin`) are always allowed.
-   * Default: `STOMP_DEFAULTS.eachEndpoint.allowedOrigins`; an empty list allows the same origin only,
-   * as Spring.
-   */
-  readonly allowedOrigins?: readonly string[];
-  /**
-   * This server's own origin(s) as browsers see them, e.g. `'https://chat.example.com'`: set it
-   * when clients reach the server through a proxy or under a host name. Same-origin then means
-   * exactly these. When not set, same-origin means the scheme the server itself serves
-   * (`https:` on TLS, else `http:`) with a `Host` that is the IP address the connection arrived on
-   * (or `localhost` on loopback) and its port; a page under any host name is refused until it is
-   * listed here, because DNS rebinding makes a foreign page's `Origin` and `Host` agree.
-   */
-  readonly publicOrigin?: string | readonly string[];
-}
 
 export interface StompModuleOptions {
   /** Where clients connect: a path (raw WebSocket), one endpoint, or several. Required. */
@@ -247,54 +204,6 @@ export interface StompModuleOptions {
    * `STOMP_DEFAULTS.statsLogInterval` (30 minutes).
    */
   readonly statsLogInterval?: number;
-}
-
-export type ResolvedStompEndpoint = EndpointSettings;
-
-export interface ResolvedStompOptions {
-  readonly endpoints: readonly ResolvedStompEndpoint[];
-  readonly broker: BrokerSettings | MessageBroker;
-  readonly appPrefixes: readonly string[];
-  readonly brokerPrefixes: readonly string[];
-  readonly defaultDestinationPrefix: string;
-  readonly userDestinationPrefix: string;
-  readonly errorDestination: string | false;
-  readonly authenticate: StompAuthenticator | undefined;
-  readonly interceptors: readonly StompChannelInterceptor[];
-  readonly pathSeparator: '/' | '.';
-  readonly heartbeat: readonly [number, number];
-  readonly heartbeatGraceFactor: number;
-  readonly maxFrameSize: number;
-  readonly maxHeaders: number;
-  readonly maxHeaderLineLength: number;
-  readonly connectTimeout: number;
-  readonly maxSubscriptionsPerSession: number;
-  readonly maxPatternSubscriptionsPerSession: number;
-  readonly maxPatternSubscriptions: number;
-  readonly maxFramesPerSecond: number;
-  readonly maxConnections: number;
-  /** `Infinity` when the option turned the limit off. */
-  readonly maxConnectionsPerAddress: number;
-  readonly trustProxy: ProxyTrust;
-  readonly sendBufferSizeLimit: number;
-  readonly sendTimeLimit: number;
-  readonly pingInterval: number;
-  readonly maxTransactionsPerSession: number;
-  readonly maxFramesPerTransaction: number;
-  readonly maxUnconfirmedSends: number;
-  readonly maxTransactionBytes: number;
-  readonly incompleteFrameTimeout: number;
-  readonly minFrameDataRate: number;
-  readonly maxWebSocketMessageSize: number;
-  readonly maxSockJsRequestBody: number;
-  readonly maxQueuedInboundBytes: number;
-  readonly maxUnconfirmedSendBytes: number;
-  readonly authorization: StompAuthorizationOptions | undefined;
-  readonly userRegistryBroadcast: UserRegistryBroadcastSettings;
-  readonly logLevels: readonly LogLevel[];
-  readonly asyncApi: ResolvedAsyncApiOptions;
-  readonly metrics: MetricsSettings;
-  readonly statsLogInterval: number;
 }
 
 /**
