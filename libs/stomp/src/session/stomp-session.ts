@@ -17,6 +17,7 @@ import { CloseCode } from './close-code.js';
 import { ConnectHandshake, type ConnectAgreement } from './connect-handshake.js';
 import { closeReasonText, frameFailure, sessionFailure } from './error-frames.js';
 import { FrameEffects } from './frame-effects.js';
+import { FrameReceipts } from './frame-receipts.js';
 import { IncompleteFrameWatch } from './incomplete-frame-watch.js';
 import { InboundQueue, type InboundConsumer } from './inbound-queue.js';
 import { InterceptorChains } from './interceptor-chains.js';
@@ -60,6 +61,7 @@ export class StompClientSession implements SessionOutlet {
   private readonly subscriptions: SubscriptionTable;
   private readonly unconfirmed: UnconfirmedSends;
   private readonly effects: FrameEffects;
+  private readonly receipts: FrameReceipts;
   private readonly interceptors: InterceptorChains;
   private readonly outbound: OutboundFrames;
   private readonly incompleteFrames: IncompleteFrameWatch;
@@ -103,6 +105,7 @@ export class StompClientSession implements SessionOutlet {
     this.unconfirmed = new UnconfirmedSends({ maxCount: settings.maxUnconfirmedSends, maxBytes: settings.maxUnconfirmedSendBytes }, (error) =>
       this.onPipelinedSendFailed(error),
     );
+    this.receipts = new FrameReceipts(this, this.unconfirmed);
     this.effects = new FrameEffects(this, router, events, this.subscriptions, this.unconfirmed, settings);
   }
 
@@ -201,7 +204,7 @@ export class StompClientSession implements SessionOutlet {
 
   /** The inbound queue's turn for `frame`: inbound interceptors, then the frame's effect, then its RECEIPT. */
   private process(frame: StompFrame): void | Promise<void> {
-    if (!this.interceptors.hasInbound) return this.acknowledgeAfter(frame, this.handle(frame));
+    if (!this.interceptors.hasInbound) return this.receipts.after(frame, this.handle(frame));
     const intercepted = this.interceptors.applyInbound(frame, this);
     if (intercepted instanceof Promise) return intercepted.then((f) => this.afterInterceptors(frame, f));
     return this.afterInterceptors(frame, intercepted);
@@ -244,30 +247,9 @@ export class StompClientSession implements SessionOutlet {
 
   /** A dropped frame is acknowledged as if it took effect; a dropped CONNECT cannot be, so it is refused. */
   private afterInterceptors(original: StompFrame, frame: StompFrame | null): void | Promise<void> {
-    if (frame) return this.acknowledgeAfter(frame, this.handle(frame));
+    if (frame) return this.receipts.after(frame, this.handle(frame));
     if (original.command === 'CONNECT' || original.command === 'STOMP') throw StompProtocolError.refused(original.command, 'an interceptor dropped it');
-    return this.acknowledgeAfter(original, undefined);
-  }
-
-  /**
-   * Acknowledges `frame` once its `effect` is done. A RECEIPT (or DISCONNECT) also says that every
-   * frame before it took effect: it waits for the pipelined SENDs still pending by then.
-   */
-  private acknowledgeAfter(frame: StompFrame, effect: void | Promise<void>): void | Promise<void> {
-    const confirmsEarlier = frame.headers.receipt !== undefined || frame.command === 'DISCONNECT';
-    if (!confirmsEarlier) return effect ? effect.then(() => this.acknowledge(frame)) : this.acknowledge(frame);
-    const earlier = effect ? effect.then(() => this.unconfirmed.settled()) : this.unconfirmed.settled();
-    if (!earlier) return this.acknowledge(frame);
-    return earlier.then(() => this.acknowledge(frame));
-  }
-
-  private acknowledge(frame: StompFrame): void {
-    if (this.state === 'closed') return;
-    const receipt = frame.headers.receipt;
-    if (receipt !== undefined && frame.command !== 'CONNECT' && frame.command !== 'STOMP') {
-      this.sendFrame({ command: 'RECEIPT', headers: { 'receipt-id': receipt } });
-    }
-    if (frame.command === 'DISCONNECT') this.close(CloseCode.NORMAL, 'client');
+    return this.receipts.after(original, undefined);
   }
 
   private handle(frame: StompFrame): void | Promise<void> {
