@@ -216,9 +216,9 @@ export class StompClientSession implements SessionOutlet {
     this.fail(reported, frame.headers.receipt);
   }
 
-  /** A bug of ours must cost this session, never the process. */
-  private crashed(error: unknown): void {
-    this.logger.error(`Session ${this.id}: failed to report an error`, (error as Error).stack);
+  /** A bug of ours must cost this session, never the process (this may run in a socket callback). */
+  private crashed(error: unknown, what = 'failed to report an error'): void {
+    this.logger.error(`Session ${this.id}: ${what}`, (error as Error).stack);
     this.closeCause ??= 'internal';
     this.end('error');
     this.connection.terminate();
@@ -231,11 +231,7 @@ export class StompClientSession implements SessionOutlet {
       this.decoder.push(data);
       this.incompleteFrames.received(data.length, this.decoder.bufferedBytes);
     } catch (error) {
-      // This runs in a socket callback.
-      this.logger.error(`Session ${this.id}: failed on incoming data`, (error as Error).stack);
-      this.closeCause ??= 'internal';
-      this.end('error');
-      this.connection.terminate();
+      this.crashed(error, 'failed on incoming data');
     }
   }
 
