@@ -60,6 +60,17 @@ describe('PatternIndex', () => {
     expect(matching(index, '/a')).toEqual(['/a/**']);
   });
 
+  it('keeps a pattern ending at a node whose last child is deleted', () => {
+    const index = indexOf('/', '/a', '/a/b', '/c/*', '/c/*/d', '/e', '/e/**');
+    index.delete('/a/b');
+    index.delete('/c/*/d');
+    index.delete('/e/**');
+    expect(matching(index, '/a')).toEqual(['/a']);
+    expect(matching(index, '/c/x')).toEqual(['/c/*']);
+    expect(matching(index, '/e')).toEqual(['/e']);
+    expect(matching(index, '/a/b')).toEqual([]);
+  });
+
   it('ignores the deletion of a pattern it does not hold', () => {
     const index = indexOf('/', '/a/b');
     for (const pattern of ['/c', '/a/*', '/a/**', '/*/b', '/a/b/c', '/a', 'a/b', '/a/?']) index.delete(pattern);

@@ -67,6 +67,17 @@ describe('WildcardSegmentIndex', () => {
     expect(matching(index, 'ab')).toEqual(['*', '*b', 'a*b', 'a?', '?*?'].sort());
   });
 
+  it('keeps a segment ending at a node whose last child is deleted', () => {
+    const index = indexOf('a', 'ab', 'a?', 'a?c', 'x*', 'x*y');
+    index.delete('ab');
+    index.delete('a?c');
+    index.delete('x*y');
+    expect(matching(index, 'a')).toEqual(['a']);
+    expect(matching(index, 'az')).toEqual(['a?']);
+    expect(matching(index, 'xy')).toEqual(['x*']);
+    expect(matching(index, 'azc')).toEqual([]);
+  });
+
   it('ignores the deletion of a segment it does not hold', () => {
     const index = indexOf('a*b', 'a?');
     index.delete('a*');
