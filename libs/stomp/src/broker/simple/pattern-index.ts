@@ -32,6 +32,11 @@ export class PatternIndex<T> {
 
   constructor(private readonly separator: '/' | '.') {}
 
+  /** True when no pattern is stored and no trie node is left behind. Read-only, for specs: pruning is otherwise invisible. */
+  get isEmpty(): boolean {
+    return this.root.isEmpty;
+  }
+
   /** Stores `value` for `pattern`, replacing what was stored for it. */
   set(pattern: string, value: T): void {
     let node = this.root;

@@ -49,6 +49,11 @@ export class WildcardSegmentIndex<V> {
     return this.byText.size;
   }
 
+  /** True when no trie node is left behind (nothing stored). Read-only, for specs: pruning is otherwise invisible. */
+  get isEmpty(): boolean {
+    return this.root.isEmpty;
+  }
+
   get(text: string): V | undefined {
     return this.byText.get(text);
   }
