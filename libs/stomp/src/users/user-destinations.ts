@@ -5,7 +5,6 @@ import { MessageFrameTemplate } from '../protocol/message-frame-template.js';
 import type { SessionOutlet } from '../interfaces/stomp-session.interface.js';
 import { STOMP_SETTINGS } from '../interfaces/injection-tokens.js';
 import { MessageIds } from '../util/message-ids.js';
-import { isBinaryBody } from '../protocol/content-types.js';
 import { DestinationResolver } from '../destinations/destination-resolver.js';
 import { ClusterChannel } from './cluster-channel.js';
 import { SimpUserRegistry } from './simp-user-registry.js';
@@ -113,11 +112,7 @@ export class UserDestinations {
     for (const session of sessions) {
       for (const [subscriptionId, subscribed] of session.subscriptionDestinations) {
         if (subscribed !== clientDestination) continue;
-        template ??= new MessageFrameTemplate(
-          { destination: clientDestination, ...message.headers },
-          message.body,
-          isBinaryBody(message.headers['content-type'], message.body),
-        );
+        template ??= MessageFrameTemplate.forMessage({ destination: clientDestination, headers: message.headers, body: message.body });
         messageId ??= this.messageIds.next();
         session.deliverMessage(template, subscriptionId, messageId);
       }

@@ -1,5 +1,4 @@
 import { StompProtocolError } from '../../errors/stomp-protocol.error.js';
-import { isBinaryBody } from '../../protocol/content-types.js';
 import { MessageFrameTemplate } from '../../protocol/message-frame-template.js';
 import { MessageIds } from '../../util/message-ids.js';
 import type { BrokerMessage, BrokerSubscriber, MessageBroker } from '../message-broker.js';
@@ -104,19 +103,11 @@ export class SimpleBroker implements MessageBroker {
     const exact = this.exact.get(message.destination);
     const groups = this.patterns.size > 0 ? this.matchingGroups(message.destination) : NO_GROUPS;
     if (!exact && groups.length === 0) return;
-    const template = new MessageFrameTemplate(
-      { destination: message.destination, ...message.headers },
-      message.body,
-      isBinaryBody(message.headers['content-type'], message.body),
-    );
+    const template = MessageFrameTemplate.forMessage(message);
     // One id per message (STOMP asks no more), so subscribers alike can share one frame.
     const messageId = this.messageIds.next();
-    const deliver = (subscription: Subscription) => {
-      const { subscriber } = subscription;
-      subscriber.deliverMessage(template, subscription.id, messageId);
-    };
-    if (exact) for (const subscription of exact) deliver(subscription);
-    for (const group of groups) for (const subscription of group.subscriptions) deliver(subscription);
+    if (exact) for (const { subscriber, id } of exact) subscriber.deliverMessage(template, id, messageId);
+    for (const group of groups) for (const { subscriber, id } of group.subscriptions) subscriber.deliverMessage(template, id, messageId);
   }
 
   /** The pattern groups matching `destination`, in the order they were first subscribed. */
