@@ -2,6 +2,7 @@ import type { LogLevel } from '@nestjs/common';
 import type { ResolvedAsyncApiOptions } from './asyncapi/asyncapi.options.js';
 import type { BrokerSettings } from './broker/broker.options.js';
 import type { MessageBroker } from './broker/message-broker.js';
+import type { RetentionSettings } from './broker/retention/retention.options.js';
 import type { StompAuthorizationOptions } from './session/destination-authorization.js';
 import type { StompChannelInterceptor } from './session/stomp-channel-interceptor.js';
 import type { ProxyTrust } from './transport/client-address.js';
@@ -57,4 +58,6 @@ export interface ResolvedStompOptions {
   readonly asyncApi: ResolvedAsyncApiOptions;
   readonly metrics: MetricsSettings;
   readonly statsLogInterval: number;
+  /** The `retention` rules, limits defaulted, in the order given. */
+  readonly retention: readonly RetentionSettings[];
 }

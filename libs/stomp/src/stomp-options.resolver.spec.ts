@@ -59,6 +59,7 @@ describe('resolveStompOptions', () => {
         userRegistryBroadcast: { interval: 100, maxBytesPerSecond: 1024 * 1024 },
         metrics: { enabled: false, registry: undefined, prefix: '' },
         statsLogInterval: 30 * 60_000,
+        retention: [],
         logLevels: [...STOMP_DEFAULTS.logLevels],
       });
     });
@@ -401,11 +402,12 @@ describe('resolveStompOptions', () => {
       ['asyncApi', 'yes', 'expected true or { path?, uiPath?, info?, host?, publishes? }'],
       ['metrics', true, 'expected { enabled, registry?, prefix? }'],
       ['statsLogInterval', -1, 'expected whole milliseconds (0 for off), got -1'],
+      ['retention', [{ destinations: '/topic/a', maxAge: -1 }], "'retention[0].maxAge': expected a positive integer, got -1"],
     ];
 
     it.each(REFUSED)('%s refuses %p', (option, value, says) => {
       const error = configurationError({ endpoint: '/ws', [option]: value });
-      expect(error.message).toContain(`Invalid StompModule option '${option}': `);
+      expect(error.message).toMatch(new RegExp(`^Invalid StompModule option '${option}(\\[\\d+\\][.\\w]*)?': `));
       expect(error.message).toContain(says);
     });
 
@@ -655,5 +657,30 @@ describe('resolveStompOptions: metrics and statsLogInterval', () => {
   it('takes 0 as "no summary line" and refuses periods a timer cannot hold', () => {
     expect(resolveStompOptions({ endpoint: '/ws', statsLogInterval: 0 }).statsLogInterval).toBe(0);
     expect(() => resolveStompOptions({ endpoint: '/ws', statsLogInterval: 2 ** 31 })).toThrow("Invalid StompModule option 'statsLogInterval'");
+  });
+});
+
+describe('resolveStompOptions: retention', () => {
+  it('defaults every limit of a rule and keeps the rules in order', () => {
+    const { retention } = resolveStompOptions({
+      endpoint: '/ws',
+      retention: [{ destinations: '/topic/chat.*' }, { destinations: ['/topic/a', '/topic/b/**'], maxMessages: 5, maxAge: 1000, maxBytes: 2048 }],
+    });
+    expect(retention).toEqual([
+      { destinations: ['/topic/chat.*'], maxMessages: 10_000, maxAge: 86_400_000, maxBytes: 64 * 1024 * 1024 },
+      { destinations: ['/topic/a', '/topic/b/**'], maxMessages: 5, maxAge: 1000, maxBytes: 2048 },
+    ]);
+    expect(resolveStompOptions({ endpoint: '/ws' }).retention).toEqual([]);
+  });
+
+  it.each([
+    [[{}], "'retention[0]'", 'expected rules like'],
+    [[{ destinations: [] }], "'retention[0].destinations'", 'non-empty list'],
+    [[{ destinations: '/topic/a', maxMessages: 0 }], "'retention[0].maxMessages'", 'positive integer'],
+    [[{ destinations: '/topic/a', maxAgeMs: 5 }], 'maxAgeMs', 'maxAge'],
+    ['/topic/a', "'retention'", 'expected rules like'],
+  ])('refuses %j, naming %s', (retention, option, why) => {
+    expect(() => resolveStompOptions({ endpoint: '/ws', retention } as never)).toThrow(option);
+    expect(() => resolveStompOptions({ endpoint: '/ws', retention } as never)).toThrow(why);
   });
 });

@@ -1,4 +1,5 @@
 import { StompConfigurationError } from './errors/stomp-configuration.error.js';
+import type { RetentionSettings } from './broker/retention/retention.options.js';
 import type { StompAuthenticator } from './interfaces/stomp-principal.interface.js';
 import type { MetricsRegistry } from './metrics/metrics-settings.js';
 import { destinationAuthorization, type StompAuthorizationOptions, type StompAuthorizationRule } from './session/destination-authorization.js';
@@ -109,6 +110,32 @@ const trustProxy: Check<ProxyTrust> = (value, option) => {
   }
 };
 
+const RETENTION_EXPECTED = "rules like [{ destinations: '/topic/chat.*' | ['/topic/rooms/**'], maxMessages?, maxAge?, maxBytes? }]";
+
+const RETENTION_RULE = {
+  destinations: (value: unknown, option: string): readonly string[] => {
+    const list = typeof value === 'string' ? [value] : value;
+    if (!Array.isArray(list) || list.length === 0 || !list.every((item) => typeof item === 'string' && item.length > 0)) {
+      throw StompConfigurationError.invalid(option, `expected a destination or pattern, or a non-empty list of them, got ${JSON.stringify(value)}`);
+    }
+    return list as string[];
+  },
+  maxMessages: positiveInteger,
+  maxAge: positiveInteger,
+  maxBytes: positiveInteger,
+};
+
+const retentionRule: Check<RetentionSettings> = (value, option) => {
+  if (!isObject(value) || !('destinations' in value)) throw StompConfigurationError.invalid(option, `expected ${RETENTION_EXPECTED}`);
+  return resolveTable(RETENTION_RULE, value, STOMP_DEFAULTS.retentionRule, option);
+};
+
+/** Each rule named by its place (`retention[1].maxAge`), so a mistake in a long list is found at once. */
+const retention: Check<RetentionSettings[]> = (value, option) => {
+  if (!Array.isArray(value)) throw StompConfigurationError.invalid(option, `expected ${RETENTION_EXPECTED}, got ${JSON.stringify(value)}`);
+  return value.map((rule, i) => retentionRule(rule, `${option}[${i}]`));
+};
+
 const USER_REGISTRY_BROADCAST = { interval: timer(positiveInteger), maxBytesPerSecond: positiveInteger };
 
 const userRegistryBroadcast: Check<ValuesOf<typeof USER_REGISTRY_BROADCAST>> = (value, option) => {
@@ -165,6 +192,7 @@ const MODULE_OPTIONS = {
   asyncApi: resolveAsyncApi,
   metrics,
   statsLogInterval: timer(wholeMilliseconds),
+  retention,
 } satisfies { readonly [K in keyof Required<StompModuleOptions>]: Check<unknown> };
 
 type ModuleOptionValues = ValuesOf<typeof MODULE_OPTIONS>;

@@ -25,6 +25,7 @@ function defaultsPath(name: string, kind: string | undefined): string[] {
   if (name.startsWith('endpoint.')) return ['eachEndpoint', name.slice('endpoint.'.length)];
   if (name.startsWith('broker.') && kind) return [kind, name.slice('broker.'.length)];
   if (name.startsWith('asyncApi.')) return ['asyncApiDocument', name.slice('asyncApi.'.length)];
+  if (name.startsWith('retention.')) return ['retentionRule', name.slice('retention.'.length)];
   return [name];
 }
 
@@ -61,7 +62,7 @@ function at(path: readonly string[]): unknown {
 
 /** Every leaf setting of STOMP_DEFAULTS (`maxFrameSize`, `relay.addresses`, `sockJs.responseLimit`). */
 function defaultPaths(): string[] {
-  const nested = new Set(['sockJs', 'relay', 'redis', 'eachEndpoint', 'asyncApiDocument']);
+  const nested = new Set(['sockJs', 'relay', 'redis', 'eachEndpoint', 'asyncApiDocument', 'retentionRule']);
   return Object.entries(STOMP_DEFAULTS).flatMap(([key, value]) => (nested.has(key) ? Object.keys(value).map((sub) => `${key}.${sub}`) : [key]));
 }
 

@@ -3,6 +3,7 @@ import type { StompAsyncApiOptions } from './asyncapi/asyncapi.options.js';
 import type { StompBrokerOptions } from './broker/broker.options.js';
 import type { StompRedisOptions } from './broker/redis/redis.options.js';
 import type { StompRelayOptions } from './broker/relay/relay.options.js';
+import type { StompRetentionOptions } from './broker/retention/retention.options.js';
 import type { MessageBroker } from './broker/message-broker.js';
 import type { StompAuthorizationOptions } from './session/destination-authorization.js';
 import type { StompChannelInterceptor } from './session/stomp-channel-interceptor.js';
@@ -204,6 +205,13 @@ export interface StompModuleOptions {
    * `STOMP_DEFAULTS.statsLogInterval` (30 minutes).
    */
   readonly statsLogInterval?: number;
+  /**
+   * Which broker destinations are kept in a replayable log, and how much of each (README
+   * "Durable messaging"): rules `{ destinations, maxMessages, maxAge, maxBytes }`, the first match
+   * deciding. A subscriber of a retained destination replays it with `x-stream-offset`. Default
+   * `[]` (nothing retained); each rule's limits default to `STOMP_DEFAULTS.retentionRule`.
+   */
+  readonly retention?: readonly StompRetentionOptions[];
 }
 
 /**
@@ -243,6 +251,9 @@ export const STOMP_DEFAULTS = {
   userRegistryBroadcast: { interval: 100, maxBytesPerSecond: 1024 * 1024 },
   metrics: { enabled: false, prefix: '' },
   statsLogInterval: 30 * 60_000,
+  retention: [],
+  /** Each `retention` rule's limits when it leaves them out. */
+  retentionRule: { maxMessages: 10_000, maxAge: 24 * 60 * 60_000, maxBytes: 64 * 1024 * 1024 },
   logLevels: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
   /** Settings of each endpoint (`endpoint` itself is required). */
   eachEndpoint: { sockJs: false, allowedOrigins: [] },
@@ -281,6 +292,7 @@ export const STOMP_DEFAULTS = {
   relay: Omit<Required<StompRelayOptions>, 'kind' | 'virtualHost'>;
   redis: Omit<Required<StompRedisOptions>, 'kind'>;
   asyncApiDocument: Omit<Required<StompAsyncApiOptions>, 'host'>;
+  retentionRule: Omit<Required<StompRetentionOptions>, 'destinations'>;
 };
 
 /**

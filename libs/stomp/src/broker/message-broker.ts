@@ -17,8 +17,12 @@ export interface BrokerSubscriber {
    * {@link MessageFrameTemplate} per message (`MessageFrameTemplate.forMessage(message)`) and pass
    * it to each subscriber, with one `messageId` for all of them. The frame is encoded once per STOMP
    * version, and shown to the application's outbound interceptors without being decoded again.
+   * `ack`: for a subscription in `client` or `client-individual` mode, the id its ACK/NACK will name,
+   * written as the MESSAGE's `ack` header to STOMP 1.2 clients (older versions acknowledge by
+   * `message-id`, so a broker that tracks acknowledgements gives such a delivery a `messageId` of
+   * its own and passes the same value here).
    */
-  deliverMessage(template: MessageFrameTemplate, subscriptionId: string, messageId: string): void;
+  deliverMessage(template: MessageFrameTemplate, subscriptionId: string, messageId: string, ack?: string): void;
   /**
    * Writes one MESSAGE frame made for this subscriber alone, as an object (with its `subscription`
    * and `message-id` headers): encoded in the subscriber's version. `binary` asks for a binary

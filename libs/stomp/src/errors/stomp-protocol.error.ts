@@ -31,7 +31,13 @@ export type StompProtocolErrorCode =
   /** Not the client's fault: an administrator disconnected the session (`StompAdmin.disconnect`). */
   | 'STOMP_ERR_ADMIN_DISCONNECT'
   /** Not the client's fault: the server asks it to reconnect, to another instance (`StompAdmin.rebalance`). */
-  | 'STOMP_ERR_REBALANCE';
+  | 'STOMP_ERR_REBALANCE'
+  /** An ACK or NACK named a message the session has not been sent, or has already acknowledged. */
+  | 'STOMP_ERR_UNKNOWN_ACK'
+  /** A SUBSCRIBE's `x-stream-offset` header is not one of `next`, `first`, `last`, `offset=<n>`, `timestamp=<s>`. */
+  | 'STOMP_ERR_BAD_STREAM_OFFSET'
+  /** A queue holds as many messages as its limit allows and the overflow policy refuses more. */
+  | 'STOMP_ERR_QUEUE_FULL';
 
 /**
  * A peer broke the STOMP protocol. The session answers with an ERROR frame whose `message`

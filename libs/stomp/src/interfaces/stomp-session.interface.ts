@@ -46,8 +46,8 @@ export interface StompSession {
 export interface SessionOutlet extends StompSession {
   /** Writes one encoded frame (a MESSAGE) to the client; `binary` asks for a binary WebSocket message. */
   deliver(frame: Buffer, binary: boolean): void;
-  /** Writes one subscription's MESSAGE of a fan-out, encoded once per version by `template`. */
-  deliverMessage(template: MessageFrameTemplate, subscriptionId: string, messageId: string): void;
+  /** Writes one subscription's MESSAGE of a fan-out, encoded once per version by `template`; `ack`: its 1.2 `ack` header (client-acknowledged subscriptions). */
+  deliverMessage(template: MessageFrameTemplate, subscriptionId: string, messageId: string, ack?: string): void;
   /** Writes one MESSAGE made for this session alone (its headers writable in the session's version). */
   deliverFrame(frame: StompFrame, binary: boolean): void;
   /** The broker lost this session (its relay connection dropped): the session ends with an ERROR saying why. */

@@ -159,4 +159,23 @@ describe('MessageFrameTemplate', () => {
       expect(template.toFrame('1.2', 's', 'm').body.equals(body)).toBe(true);
     });
   });
+  describe('with an ack id (client-acknowledged subscriptions)', () => {
+    it('writes the ack header to STOMP 1.2 clients only, and toFrame agrees', () => {
+      const in12 = decodeOne(template.frameFor('1.2', 'sub-0', 'm-7', 'm-7:a'), '1.2');
+      expect(in12.headers.ack).toBe('m-7:a');
+      expect(in12.headers['message-id']).toBe('m-7');
+      expect(template.toFrame('1.2', 'sub-0', 'm-7', 'm-7:a').headers.ack).toBe('m-7:a');
+      for (const version of ['1.0', '1.1'] as const) {
+        expect(decodeOne(template.frameFor(version, 'sub-0', 'm-7', 'm-7'), version).headers.ack).toBeUndefined();
+        expect(template.toFrame(version, 'sub-0', 'm-7', 'm-7').headers.ack).toBeUndefined();
+      }
+    });
+
+    it('does not hand an acknowledged delivery the shared frame of an unacknowledged one', () => {
+      const t = new MessageFrameTemplate({ destination: '/queue/q' }, Buffer.from('x'), false);
+      const shared = t.frameFor('1.2', 'sub-0', 'm1');
+      expect(decodeOne(t.frameFor('1.2', 'sub-0', 'm1', 'm1'), '1.2').headers.ack).toBe('m1');
+      expect(t.frameFor('1.2', 'sub-0', 'm1')).toBe(shared);
+    });
+  });
 });

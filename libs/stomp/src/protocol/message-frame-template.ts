@@ -28,7 +28,7 @@ export class MessageFrameTemplate {
 
   /**
    * The template of one message for its subscribers: what a broker of your own delivers with
-   * `subscriber.deliverMessage(template, subscriptionId, messageId)`, one template per message.
+   * `subscriber.deliverMessage(template, subscriptionId, messageId, ack?)`, one template per message.
    * Bodies whose content type is not text, or whose bytes are not UTF-8, travel as binary messages.
    */
   static forMessage(message: { readonly destination: string; readonly headers: Readonly<Record<string, string>>; readonly body: Buffer }): MessageFrameTemplate {
@@ -39,17 +39,28 @@ export class MessageFrameTemplate {
     );
   }
 
-  /** The MESSAGE for one subscription, encoded for its session's STOMP version. */
-  frameFor(version: StompVersion, subscriptionId: string, messageId: string): Buffer {
+  /**
+   * The MESSAGE for one subscription, encoded for its session's STOMP version. `ack`: the id a
+   * STOMP 1.2 client acknowledges it by (its `ack` header), for subscriptions in `client` or
+   * `client-individual` mode; older versions acknowledge by `message-id` and get no `ack` header.
+   */
+  frameFor(version: StompVersion, subscriptionId: string, messageId: string, ack?: string): Buffer {
+    if (ack !== undefined && version === '1.2') return this.encodeHead(version, subscriptionId, messageId, ack);
     const last = this.lastFrames[version];
     if (last && last.subscriptionId === subscriptionId && last.messageId === messageId) return last.frame;
+    const out = this.encodeHead(version, subscriptionId, messageId, undefined);
+    this.lastFrames[version] = { subscriptionId, messageId, frame: out };
+    return out;
+  }
+
+  private encodeHead(version: StompVersion, subscriptionId: string, messageId: string, ack: string | undefined): Buffer {
     const tail = this.tails[version] ?? this.encodeTail(version);
-    const head = `MESSAGE\nsubscription:${escapeHeaderText(subscriptionId, version)}\nmessage-id:${messageId}\n`;
+    const ackLine = ack === undefined ? '' : `ack:${escapeHeaderText(ack, version)}\n`;
+    const head = `MESSAGE\nsubscription:${escapeHeaderText(subscriptionId, version)}\nmessage-id:${messageId}\n${ackLine}`;
     const headLength = Buffer.byteLength(head, 'utf8');
     const out = Buffer.allocUnsafe(headLength + tail.length);
     out.write(head, 0, 'utf8');
     tail.copy(out, headLength);
-    this.lastFrames[version] = { subscriptionId, messageId, frame: out };
     return out;
   }
 
@@ -58,10 +69,11 @@ export class MessageFrameTemplate {
    * (headers as the version can carry them, `content-length` included), with a body of its own, so
    * that an outbound interceptor may change it without touching another subscriber's message.
    */
-  toFrame(version: StompVersion, subscriptionId: string, messageId: string): StompFrame {
+  toFrame(version: StompVersion, subscriptionId: string, messageId: string, ack?: string): StompFrame {
     const headers = createHeaders();
     headers.subscription = subscriptionId;
     headers['message-id'] = messageId;
+    if (ack !== undefined && version === '1.2') headers.ack = ack;
     const writable = writableHeaders('MESSAGE', this.headers, version);
     for (const name in writable) if (!(name in headers) && name !== 'content-length') headers[name] = String(writable[name]);
     headers['content-length'] = String(this.body.length);

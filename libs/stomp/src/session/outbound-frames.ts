@@ -34,12 +34,12 @@ export class OutboundFrames {
   }
 
   /** One subscription's MESSAGE of a fan-out. */
-  deliverMessage(session: StompSession, template: MessageFrameTemplate, subscriptionId: string, messageId: string): void {
+  deliverMessage(session: StompSession, template: MessageFrameTemplate, subscriptionId: string, messageId: string, ack?: string): void {
     if (!this.interceptors.hasOutbound) {
-      this.write(template.frameFor(session.version, subscriptionId, messageId), template.binary);
+      this.write(template.frameFor(session.version, subscriptionId, messageId, ack), template.binary);
       return;
     }
-    const frame = this.interceptors.applyOutbound(template.toFrame(session.version, subscriptionId, messageId), session);
+    const frame = this.interceptors.applyOutbound(template.toFrame(session.version, subscriptionId, messageId, ack), session);
     if (frame) this.write(encodeFrame(frame, session.version), template.binary);
   }
 

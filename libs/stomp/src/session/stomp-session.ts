@@ -155,10 +155,10 @@ export class StompClientSession implements SessionOutlet {
   }
 
   // The fan-out's path: one increment per delivery, nothing else is counted here.
-  deliverMessage(template: MessageFrameTemplate, subscriptionId: string, messageId: string): void {
+  deliverMessage(template: MessageFrameTemplate, subscriptionId: string, messageId: string, ack?: string): void {
     if (this.state === 'closed') return;
     this.counters.messagesDelivered++;
-    this.outbound.deliverMessage(this, template, subscriptionId, messageId);
+    this.outbound.deliverMessage(this, template, subscriptionId, messageId, ack);
   }
 
   deliverFrame(frame: StompFrame, binary: boolean): void {
