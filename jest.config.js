@@ -19,6 +19,7 @@ const shared = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
     '^nest-stomp$': '<rootDir>/libs/stomp/src/index.ts',
+    '^nest-stomp/testing$': '<rootDir>/libs/stomp/src/testing/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',

@@ -2,6 +2,7 @@
 // it, never from one above (ARCHITECTURE: "imports only descend"). Read by the dependency-cruiser
 // configuration and by the layering test.
 module.exports.LAYERS = [
+  { name: 'testing', folders: ['testing'], why: "nest-stomp/testing, the test client of the package's users: outside the main barrel, a client of everything below" },
   { name: 'module', folders: ['.'], why: 'StompModule, its options and the public barrel: wires everything below' },
   { name: 'operations', folders: ['metrics', 'admin', 'health'], why: 'stats, Prometheus metrics, health and session administration: read what the stages below count' },
   { name: 'decorators', folders: ['decorators'], why: 'what applications put on their classes' },
