@@ -28,8 +28,11 @@ export class StompTestMessage {
     return this.frame.body.toString('utf8');
   }
 
-  /** The body parsed as JSON; throws a StompExpectationError quoting the body when it is not JSON. */
-  json<T = unknown>(): T {
+  /**
+   * The body parsed as JSON (typed `any` unless you say, as fetch's `Response.json()`); throws a
+   * StompExpectationError quoting the body when it is not JSON.
+   */
+  json<T = any>(): T {
     try {
       return JSON.parse(this.text) as T;
     } catch (error) {
