@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -86,6 +86,46 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
+`;
+
+/**
+ * A test of the consumer's echo handler written with nest-stomp/testing, run as its own script
+ * against the running app (`node kit-check.js <url>`): the subpath must resolve, for types and at
+ * run time, under every setup. It prints what it saw as JSON.
+ */
+const KIT_CHECK_TS = `import { createStompTestClient, StompServerError, type StompTestMessage } from 'nest-stomp/testing';
+
+// Never called: it compiles only while the kit's declarations reject each line.
+export function kitDeclarationsAreTyped(message: StompTestMessage): void {
+  // @ts-expect-error a target is an application or a URL
+  createStompTestClient(42);
+  // @ts-expect-error the transports are 'websocket' and 'sockjs'
+  createStompTestClient('ws://127.0.0.1/ws', { transport: 'carrier-pigeon' });
+  // @ts-expect-error a message's text is a string
+  const length: number = message.text;
+  void length;
+}
+
+async function check(url: string, setup: string): Promise<void> {
+  const client = await createStompTestClient(url, { timeout: 20_000 }).connect();
+  try {
+    const echoes = await client.subscribe('/topic/echo');
+    await client.send('/app/echo', { text: \`kit in \${setup}\` });
+    const echo = await echoes.next();
+    const refused = await client.send('/app/nowhere', {}).then(
+      () => 'accepted',
+      (error: unknown) => (error instanceof StompServerError ? error.code : String(error)),
+    );
+    console.log(JSON.stringify({ echo: echo.json(), destination: echo.destination, refused }));
+  } finally {
+    await client.disconnect();
+  }
+}
+
+check(process.argv[2] ?? '', process.env.CONSUMER_SETUP ?? '').catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });
@@ -186,6 +226,19 @@ export class ConsumerApp {
     return { port, output: () => output, stop: () => stopProcess(child) };
   }
 
+  /**
+   * Runs the kit check compiled beside `entry` (see `compile`) against `url`; resolves to what it
+   * printed. It exits by itself once its client disconnects: a handle left open would hang it.
+   */
+  async runKitCheck(entry: string, url: string, env: Record<string, string>): Promise<string> {
+    try {
+      const { stdout } = await run(process.execPath, [join(dirname(entry), 'kit-check.js'), url], { cwd: this.dir, env: { ...cleanEnv(), ...env }, timeout: START_TIMEOUT_MS });
+      return stdout;
+    } catch (error) {
+      throw new Error(`the nest-stomp/testing check failed:\n${commandOutput(error)}`);
+    }
+  }
+
   /** Stops what is still running and deletes the temporary folder. */
   async remove(): Promise<void> {
     await Promise.all([...this.children].map((child) => stopProcess(child)));
@@ -198,6 +251,7 @@ export class ConsumerApp {
     await mkdir(join(this.dir, folder), { recursive: true });
     await writeFile(join(this.dir, folder, 'package.json'), COMMONJS_PACKAGE);
     await writeFile(join(this.dir, folder, 'main.ts'), MAIN_TS);
+    await writeFile(join(this.dir, folder, 'kit-check.ts'), KIT_CHECK_TS);
     return folder;
   }
 
@@ -208,6 +262,7 @@ export class ConsumerApp {
     await mkdir(join(this.dir, 'src'), { recursive: true });
     await writeFile(join(this.dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies }, null, 2));
     await writeFile(join(this.dir, 'src/main.ts'), MAIN_TS);
+    await writeFile(join(this.dir, 'src/kit-check.ts'), KIT_CHECK_TS);
     // `npm ci` fills the cache with tarballs but not always with the registry metadata a lockless
     // install needs: offline first, then the registry for what is missing.
     try {

@@ -23,7 +23,7 @@ describe('the nest-stomp package, installed from its tarball into a fresh applic
   });
 
   it.each(CONSUMER_SETUPS.map((setup) => [setup.name, setup] as const))(
-    'compiles under %s and echoes a client message through a @MessageMapping handler',
+    'compiles under %s, echoes a client message through a @MessageMapping handler, and is tested with nest-stomp/testing',
     async (name: string, setup: ConsumerSetup) => {
       const entry = await consumer.compile(setup);
       let app: RunningConsumer | undefined;
@@ -36,6 +36,10 @@ describe('the nest-stomp package, installed from its tarball into a fresh applic
         const [echo] = await echoes.waitFor(1);
         expect(JSON.parse(echo.body)).toEqual({ text: `hello from ${name}`, setup: name });
         expect(echo.headers.destination).toBe('/topic/echo');
+
+        // The consumer's own test of the handler, through the testing subpath of the installed package.
+        const kitCheck = JSON.parse(await consumer.runKitCheck(entry, `ws://127.0.0.1:${app.port}/ws`, { CONSUMER_SETUP: name })) as unknown;
+        expect(kitCheck).toEqual({ echo: { text: `kit in ${name}`, setup: name }, destination: '/topic/echo', refused: 'STOMP_ERR_SERVER_ERROR' });
       } finally {
         await deactivateAll(client);
         await app?.stop();
@@ -45,7 +49,9 @@ describe('the nest-stomp package, installed from its tarball into a fresh applic
 
   it('ships its README, LICENSE and CHANGELOG, and no specs or test helpers', async () => {
     const files = await listFiles(consumer.installedPackage);
-    expect(files).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'CHANGELOG.md', 'package.json', 'dist/index.js', 'dist/index.d.ts']));
+    expect(files).toEqual(
+      expect.arrayContaining(['README.md', 'LICENSE', 'CHANGELOG.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts']),
+    );
     expect(files.filter((file) => /\.spec\.|\.testing\./.test(file))).toEqual([]);
   });
 
