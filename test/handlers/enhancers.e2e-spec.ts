@@ -20,8 +20,11 @@ import {
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { map, type Observable } from 'rxjs';
 import { getStompContext, MessageMapping, SendTo, StompContext, StompModule } from 'nest-stomp';
+import type { StompTestSubscription } from 'nest-stomp/testing';
 import { useSenderWithErrors } from '../support/sender-with-errors.js';
-import { barrier, bodies, publishConfirmed, subscribeConfirmed } from '../support/stomp-clients.js';
+
+/** The JSON bodies of every message a subscription received so far. */
+const bodies = (subscription: StompTestSubscription): unknown[] => subscription.messages.map((message) => message.json());
 
 /** What the enhancers saw, in order. */
 const trail: string[] = [];
@@ -177,16 +180,15 @@ describe('parity: guards, interceptors, pipes and filters on STOMP handlers', ()
     ['a @Controller', '/ctl'],
   ] as const)('class enhancers on %s', (_host, prefix) => {
     it('@UseGuards: a refused SEND is reported to the sender on /user/queue/errors; the topic gets nothing', async () => {
-      const topic = await subscribeConfirmed(sender.client, `/topic${prefix}/guarded`);
-      await publishConfirmed(sender.client, `/app${prefix}/guarded`, '{"n":1}');
-      expect(bodies(sender.errors.items)).toEqual([{ destination: `/app${prefix}/guarded`, error: 'ForbiddenException', message: 'Forbidden resource' }]);
+      const topic = await sender.client.subscribe(`/topic${prefix}/guarded`);
+      await sender.client.send(`/app${prefix}/guarded`, { n: 1 });
+      expect(bodies(sender.errors)).toEqual([{ destination: `/app${prefix}/guarded`, error: 'ForbiddenException', message: 'Forbidden resource' }]);
       expect(trail).not.toContain(`${prefix} guarded handler`);
-      await barrier(sender.client);
-      expect(topic.items).toHaveLength(0);
+      await topic.expectNothing();
 
       // The same guard lets an allowed SEND through; it saw the StompContext.
-      await publishConfirmed(sender.client, `/app${prefix}/guarded`, '{"n":2}', { 'x-allow': 'yes' });
-      expect(bodies(topic.items)).toEqual([{ n: 2 }]);
+      await sender.client.send(`/app${prefix}/guarded`, { n: 2 }, { 'x-allow': 'yes' });
+      expect(bodies(topic)).toEqual([{ n: 2 }]);
       const seen = guardContexts.filter((g) => g.guard === 'HeaderGuard');
       expect(seen).toHaveLength(2);
       expect(seen[1]!.type).toBe('stomp');
@@ -195,52 +197,49 @@ describe('parity: guards, interceptors, pipes and filters on STOMP handlers', ()
     });
 
     it('@UseInterceptors wraps the return value, with the STOMP execution context', async () => {
-      const topic = await subscribeConfirmed(sender.client, `/topic${prefix}/intercepted`);
-      await publishConfirmed(sender.client, `/app${prefix}/intercepted`, '7');
-      expect(bodies(topic.items)).toEqual([{ wrapped: 7, type: 'stomp', handler: 'intercepted' }]);
+      const topic = await sender.client.subscribe(`/topic${prefix}/intercepted`);
+      await sender.client.send(`/app${prefix}/intercepted`, 7);
+      expect(bodies(topic)).toEqual([{ wrapped: 7, type: 'stomp', handler: 'intercepted' }]);
     });
 
     it('@UsePipes on the class transforms the payload of every handler', async () => {
-      const topic = await subscribeConfirmed(sender.client, `/topic${prefix}/piped`);
-      await publishConfirmed(sender.client, `/app${prefix}/piped`, 'hello', { 'content-type': 'text/plain' });
-      expect(bodies(topic.items)).toEqual([{ text: 'HELLO' }]);
+      const topic = await sender.client.subscribe(`/topic${prefix}/piped`);
+      await sender.client.send(`/app${prefix}/piped`, 'hello', { 'content-type': 'text/plain' });
+      expect(bodies(topic)).toEqual([{ text: 'HELLO' }]);
     });
 
     it("@UseFilters(@Catch()): the filter sees host type 'stomp' and its return value goes to @SendTo", async () => {
-      const topic = await subscribeConfirmed(sender.client, `/topic${prefix}/filtered`);
-      await publishConfirmed(sender.client, `/app${prefix}/filtered`, '{}');
-      expect(bodies(topic.items)).toEqual([{ filtered: 'short and stout', type: 'stomp', destination: `/app${prefix}/filtered` }]);
-      await barrier(sender.client);
-      expect(sender.errors.items).toHaveLength(0);
+      const topic = await sender.client.subscribe(`/topic${prefix}/filtered`);
+      await sender.client.send(`/app${prefix}/filtered`, {});
+      expect(bodies(topic)).toEqual([{ filtered: 'short and stout', type: 'stomp', destination: `/app${prefix}/filtered` }]);
+      await sender.errors.expectNothing();
     });
   });
 
   describe('instance enhancers on a @Controller', () => {
     it('@UseGuards(new Guard()) refuses the SEND: report to the sender, nothing on the topic', async () => {
-      const topic = await subscribeConfirmed(sender.client, '/topic/inst/guarded');
-      await publishConfirmed(sender.client, '/app/inst/guarded', '{"n":1}');
-      expect(bodies(await sender.errors.waitFor(1))).toEqual([{ destination: '/app/inst/guarded', error: 'ForbiddenException', message: 'Forbidden resource' }]);
-      await publishConfirmed(sender.client, '/app/inst/guarded', '{"n":2}', { 'x-allow': 'yes' });
-      expect(bodies(await topic.waitFor(1))).toEqual([{ n: 2 }]);
-      expect(topic.items).toHaveLength(1);
+      const topic = await sender.client.subscribe('/topic/inst/guarded');
+      await sender.client.send('/app/inst/guarded', { n: 1 });
+      expect((await sender.errors.next()).json()).toEqual({ destination: '/app/inst/guarded', error: 'ForbiddenException', message: 'Forbidden resource' });
+      await sender.client.send('/app/inst/guarded', { n: 2 }, { 'x-allow': 'yes' });
+      expect((await topic.next()).json()).toEqual({ n: 2 });
+      expect(topic.messages).toHaveLength(1);
     });
 
     it('@UseFilters(new Filter()) answers in place of the handler', async () => {
-      const topic = await subscribeConfirmed(sender.client, '/topic/inst/filtered');
-      await publishConfirmed(sender.client, '/app/inst/filtered', '{}');
-      expect(bodies(await topic.waitFor(1))).toEqual([{ filtered: 'instance filter', type: 'stomp', destination: '/app/inst/filtered' }]);
-      await barrier(sender.client);
-      expect(sender.errors.items).toHaveLength(0);
+      const topic = await sender.client.subscribe('/topic/inst/filtered');
+      await sender.client.send('/app/inst/filtered', {});
+      expect((await topic.next()).json()).toEqual({ filtered: 'instance filter', type: 'stomp', destination: '/app/inst/filtered' });
+      await sender.errors.expectNothing();
     });
   });
 
   describe('global enhancers (APP_GUARD, APP_INTERCEPTOR)', () => {
     it('the global guard refuses a SEND on any host, with getStompContext giving the StompContext', async () => {
-      const topic = await subscribeConfirmed(sender.client, '/topic/inst/guarded');
-      await publishConfirmed(sender.client, '/app/inst/guarded', '{"n":3}', { 'x-allow': 'yes', 'x-deny': 'global' });
-      expect(bodies(await sender.errors.waitFor(1))).toEqual([{ destination: '/app/inst/guarded', error: 'ForbiddenException', message: 'Forbidden resource' }]);
-      await barrier(sender.client);
-      expect(topic.items).toHaveLength(0);
+      const topic = await sender.client.subscribe('/topic/inst/guarded');
+      await sender.client.send('/app/inst/guarded', { n: 3 }, { 'x-allow': 'yes', 'x-deny': 'global' });
+      expect((await sender.errors.next()).json()).toEqual({ destination: '/app/inst/guarded', error: 'ForbiddenException', message: 'Forbidden resource' });
+      await topic.expectNothing();
       const global = guardContexts.find((g) => g.guard === 'GlobalGuard')!;
       expect(global.type).toBe('stomp');
       expect(global.stomp).toBeInstanceOf(StompContext);
@@ -248,8 +247,8 @@ describe('parity: guards, interceptors, pipes and filters on STOMP handlers', ()
     });
 
     it('the global interceptor runs around STOMP handlers of controllers and providers', async () => {
-      await publishConfirmed(sender.client, '/app/inst/guarded', '{}', { 'x-allow': 'yes' });
-      await publishConfirmed(sender.client, '/app/svc/piped', 'p', { 'content-type': 'text/plain' });
+      await sender.client.send('/app/inst/guarded', {}, { 'x-allow': 'yes' });
+      await sender.client.send('/app/svc/piped', 'p', { 'content-type': 'text/plain' });
       expect(trail).toEqual(['global-interceptor stomp InstanceEnhancedController.guarded', 'global-interceptor stomp EnhancedHandlers.piped']);
     });
 

@@ -17,11 +17,12 @@ import {
 import { APP_FILTER } from '@nestjs/core';
 import { IsNotEmpty, IsString } from 'class-validator';
 import { MessageExceptionHandler, MessageMapping, Payload, SendTo, SendToUser, StompContext, StompModule, type StompErrorReport } from 'nest-stomp';
+import { createStompTestClient, type StompTestHeaders, type StompTestPayload, type StompTestSubscription } from 'nest-stomp/testing';
 import { startApp } from '../support/apps.js';
-import { RawStompClient } from '../support/raw-stomp-client.js';
-import { closeAll, messagesOf, receiptFor, subscribe } from '../support/raw-frames.js';
 import { useSenderWithErrors } from '../support/sender-with-errors.js';
-import { publishConfirmed, subscribeConfirmed, barrier, bodies } from '../support/stomp-clients.js';
+
+/** The JSON bodies of every message a subscription received so far. */
+const bodies = (subscription: StompTestSubscription): unknown[] => subscription.messages.map((message) => message.json());
 
 class OutOfStockError extends Error {
   override readonly name = 'OutOfStockError';
@@ -220,47 +221,48 @@ describe('parity: handler errors', () => {
   describe('filters, @MessageExceptionHandler and the default report', () => {
     const sender = useSenderWithErrors(ErrorsModule);
 
-    async function reportFor(destination: string, body = '{}', headers: Record<string, string> = {}): Promise<StompErrorReport> {
-      await publishConfirmed(sender.client, destination, body, headers);
-      expect(sender.errors.items).toHaveLength(1);
-      expect(sender.errors.items[0]!.headers.destination).toBe('/user/queue/errors');
-      expect(sender.errors.items[0]!.headers['content-type']).toBe('application/json');
-      return JSON.parse(sender.errors.items[0]!.body) as StompErrorReport;
+    /** SENDs and returns the one report that arrived before the RECEIPT (the report of this SEND only). */
+    async function reportFor(destination: string, payload: StompTestPayload = {}, headers: StompTestHeaders = {}): Promise<StompErrorReport> {
+      await sender.client.send(destination, payload, headers);
+      expect(sender.errors.pending).toHaveLength(1);
+      const report = await sender.errors.next();
+      expect(report.destination).toBe('/user/queue/errors');
+      expect(report.headers['content-type']).toBe('application/json');
+      return report.json<StompErrorReport>();
     }
 
     it('an exception reaches a global Nest exception filter first; the filter handling it means no report', async () => {
       filtered.length = 0;
-      await publishConfirmed(sender.client, '/app/shop/filtered', '{}');
+      await sender.client.send('/app/shop/filtered', {});
       expect(filtered).toEqual([{ message: 'for the filter', type: 'stomp' }]);
-      expect(sender.errors.items).toHaveLength(0);
+      await sender.errors.expectNothing();
     });
 
     it('@MessageExceptionHandler(Type) gets (error, context); its reply goes to its @SendToUser', async () => {
-      const bought = await subscribeConfirmed(sender.client, '/topic/bought');
-      await publishConfirmed(sender.client, '/app/shop/buy', '{}');
-      expect(bodies(sender.errors.items)).toEqual([{ handled: 'sold out', destination: '/app/shop/buy' }]);
+      const bought = await sender.client.subscribe('/topic/bought');
+      await sender.client.send('/app/shop/buy', {});
+      expect(bodies(sender.errors)).toEqual([{ handled: 'sold out', destination: '/app/shop/buy' }]);
       const controller = sender.server.app.get(ShopController);
       const { error, context } = controller.handled.at(-1)!;
       expect(error).toBeInstanceOf(OutOfStockError);
       expect(context).toBeInstanceOf(StompContext);
       expect(context.lookupDestination).toBe('/shop/buy');
       // The failed handler's own @SendTo is not used.
-      await barrier(sender.client);
-      expect(bought.items).toHaveLength(0);
+      await bought.expectNothing();
     });
 
     it("@MessageExceptionHandler's reply goes to its @SendTo", async () => {
-      const problems = await subscribeConfirmed(sender.client, '/topic/payment-problems');
-      await publishConfirmed(sender.client, '/app/shop/pay', '{}');
-      expect(bodies(problems.items)).toEqual([{ payment: 'card declined' }]);
-      expect(sender.errors.items).toHaveLength(0);
+      const problems = await sender.client.subscribe('/topic/payment-problems');
+      await sender.client.send('/app/shop/pay', {});
+      expect(bodies(problems)).toEqual([{ payment: 'card declined' }]);
+      await sender.errors.expectNothing();
     });
 
     it("without @SendTo/@SendToUser the exception handler's reply goes to /topic + the failed message's mapped destination", async () => {
-      const fallback = await subscribeConfirmed(sender.client, '/topic/shop/fallback.shoes');
-      await publishConfirmed(sender.client, '/app/shop/fallback.shoes', '{}');
-      expect(bodies(fallback.items)).toEqual([{ any: 'no such shelf', lookup: '/shop/fallback.shoes' }]);
-      expect(sender.errors.items).toHaveLength(0);
+      const fallback = await sender.client.subscribe('/topic/shop/fallback.shoes');
+      await sender.client.send('/app/shop/fallback.shoes', {});
+      expect(bodies(fallback)).toEqual([{ any: 'no such shelf', lookup: '/shop/fallback.shoes' }]);
+      await sender.errors.expectNothing();
     });
 
     it('an exception handler that throws: the sender is told about that error', async () => {
@@ -273,17 +275,15 @@ describe('parity: handler errors', () => {
 
     // As Spring's ExceptionDepthComparator: the closest error type wins, not the first declared.
     it('picks the @MessageExceptionHandler with the closest error type, whatever the declaration order', async () => {
-      const specific = await subscribeConfirmed(sender.client, '/topic/specific-handled');
-      await publishConfirmed(sender.client, '/app/shop/specific', '{}');
-      expect(bodies(specific.items)).toEqual([{ specific: 'specific' }]);
+      const specific = await sender.client.subscribe('/topic/specific-handled');
+      await sender.client.send('/app/shop/specific', {});
+      expect(bodies(specific)).toEqual([{ specific: 'specific' }]);
     });
 
     it("a guard's refusal is reported as ForbiddenException 'Forbidden resource'; nothing goes to @SendTo", async () => {
-      const never = await subscribeConfirmed(sender.client, '/topic/never');
+      const never = await sender.client.subscribe('/topic/never');
       expect(await reportFor('/app/forbidden')).toEqual({ destination: '/app/forbidden', error: 'ForbiddenException', message: 'Forbidden resource' });
-      await barrier(sender.client);
-      expect(never.items).toHaveLength(0);
-      sender.errors.items.length = 0;
+      await never.expectNothing();
       expect(await reportFor('/app/forbidden-by-handler')).toEqual({ destination: '/app/forbidden-by-handler', error: 'ForbiddenException', message: 'members only' });
     });
 
@@ -292,29 +292,24 @@ describe('parity: handler errors', () => {
     });
 
     it("validation failures carry every class-validator message in details and join them with '; '", async () => {
-      const report = await reportFor('/app/validated', '{"text":""}');
+      const report = await reportFor('/app/validated', { text: '' });
       expect(report).toEqual({
         destination: '/app/validated',
         error: 'BadRequestException',
         message: 'text should not be empty',
         details: ['text should not be empty'],
       });
-      const several = await (async () => {
-        sender.errors.items.length = 0;
-        return reportFor('/app/validated', '{"text":5}');
-      })();
+      const several = await reportFor('/app/validated', { text: 5 });
       expect(several.details!.length).toBeGreaterThanOrEqual(1);
       expect(several.details).toContain('text must be a string');
       expect(several.message).toBe(several.details!.join('; '));
     });
 
     it("unknown errors are reported as 'Internal server error', without their text, sync or async", async () => {
-      const never = await subscribeConfirmed(sender.client, '/topic/never');
+      const never = await sender.client.subscribe('/topic/never');
       expect(await reportFor('/app/unknown')).toEqual({ destination: '/app/unknown', error: 'InternalServerError', message: 'Internal server error' });
-      sender.errors.items.length = 0;
       expect(await reportFor('/app/rejects')).toEqual({ destination: '/app/rejects', error: 'InternalServerError', message: 'Internal server error' });
-      await barrier(sender.client);
-      expect(never.items).toHaveLength(0);
+      await never.expectNothing();
     });
 
     // As Nest's HTTP exception filter does, a 5xx HttpException's text is sent too: only errors that are
@@ -332,53 +327,49 @@ describe('parity: handler errors', () => {
     });
 
     it("invalid JSON to an /app destination → 'StompMessageConversionError'; the handler does not run, the session goes on", async () => {
-      const never = await subscribeConfirmed(sender.client, '/topic/never');
+      const never = await sender.client.subscribe('/topic/never');
       const report = await reportFor('/app/json', '{not json', { 'content-type': 'application/json' });
       expect(report.error).toBe('StompMessageConversionError');
       expect(report.destination).toBe('/app/json');
       expect(report.message.startsWith("Body of the SEND to '/app/json' is not valid JSON")).toBe(true);
       // Without content-type the body is taken as JSON too, as Spring.
-      sender.errors.items.length = 0;
-      expect((await reportFor('/app/json', 'plain words')).error).toBe('StompMessageConversionError');
-      await barrier(sender.client);
-      expect(never.items).toHaveLength(0);
+      expect((await reportFor('/app/json', 'plain words', { 'content-type': undefined })).error).toBe('StompMessageConversionError');
+      await never.expectNothing();
     });
   });
 
   describe('errorDestination option', () => {
     it('false: the error is only logged; the sender gets nothing (checked by a later RECEIPT)', async () => {
       const server = await startApp(SilentErrorsModule);
-      const client = await RawStompClient.connect(`${server.wsUrl}/ws`);
+      const client = createStompTestClient(`${server.wsUrl}/ws`, { timeout: 10_000 });
       try {
-        await subscribe(client, '/user/queue/errors', 'errs');
+        await client.connect();
+        const errors = await client.subscribe('/user/queue/errors', { id: 'errs' });
         logs.warn.mockClear();
-        client.send('SEND', { destination: '/app/fail', receipt: 'r-fail' }, '{}');
-        await receiptFor(client, 'r-fail');
-        client.send('SEND', { destination: '/topic/nobody', receipt: 'r-later' }, 'x');
-        await receiptFor(client, 'r-later');
-        expect(messagesOf(client)).toHaveLength(0);
-        expect(client.closed).toBeUndefined();
+        await client.send('/app/fail', {});
+        await errors.expectNothing();
+        expect(client.error).toBeUndefined();
         expect(logs.warn.mock.calls.some(([text]) => String(text).includes("LoneFailingController.fail failed on a SEND to '/app/fail'"))).toBe(true);
       } finally {
-        await closeAll(client);
+        await client.disconnect();
         await server.close();
       }
     });
 
     it("'/queue/oops': the report goes to /user/queue/oops, not /user/queue/errors", async () => {
       const server = await startApp(OopsErrorsModule);
-      const client = await RawStompClient.connect(`${server.wsUrl}/ws`);
+      const client = createStompTestClient(`${server.wsUrl}/ws`, { timeout: 10_000 });
       try {
-        await subscribe(client, '/user/queue/errors', 'errs');
-        await subscribe(client, '/user/queue/oops', 'oops');
-        client.send('SEND', { destination: '/app/fail', receipt: 'r-fail' }, '{}');
-        await receiptFor(client, 'r-fail');
-        const messages = messagesOf(client);
-        expect(messages).toHaveLength(1);
-        expect(messages[0]!.headers).toMatchObject({ destination: '/user/queue/oops', subscription: 'oops' });
-        expect(JSON.parse(messages[0]!.text)).toEqual({ destination: '/app/fail', error: 'BadRequestException', message: 'nope' });
+        await client.connect();
+        const errors = await client.subscribe('/user/queue/errors', { id: 'errs' });
+        const oops = await client.subscribe('/user/queue/oops', { id: 'oops' });
+        await client.send('/app/fail', {});
+        expect(errors.messages).toHaveLength(0);
+        expect(oops.messages).toHaveLength(1);
+        expect(oops.messages[0]!.headers).toMatchObject({ destination: '/user/queue/oops', subscription: 'oops' });
+        expect(oops.messages[0]!.json()).toEqual({ destination: '/app/fail', error: 'BadRequestException', message: 'nope' });
       } finally {
-        await closeAll(client);
+        await client.disconnect();
         await server.close();
       }
     });

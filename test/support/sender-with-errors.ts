@@ -1,43 +1,39 @@
-import type { Client, IMessage } from '@stomp/stompjs';
+import { createStompTestClient, type StompTestClient, type StompTestSubscription } from 'nest-stomp/testing';
 import { startApp, type RunningApp } from './apps.js';
-import type { Recorder } from './recorder.js';
-import { barrier, connectStompClient, deactivateAll, subscribeConfirmed } from './stomp-clients.js';
 
 /** One connected client of an app, and what the server reports to it on /user/queue/errors. */
 export interface SenderWithErrors {
   readonly server: RunningApp;
-  readonly client: Client;
-  /** The client's /user/queue/errors subscription, emptied before each test. */
-  readonly errors: Recorder<IMessage>;
+  readonly client: StompTestClient;
+  /** The client's /user/queue/errors subscription: a fresh one for each test. */
+  readonly errors: StompTestSubscription;
 }
 
 /**
- * Starts `module` and connects one client to `{endpoint}` subscribed to /user/queue/errors, before
- * the tests of the enclosing describe block; closes both after them. Before each test a RECEIPT
- * round trip lets every report of the previous test arrive, then the inbox is emptied.
+ * Starts `module` and connects one test client to `{endpoint}` before the tests of the enclosing
+ * describe block; closes both after them. Before each test the client subscribes to
+ * /user/queue/errors afresh (and drops the previous subscription): a handler's report leaves
+ * before the RECEIPT of the SEND that caused it, so none of a previous test's can reach it.
  */
 export function useSenderWithErrors(module: unknown, endpoint = '/ws'): SenderWithErrors {
-  let started: SenderWithErrors | undefined;
+  let started: { server: RunningApp; client: StompTestClient; errors?: StompTestSubscription } | undefined;
 
   beforeAll(async () => {
     const server = await startApp(module);
-    const client = await connectStompClient(`${server.wsUrl}${endpoint}`);
-    started = { server, client, errors: await subscribeConfirmed(client, '/user/queue/errors') };
+    started = { server, client: await createStompTestClient(`${server.wsUrl}${endpoint}`, { timeout: 10_000 }).connect() };
   });
 
   afterAll(async () => {
-    await deactivateAll(started?.client);
+    await started?.client.disconnect();
     await started?.server.close();
   });
 
-  // A handler's reply, its error report and the RECEIPT of the SEND leave the server in this order on
-  // the sender's connection: once a confirmed publish resolves, the reply or report is already here.
   beforeEach(async () => {
-    await barrier(current().client);
-    current().errors.items.length = 0;
+    await started?.errors?.unsubscribe();
+    started!.errors = await started!.client.subscribe('/user/queue/errors');
   });
 
-  const current = (): SenderWithErrors => {
+  const current = () => {
     if (!started) throw new Error('useSenderWithErrors(): the app starts in beforeAll; read it inside a hook or a test');
     return started;
   };
@@ -49,7 +45,9 @@ export function useSenderWithErrors(module: unknown, endpoint = '/ws'): SenderWi
       return current().client;
     },
     get errors() {
-      return current().errors;
+      const { errors } = current();
+      if (!errors) throw new Error('useSenderWithErrors(): the errors subscription is made in beforeEach; read it inside a test');
+      return errors;
     },
   };
 }
