@@ -1,11 +1,9 @@
 import { jest } from '@jest/globals';
 import { Controller, Injectable, Logger, Module, type CallHandler, type ExecutionContext, type NestInterceptor, UseInterceptors } from '@nestjs/common';
-import type { Client } from '@stomp/stompjs';
 import { map, of, type Observable } from 'rxjs';
 import { MessageMapping, SendTo, SimpMessagingTemplate, StompContext, StompDestinationError, StompModule } from 'nest-stomp';
+import { createStompTestClient, type StompTestClient } from 'nest-stomp/testing';
 import { startApp, type RunningApp } from '../support/apps.js';
-import { RawStompClient } from '../support/raw-stomp-client.js';
-import { connectStompClient, deactivateAll, publishConfirmed, subscribeConfirmed } from '../support/stomp-clients.js';
 
 /** Records what each handler was called with. */
 @Injectable()
@@ -110,23 +108,23 @@ class HandlersTestModule {}
 
 describe('@MessageMapping handlers', () => {
   let server: RunningApp;
-  let client: Client;
+  let client: StompTestClient;
 
   beforeAll(async () => {
     server = await startApp(HandlersTestModule);
-    client = await connectStompClient(`${server.wsUrl}/ws`);
+    client = await createStompTestClient(server.app, { timeout: 10_000 }).connect();
   });
 
   afterAll(async () => {
-    await deactivateAll(client);
+    await client.disconnect();
     await server.close();
   });
 
   it('combines class and method mappings and replies to the default destination', async () => {
-    const inbox = await subscribeConfirmed(client, '/topic/orders/create');
-    await publishConfirmed(client, '/app/orders/create', JSON.stringify({ id: 7 }), { 'x-trace': 't1' });
-    const [message] = await inbox.waitFor(1);
-    expect(JSON.parse(message!.body)).toEqual({ created: 7 });
+    const inbox = await client.subscribe('/topic/orders/create');
+    await client.send('/app/orders/create', { id: 7 }, { 'x-trace': 't1' });
+    const message = await inbox.next();
+    expect(message.json()).toEqual({ created: 7 });
     const call = server.app.get(Calls).seen.find((c) => c.handler === 'create')!;
     expect(call.payload).toEqual({ id: 7 });
     expect(call.context).toBeInstanceOf(StompContext);
@@ -135,98 +133,93 @@ describe('@MessageMapping handlers', () => {
   });
 
   it('sends the return value to every @SendTo destination', async () => {
-    const a = await subscribeConfirmed(client, '/topic/a');
-    const b = await subscribeConfirmed(client, '/topic/b');
-    await publishConfirmed(client, '/app/orders/fan-out', JSON.stringify([1, 2]));
-    expect(JSON.parse((await a.waitFor(1))[0]!.body)).toEqual([1, 2]);
-    expect(JSON.parse((await b.waitFor(1))[0]!.body)).toEqual([1, 2]);
+    const a = await client.subscribe('/topic/a');
+    const b = await client.subscribe('/topic/b');
+    await client.send('/app/orders/fan-out', [1, 2]);
+    expect((await a.next()).json()).toEqual([1, 2]);
+    expect((await b.next()).json()).toEqual([1, 2]);
   });
 
   it('awaits a Promise, and sends the RECEIPT after the reply was published', async () => {
-    const inbox = await subscribeConfirmed(client, '/topic/later');
-    await publishConfirmed(client, '/app/orders/later', JSON.stringify({ n: 1 }));
+    const inbox = await client.subscribe('/topic/later');
+    await client.send('/app/orders/later', { n: 1 });
     // The reply went out before the RECEIPT on the same connection: it is already here.
-    expect(inbox.items.map((m) => JSON.parse(m.body))).toEqual([{ n: 2 }]);
+    expect(inbox.messages.map((m) => m.json())).toEqual([{ n: 2 }]);
   });
 
   it('sends the last value of an Observable, as Nest HTTP handlers do', async () => {
-    const inbox = await subscribeConfirmed(client, '/topic/stream');
-    await publishConfirmed(client, '/app/orders/stream', '');
-    expect(inbox.items.map((m) => m.body)).toEqual(['last']);
-    expect(inbox.items[0]!.headers['content-type']).toBe('text/plain;charset=UTF-8');
+    const inbox = await client.subscribe('/topic/stream');
+    await client.send('/app/orders/stream');
+    expect(inbox.messages.map((m) => m.text)).toEqual(['last']);
+    expect(inbox.messages[0]!.headers['content-type']).toBe('text/plain;charset=UTF-8');
   });
 
   it('sends nothing when the handler returns nothing', async () => {
-    const inbox = await subscribeConfirmed(client, '/topic/silent');
-    await publishConfirmed(client, '/app/orders/silent', JSON.stringify({ quiet: true }));
-    await publishConfirmed(client, '/app/orders/later', JSON.stringify({ n: 0 }));
+    const inbox = await client.subscribe('/topic/silent');
+    await client.send('/app/orders/silent', { quiet: true });
+    await client.send('/app/orders/later', { n: 0 });
     expect(server.app.get(Calls).seen.some((c) => c.handler === 'silent')).toBe(true);
-    expect(inbox.items).toHaveLength(0);
+    expect(inbox.messages).toHaveLength(0);
   });
 
   it('converts payloads by content type: text/* → string, no content-type → JSON', async () => {
-    const inbox = await subscribeConfirmed(client, '/topic/text');
-    await publishConfirmed(client, '/app/orders/text', 'plain words', { 'content-type': 'text/plain' });
-    await publishConfirmed(client, '/app/orders/text', '42');
-    expect(inbox.items.map((m) => m.body)).toEqual(['got string: plain words', 'got number: 42']);
+    const inbox = await client.subscribe('/topic/text');
+    await client.send('/app/orders/text', 'plain words', { 'content-type': 'text/plain' });
+    await client.send('/app/orders/text', '42', { 'content-type': undefined });
+    expect(inbox.messages.map((m) => m.text)).toEqual(['got string: plain words', 'got number: 42']);
   });
 
   it('passes application/octet-stream as a Buffer and sends a Buffer as a binary WebSocket message', async () => {
-    const raw = await RawStompClient.connect(`${server.wsUrl}/ws`);
-    try {
-      raw.send('SUBSCRIBE', { id: '1', destination: '/topic/binary', receipt: 'r' });
-      await raw.nextFrame('RECEIPT');
-      const body = Buffer.from([0xde, 0xad, 0x00, 0xbe, 0xef]);
-      raw.write(Buffer.concat([Buffer.from(`SEND\ndestination:/app/orders/binary\ncontent-type:application/octet-stream\ncontent-length:${body.length}\n\n`), body, Buffer.from([0])]), true);
-      const message = await raw.nextFrame('MESSAGE');
-      expect(message.binary).toBe(true);
-      expect(message.headers['content-type']).toBe('application/octet-stream');
-      expect([...message.body]).toEqual([0, 1, 2, 255]);
-      const call = server.app.get(Calls).seen.find((c) => c.handler === 'binary')!;
-      expect(Buffer.isBuffer(call.payload) && [...(call.payload as Buffer)]).toEqual([0xde, 0xad, 0x00, 0xbe, 0xef]);
-    } finally {
-      await raw.disconnect();
-    }
+    const inbox = await client.subscribe('/topic/binary');
+    // A binary WebSocket message with content-length, NUL byte inside.
+    await client.send('/app/orders/binary', Buffer.from([0xde, 0xad, 0x00, 0xbe, 0xef]));
+    const message = await inbox.next();
+    expect(message.binary).toBe(true);
+    expect(message.headers['content-type']).toBe('application/octet-stream');
+    expect([...message.body]).toEqual([0, 1, 2, 255]);
+    const call = server.app.get(Calls).seen.find((c) => c.handler === 'binary')!;
+    expect(Buffer.isBuffer(call.payload) && [...(call.payload as Buffer)]).toEqual([0xde, 0xad, 0x00, 0xbe, 0xef]);
   });
 
   it('fills {var} placeholders of @SendTo from the mapped destination', async () => {
-    const inbox = await subscribeConfirmed(client, '/topic/room.42');
-    await publishConfirmed(client, '/app/orders/room.42', JSON.stringify({ hello: 'room' }));
-    expect(JSON.parse((await inbox.waitFor(1))[0]!.body)).toEqual({ hello: 'room' });
+    const inbox = await client.subscribe('/topic/room.42');
+    await client.send('/app/orders/room.42', { hello: 'room' });
+    expect((await inbox.next()).json()).toEqual({ hello: 'room' });
   });
 
   it('finds handlers on providers too; SimpMessagingTemplate publishes with custom headers', async () => {
-    const inbox = await subscribeConfirmed(client, '/topic/alice');
-    await publishConfirmed(client, '/app/notify', JSON.stringify({ to: 'alice', text: 'ping' }));
-    const [message] = await inbox.waitFor(1);
-    expect(JSON.parse(message!.body)).toEqual({ text: 'ping' });
-    expect(message!.headers['x-origin']).toBe('notifier');
-    expect(message!.headers['content-type']).toBe('application/json');
+    const inbox = await client.subscribe('/topic/alice');
+    await client.send('/app/notify', { to: 'alice', text: 'ping' });
+    const message = await inbox.next();
+    expect(message.json()).toEqual({ text: 'ping' });
+    expect(message.headers['x-origin']).toBe('notifier');
+    expect(message.headers['content-type']).toBe('application/json');
   });
 
   it("runs Nest interceptors, with the execution context type 'stomp'", async () => {
-    const inbox = await subscribeConfirmed(client, '/topic/intercepted');
-    await publishConfirmed(client, '/app/intercepted', JSON.stringify('x'));
-    expect(JSON.parse((await inbox.waitFor(1))[0]!.body)).toEqual({ value: 'x', type: 'stomp' });
+    const inbox = await client.subscribe('/topic/intercepted');
+    // The JSON string "x", without a content type: taken as JSON.
+    await client.send('/app/intercepted', JSON.stringify('x'), { 'content-type': undefined });
+    expect((await inbox.next()).json()).toEqual({ value: 'x', type: 'stomp' });
   });
 
   it('logs a failing handler, tells its sender on /user/queue/errors, and keeps the session going', async () => {
     const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     try {
-      const inbox = await subscribeConfirmed(client, '/topic/fail');
-      const reports = await subscribeConfirmed(client, '/user/queue/errors');
-      await publishConfirmed(client, '/app/orders/fail', '{}');
+      const inbox = await client.subscribe('/topic/fail');
+      const reports = await client.subscribe('/user/queue/errors');
+      await client.send('/app/orders/fail', {});
       expect(errors.mock.calls.some(([text]) => String(text).includes("OrdersController.fail failed on a SEND to '/app/orders/fail'"))).toBe(true);
       expect(errors.mock.calls.some(([text]) => String(text).includes('handler exploded'))).toBe(true);
-      expect(inbox.items).toHaveLength(0);
+      expect(inbox.messages).toHaveLength(0);
       // An unexpected error's text may hold internals: the sender learns what failed, not why.
-      const [report] = await reports.waitFor(1);
-      expect(JSON.parse(report!.body)).toEqual({ destination: '/app/orders/fail', error: 'InternalServerError', message: 'Internal server error' });
-      expect(report!.headers.destination).toBe('/user/queue/errors');
+      const report = await reports.next();
+      expect(report.json()).toEqual({ destination: '/app/orders/fail', error: 'InternalServerError', message: 'Internal server error' });
+      expect(report.destination).toBe('/user/queue/errors');
       // Still connected: a later round trip works.
-      const later = await subscribeConfirmed(client, '/topic/later-check');
-      await publishConfirmed(client, '/topic/later-check', 'ok', { 'content-type': 'text/plain' });
-      expect((await later.waitFor(1))[0]!.body).toBe('ok');
+      const later = await client.subscribe('/topic/later-check');
+      await client.send('/topic/later-check', 'ok', { 'content-type': 'text/plain' });
+      expect((await later.next()).text).toBe('ok');
     } finally {
       errors.mockRestore();
     }
