@@ -1,5 +1,4 @@
 import { Controller, createParamDecorator, Injectable, Module, ParseIntPipe, ValidationPipe, type ExecutionContext } from '@nestjs/common';
-import type { Client, IMessage } from '@stomp/stompjs';
 import { IsInt, IsNotEmpty, IsString, Min } from 'class-validator';
 import {
   getStompContext,
@@ -16,9 +15,8 @@ import {
   StompModule,
   type StompPrincipal,
 } from 'nest-stomp';
+import { createStompTestClient, type StompTestClient, type StompTestHeaders, type StompTestPayload, type StompTestSubscription } from 'nest-stomp/testing';
 import { startApp, type RunningApp } from '../support/apps.js';
-import type { Recorder } from '../support/recorder.js';
-import { deactivateAll, publishConfirmed, subscribeConfirmed, barrier, bodies, connectWithFrame, type ConnectedClient } from '../support/stomp-clients.js';
 
 class CreateItemDto {
   @IsString()
@@ -160,70 +158,70 @@ interface Report {
 describe('parity: handler arguments', () => {
   describe('parameter decorators', () => {
     let server: RunningApp;
-    let alice: ConnectedClient;
-    let anonymous: ConnectedClient;
-    let client: Client;
+    let alice: StompTestClient;
+    let anonymous: StompTestClient;
+    let client: StompTestClient;
+    const sessionOf = (c: StompTestClient) => c.connection.session;
 
     beforeAll(async () => {
       server = await startApp(ArgumentsModule);
-      alice = await connectWithFrame(`${server.wsUrl}/ws`, { login: 'alice' });
-      anonymous = await connectWithFrame(`${server.wsUrl}/ws`);
-      client = alice.client;
+      alice = await createStompTestClient(server.app, { timeout: 10_000 }).connect({ login: 'alice' });
+      anonymous = await createStompTestClient(server.app, { timeout: 10_000 }).connect();
+      client = alice;
     });
 
     afterAll(async () => {
-      await deactivateAll(alice.client, anonymous.client);
+      await Promise.all([alice?.disconnect(), anonymous?.disconnect()]);
       await server.close();
     });
 
-    const inboxes = new Map<Client, Recorder<IMessage>>();
+    const inboxes = new Map<StompTestClient, StompTestSubscription>();
 
-    /** Sends `body` to `/app{path}` from `sender` and returns the one reply on /topic/args. */
-    async function call(path: string, body: string, headers: Record<string, string> = {}, sender: Client = client): Promise<unknown> {
+    /** Sends `payload` to `/app{path}` from `sender` and returns the one reply on /topic/args. */
+    async function call(path: string, payload: StompTestPayload, headers: StompTestHeaders = {}, sender: StompTestClient = client): Promise<unknown> {
       let inbox = inboxes.get(sender);
-      if (!inbox) inboxes.set(sender, (inbox = await subscribeConfirmed(sender, '/topic/args')));
-      // Replies to other senders' calls also reach this inbox: let them all arrive first.
-      await barrier(sender);
-      const before = inbox.items.length;
-      await publishConfirmed(sender, `/app${path}`, body, headers);
-      const replies = bodies(await inbox.waitFor(before + 1));
-      return replies[before];
+      if (!inbox) inboxes.set(sender, (inbox = await sender.subscribe('/topic/args')));
+      // Replies to other senders' calls also reach this inbox: let them all arrive, and set them aside.
+      await sender.sync();
+      while (inbox.pending.length > 0) await inbox.next();
+      await sender.send(`/app${path}`, payload, headers);
+      return (await inbox.next()).json();
     }
 
     it('@Payload() and the implicit first parameter both get the converted body', async () => {
-      expect(await call('/explicit', '{"a":1}')).toEqual({ handler: 'explicit', body: { a: 1 } });
-      expect(await call('/implicit', '{"a":2}')).toEqual({ handler: 'implicit', body: { a: 2 } });
+      expect(await call('/explicit', { a: 1 })).toEqual({ handler: 'explicit', body: { a: 1 } });
+      expect(await call('/implicit', { a: 2 })).toEqual({ handler: 'implicit', body: { a: 2 } });
     });
 
     it("@Payload('field') gets one property of the payload", async () => {
-      expect(await call('/field', '{"name":"widget","other":1}')).toEqual({ handler: 'field', name: 'widget', missing: 'undefined' });
+      expect(await call('/field', { name: 'widget', other: 1 })).toEqual({ handler: 'field', name: 'widget', missing: 'undefined' });
     });
 
     it("@Header('x') gets one header (undefined when absent), @Headers() all of them", async () => {
-      const reply = (await call('/headers', '{}', { 'x-trace': 't-1', 'content-type': 'application/json' })) as Record<string, unknown>;
+      const reply = (await call('/headers', {}, { 'x-trace': 't-1', 'content-type': 'application/json' })) as Record<string, unknown>;
       expect(reply).toMatchObject({ handler: 'headers', trace: 't-1', absent: null });
       expect(reply.all).toMatchObject({ destination: '/app/headers', 'x-trace': 't-1', 'content-type': 'application/json' });
     });
 
     it('@Principal() and @SessionId() describe the sending session', async () => {
-      expect(await call('/who', '{}')).toEqual({ handler: 'who', principal: { name: 'alice', role: 'tester' }, sessionId: alice.sessionId });
-      expect(await call('/who', '{}', {}, anonymous.client)).toEqual({ handler: 'who', principal: null, sessionId: anonymous.sessionId });
+      expect(await call('/who', {})).toEqual({ handler: 'who', principal: { name: 'alice', role: 'tester' }, sessionId: sessionOf(alice) });
+      expect(await call('/who', {}, {}, anonymous)).toEqual({ handler: 'who', principal: null, sessionId: sessionOf(anonymous) });
     });
 
     it('@SessionAttributes() is one Map per session, kept across SENDs', async () => {
-      expect(await call('/count', '{}')).toEqual({ handler: 'count', sessionId: alice.sessionId, count: 1 });
+      expect(await call('/count', {})).toEqual({ handler: 'count', sessionId: sessionOf(alice), count: 1 });
       const first = server.app.get(Seen).last('count')[0];
-      expect(await call('/count', '{}')).toEqual({ handler: 'count', sessionId: alice.sessionId, count: 2 });
+      expect(await call('/count', {})).toEqual({ handler: 'count', sessionId: sessionOf(alice), count: 2 });
       const second = server.app.get(Seen).last('count')[0];
       expect(second).toBeInstanceOf(Map);
       expect(second).toBe(first);
       // Another session has its own attributes.
-      expect(await call('/count', '{}', {}, anonymous.client)).toEqual({ handler: 'count', sessionId: anonymous.sessionId, count: 1 });
+      expect(await call('/count', {}, {}, anonymous)).toEqual({ handler: 'count', sessionId: sessionOf(anonymous), count: 1 });
       expect(server.app.get(Seen).last('count')[0]).not.toBe(first);
     });
 
     it('@Message() gets the StompContext', async () => {
-      expect(await call('/message', '{"m":1}', { 'x-h': 'v' })).toEqual({ handler: 'message' });
+      expect(await call('/message', { m: 1 }, { 'x-h': 'v' })).toEqual({ handler: 'message' });
       const [context, body] = server.app.get(Seen).last('message') as [StompContext, unknown];
       expect(context).toBeInstanceOf(StompContext);
       expect(context.command).toBe('SEND');
@@ -231,92 +229,93 @@ describe('parity: handler arguments', () => {
       expect(context.lookupDestination).toBe('/message');
       expect(context.headers['x-h']).toBe('v');
       expect(context.body.toString()).toBe('{"m":1}');
-      expect(context.sessionId).toBe(alice.sessionId);
+      expect(context.sessionId).toBe(sessionOf(alice));
       expect(context.session.principal?.name).toBe('alice');
       expect(body).toEqual({ m: 1 });
     });
 
     it('an undecorated parameter typed StompContext gets the context, even before the payload', async () => {
-      expect(await call('/typed', '{"b":3}')).toEqual({ handler: 'typed', body: { b: 3 }, destination: '/app/typed' });
+      expect(await call('/typed', { b: 3 })).toEqual({ handler: 'typed', body: { b: 3 }, destination: '/app/typed' });
       const [context] = server.app.get(Seen).last('typed');
       expect(context).toBeInstanceOf(StompContext);
     });
 
     it('a createParamDecorator decorator reads getStompContext(ctx) and ctx.getArgByIndex(1)', async () => {
-      expect(await call('/custom', '{}')).toEqual({ handler: 'custom', destination: '/app/custom', sessionId: alice.sessionId, user: 'alice' });
+      expect(await call('/custom', {})).toEqual({ handler: 'custom', destination: '/app/custom', sessionId: sessionOf(alice), user: 'alice' });
     });
 
     it('@Payload(new ValidationPipe()) transforms a valid DTO and refuses an invalid one with the class-validator messages', async () => {
-      expect(await call('/validated', '{"name":"bolt","quantity":3}')).toEqual({ handler: 'validated', item: { name: 'bolt', quantity: 3 } });
+      expect(await call('/validated', { name: 'bolt', quantity: 3 })).toEqual({ handler: 'validated', item: { name: 'bolt', quantity: 3 } });
       expect(server.app.get(Seen).last('validated')[0]).toBeInstanceOf(CreateItemDto);
 
       const replies = inboxes.get(client)!;
-      const repliesBefore = replies.items.length;
-      const errors = await subscribeConfirmed(client, '/user/queue/errors');
+      const repliesBefore = replies.messages.length;
+      const errors = await client.subscribe('/user/queue/errors');
       const before = server.app.get(Seen).calls.length;
-      await publishConfirmed(client, '/app/validated', '{"name":"","quantity":0}');
-      const [report] = bodies(await errors.waitFor(1)) as Report[];
+      await client.send('/app/validated', { name: '', quantity: 0 });
+      const report = (await errors.next()).json<Report>();
       expect(report).toEqual({
         destination: '/app/validated',
         error: 'BadRequestException',
         message: expect.any(String),
         details: expect.arrayContaining(['name should not be empty', 'quantity must not be less than 1']),
       });
-      expect(report!.message).toBe(report!.details!.join('; '));
+      expect(report.message).toBe(report.details!.join('; '));
       expect(server.app.get(Seen).calls.length).toBe(before);
-      await barrier(client);
-      expect(replies.items).toHaveLength(repliesBefore);
+      await replies.expectNothing();
+      expect(replies.messages).toHaveLength(repliesBefore);
     });
 
     it('ParseIntPipe on @Header converts the header, and refuses a non-numeric one', async () => {
-      expect(await call('/int-header', '{}', { 'x-count': '42' })).toEqual({ handler: 'intHeader', count: 42, type: 'number' });
-      const errors = await subscribeConfirmed(anonymous.client, '/user/queue/errors');
-      await publishConfirmed(anonymous.client, '/app/int-header', '{}', { 'x-count': 'many' });
-      expect(bodies(await errors.waitFor(1))).toEqual([
-        { destination: '/app/int-header', error: 'BadRequestException', message: 'Validation failed (numeric string is expected)' },
-      ]);
+      expect(await call('/int-header', {}, { 'x-count': '42' })).toEqual({ handler: 'intHeader', count: 42, type: 'number' });
+      const errors = await anonymous.subscribe('/user/queue/errors');
+      await anonymous.send('/app/int-header', {}, { 'x-count': 'many' });
+      expect((await errors.next()).json()).toEqual({
+        destination: '/app/int-header',
+        error: 'BadRequestException',
+        message: 'Validation failed (numeric string is expected)',
+      });
     });
 
     it('ParseIntPipe given as a class on a @Controller handler converts the header too', async () => {
-      expect(await call('/int-header-class', '{}', { 'x-count': '42' })).toEqual({ handler: 'intHeaderClass', count: 42, type: 'number' });
+      expect(await call('/int-header-class', {}, { 'x-count': '42' })).toEqual({ handler: 'intHeaderClass', count: 42, type: 'number' });
     });
   });
 
   describe('a global ValidationPipe', () => {
     let server: RunningApp;
-    let client: Client;
+    let client: StompTestClient;
 
     beforeAll(async () => {
       server = await startApp(GlobalPipeModule, (app) => {
         app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
       });
-      client = (await connectWithFrame(`${server.wsUrl}/ws`)).client;
+      client = await createStompTestClient(server.app, { timeout: 10_000 }).connect();
     });
 
     afterAll(async () => {
-      await deactivateAll(client);
+      await client?.disconnect();
       await server.close();
     });
 
     it('validates and transforms the implicit payload DTO, leaving @Header and the context alone', async () => {
-      const items = await subscribeConfirmed(client, '/topic/items');
-      await publishConfirmed(client, '/app/items', '{"name":"nut","quantity":2}', { 'x-note': 'n' });
-      expect(bodies(await items.waitFor(1))).toEqual([{ item: { name: 'nut', quantity: 2 }, note: 'n', isDto: true }]);
+      const items = await client.subscribe('/topic/items');
+      await client.send('/app/items', { name: 'nut', quantity: 2 }, { 'x-note': 'n' });
+      expect((await items.next()).json()).toEqual({ item: { name: 'nut', quantity: 2 }, note: 'n', isDto: true });
       const [, context] = server.app.get(Seen).last('create');
       expect(context).toBeInstanceOf(StompContext);
     });
 
     it('refuses an invalid implicit payload: the sender gets the validation report, the topic nothing', async () => {
-      const items = await subscribeConfirmed(client, '/topic/items');
-      const errors = await subscribeConfirmed(client, '/user/queue/errors');
-      await publishConfirmed(client, '/app/items', '{"name":"nut","quantity":"two","extra":true}');
-      const [report] = bodies(await errors.waitFor(1)) as Report[];
-      expect(report!.error).toBe('BadRequestException');
-      expect(report!.destination).toBe('/app/items');
-      expect(report!.details).toEqual(expect.arrayContaining(['property extra should not exist', expect.stringContaining('quantity must be an integer')]));
-      expect(report!.message).toBe(report!.details!.join('; '));
-      await barrier(client);
-      expect(items.items).toHaveLength(0);
+      const items = await client.subscribe('/topic/items');
+      const errors = await client.subscribe('/user/queue/errors');
+      await client.send('/app/items', { name: 'nut', quantity: 'two', extra: true });
+      const report = (await errors.next()).json<Report>();
+      expect(report.error).toBe('BadRequestException');
+      expect(report.destination).toBe('/app/items');
+      expect(report.details).toEqual(expect.arrayContaining(['property extra should not exist', expect.stringContaining('quantity must be an integer')]));
+      expect(report.message).toBe(report.details!.join('; '));
+      await items.expectNothing();
     });
   });
 });
