@@ -3,7 +3,8 @@ import { DestinationVariable, MessageMapping, SendTo, SendToUser, StompContext, 
 import { useApp } from '../support/apps.js';
 import { recordEvents, sessionOf } from '../support/events.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
-import { closeAll, expectRefusal, messagesOf, publish, receiptFor, subscribe, subscriptionCount, waitMessages } from '../support/raw-frames.js';
+import { closeAll, expectRefusal, messagesOf, publish, receiptFor, subscribe, subscriptionCount } from '../support/raw-frames.js';
+import { createStompTestClient, type StompTestClient } from 'nest-stomp/testing';
 import { deactivateAll, subscribeConfirmed, bodies, connectWithFrame } from '../support/stomp-clients.js';
 import { unique } from '../support/unique.js';
 
@@ -53,6 +54,16 @@ class SubscribeMappingModule {}
 describe('parity: @SubscribeMapping', () => {
   const server = useApp(SubscribeMappingModule);
   const url = () => `${server.wsUrl}/ws`;
+  const clients: StompTestClient[] = [];
+  const connect = async () => {
+    const client = createStompTestClient(url(), { timeout: 10_000 });
+    clients.push(client);
+    return client.connect();
+  };
+
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.disconnect()));
+  });
 
   it('answers exactly one MESSAGE to the subscriber (destination /app/rooms, its subscription id), before the RECEIPT', async () => {
     const subscriber = await RawStompClient.connect(url());
@@ -99,60 +110,40 @@ describe('parity: @SubscribeMapping', () => {
   });
 
   it('binds destination variables and gives the context of the SUBSCRIBE', async () => {
-    const client = await RawStompClient.connect(url());
-    try {
-      client.send('SUBSCRIBE', { id: 's-7', destination: '/app/rooms/garden', receipt: 'r-7' });
-      await receiptFor(client, 'r-7');
-      const [message] = messagesOf(client);
-      expect(message!.headers.destination).toBe('/app/rooms/garden');
-      expect(message!.headers.subscription).toBe('s-7');
-      expect(JSON.parse(message!.text)).toEqual({ roomId: 'garden', command: 'SUBSCRIBE', subscriptionId: 's-7', lookup: '/rooms/garden' });
-    } finally {
-      await closeAll(client);
-    }
+    const client = await connect();
+    const garden = await client.subscribe('/app/rooms/garden', { id: 's-7' });
+    // The reply came before the RECEIPT.
+    const [message] = garden.messages;
+    expect(message!.destination).toBe('/app/rooms/garden');
+    expect(message!.headers.subscription).toBe('s-7');
+    expect(message!.json()).toEqual({ roomId: 'garden', command: 'SUBSCRIBE', subscriptionId: 's-7', lookup: '/rooms/garden' });
   });
 
   it('with @SendTo the reply goes to the broker destination instead of the subscriber', async () => {
-    const subscriber = await RawStompClient.connect(url());
-    const listener = await RawStompClient.connect(url());
-    try {
-      await subscribe(listener, '/topic/announcements', 'ann');
-      subscriber.send('SUBSCRIBE', { id: 'a-1', destination: '/app/announce', receipt: 'r-a' });
-      await receiptFor(subscriber, 'r-a');
-      expect(messagesOf(subscriber)).toHaveLength(0);
-      const [message] = await waitMessages(listener, 1);
-      expect(message!.headers).toMatchObject({ destination: '/topic/announcements', subscription: 'ann' });
-      expect(JSON.parse(message!.text)).toEqual({ announced: true });
-    } finally {
-      await closeAll(subscriber, listener);
-    }
+    const subscriber = await connect();
+    const listener = await connect();
+    const announcements = await listener.subscribe('/topic/announcements', { id: 'ann' });
+    const announce = await subscriber.subscribe('/app/announce', { id: 'a-1' });
+    expect(announce.messages).toHaveLength(0);
+    const message = await announcements.next();
+    expect(message.headers).toMatchObject({ destination: '/topic/announcements', subscription: 'ann' });
+    expect(message.json()).toEqual({ announced: true });
   });
 
   it('with @SendToUser the reply goes to the subscriber\'s user destination', async () => {
-    const client = await RawStompClient.connect(url());
-    try {
-      const session = client.frames[0]!.headers.session!;
-      await subscribe(client, '/user/queue/mine', 'mine-q');
-      client.send('SUBSCRIBE', { id: 'm-1', destination: '/app/mine', receipt: 'r-m' });
-      await receiptFor(client, 'r-m');
-      const messages = messagesOf(client);
-      expect(messages).toHaveLength(1);
-      expect(messages[0]!.headers).toMatchObject({ destination: '/user/queue/mine', subscription: 'mine-q' });
-      expect(JSON.parse(messages[0]!.text)).toEqual({ for: session });
-    } finally {
-      await closeAll(client);
-    }
+    const client = await connect();
+    const mine = await client.subscribe('/user/queue/mine', { id: 'mine-q' });
+    const app = await client.subscribe('/app/mine', { id: 'm-1' });
+    expect(app.messages).toHaveLength(0);
+    expect(mine.messages).toHaveLength(1);
+    expect(mine.messages[0]!.headers).toMatchObject({ destination: '/user/queue/mine', subscription: 'mine-q' });
+    expect(mine.messages[0]!.json()).toEqual({ for: client.connection.session });
   });
 
   it('a handler returning nothing sends nothing; the RECEIPT still comes', async () => {
-    const client = await RawStompClient.connect(url());
-    try {
-      client.send('SUBSCRIBE', { id: 'n-1', destination: '/app/nothing', receipt: 'r-n' });
-      await receiptFor(client, 'r-n');
-      expect(messagesOf(client)).toHaveLength(0);
-    } finally {
-      await closeAll(client);
-    }
+    const client = await connect();
+    const nothing = await client.subscribe('/app/nothing', { id: 'n-1' });
+    expect(nothing.messages).toHaveLength(0);
   });
 
   it('UNSUBSCRIBE of that id works (events, RECEIPT), and the id can be used again', async () => {
@@ -182,18 +173,13 @@ describe('parity: @SubscribeMapping', () => {
   });
 
   it('a SEND to the same application destination runs the @MessageMapping, not the @SubscribeMapping', async () => {
-    const client = await RawStompClient.connect(url());
-    try {
-      const controller = server.app.get(RoomsController);
-      const before = controller.calls;
-      await subscribe(client, '/topic/rooms-sent');
-      client.send('SEND', { destination: '/app/rooms', receipt: 'r-s' }, '"hi"');
-      await receiptFor(client, 'r-s');
-      expect(JSON.parse(messagesOf(client)[0]!.text)).toEqual({ sent: 'hi' });
-      expect(controller.calls).toBe(before);
-    } finally {
-      await closeAll(client);
-    }
+    const client = await connect();
+    const controller = server.app.get(RoomsController);
+    const before = controller.calls;
+    const sent = await client.subscribe('/topic/rooms-sent');
+    await client.send('/app/rooms', JSON.stringify('hi'), { 'content-type': undefined });
+    expect(sent.messages[0]!.json()).toEqual({ sent: 'hi' });
+    expect(controller.calls).toBe(before);
   });
 
   it('a SUBSCRIBE to an application destination no @SubscribeMapping maps is refused', async () => {
