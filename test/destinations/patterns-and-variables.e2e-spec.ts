@@ -1,10 +1,12 @@
 import { Controller, Module } from '@nestjs/common';
-import type { Client } from '@stomp/stompjs';
 import { DestinationVariable, MessageMapping, SendTo, StompContext, StompModule } from 'nest-stomp';
 import { startApp, type RunningApp } from '../support/apps.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
 import { expectRefusal } from '../support/raw-frames.js';
-import { connectStompClient, deactivateAll, publishConfirmed, subscribeConfirmed, barrier, bodies } from '../support/stomp-clients.js';
+import { createStompTestClient, type StompTestClient, type StompTestSubscription } from 'nest-stomp/testing';
+
+/** The text bodies of every message a subscription received so far. */
+const texts = (subscription: StompTestSubscription): string[] => subscription.messages.map((message) => message.text);
 
 /** Mappings with the default '/' separator. */
 @Controller()
@@ -93,56 +95,55 @@ class DotModule {}
 describe('parity: destinations, Ant patterns and variables', () => {
   describe("with pathSeparator '/' (default)", () => {
     let server: RunningApp;
-    let client: Client;
+    let client: StompTestClient;
 
     beforeAll(async () => {
       server = await startApp(SlashModule);
-      client = await connectStompClient(`${server.wsUrl}/ws`);
+      client = await createStompTestClient(server.app, { timeout: 10_000 }).connect();
     });
 
     afterAll(async () => {
-      await deactivateAll(client);
+      await client?.disconnect();
       await server.close();
     });
 
     it('binds @DestinationVariable and fills {var} in @SendTo', async () => {
-      const room42 = await subscribeConfirmed(client, '/topic/room.42');
-      const room7 = await subscribeConfirmed(client, '/topic/room.7');
-      await publishConfirmed(client, '/app/room.42', '{}');
-      expect(bodies(await room42.waitFor(1))).toEqual([{ roomId: '42', variables: { roomId: '42' }, lookup: '/room.42' }]);
-      await barrier(client);
-      expect(room7.items).toHaveLength(0);
+      const room42 = await client.subscribe('/topic/room.42');
+      const room7 = await client.subscribe('/topic/room.7');
+      await client.send('/app/room.42', {});
+      expect((await room42.next()).json()).toEqual({ roomId: '42', variables: { roomId: '42' }, lookup: '/room.42' });
+      await room7.expectNothing();
     });
 
     it('fills several variables into several @SendTo destinations', async () => {
-      const byShop = await subscribeConfirmed(client, '/topic/shops/acme/o-9');
-      const ofShop = await subscribeConfirmed(client, '/topic/orders-of-acme');
-      await publishConfirmed(client, '/app/shop/acme/order/o-9', '{}');
-      expect(bodies(await byShop.waitFor(1))).toEqual([{ shop: 'acme', orderId: 'o-9' }]);
-      expect(bodies(await ofShop.waitFor(1))).toEqual([{ shop: 'acme', orderId: 'o-9' }]);
+      const byShop = await client.subscribe('/topic/shops/acme/o-9');
+      const ofShop = await client.subscribe('/topic/orders-of-acme');
+      await client.send('/app/shop/acme/order/o-9', {});
+      expect((await byShop.next()).json()).toEqual({ shop: 'acme', orderId: 'o-9' });
+      expect((await ofShop.next()).json()).toEqual({ shop: 'acme', orderId: 'o-9' });
     });
 
     it("matches '*' within one segment and replies to /topic + the destination used", async () => {
-      const inbox = await subscribeConfirmed(client, '/topic/orders/42');
-      await publishConfirmed(client, '/app/orders/42', '{}');
-      expect(bodies(await inbox.waitFor(1))).toEqual([{ handler: 'anyOrder', lookup: '/orders/42' }]);
+      const inbox = await client.subscribe('/topic/orders/42');
+      await client.send('/app/orders/42', {});
+      expect((await inbox.next()).json()).toEqual({ handler: 'anyOrder', lookup: '/orders/42' });
     });
 
     it('prefers a literal mapping over a pattern that also matches', async () => {
-      const special = await subscribeConfirmed(client, '/topic/special');
-      const generic = await subscribeConfirmed(client, '/topic/orders/special');
-      await publishConfirmed(client, '/app/orders/special', '{}');
-      expect(bodies(await special.waitFor(1))).toEqual([{ handler: 'special' }]);
-      await barrier(client);
-      expect(generic.items).toHaveLength(0);
+      const special = await client.subscribe('/topic/special');
+      const generic = await client.subscribe('/topic/orders/special');
+      await client.send('/app/orders/special', {});
+      expect((await special.next()).json()).toEqual({ handler: 'special' });
+      await generic.expectNothing();
     });
 
     it("matches '**' across segments (and zero segments), after the more specific '{x}'", async () => {
-      const inbox = await subscribeConfirmed(client, '/topic/a-any');
-      await publishConfirmed(client, '/app/a/b/c', '{}');
-      await publishConfirmed(client, '/app/a', '{}');
-      await publishConfirmed(client, '/app/a/only', '{}');
-      expect(bodies(await inbox.waitFor(3))).toEqual([
+      const inbox = await client.subscribe('/topic/a-any');
+      await client.send('/app/a/b/c', {});
+      await client.send('/app/a', {});
+      await client.send('/app/a/only', {});
+      for (let i = 0; i < 3; i++) await inbox.next();
+      expect(inbox.messages.map((m) => m.json())).toEqual([
         { handler: 'deep', lookup: '/a/b/c' },
         { handler: 'deep', lookup: '/a' },
         { handler: 'one', x: 'only' },
@@ -159,38 +160,38 @@ describe('parity: destinations, Ant patterns and variables', () => {
     });
 
     it("applies Ant patterns to broker subscriptions with '/' segments", async () => {
-      const star = await subscribeConfirmed(client, '/topic/p/*');
-      const deep = await subscribeConfirmed(client, '/topic/p/**');
-      const send = (d: string) => publishConfirmed(client, d, d, { 'content-type': 'text/plain' });
+      const star = await client.subscribe('/topic/p/*');
+      const deep = await client.subscribe('/topic/p/**');
+      const send = (d: string) => client.send(d, d, { 'content-type': 'text/plain' });
       await send('/topic/p/1');
       await send('/topic/p/1/2');
       await send('/topic/p.x');
-      await barrier(client);
-      expect(star.items.map((m) => m.body)).toEqual(['/topic/p/1']);
-      expect(deep.items.map((m) => m.body)).toEqual(['/topic/p/1', '/topic/p/1/2']);
+      await client.sync();
+      expect(texts(star)).toEqual(['/topic/p/1']);
+      expect(texts(deep)).toEqual(['/topic/p/1', '/topic/p/1/2']);
     });
   });
 
   describe("with pathSeparator '.'", () => {
     let server: RunningApp;
-    let client: Client;
+    let client: StompTestClient;
 
     beforeAll(async () => {
       server = await startApp(DotModule);
-      client = await connectStompClient(`${server.wsUrl}/ws`);
+      client = await createStompTestClient(server.app, { timeout: 10_000 }).connect();
     });
 
     afterAll(async () => {
-      await deactivateAll(client);
+      await client?.disconnect();
       await server.close();
     });
 
     it("maps 'room.{id}' and a '/topic/room.*' subscription receives the reply", async () => {
-      const rooms = await subscribeConfirmed(client, '/topic/room.*');
-      await publishConfirmed(client, '/app/room.42', '{}');
-      const [message] = await rooms.waitFor(1);
-      expect(message!.headers.destination).toBe('/topic/room.42');
-      expect(JSON.parse(message!.body)).toEqual({ id: '42', lookup: 'room.42' });
+      const rooms = await client.subscribe('/topic/room.*');
+      await client.send('/app/room.42', {});
+      const message = await rooms.next();
+      expect(message.destination).toBe('/topic/room.42');
+      expect(message.json()).toEqual({ id: '42', lookup: 'room.42' });
     });
 
     it("'{id}' is one '.'-segment: room.42.x matches no handler", async () => {
@@ -203,33 +204,33 @@ describe('parity: destinations, Ant patterns and variables', () => {
     });
 
     it("replies to the default destination '/topic/' + the '.'-lookup for a 'stock.*' mapping", async () => {
-      const inbox = await subscribeConfirmed(client, '/topic/stock.ACME');
-      await publishConfirmed(client, '/app/stock.ACME', '{}');
-      expect(bodies(await inbox.waitFor(1))).toEqual([{ lookup: 'stock.ACME' }]);
+      const inbox = await client.subscribe('/topic/stock.ACME');
+      await client.send('/app/stock.ACME', {});
+      expect((await inbox.next()).json()).toEqual({ lookup: 'stock.ACME' });
     });
 
     it("matches 'deep.**' across '.'-segments", async () => {
-      const inbox = await subscribeConfirmed(client, '/topic/deep');
-      await publishConfirmed(client, '/app/deep.a.b.c', '{}');
-      expect(bodies(await inbox.waitFor(1))).toEqual([{ lookup: 'deep.a.b.c' }]);
+      const inbox = await client.subscribe('/topic/deep');
+      await client.send('/app/deep.a.b.c', {});
+      expect((await inbox.next()).json()).toEqual({ lookup: 'deep.a.b.c' });
     });
 
     it("combines a class-level and a method-level mapping with '.'", async () => {
-      const inbox = await subscribeConfirmed(client, '/topic/chat');
-      await publishConfirmed(client, '/app/chat.send', '{}');
-      expect(bodies(await inbox.waitFor(1))).toEqual([{ lookup: 'chat.send' }]);
+      const inbox = await client.subscribe('/topic/chat');
+      await client.send('/app/chat.send', {});
+      expect((await inbox.next()).json()).toEqual({ lookup: 'chat.send' });
     });
 
     it("splits broker subscription patterns on '.': '*' stays in one segment, '**' crosses them", async () => {
-      const star = await subscribeConfirmed(client, '/topic/price.*');
-      const deep = await subscribeConfirmed(client, '/topic/price.**');
-      const send = (d: string) => publishConfirmed(client, d, d, { 'content-type': 'text/plain' });
+      const star = await client.subscribe('/topic/price.*');
+      const deep = await client.subscribe('/topic/price.**');
+      const send = (d: string) => client.send(d, d, { 'content-type': 'text/plain' });
       await send('/topic/price.ACME');
       // With '/' as separator '*' would match 'eu.ACME' too.
       await send('/topic/price.eu.ACME');
-      await barrier(client);
-      expect(star.items.map((m) => m.body)).toEqual(['/topic/price.ACME']);
-      expect(deep.items.map((m) => m.body)).toEqual(['/topic/price.ACME', '/topic/price.eu.ACME']);
+      await client.sync();
+      expect(texts(star)).toEqual(['/topic/price.ACME']);
+      expect(texts(deep)).toEqual(['/topic/price.ACME', '/topic/price.eu.ACME']);
     });
   });
 });
