@@ -122,6 +122,23 @@ describe('nest-stomp/testing: the test client', () => {
       expect(byUrl.connection.version).toBe('1.2');
     });
 
+    it('sends handshakeHeaders with the WebSocket handshake (a foreign Origin is refused), not over SockJS', async () => {
+      const foreign = await createStompTestClient(app, { path: '/ws', handshakeHeaders: { origin: 'http://elsewhere.example' } })
+        .connect()
+        .catch((e: unknown) => e);
+      expect(foreign).toBeInstanceOf(StompConnectionClosedError);
+      expect((foreign as Error).message).toContain('the server answered the WebSocket handshake with HTTP 403');
+      await expect(createStompTestClient(app, { path: '/sockjs', transport: 'sockjs', handshakeHeaders: { origin: 'x' } }).connect()).rejects.toThrow(
+        "The test client's 'handshakeHeaders' apply to the WebSocket transport only",
+      );
+    });
+
+    it('connects once: a second connect() is refused', async () => {
+      const once = client();
+      await once.connect();
+      await expect(once.connect()).rejects.toThrow('connect() was already called on this test client: create another client for another session');
+    });
+
     it('reports an endpoint it cannot open as a StompConnectionClosedError', async () => {
       const { port } = app.getHttpServer().address() as { port: number };
       const error = await createStompTestClient(`ws://127.0.0.1:${port}/nowhere`).connect().catch((e: unknown) => e);

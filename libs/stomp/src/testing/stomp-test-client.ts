@@ -1,3 +1,4 @@
+import { StompConfigurationError } from '../errors/stomp-configuration.error.js';
 import { FrameDecoder } from '../protocol/frame-decoder.js';
 import { encodeFrame, UNNEGOTIATED, type OutgoingFrame } from '../protocol/frame-encoder.js';
 import type { StompFrame, StompHeaders } from '../protocol/stomp-frame.js';
@@ -57,6 +58,7 @@ export class StompTestClient {
   private closeInfo: StompTestClose | undefined;
   private readonly closeWaiters: Array<(close: StompTestClose) => void> = [];
   private counter = 0;
+  private connectCalled = false;
   /** Whether the WebSocket message being decoded was binary: the frames in it were sent so. */
   private lastBinary = false;
   private readonly subscriptionClient: SubscriptionClient;
@@ -103,7 +105,11 @@ export class StompTestClient {
    * StompServerError when the server refuses.
    */
   async connect(options: StompTestConnectOptions = {}): Promise<this> {
-    if (this.transport) throw new StompExpectationError('The test client is already connected: create another client for another session');
+    if (this.connectCalled) throw new StompExpectationError('connect() was already called on this test client: create another client for another session');
+    this.connectCalled = true;
+    if (this.options.transport === 'sockjs' && this.options.handshakeHeaders) {
+      throw new StompConfigurationError("The test client's 'handshakeHeaders' apply to the WebSocket transport only: SockJS does not let a client set them");
+    }
     this.url = await endpointUrl(this.target, this.options);
     const listener: TransportListener = {
       onData: (data, binary) => this.onData(data, binary),
