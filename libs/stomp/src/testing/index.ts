@@ -1,5 +1,6 @@
-// nest-stomp/testing: a STOMP client for the tests of an application's handlers. The main entry
-// does not import it; it uses only what the library publishes there, and the codec.
+// nest-stomp/testing: a STOMP client for the tests of an application's handlers. A stage above the
+// module (layers.cjs): the main entry never imports it, and it reads the library's own codec and the
+// application's resolved endpoints.
 export { StompTestClient, createStompTestClient, type StompTestConnection, type StompTestClose } from './stomp-test-client.js';
 export type { StompTestSubscription } from './stomp-test-subscription.js';
 export type { StompTestMessage } from './stomp-test-message.js';
