@@ -1,9 +1,8 @@
-import type { Client } from '@stomp/stompjs';
 import { AppModule } from '../../apps/chat/src/app.module.js';
 import { ChatAuthService } from '../../apps/chat/src/auth/chat-auth.service.js';
 import { useApp } from '../support/apps.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
-import { connectStompClient, deactivateAll, subscribeConfirmed } from '../support/stomp-clients.js';
+import { createStompTestClient, StompServerError, type StompTestClient } from 'nest-stomp/testing';
 
 /** The documented default lifetime of a token (CHAT_TOKEN_TTL_SECONDS unset): 12 hours. */
 const DEFAULT_TOKEN_TTL_SECONDS = 12 * 60 * 60;
@@ -14,10 +13,10 @@ const DEFAULT_TOKEN_TTL_SECONDS = 12 * 60 * 60;
  */
 describe('hardening: the chat app’s tokens, names and server-owned topics', () => {
   const chat = useApp(AppModule);
-  const clients: Client[] = [];
+  const clients: StompTestClient[] = [];
 
   afterEach(async () => {
-    await deactivateAll(...clients.splice(0));
+    await Promise.all(clients.splice(0).map((client) => client.disconnect()));
   });
 
   async function requestToken(name: string): Promise<{ status: number; body: { token?: string; name?: string; expiresAt?: string; message?: string[] } }> {
@@ -27,23 +26,25 @@ describe('hardening: the chat app’s tokens, names and server-owned topics', ()
 
   /** CONNECT with `headers`: the user name of CONNECTED, or the message of the ERROR that refused it. */
   async function connectAs(headers: Record<string, string>): Promise<{ user: string | undefined } | { refused: string }> {
-    const raw = await RawStompClient.open(`${chat.wsUrl}/portfolio`);
-    raw.send('CONNECT', { 'accept-version': '1.2', 'heart-beat': '0,0', ...headers });
-    const answer = await raw.nextFrame();
-    if (answer.command === 'ERROR') {
-      await raw.waitClosed();
-      return { refused: answer.headers.message! };
+    const client = createStompTestClient(`${chat.wsUrl}/portfolio`, { timeout: 10_000 });
+    try {
+      await client.connect({ headers });
+    } catch (error) {
+      if (!(error instanceof StompServerError)) throw error;
+      await client.waitForClose();
+      return { refused: error.serverMessage! };
     }
-    expect(answer.command).toBe('CONNECTED');
-    await raw.disconnect();
-    return { user: answer.headers['user-name'] };
+    await client.disconnect();
+    return { user: client.connection.userName };
   }
 
-  async function signIn(login: string): Promise<Client> {
-    const client = await connectStompClient(`${chat.wsUrl}/portfolio/websocket`, { connectHeaders: { login } });
+  async function connect(path: string, login?: string): Promise<StompTestClient> {
+    const client = createStompTestClient(`${chat.wsUrl}${path}`, { timeout: 10_000 });
     clients.push(client);
-    return client;
+    return client.connect({ login });
   }
+
+  const signIn = (login: string) => connect('/portfolio/websocket', login);
 
   describe('tokens', () => {
     it(`expire: POST /api/token says when (${DEFAULT_TOKEN_TTL_SECONDS / 3600} h by default), and a token past it is refused`, async () => {
@@ -106,13 +107,13 @@ describe('hardening: the chat app’s tokens, names and server-owned topics', ()
 
       const bob = await signIn('bob');
       const fullWidth = await signIn('ｂｏｂ');
-      const presence = await subscribeConfirmed(bob, '/topic/presence');
-      const inboxes = await Promise.all([bob, fullWidth].map((client) => subscribeConfirmed(client, '/user/queue/private')));
+      const presence = await bob.subscribe('/topic/presence');
+      const inboxes = await Promise.all([bob, fullWidth].map((client) => client.subscribe('/user/queue/private')));
       const alice = await signIn('alice');
       // One user with two sessions: the presence list names bob once, and a message to him reaches both.
-      expect(JSON.parse((await presence.waitFor(1))[0]!.body)).toEqual(['alice', 'bob']);
-      alice.publish({ destination: '/app/chat.private', body: JSON.stringify({ to: 'ｂｏｂ', content: 'one of you' }) });
-      for (const inbox of inboxes) expect(JSON.parse((await inbox.waitFor(1))[0]!.body)).toEqual({ from: 'alice', to: 'bob', content: 'one of you' });
+      expect((await presence.next()).json()).toEqual(['alice', 'bob']);
+      await alice.send('/app/chat.private', { to: 'ｂｏｂ', content: 'one of you' });
+      for (const inbox of inboxes) expect((await inbox.next()).json()).toEqual({ from: 'alice', to: 'bob', content: 'one of you' });
     });
 
     it.each([
@@ -144,14 +145,13 @@ describe('hardening: the chat app’s tokens, names and server-owned topics', ()
     });
 
     it('hold for the sender an anonymous client claims on /app/chat.send', async () => {
-      const anonymous = await connectStompClient(`${chat.wsUrl}/portfolio`);
-      clients.push(anonymous);
-      const errors = await subscribeConfirmed(anonymous, '/user/queue/errors');
-      const messages = await subscribeConfirmed(anonymous, '/topic/messages');
-      anonymous.publish({ destination: '/app/chat.send', body: JSON.stringify({ sender: 'admin', content: 'reboot now' }) });
-      expect(JSON.parse((await errors.waitFor(1))[0]!.body)).toMatchObject({ error: 'BadRequestException', details: ["sender: 'admin' is reserved: choose another name"] });
-      anonymous.publish({ destination: '/app/chat.send', body: JSON.stringify({ sender: 'ＢＯＢ', content: 'hi' }) });
-      expect(JSON.parse((await messages.waitFor(1))[0]!.body)).toEqual({ sender: 'bob', content: 'hi' });
+      const anonymous = await connect('/portfolio');
+      const errors = await anonymous.subscribe('/user/queue/errors');
+      const messages = await anonymous.subscribe('/topic/messages');
+      await anonymous.send('/app/chat.send', { sender: 'admin', content: 'reboot now' });
+      expect((await errors.next()).json()).toMatchObject({ error: 'BadRequestException', details: ["sender: 'admin' is reserved: choose another name"] });
+      await anonymous.send('/app/chat.send', { sender: 'ＢＯＢ', content: 'hi' });
+      expect((await messages.next()).json()).toEqual({ sender: 'bob', content: 'hi' });
     });
   });
 
@@ -160,7 +160,7 @@ describe('hardening: the chat app’s tokens, names and server-owned topics', ()
       'refuse a SEND to %s, anonymous or signed in, and subscribers never see it',
       async (topic) => {
         const watcher = await signIn('watcher');
-        const watched = await subscribeConfirmed(watcher, topic);
+        const watched = await watcher.subscribe(topic);
         const forgery = JSON.stringify(topic === '/topic/presence' ? ['admin', 'nobody-else'] : { room: 'general', sender: 'watcher', content: 'forged' });
 
         for (const headers of [{}, { login: 'mallory' }] as Record<string, string>[]) {
@@ -181,22 +181,20 @@ describe('hardening: the chat app’s tokens, names and server-owned topics', ()
         // What the server publishes still arrives; the forgeries never did.
         const genuine = await signIn('erin');
         if (topic !== '/topic/presence') {
-          genuine.publish({ destination: topic === '/topic/messages' ? '/app/chat.send' : '/app/room.general', body: JSON.stringify({ content: 'genuine' }) });
+          await genuine.send(topic === '/topic/messages' ? '/app/chat.send' : '/app/room.general', { content: 'genuine' });
         }
-        const last = await watched.first((message) => message.body.includes('erin'), 'what erin caused');
-        const seen = watched.items.slice(0, watched.items.indexOf(last) + 1).map((message) => message.body);
+        const last = await watched.expectMessage((message) => message.text.includes('erin'));
+        const seen = watched.messages.slice(0, watched.messages.indexOf(last) + 1).map((message) => message.text);
         expect(seen.at(-1)).toEqual(topic === '/topic/presence' ? JSON.stringify(['erin', 'watcher']) : expect.stringContaining('"sender":"erin","content":"genuine"'));
         expect(seen).not.toContain(forgery);
       },
     );
 
     it('leave other topics open to SENDs, as in Spring’s setup', async () => {
-      const client = await RawStompClient.connect(`${chat.wsUrl}/portfolio`);
-      client.send('SUBSCRIBE', { id: 's', destination: '/topic/open.news', receipt: 's' });
-      await client.nextFrame('RECEIPT');
-      client.send('SEND', { destination: '/topic/open.news', 'content-type': 'text/plain' }, 'open');
-      expect((await client.nextFrame('MESSAGE')).text).toBe('open');
-      await client.disconnect();
+      const client = await connect('/portfolio');
+      const news = await client.subscribe('/topic/open.news');
+      await client.send('/topic/open.news', 'open', { 'content-type': 'text/plain' });
+      expect((await news.next()).text).toBe('open');
     });
   });
 });
