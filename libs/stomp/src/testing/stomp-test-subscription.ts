@@ -23,8 +23,7 @@ function describePredicate(predicate: (message: StompTestMessage) => boolean): s
  * `expectMessage` each take one, so every message is expected once.
  */
 export class StompTestSubscription {
-  /** Every MESSAGE of this subscription so far, in order, taken or not. */
-  readonly messages: StompTestMessage[] = [];
+  private readonly received: StompTestMessage[] = [];
   private readonly taken = new WeakSet<StompTestMessage>();
 
   constructor(
@@ -36,12 +35,17 @@ export class StompTestSubscription {
 
   /** @internal The client hands this subscription's MESSAGEs here. */
   receive(message: StompTestMessage): void {
-    this.messages.push(message);
+    this.received.push(message);
+  }
+
+  /** Every MESSAGE of this subscription so far, in order, taken or not. */
+  get messages(): readonly StompTestMessage[] {
+    return this.received;
   }
 
   /** The messages not yet taken by `next` or `expectMessage`. */
   get pending(): StompTestMessage[] {
-    return this.messages.filter((message) => !this.taken.has(message));
+    return this.received.filter((message) => !this.taken.has(message));
   }
 
   /** The next message not yet taken: one already here, or the next to arrive. */
