@@ -60,6 +60,7 @@ describe('resolveStompOptions', () => {
         metrics: { enabled: false, registry: undefined, prefix: '' },
         statsLogInterval: 30 * 60_000,
         retention: [],
+        maxHistoryBytes: 256 * 1024 * 1024,
         logLevels: [...STOMP_DEFAULTS.logLevels],
       });
     });
