@@ -127,7 +127,9 @@ describe('chat app: sign-in, rooms, private messages, presence, validation', () 
     const general = await subscribeConfirmed(alice, '/topic/room.general');
     const random = await subscribeConfirmed(alice, '/topic/room.random');
     await publishConfirmed(alice, '/app/room.general', JSON.stringify({ content: 'morning' }));
-    expect(JSON.parse((await general.waitFor(1))[0]!.body)).toEqual({ room: 'general', sender: 'alice', content: 'morning' });
+    const [morning] = await general.waitFor(1);
+    expect(JSON.parse(morning!.body)).toEqual({ room: 'general', sender: 'alice', content: 'morning', sentAt: expect.any(String) });
+    expect(Math.abs(Date.parse(JSON.parse(morning!.body).sentAt) - Date.now())).toBeLessThan(60_000);
     expect(random.items).toHaveLength(0);
 
     const errors = await subscribeConfirmed(alice, '/user/queue/errors');
