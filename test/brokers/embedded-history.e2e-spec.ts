@@ -25,6 +25,10 @@ const TEXT = { 'content-type': 'text/plain' };
 })
 class HistoryModule {}
 
+/** Any number of retained destinations, 4000 bytes for all of them. */
+@Module({ imports: [StompModule.forRoot({ endpoint: '/ws', retention: [{ destinations: '/topic/many.*' }], maxHistoryBytes: 4000 })] })
+class SmallHistoryModule {}
+
 /** The MESSAGE frames a raw client got for one subscription. */
 function messagesOf(client: RawStompClient, subscription: string): ReceivedFrame[] {
   return client.frames.filter((frame) => frame.command === 'MESSAGE' && frame.headers.subscription === subscription);
@@ -181,5 +185,49 @@ describe('embedded broker history (retention, x-stream-offset)', () => {
     const error = await client.nextFrame('ERROR');
     expect(error.headers.message).toContain(says);
     await client.waitClosed();
+  });
+});
+
+describe('embedded broker history: maxHistoryBytes', () => {
+  let server: RunningApp;
+
+  beforeAll(async () => {
+    server = await startApp(SmallHistoryModule);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('keeps all retained destinations together within it, the least recently written losing theirs first', async () => {
+    const publisher = await connectStompClient(`${server.wsUrl}/ws`);
+    const reader = await RawStompClient.connect(`${server.wsUrl}/ws`);
+    try {
+      const destinations = Array.from({ length: 20 }, (_, i) => `/topic/many.${i}`);
+      const body = 'x'.repeat(100);
+      for (const destination of destinations) {
+        for (let i = 0; i < 4; i++) publisher.publish({ destination, body, headers: TEXT });
+      }
+      await publishConfirmed(publisher, '/topic/many.done', 'done', TEXT);
+
+      for (const [i, destination] of destinations.entries()) {
+        reader.send('SUBSCRIBE', { id: `s${i}`, destination, 'x-stream-offset': 'first', receipt: `r${i}` });
+        await reader.until(() => reader.frames.some((frame) => frame.headers['receipt-id'] === `r${i}`), `the RECEIPT of s${i}`);
+      }
+      // Each message costs its 100-byte body and its headers (content-type, x-stream-offset):
+      // 4000 bytes hold fewer than 40 of them, and they are the newest destinations'.
+      const replayed = reader.frames.filter((frame) => frame.command === 'MESSAGE').length;
+      expect(replayed).toBeGreaterThan(0);
+      expect(replayed).toBeLessThan(40);
+      expect(messagesOf(reader, 's19')).toHaveLength(4);
+      expect(messagesOf(reader, 's0')).toHaveLength(0);
+      const holders = destinations.map((_, i) => messagesOf(reader, `s${i}`).length);
+      // Older destinations gave up theirs first: once one keeps something, every later one keeps all.
+      const firstKept = holders.findIndex((count) => count > 0);
+      expect(holders.slice(firstKept + 1).every((count) => count === 4)).toBe(true);
+    } finally {
+      await reader.disconnect();
+      await deactivateAll(publisher);
+    }
   });
 });
