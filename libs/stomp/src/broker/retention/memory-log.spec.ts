@@ -8,8 +8,18 @@ function fill(log: MemoryLog, count: number, now = 1000, body = 'm'): void {
 }
 
 function offsets(log: MemoryLog, start: Parameters<MemoryLog['readFrom']>[0], now = 1000): number[] {
-  return log.readFrom(start, now).map((entry) => entry.offset);
+  const entries = log.readFrom(start, now);
+  for (const entry of entries) expect(typeof entry.offset).toBe('number');
+  return entries.map((entry) => entry.offset);
 }
+
+describe('messageBytes', () => {
+  it('counts the body and the UTF-8 bytes of every header name and value', () => {
+    expect(messageBytes({ ab: 'cde' }, Buffer.from('xy'))).toBe(7);
+    expect(messageBytes({ 'é': 'ü€' }, Buffer.alloc(0))).toBe(7);
+    expect(messageBytes({}, Buffer.alloc(5))).toBe(5);
+  });
+});
 
 describe('MemoryLog', () => {
   it('numbers messages from its first offset, one by one, and writes the offset into their headers', () => {
@@ -30,6 +40,7 @@ describe('MemoryLog', () => {
     expect(offsets(log, { kind: 'first' })).toEqual([0, 1, 2, 3, 4]);
     expect(offsets(log, { kind: 'last' })).toEqual([4]);
     expect(offsets(new MemoryLog(ROOMY, 0), { kind: 'last' })).toEqual([]);
+    expect(new MemoryLog(ROOMY, 0).evictOldest()).toBe(0);
   });
 
   it('reads from an offset on: all kept when it was evicted, none when it is still to come', () => {
@@ -102,5 +113,8 @@ describe('MemoryLog', () => {
     const entry = log.append({}, chunk.subarray(10, 20), HEADER, 1000);
     expect(entry.body.buffer.byteLength).toBe(10);
     expect(entry.body.toString()).toBe('xxxxxxxxxx');
+    // One that owns its whole buffer is kept as it is, not copied again.
+    const own = Buffer.allocUnsafeSlow(10).fill('y');
+    expect(log.append({}, own, HEADER, 1000).body).toBe(own);
   });
 });
