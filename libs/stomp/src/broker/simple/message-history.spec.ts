@@ -1,6 +1,7 @@
 import { StompProtocolError } from '../../errors/stomp-protocol.error.js';
 import type { MessageFrameTemplate } from '../../protocol/message-frame-template.js';
 import type { BrokerMessage, BrokerSubscriber } from '../message-broker.js';
+import { messageBytes } from '../retention/memory-log.js';
 import { RetentionPolicy } from '../retention/retention-policy.js';
 import { MessageHistory } from './message-history.js';
 import { SimpleBroker } from './simple-broker.js';
@@ -129,6 +130,23 @@ describe('SimpleBroker with a MessageHistory', () => {
     expect(history.bytes).toBeLessThanOrEqual(1000);
     expect(history.sizeOf('/topic/chat.quiet')).toBe(0);
     expect(history.sizeOf('/topic/chat.busy')).toBeGreaterThan(0);
+  });
+
+  it('fills the total budget to the byte; a message over its rule alone is delivered, not kept', () => {
+    const one = messageBytes({ 'content-type': 'text/plain', 'x-stream-offset': String(now * 1000) }, Buffer.from('m0'));
+    withHistory([{ destinations: ['/topic/chat.*'], ...LIMITS, maxBytes: one * 10 }], one * 2);
+    broker.publish(message('/topic/chat.a', 'm0'));
+    broker.publish(message('/topic/chat.a', 'm1'));
+    expect([history.sizeOf('/topic/chat.a'), history.bytes]).toEqual([2, one * 2]);
+    broker.publish(message('/topic/chat.a', 'm2'));
+    expect([history.sizeOf('/topic/chat.a'), history.bytes]).toEqual([2, one * 2]);
+
+    withHistory([{ destinations: ['/topic/chat.*'], ...LIMITS, maxBytes: 10 }]);
+    const inbox = new Inbox('big');
+    broker.subscribe(inbox, 's', '/topic/chat.a', {});
+    broker.publish(message('/topic/chat.a', 'x'.repeat(100)));
+    expect(inbox.bodies()).toEqual(['x'.repeat(100)]);
+    expect([history.sizeOf('/topic/chat.a'), history.bytes]).toEqual([0, 0]);
   });
 
   it('numbers a destination forgotten and written again above every offset given before', () => {
