@@ -21,13 +21,12 @@ export interface BrokerWideOptions extends Partial<PatternSubscriptionLimits> {
  * would number a destination's messages its own way).
  */
 export function createBroker(broker: BrokerSettings | MessageBroker, pathSeparator: '/' | '.', options: BrokerWideOptions = {}): MessageBroker {
-  const patternLimits = options;
   if (!('kind' in broker)) return broker;
   switch (broker.kind) {
     case 'simple':
-      return new SimpleBroker(pathSeparator, patternLimits, embeddedHistory(options, pathSeparator));
+      return new SimpleBroker(pathSeparator, options, embeddedHistory(options, pathSeparator));
     case 'redis':
-      return new RedisBroker(broker, pathSeparator, patternLimits);
+      return new RedisBroker(broker, pathSeparator, options);
     case 'relay':
       return new StompBrokerRelay(broker, pathSeparator);
     default:
