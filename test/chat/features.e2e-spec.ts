@@ -116,7 +116,9 @@ describe('chat app: sign-in, rooms, private messages, presence, validation', () 
     const general = await alice.subscribe('/topic/room.general');
     const random = await alice.subscribe('/topic/room.random');
     await alice.send('/app/room.general', { content: 'morning' });
-    expect((await general.next()).json()).toEqual({ room: 'general', sender: 'alice', content: 'morning' });
+    const morning = (await general.next()).json<{ sentAt: string }>();
+    expect(morning).toEqual({ room: 'general', sender: 'alice', content: 'morning', sentAt: expect.any(String) });
+    expect(Math.abs(Date.parse(morning.sentAt) - Date.now())).toBeLessThan(60_000);
     await random.expectNothing();
 
     const errors = await alice.subscribe('/user/queue/errors');

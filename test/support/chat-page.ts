@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 
 /** One person in the chat page: their own browser context (cookies, storage), signed in by name. */
 export class ChatPage {
@@ -15,8 +15,9 @@ export class ChatPage {
     page.on('websocket', () => this.webSockets++);
   }
 
-  static async signIn(browser: Browser, baseUrl: string, name: string, query = ''): Promise<ChatPage> {
-    const context = await browser.newContext();
+  /** `contextOptions`: the browser context's, e.g. `{ viewport: { width: 390, height: 844 } }` for a phone. */
+  static async signIn(browser: Browser, baseUrl: string, name: string, query = '', contextOptions: BrowserContextOptions = {}): Promise<ChatPage> {
+    const context = await browser.newContext(contextOptions);
     const page = await context.newPage();
     const person = new ChatPage(name, context, page);
     await page.goto(`${baseUrl}/${query}`);
@@ -30,6 +31,12 @@ export class ChatPage {
 
   async waitConnected(): Promise<void> {
     await this.page.locator('#status[data-state="connected"]').waitFor();
+  }
+
+  /** Reloads the tab; it signs in again by itself (the page keeps its name in sessionStorage). */
+  async reload(): Promise<void> {
+    await this.page.reload();
+    await this.waitConnected();
   }
 
   async waitState(state: string): Promise<void> {

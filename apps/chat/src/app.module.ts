@@ -4,6 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { StompModule } from 'nest-stomp';
 import { AuthModule } from './auth/auth.module.js';
 import { brokerFromEnv } from './broker-from-env.js';
+import { roomHistoryFromEnv } from './history-from-env.js';
 import { ChatAuthService } from './auth/chat-auth.service.js';
 import { ChatController } from './chat/chat.controller.js';
 import { PresenceService } from './chat/presence.service.js';
@@ -50,6 +51,9 @@ export function publicOriginFromEnv(env: NodeJS.ProcessEnv): string[] | undefine
         },
         brokerPrefixes: ['/topic', '/queue'], // config.enableSimpleBroker("/topic", "/queue")
         broker: brokerFromEnv(process.env), // or enableStompBrokerRelay(...), or Redis
+        // Room history: the last 50 messages of each room, replayed with x-stream-offset (the page
+        // resumes from the last offset it saw) by the brokers that keep a log.
+        retention: roomHistoryFromEnv(process.env),
         authenticate: (request) => auth.authenticate(request),
         // Served at /metrics (OpsController), beside whatever else the app measures.
         metrics: { enabled: true, registry },

@@ -2,7 +2,7 @@ import type { StompBrokerOptions } from 'nest-stomp';
 
 /**
  * The broker, from the environment:
- * - `STOMP_BROKER=simple` (default): the embedded broker, one instance;
+ * - `STOMP_BROKER=simple` (default): the embedded broker, one instance, keeping the rooms' history;
  * - `STOMP_BROKER=relay`: an external STOMP broker (RabbitMQ's STOMP plugin), at
  *   `STOMP_RELAY_ADDRESSES` (`host:port,host:port`, default `127.0.0.1:61613`), logging in with
  *   `STOMP_RELAY_LOGIN` / `STOMP_RELAY_PASSCODE` (default guest/guest);

@@ -60,4 +60,6 @@ export interface ResolvedStompOptions {
   readonly statsLogInterval: number;
   /** The `retention` rules, limits defaulted, in the order given. */
   readonly retention: readonly RetentionSettings[];
+  /** Bytes the embedded broker's history keeps across all retained destinations. */
+  readonly maxHistoryBytes: number;
 }

@@ -60,6 +60,7 @@ describe('resolveStompOptions', () => {
         metrics: { enabled: false, registry: undefined, prefix: '' },
         statsLogInterval: 30 * 60_000,
         retention: [],
+        maxHistoryBytes: 256 * 1024 * 1024,
         logLevels: [...STOMP_DEFAULTS.logLevels],
       });
     });
@@ -403,6 +404,7 @@ describe('resolveStompOptions', () => {
       ['metrics', true, 'expected { enabled, registry?, prefix? }'],
       ['statsLogInterval', -1, 'expected whole milliseconds (0 for off), got -1'],
       ['retention', [{ destinations: '/topic/a', maxAge: -1 }], "'retention[0].maxAge': expected a positive integer, got -1"],
+      ['maxHistoryBytes', 0, 'expected a positive integer, got 0'],
     ];
 
     it.each(REFUSED)('%s refuses %p', (option, value, says) => {

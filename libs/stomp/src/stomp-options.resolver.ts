@@ -193,6 +193,7 @@ const MODULE_OPTIONS = {
   metrics,
   statsLogInterval: timer(wholeMilliseconds),
   retention,
+  maxHistoryBytes: positiveInteger,
 } satisfies { readonly [K in keyof Required<StompModuleOptions>]: Check<unknown> };
 
 type ModuleOptionValues = ValuesOf<typeof MODULE_OPTIONS>;

@@ -212,6 +212,13 @@ export interface StompModuleOptions {
    * `[]` (nothing retained); each rule's limits default to `STOMP_DEFAULTS.retentionRule`.
    */
   readonly retention?: readonly StompRetentionOptions[];
+  /**
+   * The embedded broker's history (`broker: { kind: 'simple' }` with `retention` rules): most bytes
+   * (bodies and headers) kept across all retained destinations together, so destinations a pattern
+   * matches cannot add up without bound; past it, the least recently written destination loses its
+   * oldest messages first. Default `STOMP_DEFAULTS.maxHistoryBytes` (256 MiB).
+   */
+  readonly maxHistoryBytes?: number;
 }
 
 /**
@@ -254,6 +261,7 @@ export const STOMP_DEFAULTS = {
   retention: [],
   /** Each `retention` rule's limits when it leaves them out. */
   retentionRule: { maxMessages: 10_000, maxAge: 24 * 60 * 60_000, maxBytes: 64 * 1024 * 1024 },
+  maxHistoryBytes: 256 * 1024 * 1024,
   logLevels: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
   /** Settings of each endpoint (`endpoint` itself is required). */
   eachEndpoint: { sockJs: false, allowedOrigins: [] },

@@ -14,8 +14,13 @@ export const CHAT_MESSAGE_SCHEMA = {
 
 export const ROOM_MESSAGE_SCHEMA = {
   type: 'object',
-  properties: { room: { type: 'string', description: "The room's id." }, ...CHAT_MESSAGE_SCHEMA.properties },
-  required: ['room', 'sender', 'content'],
+  properties: {
+    room: { type: 'string', description: "The room's id." },
+    ...CHAT_MESSAGE_SCHEMA.properties,
+    sentAt: { type: 'string', format: 'date-time', description: 'When the server took the message.' },
+  },
+  required: ['room', 'sender', 'content', 'sentAt'],
+  description: 'Kept as room history: each MESSAGE carries its x-stream-offset, and a SUBSCRIBE with x-stream-offset replays the room.',
 };
 
 export const PRIVATE_MESSAGE_SCHEMA = {

@@ -24,6 +24,8 @@ export interface ChatMessage {
 
 export interface RoomMessage extends ChatMessage {
   room: string;
+  /** When the server took it (ISO 8601): the page shows it, for history replayed later too. */
+  sentAt: string;
 }
 
 export interface PrivateMessage {
@@ -51,10 +53,10 @@ export class ChatController {
 
   @MessageMapping('/room.{roomId}')
   @SendTo('/topic/room.{roomId}')
-  @AsyncApiReply({ name: 'RoomMessage', schema: ROOM_MESSAGE_SCHEMA, examples: [{ room: 'general', sender: 'alice', content: 'Hi, room' }] })
+  @AsyncApiReply({ name: 'RoomMessage', schema: ROOM_MESSAGE_SCHEMA, examples: [{ room: 'general', sender: 'alice', content: 'Hi, room', sentAt: '2026-12-05T09:30:00.000Z' }] })
   room(@DestinationVariable('roomId') roomId: string, @Payload() message: RoomMessageDto, @Principal() user: StompPrincipal | undefined): RoomMessage {
     if (!this.rooms.exists(roomId)) throw new NotFoundException(`There is no room '${roomId}'`);
-    return { room: roomId, sender: user?.name ?? 'anonymous', content: message.content };
+    return { room: roomId, sender: user?.name ?? 'anonymous', content: message.content, sentAt: new Date().toISOString() };
   }
 
   /** To the addressee's sessions, and back to all of the sender's (so every tab shows it). */

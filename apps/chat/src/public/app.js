@@ -1,15 +1,48 @@
 // The chat page: @stomp/stompjs over SockJS, as Spring's documentation shows it, with automatic reconnect.
 // `?transports=xhr-streaming` (or xhr-polling, ...) restricts SockJS to those transports.
+// Room history: each room message carries its x-stream-offset; the page remembers the last one it saw
+// per room (and the messages it shows), in memory and in sessionStorage, and subscribes again from the
+// next offset after a reconnect or a reload, so what was said meanwhile appears once, in order. A room
+// it never saw is read from its first kept message (the server keeps the last 50).
 (() => {
   'use strict';
   const $ = (id) => document.getElementById(id);
   const transports = new URLSearchParams(location.search).get('transports');
   const sockJsOptions = transports ? { transports: transports.split(',') } : {};
+  const STORAGE_KEY = 'nest-stomp-chat';
+  // Messages per room the page keeps to show again after a reload.
+  const KEPT_PER_ROOM = 200;
+  const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
   let client = null;
   let me = null;
   let room = 'general';
   let roomSubscription = null;
+  /** { name, room, rooms: { [id]: { offset, messages: [{ sender, content, sentAt }] } } } */
+  const saved = load();
+
+  function load() {
+    try {
+      const value = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? 'null');
+      if (value && typeof value === 'object' && value.rooms && typeof value.rooms === 'object') return value;
+    } catch {
+      // Unreadable: start afresh.
+    }
+    return { name: null, room: 'general', rooms: {} };
+  }
+
+  function save() {
+    try {
+      sessionStorage.setItem(STORAGE_KEY, JSON.stringify(saved));
+    } catch {
+      // Storage full or off: the page still works, it only forgets on reload.
+    }
+  }
+
+  function roomState(id) {
+    saved.rooms[id] ??= { offset: null, messages: [] };
+    return saved.rooms[id];
+  }
 
   function setStatus(state, text) {
     $('status').dataset.state = state;
@@ -29,8 +62,19 @@
     setTimeout(() => item.remove(), 8000);
   }
 
-  function line(parts) {
+  function timeOf(iso) {
+    const time = document.createElement('time');
+    const date = new Date(iso);
+    time.className = 'time';
+    time.dateTime = date.toISOString();
+    time.title = date.toLocaleString();
+    time.textContent = clock.format(date);
+    return time;
+  }
+
+  function line(parts, sentAt) {
     const item = document.createElement('li');
+    if (sentAt) item.append(timeOf(sentAt));
     for (const [className, text] of parts) {
       const span = document.createElement('span');
       span.className = className;
@@ -77,10 +121,19 @@
     );
   }
 
+  function roomLine({ sender, content, sentAt }) {
+    return line([['sender', sender], ['content', content]], sentAt);
+  }
+
+  /** Shows a room: what the page kept of it, then (once connected) what it missed and what comes. */
   function joinRoom(id) {
     room = id;
+    saved.room = id;
+    save();
     roomSubscription?.unsubscribe();
-    $('messages').replaceChildren();
+    roomSubscription = null;
+    $('messages').replaceChildren(...roomState(id).messages.map(roomLine));
+    $('messages').scrollTop = $('messages').scrollHeight;
     $('room-title').textContent = `#${id}`;
     $('content').placeholder = `Message #${id}`;
     for (const button of $('rooms').querySelectorAll('button')) button.setAttribute('aria-current', String(button.dataset.room === id));
@@ -88,10 +141,27 @@
   }
 
   function subscribeRoom() {
-    roomSubscription = client.subscribe(`/topic/room.${room}`, (message) => {
-      const { sender, content } = JSON.parse(message.body);
-      append($('messages'), line([['sender', sender], ['content', content]]));
-    });
+    const id = room;
+    const { offset } = roomState(id);
+    const from = offset === null ? 'first' : `offset=${offset + 1}`;
+    roomSubscription = client.subscribe(`/topic/room.${id}`, (message) => receiveRoomMessage(id, message), { 'x-stream-offset': from });
+  }
+
+  function receiveRoomMessage(id, message) {
+    const state = roomState(id);
+    const header = message.headers['x-stream-offset'];
+    if (header !== undefined) {
+      const offset = Number(header);
+      // Already shown (a broker that replays from before what was asked): once is enough.
+      if (state.offset !== null && offset <= state.offset) return;
+      state.offset = offset;
+    }
+    const { sender, content, sentAt } = JSON.parse(message.body);
+    const kept = { sender, content, sentAt };
+    state.messages.push(kept);
+    if (state.messages.length > KEPT_PER_ROOM) state.messages.splice(0, state.messages.length - KEPT_PER_ROOM);
+    save();
+    if (id === room) append($('messages'), roomLine(kept));
   }
 
   /** Everything is subscribed again after each (re)connect: a new session starts empty. */
@@ -111,7 +181,8 @@
     client.subscribe('/topic/presence', (message) => renderOnline(JSON.parse(message.body)));
     client.subscribe('/user/queue/private', (message) => {
       const { from, to, content } = JSON.parse(message.body);
-      append($('private-messages'), line([['sender', from], ['to', `→ ${to}`], ['content', content]]));
+      // Private messages are not kept by the server: their time is when they arrived.
+      append($('private-messages'), line([['sender', from], ['to', `→ ${to}`], ['content', content]], new Date().toISOString()));
     });
     client.subscribe('/user/queue/errors', (message) => showError(JSON.parse(message.body).message));
     subscribeRoom();
@@ -137,6 +208,8 @@
       if (message.startsWith('CONNECT refused')) {
         // Retrying the same name would be refused again: back to the sign-in form.
         void client.deactivate();
+        saved.name = null;
+        save();
         setStatus('refused', 'Not signed in');
         $('chat').hidden = true;
         $('sign-in').hidden = false;
@@ -147,11 +220,18 @@
     client.activate();
   }
 
-  $('sign-in').addEventListener('submit', (event) => {
-    event.preventDefault();
+  function start(name) {
+    saved.name = name;
+    save();
     $('sign-in').hidden = true;
     $('chat').hidden = false;
-    connect($('name').value.trim());
+    joinRoom(saved.room ?? 'general');
+    connect(name);
+  }
+
+  $('sign-in').addEventListener('submit', (event) => {
+    event.preventDefault();
+    start($('name').value.trim());
   });
 
   $('send').addEventListener('submit', (event) => {
@@ -167,4 +247,7 @@
     client.publish({ destination: '/app/chat.private', body: JSON.stringify({ to: $('private-to').value, content: content.value }) });
     content.value = '';
   });
+
+  // A reload of a signed-in tab: the same name, the same room, from where it was.
+  if (saved.name) start(saved.name);
 })();

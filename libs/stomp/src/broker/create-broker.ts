@@ -2,28 +2,41 @@ import type { BrokerSettings } from './broker.options.js';
 import type { MessageBroker } from './message-broker.js';
 import { RedisBroker } from './redis/redis-broker.js';
 import { StompBrokerRelay } from './relay/stomp-broker-relay.js';
+import { RetentionPolicy } from './retention/retention-policy.js';
+import type { RetentionSettings } from './retention/retention.options.js';
+import { MessageHistory } from './simple/message-history.js';
 import type { PatternSubscriptionLimits } from './simple/pattern-budget.js';
 import { SimpleBroker } from './simple/simple-broker.js';
 
+/** The resolved options the brokers read besides their own settings. */
+export interface BrokerWideOptions extends Partial<PatternSubscriptionLimits> {
+  readonly retention?: readonly RetentionSettings[];
+  readonly maxHistoryBytes?: number;
+}
+
 /**
- * The broker the resolved `broker` option asks for (or the application's own instance). `patternLimits`
- * bound the pattern subscriptions of the brokers that match patterns themselves (simple, Redis).
+ * The broker the resolved `broker` option asks for (or the application's own instance). `options`:
+ * the pattern limits of the brokers that match patterns themselves (simple, Redis), and the
+ * `retention` rules the embedded broker keeps a history of (Redis pub/sub keeps none: each instance
+ * would number a destination's messages its own way).
  */
-export function createBroker(
-  broker: BrokerSettings | MessageBroker,
-  pathSeparator: '/' | '.',
-  patternLimits: Partial<PatternSubscriptionLimits> = {},
-): MessageBroker {
+export function createBroker(broker: BrokerSettings | MessageBroker, pathSeparator: '/' | '.', options: BrokerWideOptions = {}): MessageBroker {
   if (!('kind' in broker)) return broker;
   switch (broker.kind) {
     case 'simple':
-      return new SimpleBroker(pathSeparator, patternLimits);
+      return new SimpleBroker(pathSeparator, options, embeddedHistory(options, pathSeparator));
     case 'redis':
-      return new RedisBroker(broker, pathSeparator, patternLimits);
+      return new RedisBroker(broker, pathSeparator, options);
     case 'relay':
       return new StompBrokerRelay(broker, pathSeparator);
     default:
       // Unreachable: the options resolver refuses other kinds.
       throw new Error(`broker kind '${(broker as { kind: string }).kind}' is not available`);
   }
+}
+
+/** The embedded broker's history when `retention` names destinations; none otherwise. */
+function embeddedHistory({ retention = [], maxHistoryBytes }: BrokerWideOptions, pathSeparator: '/' | '.'): MessageHistory | undefined {
+  if (retention.length === 0) return undefined;
+  return new MessageHistory(new RetentionPolicy(retention, pathSeparator), maxHistoryBytes ?? Number.POSITIVE_INFINITY);
 }

@@ -1,7 +1,10 @@
 import { StompProtocolError } from '../../errors/stomp-protocol.error.js';
 import { MessageFrameTemplate } from '../../protocol/message-frame-template.js';
+import type { StompHeaders } from '../../protocol/stomp-frame.js';
 import { MessageIds } from '../../util/message-ids.js';
 import type { BrokerMessage, BrokerSubscriber, MessageBroker } from '../message-broker.js';
+import { STREAM_OFFSET_HEADER } from '../retention/stream-offset.js';
+import type { MessageHistory } from './message-history.js';
 import { PATTERN_SUBSCRIPTION_DEFAULTS, type PatternSubscriptionLimits } from './pattern-budget.js';
 import { PatternIndex } from './pattern-index.js';
 import { checkSubscriptionPattern, isPattern } from './subscription-pattern.js';
@@ -34,6 +37,8 @@ const NO_GROUPS: readonly PatternGroup[] = [];
  * publish slow). Pattern subscriptions are bounded per session and in total.
  * A publish encodes its MESSAGE once and delivers synchronously, so every session receives messages
  * in publish order: exact subscriptions first, then patterns in the order they were first subscribed.
+ * With a {@link MessageHistory}, retained destinations are kept and replayed (`x-stream-offset`): a
+ * SUBSCRIBE replays and registers in one synchronous step, so no publish falls between the two.
  */
 export class SimpleBroker implements MessageBroker {
   private readonly exact = new Map<string, Set<Subscription>>();
@@ -48,6 +53,7 @@ export class SimpleBroker implements MessageBroker {
   constructor(
     private readonly separator: '/' | '.',
     limits: Partial<PatternSubscriptionLimits> = {},
+    private readonly history?: MessageHistory,
   ) {
     this.patternIndex = new PatternIndex(separator);
     this.limits = { ...PATTERN_SUBSCRIPTION_DEFAULTS, ...limits };
@@ -65,9 +71,10 @@ export class SimpleBroker implements MessageBroker {
     return this.patternSubscriptions;
   }
 
-  subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string): void {
+  subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, headers?: StompHeaders): void {
     checkSubscriptionPattern(destination, this.separator);
     const pattern = isPattern(destination);
+    const replay = this.history?.replay(destination, headers?.[STREAM_OFFSET_HEADER], pattern);
     const state = this.bySubscriber.get(subscriber);
     const replaced = state?.subscriptions.get(subscriptionId);
     if (pattern) this.checkBudgets(state, replaced);
@@ -81,6 +88,7 @@ export class SimpleBroker implements MessageBroker {
       this.patternSubscriptions++;
     }
     this.setFor(destination, pattern).add(subscription);
+    if (replay) for (const template of replay) subscriber.deliverMessage(template, subscriptionId, this.messageIds.next());
   }
 
   unsubscribe(subscriber: BrokerSubscriber, subscriptionId: string): void {
@@ -100,10 +108,12 @@ export class SimpleBroker implements MessageBroker {
   }
 
   publish(message: BrokerMessage): void {
+    // Kept even with no subscriber now: a later one may replay it.
+    const retained = this.history?.record(message);
     const exact = this.exact.get(message.destination);
     const groups = this.patterns.size > 0 ? this.matchingGroups(message.destination) : NO_GROUPS;
     if (!exact && groups.length === 0) return;
-    const template = MessageFrameTemplate.forMessage(message);
+    const template = retained ?? MessageFrameTemplate.forMessage(message);
     // One id per message (STOMP asks no more), so subscribers alike can share one frame.
     const messageId = this.messageIds.next();
     if (exact) for (const { subscriber, id } of exact) subscriber.deliverMessage(template, id, messageId);
