@@ -1,5 +1,6 @@
 import type { BrokerSettings } from './broker.options.js';
 import type { MessageBroker } from './message-broker.js';
+import type { RetentionSettings } from './retention/retention.options.js';
 import { RedisBroker } from './redis/redis-broker.js';
 import { StompBrokerRelay } from './relay/stomp-broker-relay.js';
 import type { PatternSubscriptionLimits } from './simple/pattern-budget.js';
@@ -7,19 +8,21 @@ import { SimpleBroker } from './simple/simple-broker.js';
 
 /**
  * The broker the resolved `broker` option asks for (or the application's own instance). `patternLimits`
- * bound the pattern subscriptions of the brokers that match patterns themselves (simple, Redis).
+ * bound the pattern subscriptions of the brokers that match patterns themselves (simple, Redis);
+ * the module passes its whole resolved options, whose `retention` rules the Redis broker's streams
+ * mode reads.
  */
 export function createBroker(
   broker: BrokerSettings | MessageBroker,
   pathSeparator: '/' | '.',
-  patternLimits: Partial<PatternSubscriptionLimits> = {},
+  patternLimits: Partial<PatternSubscriptionLimits> & { readonly retention?: readonly RetentionSettings[] } = {},
 ): MessageBroker {
   if (!('kind' in broker)) return broker;
   switch (broker.kind) {
     case 'simple':
       return new SimpleBroker(pathSeparator, patternLimits);
     case 'redis':
-      return new RedisBroker(broker, pathSeparator, patternLimits);
+      return new RedisBroker(broker, pathSeparator, patternLimits, patternLimits.retention);
     case 'relay':
       return new StompBrokerRelay(broker, pathSeparator);
     default:
