@@ -1,0 +1,85 @@
+import { jest } from '@jest/globals';
+import { Redis } from 'ioredis';
+import { filter, firstValueFrom, throwError, timeout } from 'rxjs';
+import { STOMP_BROKER, StompEvents, type RedisBroker } from 'nest-stomp';
+import { startApp, type RunningApp } from '../support/apps.js';
+import { closeAll } from '../support/raw-frames.js';
+import { RawStompClient } from '../support/raw-stomp-client.js';
+import { RedisServerProcess, redisServerInstalled, uniqueChannelPrefix } from '../support/redis.js';
+import { messagesFor, offsetOf, sendAll, streamsModule, subscribeFrom, waitFor } from '../support/redis-streams.js';
+
+const describeWithRedisServer = redisServerInstalled() ? describe : describe.skip;
+
+jest.setTimeout(60_000);
+
+/** The next `broker-availability` event of `app` saying `available`. */
+function availabilityEvent(app: RunningApp, available: boolean): Promise<unknown> {
+  return firstValueFrom(
+    app.app
+      .get(StompEvents)
+      .ofType('broker-availability')
+      .pipe(
+        filter((event) => event.available === available),
+        timeout({ first: 20_000, with: () => throwError(() => new Error(`no broker-availability ${available} event on port ${app.port}`)) }),
+      ),
+  );
+}
+
+// A redis-server of the spec's own: instance A logs in as a user of its own, which the spec
+// disables and kicks out, so A stays cut off (it cannot reconnect) while B goes on publishing.
+describeWithRedisServer("Redis broker, mode 'streams': an instance cut off from Redis", () => {
+  const channelPrefix = uniqueChannelPrefix('streams-outage');
+  let redis: RedisServerProcess;
+  let admin: Redis;
+  let a: RunningApp | undefined;
+  let b: RunningApp | undefined;
+  const clients: RawStompClient[] = [];
+
+  beforeAll(async () => {
+    redis = await RedisServerProcess.onFreePort();
+    await redis.start();
+    admin = new Redis(redis.url, { lazyConnect: true, retryStrategy: () => null });
+    await admin.connect();
+    await admin.call('ACL', 'SETUSER', 'instance-a', 'on', '>secret', '~*', '&*', '+@all');
+    a = await startApp(streamsModule(`redis://instance-a:secret@127.0.0.1:${redis.port}`, channelPrefix, { reconnectDelay: 50, maxReconnectDelay: 200 }));
+    b = await startApp(streamsModule(redis.url, channelPrefix));
+  });
+
+  afterAll(async () => {
+    await closeAll(...clients.filter((client) => !client.closed));
+    await Promise.all([a?.close(), b?.close()]);
+    admin?.disconnect();
+    await redis?.stop();
+  });
+
+  it('catches up, in order and once, on what the other instance published while it was cut off', async () => {
+    const [appA, appB] = [a!, b!];
+    const destination = '/topic/log/room';
+    const subscriber = await RawStompClient.connect(`${appA.wsUrl}/ws`);
+    const publisher = await RawStompClient.connect(`${appB.wsUrl}/ws`);
+    clients.push(subscriber, publisher);
+    const id = await subscribeFrom(subscriber, destination);
+    await sendAll(publisher, destination, ['before']);
+    await waitFor(subscriber, id, 1);
+
+    const down = availabilityEvent(appA, false);
+    await admin.call('ACL', 'SETUSER', 'instance-a', 'off');
+    expect(await admin.call('CLIENT', 'KILL', 'USER', 'instance-a')).toBe(3);
+    await down;
+
+    const meanwhile = Array.from({ length: 50 }, (_, i) => `meanwhile-${i}`);
+    await sendAll(publisher, destination, meanwhile);
+    // A cannot have them yet: it cannot even log in.
+    expect(appA.app.get<RedisBroker>(STOMP_BROKER).isAvailable).toBe(false);
+    expect(messagesFor(subscriber, id).map((m) => m.text)).toEqual(['before']);
+
+    const up = availabilityEvent(appA, true);
+    await admin.call('ACL', 'SETUSER', 'instance-a', 'on');
+    await up;
+    await sendAll(publisher, destination, ['after']);
+    const received = await waitFor(subscriber, id, 52);
+    expect(received.map((m) => m.text)).toEqual(['before', ...meanwhile, 'after']);
+    const offsets = received.map(offsetOf);
+    for (let i = 1; i < offsets.length; i++) expect(offsets[i]).toBeGreaterThan(offsets[i - 1]!);
+  });
+});
