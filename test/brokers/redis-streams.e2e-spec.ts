@@ -4,7 +4,8 @@ import { startApp } from '../support/apps.js';
 import { closeAll } from '../support/raw-frames.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
 import { redisAvailable, SHARED_REDIS_URL, uniqueChannelPrefix } from '../support/redis.js';
-import { deleteKeys, messagesFor, offsetOf, sendAll, streamsModule, subscribeFrom, waitFor } from '../support/redis-streams.js';
+import { Redis } from 'ioredis';
+import { CAPPED, deleteKeys, messagesFor, offsetOf, sendAll, streamsModule, subscribeFrom, waitFor } from '../support/redis-streams.js';
 import { useTwoInstances } from '../support/two-instances.js';
 import { unique } from '../support/unique.js';
 
@@ -63,6 +64,26 @@ describeWithRedis("Redis broker, mode 'streams': replay and catch-up on the shar
     await sendAll(publisher, destination, ['marker']);
     expect((await waitFor(again, resumed, rest.length + 1)).at(-1)!.text).toBe('marker');
     expect(messagesFor(again, resumed)).toHaveLength(rest.length + 1);
+  });
+
+  it('replays while messages keep coming: the log, then the live ones, in order, none twice', async () => {
+    const destination = `/topic/log/${unique('busy')}`;
+    const publisher = await connect(b);
+    await sendAll(publisher, destination, numbered(0, 3000));
+
+    // The replay takes several XRANGE pages; batches keep coming from the other instance until its RECEIPT.
+    const client = await connect(a);
+    const receipt = unique('replayed');
+    client.send('SUBSCRIBE', { id: 'busy', destination, 'x-stream-offset': 'first', receipt });
+    const replayed = () => client.frames.some((f) => f.command === 'RECEIPT' && f.headers['receipt-id'] === receipt);
+    let sent = 3000;
+    do {
+      await sendAll(publisher, destination, numbered(sent, sent + 20));
+      sent += 20;
+    } while (!replayed());
+    await sendAll(publisher, destination, numbered(sent, sent + 20));
+    sent += 20;
+    expect((await waitFor(client, 'busy', sent)).map((m) => m.text)).toEqual(numbered(0, sent));
   });
 
   it('replays everything kept with first, the last message with last, then goes on live', async () => {
@@ -134,6 +155,45 @@ describeWithRedis("Redis broker, mode 'streams': replay and catch-up on the shar
     const [r3] = await waitFor(onB, pattern, 1);
     expect(r3!.text).toBe('r3');
     expect(offsetOf(r3!)).toBeGreaterThan(offsetOf(r2!));
+  });
+
+  it('trims a log to maxMessages (approximately, whole stream nodes) and lets it expire after maxAge', async () => {
+    const destination = `/topic/capped/${unique('capped')}`;
+    const publisher = await connect(a);
+    await sendAll(publisher, destination, numbered(0, 300));
+    const client = await connect(b);
+    const kept = messagesFor(client, await subscribeFrom(client, destination, { 'x-stream-offset': 'first' })).map((m) => m.text);
+    expect(kept.length).toBeGreaterThanOrEqual(CAPPED.maxMessages);
+    expect(kept.length).toBeLessThan(300);
+    expect(kept).toEqual(numbered(300 - kept.length, 300));
+    const admin = new Redis(SHARED_REDIS_URL, { lazyConnect: true, retryStrategy: () => null });
+    try {
+      await admin.connect();
+      for (const key of [`${channelPrefix}:log:${destination}`, `${channelPrefix}:last-id:${destination}`]) {
+        const ttl = await admin.pttl(key);
+        expect(ttl).toBeGreaterThan(0);
+        expect(ttl).toBeLessThanOrEqual(CAPPED.maxAge);
+      }
+    } finally {
+      admin.disconnect();
+    }
+  });
+
+  it('moves to the next millisecond after 1024 messages in one, so offsets stay one integer and keep growing', async () => {
+    const destination = `/topic/log/${unique('burst')}`;
+    // As if 1024 messages had just been stored in one millisecond, a little in the future.
+    const ms = Date.now() + 60_000;
+    const admin = new Redis(SHARED_REDIS_URL, { lazyConnect: true, retryStrategy: () => null });
+    try {
+      await admin.connect();
+      await admin.set(`${channelPrefix}:last-id:${destination}`, `${ms}-1023`, 'PX', 60_000);
+    } finally {
+      admin.disconnect();
+    }
+    const client = await connect(a);
+    const id = await subscribeFrom(client, destination);
+    await sendAll(client, destination, ['x', 'y']);
+    expect((await waitFor(client, id, 2)).map(offsetOf)).toEqual([(ms + 1) * 1024, (ms + 1) * 1024 + 1]);
   });
 
   it.each(['bogus', 'offset=-1', 'timestamp=soon'])("refuses x-stream-offset '%s' with an ERROR naming it", async (value) => {

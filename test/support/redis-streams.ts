@@ -4,8 +4,9 @@ import { StompModule } from 'nest-stomp';
 import type { RawStompClient, ReceivedFrame } from './raw-stomp-client.js';
 import { unique } from './unique.js';
 
-/** Where the Redis Streams specs retain messages: `/topic/log/...`; other destinations stay on pub/sub. */
+/** Where the Redis Streams specs retain messages: `/topic/log/...` (and `/topic/capped/...`, 100 messages, 60 s); other destinations stay on pub/sub. */
 export const RETAINED = '/topic/log/**';
+export const CAPPED = { destinations: '/topic/capped/**', maxMessages: 100, maxAge: 60_000 };
 
 /** An instance of a Redis broker in `mode: 'streams'`; instances with the same prefix share destinations and logs. */
 export function streamsModule(url: string, channelPrefix: string, redis: { reconnectDelay?: number; maxReconnectDelay?: number } = {}): unknown {
@@ -14,7 +15,7 @@ export function streamsModule(url: string, channelPrefix: string, redis: { recon
       StompModule.forRoot({
         endpoint: '/ws',
         broker: { kind: 'redis', mode: 'streams', url, channelPrefix, ...redis },
-        retention: [{ destinations: RETAINED, maxMessages: 5000 }],
+        retention: [{ destinations: RETAINED, maxMessages: 5000 }, CAPPED],
       }),
     ],
   })
