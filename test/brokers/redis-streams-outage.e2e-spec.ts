@@ -6,7 +6,8 @@ import { startApp, type RunningApp } from '../support/apps.js';
 import { closeAll } from '../support/raw-frames.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
 import { RedisServerProcess, redisServerInstalled, uniqueChannelPrefix } from '../support/redis.js';
-import { messagesFor, offsetOf, sendAll, streamsModule, subscribeFrom, waitFor } from '../support/redis-streams.js';
+import { streamsModule } from '../support/redis-streams.js';
+import { messagesFor, offsetOf, sendAll, subscribeFrom, waitFor } from '../support/stream-frames.js';
 
 const describeWithRedisServer = redisServerInstalled() ? describe : describe.skip;
 

@@ -5,7 +5,8 @@ import { closeAll } from '../support/raw-frames.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
 import { redisAvailable, SHARED_REDIS_URL, uniqueChannelPrefix } from '../support/redis.js';
 import { Redis } from 'ioredis';
-import { CAPPED, deleteKeys, messagesFor, offsetOf, sendAll, streamsModule, subscribeFrom, waitFor } from '../support/redis-streams.js';
+import { CAPPED, deleteKeys, streamsModule } from '../support/redis-streams.js';
+import { messagesFor, offsetOf, sendAll, subscribeFrom, waitFor } from '../support/stream-frames.js';
 import { useTwoInstances } from '../support/two-instances.js';
 import { unique } from '../support/unique.js';
 
