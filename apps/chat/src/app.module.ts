@@ -3,7 +3,7 @@ import { APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { StompModule } from 'nest-stomp';
 import { AuthModule } from './auth/auth.module.js';
-import { brokerFromEnv } from './broker-from-env.js';
+import { brokerFromEnv, CHAT_RETENTION } from './broker-from-env.js';
 import { ChatAuthService } from './auth/chat-auth.service.js';
 import { ChatController } from './chat/chat.controller.js';
 import { PresenceService } from './chat/presence.service.js';
@@ -50,6 +50,7 @@ export function publicOriginFromEnv(env: NodeJS.ProcessEnv): string[] | undefine
         },
         brokerPrefixes: ['/topic', '/queue'], // config.enableSimpleBroker("/topic", "/queue")
         broker: brokerFromEnv(process.env), // or enableStompBrokerRelay(...), or Redis
+        retention: CHAT_RETENTION,
         authenticate: (request) => auth.authenticate(request),
         // Served at /metrics (OpsController), beside whatever else the app measures.
         metrics: { enabled: true, registry },

@@ -1,4 +1,13 @@
-import type { StompBrokerOptions } from 'nest-stomp';
+import type { StompBrokerOptions, StompModuleOptions } from 'nest-stomp';
+
+/**
+ * The chat's rooms (`/topic/messages`, `/topic/room.{id}`), kept by the brokers that keep a log
+ * (STOMP_BROKER=redis-streams), so a page replays them with `x-stream-offset`: the last 50 messages
+ * of each room (approximately, on Redis), for a day.
+ */
+export const CHAT_RETENTION: NonNullable<StompModuleOptions['retention']> = [
+  { destinations: ['/topic/messages', '/topic/room.*'], maxMessages: 50, maxAge: 24 * 60 * 60_000 },
+];
 
 /**
  * The broker, from the environment:
@@ -7,7 +16,9 @@ import type { StompBrokerOptions } from 'nest-stomp';
  *   `STOMP_RELAY_ADDRESSES` (`host:port,host:port`, default `127.0.0.1:61613`), logging in with
  *   `STOMP_RELAY_LOGIN` / `STOMP_RELAY_PASSCODE` (default guest/guest);
  * - `STOMP_BROKER=redis`: several instances over Redis at `REDIS_URL` (default `redis://127.0.0.1:6379`),
- *   on the channels of `REDIS_CHANNEL_PREFIX` (default `nest-stomp`): instances with the same one share messages.
+ *   on the channels of `REDIS_CHANNEL_PREFIX` (default `nest-stomp`): instances with the same one share messages;
+ * - `STOMP_BROKER=redis-streams`: the same, with the rooms ({@link CHAT_RETENTION}) in Redis Streams
+ *   (`mode: 'streams'`): replayable, and caught up by an instance cut off from Redis for a while.
  * `STOMP_RECONNECT_MS` sets the relay's first reconnect delay (default 1000).
  */
 export function brokerFromEnv(env: NodeJS.ProcessEnv): StompBrokerOptions {
@@ -30,9 +41,15 @@ export function brokerFromEnv(env: NodeJS.ProcessEnv): StompBrokerOptions {
       };
     }
     case 'redis':
-      return { kind, url: env.REDIS_URL ?? 'redis://127.0.0.1:6379', ...(env.REDIS_CHANNEL_PREFIX ? { channelPrefix: env.REDIS_CHANNEL_PREFIX } : {}) };
+    case 'redis-streams':
+      return {
+        kind: 'redis',
+        ...(kind === 'redis-streams' ? { mode: 'streams' as const } : {}),
+        url: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+        ...(env.REDIS_CHANNEL_PREFIX ? { channelPrefix: env.REDIS_CHANNEL_PREFIX } : {}),
+      };
     default:
-      throw new Error(`STOMP_BROKER='${kind}': expected simple, relay or redis`);
+      throw new Error(`STOMP_BROKER='${kind}': expected simple, relay, redis or redis-streams`);
   }
 }
 
