@@ -79,7 +79,7 @@ export class RedisBroker implements MessageBroker {
     if (settings.mode === 'streams') {
       this.streams = new RedisStreams(prefix, retention, separator, this.local, this.publisher);
       const reader: RedisStreamReader = new RedisStreamReader(
-        this.streams.keys.feed,
+        this.streams.keys,
         connection('stream reader', (client) => reader.prepare(client), true),
         (message) => this.local.publish(message),
         this.logger,

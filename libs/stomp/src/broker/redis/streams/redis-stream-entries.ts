@@ -28,10 +28,3 @@ export function retainedMessage(encoded: Buffer, logId: string): { readonly offs
   const offset = offsetOfStreamId(logId);
   return { offset, message: { ...decoded, headers: { ...decoded.headers, [STREAM_OFFSET_HEADER]: String(offset) } } };
 }
-
-/** Whether stream id `a` comes after `b` (ids are `<ms>-<seq>`, either part may exceed 2^53 in the feed's). */
-export function streamIdAfter(a: string, b: string): boolean {
-  const [aMs, aSeq] = a.split('-').map(BigInt) as [bigint, bigint];
-  const [bMs, bSeq] = b.split('-').map(BigInt) as [bigint, bigint];
-  return aMs > bMs || (aMs === bMs && aSeq > bSeq);
-}

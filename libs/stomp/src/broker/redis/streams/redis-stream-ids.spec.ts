@@ -1,5 +1,5 @@
 import { offsetOfStreamId, streamIdAtTime, streamIdOfOffset } from './redis-stream-ids.js';
-import { streamIdAfter, xreadEntries } from './redis-stream-entries.js';
+import { xreadEntries } from './redis-stream-entries.js';
 
 describe('Redis stream ids as offsets', () => {
   it('encodes ms-seq as ms × 1024 + seq, and back', () => {
@@ -21,13 +21,6 @@ describe('Redis stream ids as offsets', () => {
 
   it.each(['abc', '-1', '12', '1-1024', '1--1', '1-x'])("refuses '%s', which the publisher never writes", (id) => {
     expect(() => offsetOfStreamId(id)).toThrow(`'${id}' is not a stream id`);
-  });
-
-  it('compares ids by millisecond, then sequence, beyond 2^53', () => {
-    expect(streamIdAfter('2-0', '1-99')).toBe(true);
-    expect(streamIdAfter('1-10', '1-9')).toBe(true);
-    expect(streamIdAfter('1-9', '1-9')).toBe(false);
-    expect(streamIdAfter('1-18446744073709551615', '1-18446744073709551614')).toBe(true);
   });
 
   it("reads XREAD's reply in RESP2 and RESP3 (flattened) shapes, and a timeout", () => {

@@ -33,6 +33,8 @@ export function streamIdAtTime(ms: number): string {
 export interface RedisStreamKeys {
   /** Every retained message of every destination, in publish order: what each instance reads from its last id. */
   readonly feed: string;
+  /** How many messages the feed was given: each entry's number, so a reader can tell how many it missed. */
+  readonly feedCount: string;
   /** One destination's log, the one subscribers replay. */
   log(destination: string): string;
   /** The last id given in a destination's log, so ids keep growing even once its entries are trimmed. */
@@ -42,6 +44,7 @@ export interface RedisStreamKeys {
 export function redisStreamKeys(prefix: string): RedisStreamKeys {
   return {
     feed: `${prefix}:feed`,
+    feedCount: `${prefix}:feed-count`,
     log: (destination) => `${prefix}:log:${destination}`,
     lastId: (destination) => `${prefix}:last-id:${destination}`,
   };

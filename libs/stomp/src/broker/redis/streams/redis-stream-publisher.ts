@@ -11,7 +11,10 @@ import { SEQUENCES_PER_MS, type RedisStreamKeys } from './redis-stream-ids.js';
  * expires with its last-id key after `maxAge` of silence, so idle destinations leave no keys behind.
  * Trimming is approximate (`~`, whole stream nodes): Redis may keep a few dozen entries more.
  *
- * KEYS: log, last id, feed. ARGV: message, maxMessages, maxAge, feed maxMessages, feed maxAge.
+ * Feed entries are numbered (the feed count), so a reader back from an outage can tell how many
+ * were trimmed before it could read them.
+ *
+ * KEYS: log, last id, feed, feed count. ARGV: message, maxMessages, maxAge, feed maxMessages, feed maxAge.
  */
 const APPEND = `
 local time = redis.call('TIME')
@@ -31,7 +34,9 @@ redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], id, 'm', ARGV[1])
 redis.call('XTRIM', KEYS[1], 'MINID', '~', string.format('%.0f', now - tonumber(ARGV[3])))
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('SET', KEYS[2], id, 'PX', ARGV[3])
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'o', id, 'm', ARGV[1])
+local n = redis.call('INCR', KEYS[4])
+redis.call('PEXPIRE', KEYS[4], ARGV[5])
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'o', id, 'n', n, 'm', ARGV[1])
 redis.call('XTRIM', KEYS[3], 'MINID', '~', string.format('%.0f', now - tonumber(ARGV[5])))
 return id
 `;
@@ -50,7 +55,7 @@ export function feedLimits(rules: readonly RetentionSettings[]): FeedLimits {
 }
 
 const COMMAND = 'nestStompStreamAppend';
-type Appending = Redis & { [COMMAND](log: string, lastId: string, feed: string, ...args: Array<Buffer | number>): Promise<string> };
+type Appending = Redis & { [COMMAND](log: string, lastId: string, feed: string, feedCount: string, ...args: Array<Buffer | number>): Promise<string> };
 
 /** XADDs retained messages (see APPEND). */
 export class RedisStreamPublisher {
@@ -61,7 +66,7 @@ export class RedisStreamPublisher {
 
   /** Makes `client` able to append: once per connection object (ioredis loads the script on first use). */
   static prepare(client: Redis): void {
-    if (!(COMMAND in client)) client.defineCommand(COMMAND, { numberOfKeys: 3, lua: APPEND });
+    if (!(COMMAND in client)) client.defineCommand(COMMAND, { numberOfKeys: 4, lua: APPEND });
   }
 
   /** Resolves with the message's stream id once Redis stored it. */
@@ -71,6 +76,7 @@ export class RedisStreamPublisher {
       keys.log(message.destination),
       keys.lastId(message.destination),
       keys.feed,
+      keys.feedCount,
       encodeRedisMessage(message),
       rule.maxMessages,
       rule.maxAge,
