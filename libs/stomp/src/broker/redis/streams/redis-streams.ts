@@ -90,6 +90,7 @@ export class RedisStreams {
     const gate = this.gates.get(subscriber);
     if (!gate) return;
     this.gates.delete(subscriber);
+    gate.endAll();
     this.local.unsubscribeAll(gate);
   }
 

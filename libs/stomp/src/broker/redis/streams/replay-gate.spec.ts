@@ -67,7 +67,10 @@ describe('ReplayGate', () => {
     gate.finish('a', old);
     gate.deliverMessage(at(2), 'a', 'live');
     expect(target.got).toEqual([]);
-    target.closed = true;
+    gate.endAll();
     expect(gate.isCurrent('a', replacing)).toBe(false);
+    const again = gate.begin('a');
+    target.closed = true;
+    expect(gate.isCurrent('a', again)).toBe(false);
   });
 });

@@ -68,6 +68,11 @@ export class ReplayGate implements BrokerSubscriber {
     this.replays.delete(subscriptionId);
   }
 
+  /** Every subscription of the session ended: replays still running stop. */
+  endAll(): void {
+    this.replays.clear();
+  }
+
   deliverMessage(template: MessageFrameTemplate, subscriptionId: string, messageId: string, ack?: string): void {
     const replay = this.replays.get(subscriptionId);
     if (replay?.held) {
