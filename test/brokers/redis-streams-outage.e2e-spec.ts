@@ -130,4 +130,32 @@ describeWithRedisServer("Redis broker, mode 'streams': an instance cut off from 
       await Promise.all([c.close(), d.close()]);
     }
   });
+
+  // Last: the restart loses the data, the ACL user included.
+  it('goes on delivering, offsets still growing, after Redis restarted without its data', async () => {
+    const [appA, appB] = [a!, b!];
+    const destination = '/topic/log/restart';
+    const subscriber = await RawStompClient.connect(`${appA.wsUrl}/ws`);
+    const publisher = await RawStompClient.connect(`${appB.wsUrl}/ws`);
+    clients.push(subscriber, publisher);
+    const id = await subscribeFrom(subscriber, destination);
+    await sendAll(publisher, destination, ['before']);
+    const [before] = await waitFor(subscriber, id, 1);
+
+    const down = Promise.all([availabilityEvent(appA, false), availabilityEvent(appB, false)]);
+    admin.disconnect();
+    await redis.stop();
+    await down;
+    const up = Promise.all([availabilityEvent(appA, true), availabilityEvent(appB, true)]);
+    await redis.start();
+    admin = new Redis(redis.url, { lazyConnect: true, retryStrategy: () => null });
+    await admin.connect();
+    await admin.call('ACL', 'SETUSER', 'instance-a', 'on', '>secret', '~*', '&*', '+@all');
+    await up;
+
+    await sendAll(publisher, destination, ['after']);
+    const [, after] = await waitFor(subscriber, id, 2);
+    expect(after!.text).toBe('after');
+    expect(offsetOf(after!)).toBeGreaterThan(offsetOf(before!));
+  });
 });
