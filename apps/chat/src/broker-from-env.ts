@@ -7,7 +7,9 @@ import type { StompBrokerOptions } from 'nest-stomp';
  *   `STOMP_RELAY_ADDRESSES` (`host:port,host:port`, default `127.0.0.1:61613`), logging in with
  *   `STOMP_RELAY_LOGIN` / `STOMP_RELAY_PASSCODE` (default guest/guest);
  * - `STOMP_BROKER=redis`: several instances over Redis at `REDIS_URL` (default `redis://127.0.0.1:6379`),
- *   on the channels of `REDIS_CHANNEL_PREFIX` (default `nest-stomp`): instances with the same one share messages.
+ *   on the channels of `REDIS_CHANNEL_PREFIX` (default `nest-stomp`): instances with the same one share messages;
+ * - `STOMP_BROKER=redis-streams`: the same, with the rooms' history (`CHAT_ROOM_HISTORY`, see history-from-env.ts) in Redis Streams
+ *   (`mode: 'streams'`): replayable, and caught up by an instance cut off from Redis for a while.
  * `STOMP_RECONNECT_MS` sets the relay's first reconnect delay (default 1000).
  */
 export function brokerFromEnv(env: NodeJS.ProcessEnv): StompBrokerOptions {
@@ -30,9 +32,15 @@ export function brokerFromEnv(env: NodeJS.ProcessEnv): StompBrokerOptions {
       };
     }
     case 'redis':
-      return { kind, url: env.REDIS_URL ?? 'redis://127.0.0.1:6379', ...(env.REDIS_CHANNEL_PREFIX ? { channelPrefix: env.REDIS_CHANNEL_PREFIX } : {}) };
+    case 'redis-streams':
+      return {
+        kind: 'redis',
+        ...(kind === 'redis-streams' ? { mode: 'streams' as const } : {}),
+        url: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+        ...(env.REDIS_CHANNEL_PREFIX ? { channelPrefix: env.REDIS_CHANNEL_PREFIX } : {}),
+      };
     default:
-      throw new Error(`STOMP_BROKER='${kind}': expected simple, relay or redis`);
+      throw new Error(`STOMP_BROKER='${kind}': expected simple, relay, redis or redis-streams`);
   }
 }
 

@@ -12,6 +12,7 @@ import {
   isObject,
   listOf,
   nonEmptyText,
+  oneOf,
   optional,
   positiveInteger,
   rejectUnknownKeys,
@@ -66,6 +67,7 @@ const RELAY_OPTIONS = {
 
 const REDIS_OPTIONS = {
   url: nonEmptyText,
+  mode: oneOf('pubsub', 'streams'),
   channelPrefix: nonEmptyText,
   startTimeout: timer(positiveInteger),
   connectTimeout: timer(positiveInteger),

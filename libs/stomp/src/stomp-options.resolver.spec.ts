@@ -517,6 +517,7 @@ describe('resolveStompOptions', () => {
       const given = {
         kind: 'redis',
         url: 'rediss://cache:6380',
+        mode: 'streams',
         channelPrefix: 'chat',
         startTimeout: 1,
         connectTimeout: 2,
@@ -533,6 +534,12 @@ describe('resolveStompOptions', () => {
         `Invalid StompModule option 'broker.url': expected a non-empty string, got ""`,
       );
       expect(configurationError({ endpoint: '/ws', broker: { kind: 'redis', channelPrefix: '' } }).message).toMatch(/'broker\.channelPrefix': expected a non-empty string/);
+    });
+
+    it("refuse a mode other than 'pubsub' or 'streams'", () => {
+      expect(configurationError({ endpoint: '/ws', broker: { kind: 'redis', mode: 'stream' } as never }).message).toBe(
+        "Invalid StompModule option 'broker.mode': expected 'pubsub' or 'streams', got 'stream'",
+      );
     });
 
     it.each(['startTimeout', 'connectTimeout', 'commandTimeout', 'reconnectDelay', 'maxReconnectDelay'])('refuse a %s that is no timer', (setting) => {
@@ -586,7 +593,7 @@ describe('resolveStompOptions', () => {
     it('without a near one, list the known keys', () => {
       const error = configurationError({ endpoint: '/ws', broker: { kind: 'redis', database: 2 } });
       expect(error.message).toBe(
-        "Unknown StompModule option 'broker.database': the known ones are 'kind', 'url', 'channelPrefix', 'startTimeout', 'connectTimeout', 'commandTimeout', 'reconnectDelay', 'maxReconnectDelay'",
+        "Unknown StompModule option 'broker.database': the known ones are 'kind', 'url', 'mode', 'channelPrefix', 'startTimeout', 'connectTimeout', 'commandTimeout', 'reconnectDelay', 'maxReconnectDelay'",
       );
     });
 

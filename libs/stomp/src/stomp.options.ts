@@ -284,6 +284,7 @@ export const STOMP_DEFAULTS = {
   /** `broker: { kind: 'redis' }`. */
   redis: {
     url: 'redis://127.0.0.1:6379',
+    mode: 'pubsub',
     channelPrefix: 'nest-stomp',
     startTimeout: 5000,
     connectTimeout: 5000,

@@ -17,8 +17,8 @@ export interface BrokerWideOptions extends Partial<PatternSubscriptionLimits> {
 /**
  * The broker the resolved `broker` option asks for (or the application's own instance). `options`:
  * the pattern limits of the brokers that match patterns themselves (simple, Redis), and the
- * `retention` rules the embedded broker keeps a history of (Redis pub/sub keeps none: each instance
- * would number a destination's messages its own way).
+ * `retention` rules the embedded broker keeps a history of and Redis's streams mode keeps in Redis
+ * (Redis pub/sub keeps none: each instance would number a destination's messages its own way).
  */
 export function createBroker(broker: BrokerSettings | MessageBroker, pathSeparator: '/' | '.', options: BrokerWideOptions = {}): MessageBroker {
   if (!('kind' in broker)) return broker;
@@ -26,7 +26,7 @@ export function createBroker(broker: BrokerSettings | MessageBroker, pathSeparat
     case 'simple':
       return new SimpleBroker(pathSeparator, options, embeddedHistory(options, pathSeparator));
     case 'redis':
-      return new RedisBroker(broker, pathSeparator, options);
+      return new RedisBroker(broker, pathSeparator, options, options.retention);
     case 'relay':
       return new StompBrokerRelay(broker, pathSeparator);
     default:

@@ -1,6 +1,7 @@
 /** The Redis broker's options resolved: every one given (see StompRedisOptions for each one's meaning). */
 export interface RedisBrokerSettings {
   readonly url: string;
+  readonly mode: 'pubsub' | 'streams';
   readonly channelPrefix: string;
   /** How long `start()` waits for Redis before the application starts without it. */
   readonly startTimeout: number;

@@ -81,6 +81,26 @@ describe('RedisBroker without Redis', () => {
     expect(await cluster).toEqual([]);
   });
 
+  it("in mode 'streams', rejects a retained publish and a replay at once", async () => {
+    const streams = new RedisBroker({ ...STOMP_DEFAULTS.redis, url, channelPrefix: 'unit', mode: 'streams', startTimeout: 3000 }, '/', {}, [
+      { destinations: ['/topic/log/**'], maxMessages: 10, maxAge: 1000, maxBytes: 1000 },
+    ]);
+    try {
+      await streams.start();
+      expect(streams.isAvailable).toBe(false);
+      const publish = streams.publish({ destination: '/topic/log/a', headers: {}, body: Buffer.from('lost') });
+      await expect(publish).rejects.toThrow(/^Redis broker unavailable: could not publish the message to '\/topic\/log\/a' \(the publisher connection to redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ is down/);
+      await expect(streams.subscribe(subscriber, 'r', '/topic/log/a', { 'x-stream-offset': 'first' })).rejects.toThrow(/^Redis broker unavailable: could not replay '\/topic\/log\/a'/);
+      // The failed replay leaves no subscription behind; one without replay is kept.
+      expect(streams.subscriptionCount).toBe(0);
+      await streams.subscribe(subscriber, 'n', '/topic/log/a', {});
+      expect(streams.subscriptionCount).toBe(1);
+      expect(() => streams.subscribe(subscriber, 'x', '/topic/log/a', { 'x-stream-offset': 'later' })).toThrow("Invalid x-stream-offset header 'later'");
+    } finally {
+      await streams.close();
+    }
+  });
+
   it('has a random instance id', () => {
     const other = new RedisBroker({ ...STOMP_DEFAULTS.redis, url, channelPrefix: 'unit' }, '/');
     expect(other.cluster.instanceId).not.toBe(broker.cluster.instanceId);

@@ -1,7 +1,9 @@
 import { StompLogger } from '../../util/stomp-logger.js';
 import { randomUUID } from 'node:crypto';
 import { BehaviorSubject, combineLatest, distinctUntilChanged, filter, type Observable, type Subscription } from 'rxjs';
+import type { StompHeaders } from '../../protocol/stomp-frame.js';
 import type { BrokerMessage, BrokerSubscriber, MessageBroker } from '../message-broker.js';
+import type { RetentionSettings } from '../retention/retention.options.js';
 import type { PatternSubscriptionLimits } from '../simple/pattern-budget.js';
 import { SimpleBroker } from '../simple/simple-broker.js';
 import type { RedisBrokerSettings } from './redis-broker-settings.js';
@@ -10,6 +12,8 @@ import { RedisCluster } from './redis-cluster.js';
 import { RedisConnection } from './redis-connection.js';
 import { decodeRedisMessage, encodeRedisMessage } from './redis-message-codec.js';
 import { describeRedisUrl } from './redis-url.js';
+import { RedisStreamReader } from './streams/redis-stream-reader.js';
+import { RedisStreams } from './streams/redis-streams.js';
 
 /**
  * Several application instances sharing their broker destinations over Redis pub/sub. Each instance
@@ -22,6 +26,10 @@ import { describeRedisUrl } from './redis-url.js';
  * with {@link StompBrokerUnavailableError} (nothing is queued, nothing silently dropped) and both
  * connections keep reconnecting. Like Redis pub/sub itself, delivery is at most once: an instance
  * disconnected from Redis misses what was published meanwhile.
+ *
+ * `mode: 'streams'` adds Redis Streams for the destinations `retention` names (RedisStreams): they
+ * are XADDed rather than published, replayable with `x-stream-offset`, and a third connection of
+ * each instance reads them from its last id, so an instance cut off for a while catches up.
  */
 export class RedisBroker implements MessageBroker {
   readonly cluster: RedisCluster;
@@ -31,6 +39,10 @@ export class RedisBroker implements MessageBroker {
   private readonly local: SimpleBroker;
   private readonly publisher: RedisConnection;
   private readonly subscriber: RedisConnection;
+  /** Every connection the broker needs up to be available. */
+  private readonly connections: readonly RedisConnection[];
+  private readonly streams: RedisStreams | undefined;
+  private readonly streamReader: RedisStreamReader | undefined;
   private readonly channels: { readonly messages: string; readonly cluster: string };
   private readonly settings: RedisBrokerSettings;
   private readonly displayUrl: string;
@@ -42,9 +54,15 @@ export class RedisBroker implements MessageBroker {
 
   /**
    * `settings` as the options resolver leaves them (or `{ ...STOMP_DEFAULTS.redis, url, channelPrefix }`);
-   * `patternLimits` bound the pattern subscriptions of this instance's clients.
+   * `patternLimits` bound the pattern subscriptions of this instance's clients; `retention` (the
+   * resolved option) says which destinations `mode: 'streams'` keeps in streams.
    */
-  constructor(settings: RedisBrokerSettings, separator: '/' | '.', patternLimits: Partial<PatternSubscriptionLimits> = {}) {
+  constructor(
+    settings: RedisBrokerSettings,
+    separator: '/' | '.',
+    patternLimits: Partial<PatternSubscriptionLimits> = {},
+    retention: readonly RetentionSettings[] = [],
+  ) {
     const { url, channelPrefix: prefix } = settings;
     this.settings = settings;
     this.displayUrl = describeRedisUrl(url);
@@ -53,22 +71,33 @@ export class RedisBroker implements MessageBroker {
     const instanceId = randomUUID();
     this.cluster = new RedisCluster(instanceId, (data) => this.send(this.channels.cluster, Buffer.from(data, 'utf8'), 'a cluster message'));
 
-    const connection = (role: 'publisher' | 'subscriber', prepare?: (client: RedisConnection['client']) => Promise<unknown>) =>
-      new RedisConnection(role, url, this.displayUrl, `nest-stomp:${instanceId}:${role}`, this.settings, this.logger, prepare);
+    const connection = (role: RedisConnection['role'], prepare?: (client: RedisConnection['client']) => Promise<unknown>, blocking?: boolean) =>
+      new RedisConnection(role, url, this.displayUrl, `nest-stomp:${instanceId}:${role.replace(' ', '-')}`, this.settings, this.logger, prepare, blocking);
     this.publisher = connection('publisher');
     this.subscriber = connection('subscriber', (client) => client.subscribe(this.channels.messages, this.channels.cluster));
     this.subscriber.client.on('messageBuffer', (channel: Buffer, payload: Buffer) => this.received(channel, payload));
+    if (settings.mode === 'streams') {
+      this.streams = new RedisStreams(prefix, retention, separator, this.local, this.publisher);
+      const reader: RedisStreamReader = new RedisStreamReader(
+        this.streams.keys,
+        connection('stream reader', (client) => reader.prepare(client), true),
+        (message) => this.local.publish(message),
+        this.logger,
+        Math.max(1, Math.floor(settings.commandTimeout / 2)),
+        settings.reconnectDelay,
+      );
+      this.streamReader = reader;
+    }
+    this.connections = [this.publisher, this.subscriber, ...(this.streamReader ? [this.streamReader.connection] : [])];
 
     this.availability$ = this.availability.pipe(
       filter((available): available is boolean => available !== undefined),
       distinctUntilChanged(),
     );
-    this.readiness = combineLatest([this.publisher.ready$, this.subscriber.ready$]).subscribe(([publisher, subscriber]) =>
-      this.onReadiness(publisher && subscriber),
-    );
+    this.readiness = combineLatest(this.connections.map((c) => c.ready$)).subscribe((ready) => this.onReadiness(ready.every(Boolean)));
   }
 
-  /** Whether both connections are up, now. */
+  /** Whether every connection is up, now. */
   get isAvailable(): boolean {
     return this.connected;
   }
@@ -86,22 +115,27 @@ export class RedisBroker implements MessageBroker {
     if (this.started || this.closed) return;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.settings.startTimeout)));
-    await Promise.race([Promise.all([this.publisher.start(), this.subscriber.start()]), timeout]).finally(() => clearTimeout(timer));
+    const starts = [this.publisher.start(), this.subscriber.start(), ...(this.streamReader ? [this.streamReader.start()] : [])];
+    await Promise.race([Promise.all(starts), timeout]).finally(() => clearTimeout(timer));
     if (this.closed) return;
     this.started = true;
+    if (this.streams?.retainsNothing) {
+      this.logger.warn("Redis broker in mode 'streams' without any retention rule: every destination goes over pub/sub; name the destinations to keep in the retention option");
+    }
     if (this.connected) {
-      this.logger.log(`Redis broker connected to ${this.displayUrl} (channels ${this.channels.messages}, ${this.channels.cluster})`);
+      const streams = this.streams ? `; streams ${this.streams.keys.feed}, ${this.streams.keys.log('<destination>')}` : '';
+      this.logger.log(`Redis broker connected to ${this.displayUrl} (channels ${this.channels.messages}, ${this.channels.cluster}${streams})`);
     } else {
       this.logger.warn(`Redis broker unavailable at start-up (${this.downReason()}); reconnecting in the background, sends fail until then`);
     }
     this.availability.next(this.connected);
   }
 
-  /** Quits both connections; the broker is unavailable from then on. */
+  /** Quits every connection; the broker is unavailable from then on. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([this.publisher.close(), this.subscriber.close()]);
+    await Promise.all([this.publisher.close(), this.subscriber.close(), this.streamReader?.close()]);
     this.readiness.unsubscribe();
     this.connected = false;
     if (this.started) this.availability.next(false);
@@ -109,20 +143,29 @@ export class RedisBroker implements MessageBroker {
     this.cluster.complete();
   }
 
-  subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string): void {
+  /** In `mode: 'streams'`, a SUBSCRIBE to a retained destination with `x-stream-offset` resolves once its replay was delivered. */
+  subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, headers: StompHeaders = {}): void | Promise<void> {
+    if (this.streams) return this.streams.subscribe(subscriber, subscriptionId, destination, headers);
     this.local.subscribe(subscriber, subscriptionId, destination);
   }
 
   unsubscribe(subscriber: BrokerSubscriber, subscriptionId: string): void {
-    this.local.unsubscribe(subscriber, subscriptionId);
+    if (this.streams) this.streams.unsubscribe(subscriber, subscriptionId);
+    else this.local.unsubscribe(subscriber, subscriptionId);
   }
 
   unsubscribeAll(subscriber: BrokerSubscriber): void {
-    this.local.unsubscribeAll(subscriber);
+    if (this.streams) this.streams.unsubscribeAll(subscriber);
+    else this.local.unsubscribeAll(subscriber);
   }
 
-  /** Resolves once Redis took the message; rejects with {@link StompBrokerUnavailableError} when it cannot. */
+  /**
+   * Resolves once Redis took the message (a retained one in `mode: 'streams'`: once XADD stored it);
+   * rejects with {@link StompBrokerUnavailableError} when it cannot.
+   */
   publish(message: BrokerMessage): Promise<void> {
+    const rule = this.closed ? undefined : this.streams?.ruleFor(message.destination);
+    if (rule) return this.streams!.publish(message, rule);
     return this.send(this.channels.messages, encodeRedisMessage(message), `the message to '${message.destination}'`);
   }
 
@@ -161,7 +204,7 @@ export class RedisBroker implements MessageBroker {
   }
 
   private downReason(): string {
-    return [this.publisher, this.subscriber]
+    return this.connections
       .filter((connection) => !connection.isReady)
       .map((connection) => connection.downReason)
       .join('; ');

@@ -14,7 +14,7 @@ const STATES: Partial<Record<Redis['status'], string>> = {
   end: 'is closed',
 };
 
-export type RedisConnectionRole = 'publisher' | 'subscriber';
+export type RedisConnectionRole = 'publisher' | 'subscriber' | 'stream reader';
 
 /**
  * One ioredis connection and whether it is usable. ioredis reconnects by itself (capped back-off);
@@ -43,6 +43,8 @@ export class RedisConnection {
     settings: RedisBrokerSettings,
     private readonly logger: Logger,
     private readonly prepare: (client: Redis) => Promise<unknown> = () => Promise.resolve(),
+    /** A connection that blocks (XREAD BLOCK) would answer QUIT only once its command returns: close() drops it instead. */
+    private readonly blocking = false,
   ) {
     this.closeTimeout = settings.connectTimeout + settings.commandTimeout;
     this.commandTimeout = settings.commandTimeout;
@@ -119,7 +121,9 @@ export class RedisConnection {
     if (client.status !== 'end') {
       const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
       const wasReady = client.status === 'ready';
-      if (wasReady) {
+      if (wasReady && this.blocking) {
+        client.disconnect();
+      } else if (wasReady) {
         await this.bounded(client.quit()).catch(() => client.disconnect());
       } else {
         client.disconnect();

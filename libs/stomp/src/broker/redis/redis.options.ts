@@ -5,6 +5,13 @@
 export interface StompRedisOptions {
   readonly kind: 'redis';
   readonly url?: string;
+  /**
+   * `'pubsub'`: every message over Redis pub/sub, kept nowhere. `'streams'`: the destinations the
+   * `retention` option names go through Redis Streams (XADD, read by every instance from its last
+   * id), so they can be replayed with `x-stream-offset` and an instance cut off from Redis catches
+   * up; the others still over pub/sub.
+   */
+  readonly mode?: 'pubsub' | 'streams';
   /** Prefix of the Redis channels; instances with the same prefix share messages. */
   readonly channelPrefix?: string;
   /** How long start-up waits for Redis before the application starts without it, in ms. */

@@ -59,8 +59,15 @@ describe('ClientQueuePolicy', () => {
       persistent: 'true',
     };
     expect(policy.sendHeaders('/topic/x', headers)).toEqual({ 'content-type': 'text/plain', 'x-trace': 'abc', 'x-max-retries': '3' });
-    // On a /queue a rule admitted, `persistent` stays: the client may keep messages there.
-    expect(policy.sendHeaders('/queue/x', headers)).toEqual({ 'content-type': 'text/plain', 'x-trace': 'abc', 'x-max-retries': '3', persistent: 'true' });
+    // On a /queue a rule admitted, `persistent` and `x-queue-type` stay: the client may keep messages
+    // there, and RabbitMQ refuses a SEND to a stream queue whose type the SEND does not repeat.
+    expect(policy.sendHeaders('/queue/x', headers)).toEqual({
+      'content-type': 'text/plain',
+      'x-trace': 'abc',
+      'x-max-retries': '3',
+      'x-queue-type': 'quorum',
+      persistent: 'true',
+    });
   });
 
   it('is checked when the relay options are read', () => {

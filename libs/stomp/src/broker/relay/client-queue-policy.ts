@@ -23,7 +23,9 @@ const QUEUE_PREFIX = '/queue/';
 /**
  * SEND headers RabbitMQ reads as the properties of the queue it declares: a client must not shape
  * what the broker keeps. `persistent` (which RabbitMQ also reads as `durable`, and which writes the
- * message to disk) is handled apart: it stays where a rule admitted the client.
+ * message to disk) and `x-queue-type` (which RabbitMQ compares with the existing queue's, refusing
+ * a SEND to a stream queue without `x-queue-type:stream`) are handled apart: they stay where a rule
+ * admitted the client.
  */
 const QUEUE_SHAPING = new Set([
   'durable',
@@ -41,6 +43,8 @@ const QUEUE_SHAPING = new Set([
   'x-initial-cluster-size',
 ]);
 const QUEUE_SHAPING_PREFIXES = ['x-queue-', 'x-dead-letter-', 'x-stream-'];
+/** SEND headers kept on a `/queue/...` a rule admitted, dropped elsewhere. */
+const ADMITTED_ONLY = new Set(['persistent', 'x-queue-type']);
 
 interface CompiledRule {
   readonly pattern: DestinationPattern;
@@ -80,14 +84,14 @@ export class ClientQueuePolicy {
     if (verdict !== true) refuse(`the clientQueues rule '${rule.pattern.pattern}' does not admit this client`);
   }
 
-  /** A client's SEND headers without the queue-shaping ones; `persistent` stays only on an admitted `/queue/...`. */
+  /** A client's SEND headers without the queue-shaping ones; `persistent` and `x-queue-type` stay only on an admitted `/queue/...`. */
   sendHeaders(destination: string, headers: Readonly<Record<string, string>>): Record<string, string> {
     // check() ran first: a `/queue/...` destination here is one a rule admitted.
-    const keepPersistent = destination.startsWith(QUEUE_PREFIX);
+    const admitted = destination.startsWith(QUEUE_PREFIX);
     const out: Record<string, string> = {};
     for (const name in headers) {
       const lower = name.toLowerCase();
-      if (lower === 'persistent' ? !keepPersistent : isQueueShaping(lower)) continue;
+      if (ADMITTED_ONLY.has(lower) ? !admitted : isQueueShaping(lower)) continue;
       out[name] = headers[name]!;
     }
     return out;

@@ -10,18 +10,13 @@ import type { BrokerCluster, BrokerMessage, BrokerSubscriber, MessageBroker } fr
 import { BrokerConnection, describeError, type BrokerConnectionHandlers } from './broker-connection.js';
 import { ClientQueuePolicy } from './client-queue-policy.js';
 import type { RelaySettings } from './relay-settings.js';
+import { relaySubscribeHeaders } from './subscribe-headers.js';
 
 /**
  * Where the instances sharing the broker talk to each other (user messages, user registries): on
  * RabbitMQ's direct exchange, which no client destination (`/topic`, `/queue`) can reach.
  */
 const CLUSTER_DESTINATION = '/exchange/amq.direct/nest-stomp.cluster';
-/**
- * SUBSCRIBE headers of the client that go along to the broker. Queue-shaping ones (`durable`,
- * `auto-delete`, `x-queue-name`...) do not: a client must not create queues that outlive it or
- * attach itself to someone else's.
- */
-const PASS_THROUGH = new Set(['ack', 'prefetch-count']);
 /** Per-hop headers never copied onto a frame for the broker. */
 const NOT_FORWARDED = new Set(['transaction', 'receipt', 'content-length']);
 
@@ -102,8 +97,7 @@ export class StompBrokerRelay implements MessageBroker {
 
   async subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, headers: StompHeaders): Promise<void> {
     this.clientQueues.check('SUBSCRIBE', destination, subscriber.principal);
-    const extra: Record<string, string> = {};
-    for (const name in headers) if (PASS_THROUGH.has(name)) extra[name] = headers[name]!;
+    const extra = relaySubscribeHeaders(destination, headers);
     // The broker's RECEIPT, not our own, answers the client: the subscription is live at the broker.
     await this.clientConnection(subscriber).request({ command: 'SUBSCRIBE', headers: { ...extra, id: subscriptionId, destination } });
   }
