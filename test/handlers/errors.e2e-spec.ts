@@ -224,7 +224,7 @@ describe('parity: handler errors', () => {
       await publishConfirmed(sender.client, destination, body, headers);
       expect(sender.errors.items).toHaveLength(1);
       expect(sender.errors.items[0]!.headers.destination).toBe('/user/queue/errors');
-      expect(sender.errors.items[0]!.headers['content-type']).toBe('application/json');
+      expect(sender.errors.items[0]!.headers['content-type']).toBe('application/json;charset=UTF-8');
       return JSON.parse(sender.errors.items[0]!.body) as StompErrorReport;
     }
 

@@ -71,7 +71,7 @@ describe('parity: @SubscribeMapping', () => {
       expect(message!.headers).toMatchObject({
         destination: '/app/rooms',
         subscription: 'rooms-1',
-        'content-type': 'application/json',
+        'content-type': 'application/json;charset=UTF-8',
         'message-id': expect.any(String),
       });
       expect(JSON.parse(message!.text)).toEqual(ROOMS);
