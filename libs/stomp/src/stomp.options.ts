@@ -63,6 +63,14 @@ export interface StompModuleOptions {
    */
   readonly errorDestination?: string | false;
   /**
+   * What a SEND (or SUBSCRIBE) to an application destination that no `@MessageMapping` (or
+   * `@SubscribeMapping`) maps does: `'report'` tells the sender on its `errorDestination`, naming the
+   * destination, and keeps the session (a client's typo does not cost it its connection; Spring only
+   * logs and drops it); `'error'` answers with an ERROR and closes the session. Either way a debug
+   * line is logged. Default: `STOMP_DEFAULTS.unmappedDestinations`.
+   */
+  readonly unmappedDestinations?: 'report' | 'error';
+  /**
    * Decides who each session belongs to, from the CONNECT headers (`login`/`passcode`, a token) and
    * the HTTP handshake. Throw to refuse the CONNECT. Default: every session is anonymous (its user
    * destinations are its own).
@@ -225,6 +233,7 @@ export const STOMP_DEFAULTS = {
   defaultDestinationPrefix: '/topic',
   userDestinationPrefix: '/user/',
   errorDestination: '/queue/errors',
+  unmappedDestinations: 'report',
   interceptors: [],
   pathSeparator: '/',
   heartbeat: [10000, 10000],
