@@ -92,6 +92,25 @@ describe('logging', () => {
     expect(log.at('warn')[1]).toBe('/ws: 19 more WebSocket handshakes refused in the last 60 s: 19 × maxConnectionsPerAddress');
   });
 
+  it('sums up a burst of new sessions (a failover) in one line at log level, each session at debug', async () => {
+    const { wsUrl } = await start();
+    for (let i = 0; i < 12; i++) clients.push(await RawStompClient.connect(`${wsUrl}/ws`));
+    expect(log.at('log').filter((line) => line.startsWith('Accepted'))).toEqual([]);
+    // The count comes at the end of its 10 s interval, or at shutdown.
+    await server!.close();
+    server = undefined;
+    expect(log.at('log').filter((line) => line.startsWith('Accepted'))).toEqual(['Accepted 12 sessions in the last 10 s (12 × websocket); 0 open']);
+    expect(log.at('debug').filter((line) => / connected \(websocket from 127\.0\.0\.1\)$/.test(line))).toHaveLength(12);
+  });
+
+  it('writes nothing at log level for a few sessions: routine', async () => {
+    const { wsUrl } = await start();
+    for (let i = 0; i < 3; i++) clients.push(await RawStompClient.connect(`${wsUrl}/ws`));
+    await server!.close();
+    server = undefined;
+    expect(log.at('log').filter((line) => line.startsWith('Accepted'))).toEqual([]);
+  });
+
   it('sums up the shutdown in one line, each session at debug', async () => {
     const { wsUrl } = await start();
     for (let i = 0; i < 3; i++) clients.push(await RawStompClient.connect(`${wsUrl}/ws`));

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import sockjs from 'sockjs';
 import type { Logger } from '@nestjs/common';
 import type { WebSocketServer } from 'ws';
+import type { StompCounters } from '../interfaces/stomp-counters.js';
 import { refusalKind, type Refusal } from '../session/stomp-session.registry.js';
 import { CountedLog } from '../util/counted-log.js';
 import { escapeRegExp } from '../util/escape-reg-exp.js';
@@ -10,7 +11,6 @@ import { sockJsClientPath, type EndpointSettings } from './endpoint-settings.js'
 import { clientAddress, type ProxyTrust } from './client-address.js';
 import { CLOSE_HANDSHAKE_TIMEOUT_MS } from './close-handshake.js';
 import { OriginPolicy } from './origin-policy.js';
-import { RateLimitedLog } from './rate-limited-log.js';
 import { SockJsClientFile } from './sockjs-client-file.js';
 import { SockJsConnection } from './sockjs-connection.js';
 import type { StompConnection } from '../session/stomp-connection.js';
@@ -28,8 +28,8 @@ type SockJsHandler = (req: IncomingMessage, resOrSocket: ServerResponse | Duplex
  */
 export class StompEndpoint {
   private readonly origins: OriginPolicy;
-  /** Refused origins, logged once per origin per minute: anyone can send a forged Origin. */
-  private readonly originRefusals: RateLimitedLog;
+  /** Refused origins: each origin's first line in a minute in full (it says how to admit it), then counts by origin (anyone can forge an Origin). */
+  private readonly originRefusals: CountedLog;
   /** Handshakes refused by a connection limit or the shutdown: one line a minute in a flood, with counts. */
   private readonly handshakeRefusals: CountedLog;
   private readonly rawPaths: ReadonlySet<string>;
@@ -49,9 +49,11 @@ export class StompEndpoint {
     /** Which peers are proxies whose `X-Forwarded-For` names the client. */
     private readonly trustProxy: ProxyTrust,
     private readonly logger: Logger,
+    /** Where refused handshakes are counted (`stomp_connections_refused_total`). */
+    private readonly counters: StompCounters,
   ) {
     this.origins = new OriginPolicy(config.allowedOrigins, config.publicOrigins);
-    this.originRefusals = new RateLimitedLog((line) => logger.warn(`${config.path}: ${line}`));
+    this.originRefusals = new CountedLog((line) => logger.warn(`${config.path}: ${line}`), 'requests refused for their Origin', { writeFirst: 'each-key' });
     this.handshakeRefusals = new CountedLog((line) => logger.warn(`${config.path}: ${line}`), 'WebSocket handshakes refused');
     this.rawPaths = new Set(config.sockJs ? [config.path, `${config.path}/websocket`] : [config.path]);
     this.sockJsPrefix = `${config.path}/`;
@@ -129,6 +131,7 @@ export class StompEndpoint {
     const client = clientAddress(req.socket.remoteAddress, req.headers, this.trustProxy);
     const refusal = this.refusal(client);
     if (refusal) {
+      this.counters.connectionRefused(refusalKind(refusal));
       this.handshakeRefusals.count(refusalKind(refusal), () => `WebSocket handshake from ${client} refused: ${refusal.message}`);
       refuseUpgrade(socket, refusal.status, refusal.message);
       return true;
@@ -140,13 +143,15 @@ export class StompEndpoint {
   /** Writes what the refusal counts still hold and stops their timer. */
   close(): void {
     this.handshakeRefusals.close();
+    this.originRefusals.close();
   }
 
   /** The 403 body when the request's Origin may not connect (logged, rate-limited); `undefined` when it may. */
   private originRefusal(req: IncomingMessage): string | undefined {
     const verdict = this.origins.check(req);
     if (verdict.allowed) return undefined;
-    this.originRefusals.log(verdict.origin, verdict.detail);
+    this.counters.connectionRefused('origin');
+    this.originRefusals.count(verdict.origin, () => verdict.detail);
     return verdict.message;
   }
 
