@@ -130,9 +130,9 @@ export interface StompModuleOptions {
    */
   readonly maxConnectionsPerAddress?: number;
   /**
-   * Which peers are proxies whose `X-Forwarded-For` header names the client, as Express's
-   * `trust proxy`: `false` (none: the client is the socket's peer), `true` (all: the left-most
-   * address, which any client can forge), a number of proxy hops in front of the server, addresses,
+   * Which peers are proxies whose `X-Forwarded-For` header (or, when the request has none, RFC
+   * 7239 `Forwarded`'s `for=` nodes) names the client, as Express's `trust proxy`: `false` (none:
+   * the client is the socket's peer), `true` (all: the left-most address, which any client can forge), a number of proxy hops in front of the server, addresses,
    * CIDRs or `'loopback'`, `'linklocal'`, `'uniquelocal'` (a list, or a string with commas), or a
    * function `(address, hop) => boolean`. The chain is read from the right and stops at the first
    * address that is not trusted. The address found is the one `maxConnectionsPerAddress` counts,

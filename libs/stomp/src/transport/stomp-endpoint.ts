@@ -13,6 +13,7 @@ import { CLOSE_HANDSHAKE_TIMEOUT_MS } from './close-handshake.js';
 import { OriginPolicy } from './origin-policy.js';
 import { SockJsClientFile } from './sockjs-client-file.js';
 import { SockJsConnection } from './sockjs-connection.js';
+import { SockJsOpeningRequests } from './sockjs-opening-requests.js';
 import type { StompConnection } from '../session/stomp-connection.js';
 import { pathnameOf, refuseUpgrade } from './upgrade-dispatcher.js';
 import { WsConnection } from './ws-connection.js';
@@ -37,6 +38,7 @@ export class StompEndpoint {
   private readonly sockJsPrefix: string;
   private readonly sockJsClientPath: string;
   private readonly sockJsClient: SockJsClientFile;
+  private readonly openingRequests = new SockJsOpeningRequests();
 
   constructor(
     readonly config: EndpointSettings,
@@ -76,8 +78,11 @@ export class StompEndpoint {
       server.on('connection', (conn: sockjs.Connection | null) => {
         // sockjs emits a null connection when a session opens on a request that is already gone.
         if (!conn) return;
-        // sockjs keeps the X-Forwarded-For of the request that opened the session.
-        this.accept(new SockJsConnection(conn, clientAddress(conn.remoteAddress, conn.headers, this.trustProxy), CLOSE_HANDSHAKE_TIMEOUT_MS));
+        const url = conn.url;
+        // The opening request's own headers: sockjs hands on only a few (not Forwarded, Cookie, Authorization).
+        const headers = this.openingRequests.opened(url) ?? conn.headers;
+        conn.on('close', () => this.openingRequests.closed(url));
+        this.accept(new SockJsConnection(conn, clientAddress(conn.remoteAddress, headers, this.trustProxy), headers, CLOSE_HANDSHAKE_TIMEOUT_MS));
       });
       const listener = (server as unknown as { listener(options?: object): { getHandler(): SockJsHandler } }).listener();
       this.sockJsHandler = listener.getHandler();
@@ -94,6 +99,7 @@ export class StompEndpoint {
       return true;
     }
     if (req.method === 'POST' && SOCKJS_SEND.test(pathname) && !this.limitBody(req, res)) return true;
+    this.openingRequests.remember(pathname, req.headers);
     return this.sockJsHandler(req, res);
   }
 
@@ -127,7 +133,10 @@ export class StompEndpoint {
       refuseUpgrade(socket, 403, originRefusal);
       return true;
     }
-    if (!raw) return this.sockJsHandler!(req, socket, head);
+    if (!raw) {
+      this.openingRequests.remember(pathname, req.headers);
+      return this.sockJsHandler!(req, socket, head);
+    }
     const client = clientAddress(req.socket.remoteAddress, req.headers, this.trustProxy);
     const refusal = this.refusal(client);
     if (refusal) {
