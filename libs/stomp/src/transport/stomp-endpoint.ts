@@ -33,6 +33,11 @@ export class StompEndpoint {
   private readonly originRefusals: CountedLog;
   /** Handshakes refused by a connection limit or the shutdown: one line a minute in a flood, with counts. */
   private readonly handshakeRefusals: CountedLog;
+  /**
+   * SockJS sends for a session this instance does not hold (404): behind a load balancer that does
+   * not keep a session on one instance, every SockJS client fails this way. One warning, then counts.
+   */
+  private readonly lostSessions: CountedLog;
   private readonly rawPaths: ReadonlySet<string>;
   private readonly sockJsHandler: SockJsHandler | undefined;
   private readonly sockJsPrefix: string;
@@ -57,6 +62,7 @@ export class StompEndpoint {
     this.origins = new OriginPolicy(config.allowedOrigins, config.publicOrigins);
     this.originRefusals = new CountedLog((line) => logger.warn(`${config.path}: ${line}`), 'requests refused for their Origin', { writeFirst: 'each-key' });
     this.handshakeRefusals = new CountedLog((line) => logger.warn(`${config.path}: ${line}`), 'WebSocket handshakes refused');
+    this.lostSessions = new CountedLog((line) => logger.warn(`${config.path}: ${line}`), 'SockJS sends for unknown sessions');
     this.rawPaths = new Set(config.sockJs ? [config.path, `${config.path}/websocket`] : [config.path]);
     this.sockJsPrefix = `${config.path}/`;
     this.sockJsClientPath = sockJsClientPath(config.path);
@@ -98,7 +104,10 @@ export class StompEndpoint {
       res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end(originRefusal);
       return true;
     }
-    if (req.method === 'POST' && SOCKJS_SEND.test(pathname) && !this.limitBody(req, res)) return true;
+    if (req.method === 'POST' && SOCKJS_SEND.test(pathname)) {
+      if (!this.limitBody(req, res)) return true;
+      this.watchForLostSession(pathname, res);
+    }
     this.openingRequests.remember(pathname, req.headers);
     return this.sockJsHandler(req, res);
   }
@@ -122,6 +131,19 @@ export class StompEndpoint {
       if (received > this.maxRequestBody) refuse();
     });
     return true;
+  }
+
+  /** sockjs answers a send for a session it does not know with 404, and logs it at debug only. */
+  private watchForLostSession(pathname: string, res: ServerResponse): void {
+    res.once('finish', () => {
+      if (res.statusCode !== 404) return;
+      this.lostSessions.count(
+        'unknown session',
+        () =>
+          `SockJS send ${pathname} for a session this instance does not hold: answered 404, the client sees 'Server lost session'. ` +
+          'With several instances, the load balancer must send every request of a SockJS session to the instance that opened it (hash on the session id in the URL; README: Deployment behind a proxy or load balancer)',
+      );
+    });
   }
 
   onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
@@ -153,6 +175,7 @@ export class StompEndpoint {
   close(): void {
     this.handshakeRefusals.close();
     this.originRefusals.close();
+    this.lostSessions.close();
   }
 
   /** The 403 body when the request's Origin may not connect (logged, rate-limited); `undefined` when it may. */
