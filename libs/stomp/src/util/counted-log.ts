@@ -84,12 +84,14 @@ export class CountedLog {
   }
 
   private startInterval(): void {
-    this.timer = setTimeout(() => {
+    // Named: a module's summary timer, not a session's (the churn and fuzz specs tell them apart).
+    const countedLogInterval = () => {
       this.timer = undefined;
       this.written.clear();
       // Another interval only while they keep coming: a quiet spell leaves no timer behind.
       if (this.flush()) this.startInterval();
-    }, this.intervalMs);
+    };
+    this.timer = setTimeout(countedLogInterval, this.intervalMs);
     this.timer.unref();
   }
 
