@@ -51,9 +51,9 @@ export class HandlerInvoker {
   dispatch(kind: MessageHandler['kind'], call: HandlerCall): Promise<void> {
     const match = this.handlers.find(kind, call.lookup);
     if (match) return this.invoke(match, call);
-    const command = kind === 'message' ? 'SEND' : 'SUBSCRIBE';
-    if (this.settings.unmappedDestinations === 'error') throw fatal(StompDestinationError.unmapped(command, call.destination, call.lookup));
-    return this.errors.reportUnmapped(StompDestinationError.unmapped(command, call.destination, call.lookup), call.destination, call.session.id);
+    const unmapped = StompDestinationError.unmapped(kind === 'message' ? 'SEND' : 'SUBSCRIBE', call.destination, call.lookup);
+    if (this.settings.unmappedDestinations === 'error') throw fatal(unmapped);
+    return this.errors.reportUnmapped(unmapped, call.destination, call.session.id);
   }
 
   /** For a SEND held in a transaction: throws now what `dispatch` would throw at COMMIT. */

@@ -7,6 +7,7 @@ import type { StompCounters } from '../interfaces/stomp-counters.js';
 import { refusalKind, type Refusal } from '../session/stomp-session.registry.js';
 import { CountedLog } from '../util/counted-log.js';
 import { escapeRegExp } from '../util/escape-reg-exp.js';
+import { truncate } from '../util/truncate.js';
 import { sockJsClientPath, type EndpointSettings } from './endpoint-settings.js';
 import { clientAddress, type ProxyTrust } from './client-address.js';
 import { CLOSE_HANDSHAKE_TIMEOUT_MS } from './close-handshake.js';
@@ -53,7 +54,7 @@ export class StompEndpoint {
     private readonly refusal: (address: string | undefined) => Refusal | undefined,
     /** Largest SockJS POST body (the frames of one send, JSON-escaped). */
     private readonly maxRequestBody: number,
-    /** Which peers are proxies whose `X-Forwarded-For` names the client. */
+    /** Which peers are proxies whose `X-Forwarded-For` (or `Forwarded`) names the client. */
     private readonly trustProxy: ProxyTrust,
     private readonly logger: Logger,
     /** Where refused handshakes are counted (`stomp_connections_refused_total`). */
@@ -140,7 +141,7 @@ export class StompEndpoint {
       this.lostSessions.count(
         'unknown session',
         () =>
-          `SockJS send ${pathname} for a session this instance does not hold: answered 404, the client sees 'Server lost session'. ` +
+          `SockJS send ${truncate(pathname, 120)} for a session this instance does not hold: answered 404, the client sees 'Server lost session'. ` +
           'With several instances, the load balancer must send every request of a SockJS session to the instance that opened it (hash on the session id in the URL; README: Deployment behind a proxy or load balancer)',
       );
     });
