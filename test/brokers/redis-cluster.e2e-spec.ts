@@ -127,7 +127,7 @@ describeWithRedis('Redis broker: two application instances', () => {
       for (const alice of [aliceOnB, aliceOnA]) {
         const message = await alice.nextFrame('MESSAGE');
         expect(JSON.parse(message.text)).toEqual({ note: 'for alice' });
-        expect(message.headers).toMatchObject({ destination: '/user/queue/notes', subscription: 'notes', 'content-type': 'application/json' });
+        expect(message.headers).toMatchObject({ destination: '/user/queue/notes', subscription: 'notes', 'content-type': 'application/json;charset=UTF-8' });
       }
       // Bob's message, published after alice's on the same channel, arriving proves alice's did not come to him.
       await bobOnB.nextFrame('MESSAGE');

@@ -100,7 +100,7 @@ describeWithActiveMq('STOMP broker relay to ActiveMQ', () => {
       await server.app.get(SimpMessagingTemplate).convertAndSend('/topic/from-server', { price: 42 });
       const [message] = await waitMessages(reader, 1, '/topic/from-server');
       expect(JSON.parse(message!.text)).toEqual({ price: 42 });
-      expect(message!.headers['content-type']).toBe('application/json');
+      expect(message!.headers['content-type']).toBe('application/json;charset=UTF-8');
     } finally {
       await closeAll(reader);
     }

@@ -47,7 +47,7 @@ describe('chat app: the Spring setup the README shows', () => {
     const [message] = await received.waitFor(1);
     expect(JSON.parse(message!.body).content).toBe('Hi! Nice meet you');
     expect(message!.headers.destination).toBe('/topic/messages');
-    expect(message!.headers['content-type']).toBe('application/json');
+    expect(message!.headers['content-type']).toBe('application/json;charset=UTF-8');
     await new Promise<void>((resolve) => stompClient.disconnect(() => resolve()));
   });
 

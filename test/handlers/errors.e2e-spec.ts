@@ -227,7 +227,7 @@ describe('parity: handler errors', () => {
       expect(sender.errors.pending).toHaveLength(1);
       const report = await sender.errors.next();
       expect(report.destination).toBe('/user/queue/errors');
-      expect(report.headers['content-type']).toBe('application/json');
+      expect(report.headers['content-type']).toBe('application/json;charset=UTF-8');
       return report.json<StompErrorReport>();
     }
 

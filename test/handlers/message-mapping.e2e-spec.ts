@@ -193,7 +193,7 @@ describe('@MessageMapping handlers', () => {
     const message = await inbox.next();
     expect(message.json()).toEqual({ text: 'ping' });
     expect(message.headers['x-origin']).toBe('notifier');
-    expect(message.headers['content-type']).toBe('application/json');
+    expect(message.headers['content-type']).toBe('application/json;charset=UTF-8');
   });
 
   it("runs Nest interceptors, with the execution context type 'stomp'", async () => {

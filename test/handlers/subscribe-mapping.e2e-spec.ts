@@ -3,7 +3,7 @@ import { DestinationVariable, MessageMapping, SendTo, SendToUser, StompContext, 
 import { useApp } from '../support/apps.js';
 import { recordEvents, sessionOf } from '../support/events.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
-import { closeAll, expectRefusal, messagesOf, publish, receiptFor, subscribe, subscriptionCount } from '../support/raw-frames.js';
+import { closeAll, messagesOf, publish, receiptFor, subscribe, subscriptionCount } from '../support/raw-frames.js';
 import { createStompTestClient, type StompTestClient } from 'nest-stomp/testing';
 import { deactivateAll, subscribeConfirmed, bodies, connectWithFrame } from '../support/stomp-clients.js';
 import { unique } from '../support/unique.js';
@@ -82,7 +82,7 @@ describe('parity: @SubscribeMapping', () => {
       expect(message!.headers).toMatchObject({
         destination: '/app/rooms',
         subscription: 'rooms-1',
-        'content-type': 'application/json',
+        'content-type': 'application/json;charset=UTF-8',
         'message-id': expect.any(String),
       });
       expect(JSON.parse(message!.text)).toEqual(ROOMS);
@@ -182,11 +182,20 @@ describe('parity: @SubscribeMapping', () => {
     expect(controller.calls).toBe(before);
   });
 
-  it('a SUBSCRIBE to an application destination no @SubscribeMapping maps is refused', async () => {
+  it('a SUBSCRIBE to an application destination no @SubscribeMapping maps is reported to the subscriber, who stays connected', async () => {
     const client = await RawStompClient.connect(url());
     try {
+      await subscribe(client, '/user/queue/errors', 'errors');
       client.send('SUBSCRIBE', { id: 'x', destination: '/app/unknown', receipt: 'r-u' });
-      await expectRefusal(client, { message: "No @SubscribeMapping handler for '/app/unknown' (mapped destination '/unknown')", receiptId: 'r-u' });
+      await receiptFor(client, 'r-u');
+      const [report] = messagesOf(client);
+      expect(report!.headers.subscription).toBe('errors');
+      expect(JSON.parse(report!.text)).toEqual({
+        destination: '/app/unknown',
+        error: 'StompDestinationError',
+        message: "No @SubscribeMapping handler for '/app/unknown' (mapped destination '/unknown')",
+      });
+      expect(client.frames.some((f) => f.command === 'ERROR')).toBe(false);
     } finally {
       await closeAll(client);
     }

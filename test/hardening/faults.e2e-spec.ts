@@ -6,7 +6,7 @@ import { disconnectOf } from '../support/events.js';
 import { eventually } from '../support/eventually.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
 import { closeAll, frameBytes, publish, receiptFor, subscribe, subscriptionCount, waitMessages } from '../support/raw-frames.js';
-import { TimerTracker, within } from '../support/timers.js';
+import { SESSIONLESS_TIMERS, TimerTracker, within } from '../support/timers.js';
 import { unique } from '../support/unique.js';
 import { netSocketOf } from '../support/websockets.js';
 
@@ -122,8 +122,8 @@ describe('hardening: thousands of connect/disconnect cycles', () => {
     try {
       // Every session armed timers (connect timeout, heart-beats): each one fired or was cleared.
       expect(timers.created).toBeGreaterThan(2 * CYCLES);
-      await eventually(() => timers.live().length === 0, 'every timer to be cleared', 10_000).catch(() => {
-        throw new Error(`timers left running: ${timers.live().slice(0, 10).join(', ')} (${timers.live().length} in all)`);
+      await eventually(() => timers.live(SESSIONLESS_TIMERS).length === 0, 'every timer to be cleared', 10_000).catch(() => {
+        throw new Error(`timers left running: ${timers.live(SESSIONLESS_TIMERS).slice(0, 10).join(', ')} (${timers.live(SESSIONLESS_TIMERS).length} in all)`);
       });
     } finally {
       timers.stop();

@@ -3,6 +3,8 @@ import { register, Registry } from 'prom-client';
 import { StompModule, StompStats, type StompModuleOptions } from 'nest-stomp';
 import { startApp, type RunningApp } from '../support/apps.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
+import { SockJsWebSocket } from '../support/sockjs-websocket.js';
+import { wsHandshake } from '../support/websockets.js';
 
 function moduleWith(options: Partial<StompModuleOptions>): unknown {
   @Module({ imports: [StompModule.forRoot({ endpoint: '/ws', ...options })] })
@@ -61,5 +63,30 @@ describe('metrics and statsLogInterval options', () => {
     const { closes, errors } = app.app.get(StompStats).snapshot();
     expect(closes).toEqual({ 'heart-beat': 1 });
     expect(errors).toEqual({ STOMP_ERR_HEART_BEAT_TIMEOUT: 1 });
+  });
+
+  it('counts refused handshakes by reason: the per-address limit (raw WebSocket and SockJS), a foreign Origin', async () => {
+    const registry = new Registry();
+    const app = await startApp(
+      moduleWith({ endpoint: { path: '/ws', sockJs: true }, maxConnectionsPerAddress: 1, metrics: { enabled: true, registry } }),
+    );
+    running.push(app);
+    const admitted = await RawStompClient.connect(`${app.wsUrl}/ws`);
+    try {
+      expect((await wsHandshake(`${app.wsUrl}/ws`)).status).toBe(429);
+      expect((await wsHandshake(`${app.wsUrl}/ws`)).status).toBe(429);
+      expect((await wsHandshake(`${app.wsUrl}/ws`, { headers: { origin: 'https://evil.example' } })).status).toBe(403);
+      // A SockJS session is refused once open, with an ERROR: counted the same.
+      const sockJs = await SockJsWebSocket.open(app.wsUrl, '/ws');
+      await sockJs.until(() => sockJs.messages.some((m) => m.startsWith('ERROR')), 'the refusal');
+
+      const page = await registry.metrics();
+      expect(page).toContain('# TYPE stomp_connections_refused_total counter');
+      expect(page).toContain('stomp_connections_refused_total{reason="maxConnectionsPerAddress"} 3');
+      expect(page).toContain('stomp_connections_refused_total{reason="origin"} 1');
+      expect(app.app.get(StompStats).snapshot().connectionsRefused).toEqual({ maxConnectionsPerAddress: 3, origin: 1 });
+    } finally {
+      await admitted.disconnect();
+    }
   });
 });

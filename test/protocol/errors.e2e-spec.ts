@@ -186,19 +186,8 @@ describe('protocol errors: ERROR, close 1002, nothing applied, other sessions un
       message: "SEND to '/topic': the destination matches no prefix (application prefixes: /app/; broker prefixes: /topic/, /queue/; user prefix: /user/)",
       receiptId: 'r-bare',
     },
-    {
-      name: 'SEND to an application destination without a handler',
-      bytes: () => frameBytes('SEND', { destination: '/app/nope', receipt: 'r-nope' }, '{}'),
-      message: "No @MessageMapping handler for '/app/nope' (mapped destination '/nope')",
-      receiptId: 'r-nope',
-      watched: '/topic/nope',
-    },
-    {
-      name: 'SUBSCRIBE to an application destination',
-      bytes: () => frameBytes('SUBSCRIBE', { destination: '/app/chat.send', id: 's-app', receipt: 'r-subapp' }),
-      message: "No @SubscribeMapping handler for '/app/chat.send' (mapped destination '/chat.send')",
-      receiptId: 'r-subapp',
-    },
+    // A frame to an /app destination nothing maps is reported, not refused (unless
+    // unmappedDestinations is 'error'): test/handlers/unmapped-destinations.e2e-spec.ts.
     {
       name: 'SUBSCRIBE with an unknown ack mode',
       bytes: (watched) => frameBytes('SUBSCRIBE', { destination: watched, id: 's-ack', ack: 'sometimes', receipt: 'r-ackmode' }),

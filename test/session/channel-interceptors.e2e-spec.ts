@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { Client, type IFrame } from '@stomp/stompjs';
+import { WebSocket } from 'ws';
 import { StompModule, StompSessionRegistry, type StompChannelInterceptor, type StompFrame } from 'nest-stomp';
 import { useApp } from '../support/apps.js';
 import { recordEvents, sessionOf } from '../support/events.js';
@@ -248,6 +250,26 @@ describe('parity: channel interceptors and authentication', () => {
       const raw = tap.find('ERROR')!.toString('utf8');
       expect(raw).toContain("\nmessage:CONNECT refused: 'bad name!' is not a name: use letters\n");
       expect(raw).not.toContain('\\c');
+    });
+
+    it('a @stomp/stompjs client reads that ERROR as written: its message keeps its colons, no \\c', async () => {
+      const client = new Client({
+        webSocketFactory: () => new WebSocket(url(), ['v12.stomp', 'v11.stomp', 'v10.stomp']),
+        connectHeaders: { login: 'bad name!', passcode: 'x' },
+        reconnectDelay: 0,
+        heartbeatIncoming: 0,
+        heartbeatOutgoing: 0,
+      });
+      try {
+        const error = await new Promise<IFrame>((resolve, reject) => {
+          client.onStompError = resolve;
+          client.onConnect = () => reject(new Error('connected although authenticate refused'));
+          client.activate();
+        });
+        expect(error.headers.message).toBe("CONNECT refused: 'bad name!' is not a name: use letters");
+      } finally {
+        await client.deactivate();
+      }
     });
 
     it('a rejected promise refuses the CONNECT too', async () => {

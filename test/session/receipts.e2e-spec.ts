@@ -131,7 +131,7 @@ describe('session: receipts, DISCONNECT and transactions', () => {
         ['MESSAGE', 'next'],
         ['RECEIPT', 'r-next'],
       ]);
-      expect(messagesOf(client)[0]!.headers['content-type']).toBe('application/json');
+      expect(messagesOf(client)[0]!.headers['content-type']).toBe('application/json;charset=UTF-8');
     } finally {
       await closeAll(client);
     }

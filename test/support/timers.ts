@@ -34,6 +34,13 @@ function createdByJest(): boolean {
 }
 
 /**
+ * Timers of the module as a whole, not of any session: the log summaries' interval (counted
+ * refusals, bursts of new sessions), which runs while such events keep coming and is cleared at
+ * shutdown (test/hardening/shutdown checks that). Specs about sessions' own timers leave it out.
+ */
+export const SESSIONLESS_TIMERS: readonly string[] = ['countedLogInterval'];
+
+/**
  * Every timer created while tracking, unref'd ones included (the server unrefs its heart-beat and
  * limit timers, so `getActiveResourcesInfo` never shows them): `live()` lists those neither fired
  * nor cleared.
@@ -59,10 +66,13 @@ export class TimerTracker {
     return tracker;
   }
 
-  /** Timers still pending, as `<delay>ms <callback name>`, but for Node's own HTTP `Date` header cache. */
-  live(): string[] {
+  /**
+   * Timers still pending, as `<delay>ms <callback name>`, but for Node's own HTTP `Date` header
+   * cache and those named in `except` (e.g. `SESSIONLESS_TIMERS`).
+   */
+  live(except: readonly string[] = []): string[] {
     return [...this.timers.values()]
-      .filter((t) => t._destroyed === false && t._onTimeout?.name !== 'resetCache')
+      .filter((t) => t._destroyed === false && t._onTimeout?.name !== 'resetCache' && !except.includes(t._onTimeout?.name ?? ''))
       .map((t) => `${t._idleTimeout}ms ${t._onTimeout?.name || 'anonymous'}`);
   }
 

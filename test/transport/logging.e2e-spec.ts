@@ -92,6 +92,40 @@ describe('logging', () => {
     expect(log.at('warn')[1]).toBe('/ws: 19 more WebSocket handshakes refused in the last 60 s: 19 × maxConnectionsPerAddress');
   });
 
+  it('warns once, then counts, when SockJS sends come for sessions this instance does not hold (a balancer without stickiness)', async () => {
+    const { httpUrl } = await start();
+    for (let i = 0; i < 5; i++) {
+      const sent = await fetch(`${httpUrl}/ws/000/elsewhere${i}/xhr_send`, { method: 'POST', body: JSON.stringify(['SEND\n\n\0']) });
+      expect(sent.status).toBe(404);
+    }
+    const warnings = log.at('warn');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^\/ws: SockJS send \/ws\/000\/elsewhere0\/xhr_send for a session this instance does not hold: answered 404/);
+    expect(warnings[0]).toContain('hash on the session id in the URL');
+    await server!.close();
+    server = undefined;
+    expect(log.at('warn')[1]).toBe('/ws: 4 more SockJS sends for unknown sessions in the last 60 s: 4 × unknown session');
+  });
+
+  it('sums up a burst of new sessions (a failover) in one line at log level, each session at debug', async () => {
+    const { wsUrl } = await start();
+    for (let i = 0; i < 12; i++) clients.push(await RawStompClient.connect(`${wsUrl}/ws`));
+    expect(log.at('log').filter((line) => line.startsWith('Accepted'))).toEqual([]);
+    // The count comes at the end of its 10 s interval, or at shutdown.
+    await server!.close();
+    server = undefined;
+    expect(log.at('log').filter((line) => line.startsWith('Accepted'))).toEqual(['Accepted 12 sessions in the last 10 s (12 × websocket); 0 open']);
+    expect(log.at('debug').filter((line) => / connected \(websocket from 127\.0\.0\.1\)$/.test(line))).toHaveLength(12);
+  });
+
+  it('writes nothing at log level for a few sessions: routine', async () => {
+    const { wsUrl } = await start();
+    for (let i = 0; i < 3; i++) clients.push(await RawStompClient.connect(`${wsUrl}/ws`));
+    await server!.close();
+    server = undefined;
+    expect(log.at('log').filter((line) => line.startsWith('Accepted'))).toEqual([]);
+  });
+
   it('sums up the shutdown in one line, each session at debug', async () => {
     const { wsUrl } = await start();
     for (let i = 0; i < 3; i++) clients.push(await RawStompClient.connect(`${wsUrl}/ws`));

@@ -22,6 +22,7 @@ export interface ResolvedStompOptions {
   readonly defaultDestinationPrefix: string;
   readonly userDestinationPrefix: string;
   readonly errorDestination: string | false;
+  readonly unmappedDestinations: 'report' | 'error';
   readonly authenticate: StompAuthenticator | undefined;
   readonly interceptors: readonly StompChannelInterceptor[];
   readonly pathSeparator: '/' | '.';

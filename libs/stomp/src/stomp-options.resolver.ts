@@ -159,6 +159,7 @@ const MODULE_OPTIONS = {
   defaultDestinationPrefix: destinationPrefix,
   userDestinationPrefix: prefix,
   errorDestination,
+  unmappedDestinations: oneOf('report', 'error'),
   broker: resolveBroker,
   authenticate,
   interceptors,

@@ -63,6 +63,14 @@ export interface StompModuleOptions {
    */
   readonly errorDestination?: string | false;
   /**
+   * What a SEND (or SUBSCRIBE) to an application destination that no `@MessageMapping` (or
+   * `@SubscribeMapping`) maps does: `'report'` tells the sender on its `errorDestination`, naming the
+   * destination, and keeps the session (a client's typo does not cost it its connection; Spring only
+   * logs and drops it); `'error'` answers with an ERROR and closes the session. Either way a debug
+   * line is logged. Default: `STOMP_DEFAULTS.unmappedDestinations`.
+   */
+  readonly unmappedDestinations?: 'report' | 'error';
+  /**
    * Decides who each session belongs to, from the CONNECT headers (`login`/`passcode`, a token) and
    * the HTTP handshake. Throw to refuse the CONNECT. Default: every session is anonymous (its user
    * destinations are its own).
@@ -122,9 +130,9 @@ export interface StompModuleOptions {
    */
   readonly maxConnectionsPerAddress?: number;
   /**
-   * Which peers are proxies whose `X-Forwarded-For` header names the client, as Express's
-   * `trust proxy`: `false` (none: the client is the socket's peer), `true` (all: the left-most
-   * address, which any client can forge), a number of proxy hops in front of the server, addresses,
+   * Which peers are proxies whose `X-Forwarded-For` header (or, when the request has none, RFC
+   * 7239 `Forwarded`'s `for=` nodes) names the client, as Express's `trust proxy`: `false` (none:
+   * the client is the socket's peer), `true` (all: the left-most address, which any client can forge), a number of proxy hops in front of the server, addresses,
    * CIDRs or `'loopback'`, `'linklocal'`, `'uniquelocal'` (a list, or a string with commas), or a
    * function `(address, hop) => boolean`. The chain is read from the right and stops at the first
    * address that is not trusted. The address found is the one `maxConnectionsPerAddress` counts,
@@ -232,6 +240,7 @@ export const STOMP_DEFAULTS = {
   defaultDestinationPrefix: '/topic',
   userDestinationPrefix: '/user/',
   errorDestination: '/queue/errors',
+  unmappedDestinations: 'report',
   interceptors: [],
   pathSeparator: '/',
   heartbeat: [10000, 10000],

@@ -40,7 +40,7 @@ describe('PayloadSchemas', () => {
 
   it('refers to a class, adding its schema and those of the classes it nests', () => {
     const schemas = new PayloadSchemas();
-    expect(schemas.ofType(Customer)).toEqual({ schema: { $ref: '#/components/schemas/Customer' }, contentType: 'application/json', typeName: 'Customer' });
+    expect(schemas.ofType(Customer)).toEqual({ schema: { $ref: '#/components/schemas/Customer' }, contentType: 'application/json;charset=UTF-8', typeName: 'Customer' });
     expect(schemas.components.Customer).toEqual(
       expect.objectContaining({
         properties: expect.objectContaining({
@@ -51,7 +51,7 @@ describe('PayloadSchemas', () => {
       }),
     );
     expect(schemas.components.Address).toEqual(expect.objectContaining({ required: ['city'] }));
-    expect(schemas.ofType([Address])).toEqual({ schema: { type: 'array', items: { $ref: '#/components/schemas/Address' } }, contentType: 'application/json', typeName: 'AddressList' });
+    expect(schemas.ofType([Address])).toEqual({ schema: { type: 'array', items: { $ref: '#/components/schemas/Address' } }, contentType: 'application/json;charset=UTF-8', typeName: 'AddressList' });
   });
 
   it('says so of a class without class-validator decorators', () => {

@@ -5,7 +5,6 @@ import { StompProtocolError } from '../errors/stomp-protocol.error.js';
 import { StompEvents } from '../events/stomp-events.js';
 import type { HandlerCall, HandlerInvoker } from '../handlers/handler-invoker.js';
 import type { MessageHandler } from '../handlers/message-handler.js';
-import type { HandlerMatch } from '../handlers/message-handler.registry.js';
 import type { SessionOutlet } from '../interfaces/stomp-session.interface.js';
 import type { MessageFrameTemplate } from '../protocol/message-frame-template.js';
 import type { StompHeaders } from '../protocol/stomp-frame.js';
@@ -25,18 +24,21 @@ const SETTINGS: DestinationSettings & { userDestinationPrefix: string } = {
 const PREFIXES = 'application prefixes: /app/; broker prefixes: /topic/, /queue/; user prefix: /user/';
 const SESSION_QUEUE = '/queue/notes-user0a1b2c3d-0000-4000-8000-00000000abcd';
 
-/** The handler side: `@MessageMapping('/chat')` and `@SubscribeMapping('/init')`, and a record of the calls. */
+/**
+ * The handler side: `@MessageMapping('/chat')` and `@SubscribeMapping('/init')`, and a record of the
+ * calls; an unmapped destination is refused, as with `unmappedDestinations: 'error'`.
+ */
 class FakeHandlers {
   readonly calls: { kind: string; lookup: string; destination: string; body: string }[] = [];
 
-  handlerFor(kind: MessageHandler['kind'], destination: string, lookup: string): HandlerMatch {
-    const mapped = kind === 'message' ? '/chat' : '/init';
-    if (lookup !== mapped) throw new StompProtocolError('STOMP_ERR_UNKNOWN_DESTINATION', `no ${kind} handler for '${destination}'`);
-    return { handler: { kind } as MessageHandler, variables: {} };
+  async dispatch(kind: MessageHandler['kind'], call: HandlerCall): Promise<void> {
+    this.checkMapped(kind, call.destination, call.lookup);
+    this.calls.push({ kind, lookup: call.lookup, destination: call.destination, body: call.body.toString() });
   }
 
-  async invoke(match: HandlerMatch, call: HandlerCall): Promise<void> {
-    this.calls.push({ kind: match.handler.kind, lookup: call.lookup, destination: call.destination, body: call.body.toString() });
+  checkMapped(kind: MessageHandler['kind'], destination: string, lookup: string): void {
+    const mapped = kind === 'message' ? '/chat' : '/init';
+    if (lookup !== mapped) throw new StompProtocolError('STOMP_ERR_UNKNOWN_DESTINATION', `no ${kind} handler for '${destination}'`);
   }
 }
 

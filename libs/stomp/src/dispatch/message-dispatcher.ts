@@ -43,7 +43,7 @@ export class MessageDispatcher {
     const route = this.route('SEND', destination);
     switch (route.kind) {
       case 'app':
-        return this.handlers.invoke(this.handlers.handlerFor('message', destination, route.lookup), { session, destination, lookup: route.lookup, headers, body });
+        return this.handlers.dispatch('message', { session, destination, lookup: route.lookup, headers, body });
       case 'user': {
         const { user, destination: target } = this.userDestinations.parseSend(destination);
         return this.userDestinations.sendToUser(user, target, { headers: messageHeadersOf(headers), body });
@@ -64,7 +64,7 @@ export class MessageDispatcher {
 
   checkSend(_session: SessionOutlet, destination: string): void {
     const route = this.route('SEND', destination);
-    if (route.kind === 'app') this.handlers.handlerFor('message', destination, route.lookup);
+    if (route.kind === 'app') this.handlers.checkMapped('message', destination, route.lookup);
     else if (route.kind === 'user') this.userDestinations.parseSend(destination);
   }
 
@@ -72,7 +72,7 @@ export class MessageDispatcher {
     const route = this.route('SUBSCRIBE', destination);
     switch (route.kind) {
       case 'app':
-        return this.handlers.invoke(this.handlers.handlerFor('subscribe', destination, route.lookup), { session, destination, lookup: route.lookup, headers, body: EMPTY_BODY });
+        return this.handlers.dispatch('subscribe', { session, destination, lookup: route.lookup, headers, body: EMPTY_BODY });
       case 'user':
         // Kept by the session alone: user messages are delivered to its subscriptions directly.
         return this.userDestinations.checkSubscription(destination);

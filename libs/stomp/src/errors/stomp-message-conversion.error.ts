@@ -10,4 +10,11 @@ export class StompMessageConversionError extends StompError {
       { cause },
     );
   }
+
+  static unknownCharset(destination: string, contentType: string, cause: Error): StompMessageConversionError {
+    return new StompMessageConversionError(
+      `Body of the SEND to '${destination}' cannot be read: its content-type '${contentType}' names a charset this server cannot decode; send UTF-8`,
+      { cause },
+    );
+  }
 }

@@ -58,10 +58,24 @@ export class HandlerErrorHandler {
     else if (loggedByNest && !(error instanceof IntrinsicException)) this.logger.error(`${where}: ${(error as Error).message}`);
     else this.logger.error(`${where}: ${error instanceof Error ? error.message : String(error)}`, error instanceof Error ? error.stack : undefined);
 
+    await this.tell(context.sessionId, report);
+  }
+
+  /**
+   * A client's frame to an application destination nothing maps (`unmappedDestinations: 'report'`):
+   * the sender is told as of a failed handler. A client's typo, not the server's fault: debug only.
+   */
+  async reportUnmapped(error: StompError, destination: string, sessionId: string): Promise<void> {
+    const told = this.options.errorDestination === false ? 'dropped (errorDestination is false)' : `reported on ${this.options.errorDestination}`;
+    this.logger.debug(`${error.message}, from session ${sessionId}: ${told}`);
+    await this.tell(sessionId, describe(error, destination));
+  }
+
+  private async tell(sessionId: string, report: StompErrorReport): Promise<void> {
     const errorDestination = this.options.errorDestination;
     if (errorDestination === false) return;
     const { body, contentType } = this.converter.toMessage(report);
-    await this.userDestinations.sendToSession(context.sessionId, errorDestination, { headers: { 'content-type': contentType }, body });
+    await this.userDestinations.sendToSession(sessionId, errorDestination, { headers: { 'content-type': contentType }, body });
   }
 }
 

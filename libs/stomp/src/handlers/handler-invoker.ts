@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { StompDestinationError } from '../errors/stomp-destination.error.js';
 import { StompProtocolError } from '../errors/stomp-protocol.error.js';
+import { STOMP_SETTINGS } from '../interfaces/injection-tokens.js';
 import { StompCounters } from '../interfaces/stomp-counters.js';
 import type { SessionOutlet } from '../interfaces/stomp-session.interface.js';
 import { MessageConverter } from '../messaging/message-converter.js';
@@ -22,6 +24,11 @@ export interface HandlerCall {
   readonly body: Buffer;
 }
 
+/** What the invoker reads of the options. */
+export interface HandlerInvokerSettings {
+  readonly unmappedDestinations: 'report' | 'error';
+}
+
 /**
  * Calls the handler mapped to an application destination: converts the body to its payload, runs
  * it through Nest's enhancers, routes its return value, and reports what failed to the sender.
@@ -33,21 +40,30 @@ export class HandlerInvoker {
     private readonly converter: MessageConverter,
     private readonly results: HandlerResultRouter,
     private readonly errors: HandlerErrorHandler,
+    @Inject(STOMP_SETTINGS) private readonly settings: HandlerInvokerSettings,
     @Optional() private readonly counters: StompCounters = new StompCounters(),
   ) {}
 
-  /** The handler for a destination; throws the client's ERROR when none maps it. */
-  handlerFor(kind: MessageHandler['kind'], destination: string, lookup: string): HandlerMatch {
-    const match = this.handlers.find(kind, lookup);
-    if (!match) {
-      const decorator = kind === 'message' ? '@MessageMapping' : '@SubscribeMapping';
-      throw new StompProtocolError('STOMP_ERR_UNKNOWN_DESTINATION', `No ${decorator} handler for '${destination}' (mapped destination '${lookup}')`);
-    }
-    return match;
+  /**
+   * Runs the handler mapped to the call's destination. When none maps it: reported to the sender
+   * (`unmappedDestinations: 'report'`, settling once told), or thrown as the client's ERROR ('error').
+   */
+  dispatch(kind: MessageHandler['kind'], call: HandlerCall): Promise<void> {
+    const match = this.handlers.find(kind, call.lookup);
+    if (match) return this.invoke(match, call);
+    const unmapped = StompDestinationError.unmapped(kind === 'message' ? 'SEND' : 'SUBSCRIBE', call.destination, call.lookup);
+    if (this.settings.unmappedDestinations === 'error') throw fatal(unmapped);
+    return this.errors.reportUnmapped(unmapped, call.destination, call.session.id);
+  }
+
+  /** For a SEND held in a transaction: throws now what `dispatch` would throw at COMMIT. */
+  checkMapped(kind: MessageHandler['kind'], destination: string, lookup: string): void {
+    if (this.settings.unmappedDestinations === 'report' || this.handlers.find(kind, lookup)) return;
+    throw fatal(StompDestinationError.unmapped(kind === 'message' ? 'SEND' : 'SUBSCRIBE', destination, lookup));
   }
 
   /** Settles once the handler ran and its reply was routed (or its failure reported). */
-  async invoke({ handler, variables }: HandlerMatch, call: HandlerCall): Promise<void> {
+  private async invoke({ handler, variables }: HandlerMatch, call: HandlerCall): Promise<void> {
     const command = handler.kind === 'message' ? 'SEND' : 'SUBSCRIBE';
     const context = new StompContext(command, call.destination, call.lookup, call.headers, call.body, variables, call.session);
     let payload: unknown;
@@ -73,4 +89,9 @@ export class HandlerInvoker {
       return this.errors.handle(error, handler, context, false);
     }
   }
+}
+
+/** `unmappedDestinations: 'error'`: the session's ERROR, in the words the report would use. */
+function fatal(unmapped: StompDestinationError): StompProtocolError {
+  return new StompProtocolError('STOMP_ERR_UNKNOWN_DESTINATION', unmapped.message);
 }

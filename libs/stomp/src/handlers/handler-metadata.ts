@@ -31,7 +31,7 @@ export interface StompMessageDoc {
   readonly description?: string;
   /** Example payloads. */
   readonly examples?: readonly unknown[];
-  /** Default `application/json` (`application/octet-stream` for `Buffer`, `text/plain` for `String`). */
+  /** Default `application/json;charset=UTF-8` (`application/octet-stream` for `Buffer`, `text/plain;charset=UTF-8` for `String`). */
   readonly contentType?: string;
 }
 

@@ -58,6 +58,8 @@ export class StompCounters {
   readonly errors: Record<string, number> = Object.create(null) as Record<string, number>;
   /** Sessions that ended, by cause. */
   readonly closes: Record<string, number> = Object.create(null) as Record<string, number>;
+  /** Handshakes (and SockJS sessions) turned away before a session began, by reason: the limit, the shutdown, the Origin. */
+  readonly connectionsRefused: Record<string, number> = Object.create(null) as Record<string, number>;
   /** Bytes received from and written to clients by sessions that have ended (open ones count their own). */
   closedBytesIn = 0;
   closedBytesOut = 0;
@@ -74,6 +76,10 @@ export class StompCounters {
 
   errorSent(code: string): void {
     this.errors[code] = (this.errors[code] ?? 0) + 1;
+  }
+
+  connectionRefused(reason: string): void {
+    this.connectionsRefused[reason] = (this.connectionsRefused[reason] ?? 0) + 1;
   }
 
   sessionClosed(cause: SessionCloseCause, bytesIn: number, bytesOut: number): void {

@@ -1,5 +1,5 @@
 import { StompMessageConversionError } from '../errors/stomp-message-conversion.error.js';
-import { BINARY_CONTENT_TYPE, JSON_CONTENT_TYPE, TEXT_CONTENT_TYPE } from '../protocol/content-types.js';
+import { BINARY_CONTENT_TYPE, JSON_CONTENT_TYPE } from '../protocol/content-types.js';
 import { MessageConverter } from './message-converter.js';
 
 const utf8 = (text: string) => Buffer.from(text, 'utf8');
@@ -8,7 +8,7 @@ describe('MessageConverter', () => {
   const converter = new MessageConverter();
 
   describe('fromMessage', () => {
-    it.each([undefined, 'application/json', 'application/json;charset=UTF-8', 'application/vnd.x+json', 'Application/JSON'])(
+    it.each([undefined, 'application/json', 'application/json;charset=UTF-8', 'APPLICATION/JSON; Charset=utf-8', 'application/vnd.x+json', 'Application/JSON'])(
       'parses JSON for content-type %p',
       (contentType) => {
         const payload = converter.fromMessage(contentType, utf8('{"text":"héllo","n":[1,2]}'), '/app/chat');
@@ -50,6 +50,17 @@ describe('MessageConverter', () => {
       expect(payload).toBe('héllo {not json}');
     });
 
+    it('decodes text and JSON in the charset their content type names', () => {
+      expect(converter.fromMessage('text/plain;charset=ISO-8859-1', Buffer.from([0x68, 0xe9]), '/app/x')).toBe('hé');
+      expect(converter.fromMessage('application/json; charset=UTF-16LE', Buffer.from('{"a":"é"}', 'utf16le'), '/app/x')).toEqual({ a: 'é' });
+    });
+
+    it('refuses a charset it cannot decode with StompMessageConversionError naming the destination', () => {
+      expect(() => converter.fromMessage('application/json;charset=klingon', utf8('{}'), '/app/x')).toThrow(
+        expect.objectContaining({ code: 'STOMP_ERR_MESSAGE_CONVERSION', message: expect.stringContaining("'/app/x'") }),
+      );
+    });
+
     it('returns an empty string for an empty text body', () => {
       expect(converter.fromMessage('text/plain', Buffer.alloc(0), '/app/x')).toBe('');
     });
@@ -80,14 +91,14 @@ describe('MessageConverter', () => {
 
     it('sends a string as UTF-8 text', () => {
       const { body, contentType } = converter.toMessage('héllo');
-      expect(contentType).toBe(TEXT_CONTENT_TYPE);
+      expect(contentType).toBe('text/plain;charset=UTF-8');
       expect(body.equals(utf8('héllo'))).toBe(true);
       expect(body.length).toBe(6);
     });
 
-    it('sends an object as JSON', () => {
+    it("sends an object as JSON, typed as Spring types it", () => {
       const { body, contentType } = converter.toMessage({ a: 1, b: ['x'], c: null });
-      expect(contentType).toBe(JSON_CONTENT_TYPE);
+      expect(contentType).toBe('application/json;charset=UTF-8');
       expect(body.toString('utf8')).toBe('{"a":1,"b":["x"],"c":null}');
     });
 

@@ -26,6 +26,8 @@ describe('STOMP metrics on a prom-client registry', () => {
     counters.messagesPublished += 2;
     counters.errorSent('STOMP_ERR_LIMIT');
     counters.sessionClosed('slow-consumer', 0, 0);
+    counters.connectionRefused('maxConnections');
+    counters.connectionRefused('maxConnections');
     counters.handlerCalled('/chat.send', 0.02);
     counters.handlerCalled('/chat.send', 3);
 
@@ -37,6 +39,7 @@ describe('STOMP metrics on a prom-client registry', () => {
     expect(page).toContain('stomp_messages_published_total{broker="redis"} 2');
     expect(page).toContain('stomp_errors_total{code="STOMP_ERR_LIMIT"} 1');
     expect(page).toContain('stomp_session_closes_total{reason="slow-consumer"} 1');
+    expect(page).toContain('# TYPE stomp_connections_refused_total counter\nstomp_connections_refused_total{reason="maxConnections"} 2');
     expect(page).toContain('stomp_broker_available{broker="redis"} 1');
     expect(page).toContain('stomp_broker_reconnects_total{broker="redis"} 2');
     expect(page).toContain('stomp_bytes_sent_total 2000');

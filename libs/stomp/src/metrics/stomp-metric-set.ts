@@ -29,6 +29,9 @@ export function stompMetrics(prefix: string, counters: StompCounters, stats: Sto
       handlerDurations(name('stomp_handler_duration_seconds'), counters),
     ),
     new ScrapedMetric(name('stomp_session_closes_total'), 'Sessions ended, by reason', 'counter', () => labelled(counters.closes, 'reason')),
+    new ScrapedMetric(name('stomp_connections_refused_total'), 'Handshakes refused before a session began, by reason', 'counter', () =>
+      labelled(counters.connectionsRefused, 'reason'),
+    ),
     new ScrapedMetric(name('stomp_errors_total'), 'ERROR frames sent to clients, by error code', 'counter', () => labelled(counters.errors, 'code')),
     new ScrapedMetric(name('stomp_broker_available'), 'Whether the broker takes messages (1) or not (0)', 'gauge', () => [
       { value: stats.brokerAvailable ? 1 : 0, labels: { broker: stats.brokerKind } },

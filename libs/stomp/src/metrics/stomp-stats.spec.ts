@@ -33,14 +33,17 @@ describe('StompStats', () => {
     counters.handlerCalled('/a', 0.02);
     counters.frameSent('RECEIPT');
     counters.messagesDelivered = 7;
+    counters.connectionRefused('maxConnectionsPerAddress');
+    counters.connectionRefused('origin');
     const snapshot = stats.snapshot();
+    expect(snapshot.connectionsRefused).toEqual({ maxConnectionsPerAddress: 1, origin: 1 });
     expect(snapshot.handlers['/a']!.buckets.slice(0, 4)).toEqual([1, 1, 2, 2]);
     expect(snapshot.handlers['/a']!.count).toBe(2);
     expect(snapshot.framesSent).toEqual({ RECEIPT: 1, MESSAGE: 7 });
     expect(snapshot.broker).toEqual({ kind: 'custom', available: false, reconnects: 0 });
     expect(snapshot.sessions).toEqual({ open: 0, connected: 0, websocket: 0, sockjs: 0, maxConnections: 100 });
     expect(stats.summary(snapshot)).toBe(
-      'sessions 0 open (0 connected; websocket 0, sockjs 0; limit 100); frames in none; frames out RECEIPT(1) MESSAGE(7); messages published 0, delivered 7; closes none; errors none; broker custom unavailable, 0 reconnects',
+      'sessions 0 open (0 connected; websocket 0, sockjs 0; limit 100); frames in none; frames out RECEIPT(1) MESSAGE(7); messages published 0, delivered 7; closes none; errors none; refused maxConnectionsPerAddress(1) origin(1); broker custom unavailable, 0 reconnects',
     );
     stats.onApplicationShutdown();
   });

@@ -25,6 +25,8 @@ export interface StompStatsSnapshot {
   readonly closes: Readonly<Record<string, number>>;
   /** ERROR frames sent, by error code. */
   readonly errors: Readonly<Record<string, number>>;
+  /** Handshakes refused before a session began, by reason (maxConnections, maxConnectionsPerAddress, shutdown, origin). */
+  readonly connectionsRefused: Readonly<Record<string, number>>;
   /** By mapping (the `@MessageMapping`/`@SubscribeMapping` pattern). */
   readonly handlers: Readonly<Record<string, HandlerStats>>;
   /** Bytes from and to clients, ended sessions included (WebSocket: on the wire; SockJS: STOMP bytes). */
@@ -115,6 +117,7 @@ export class StompStats implements OnApplicationBootstrap, OnApplicationShutdown
       messages: { published: c.messagesPublished, delivered: c.messagesDelivered },
       closes: { ...c.closes },
       errors: { ...c.errors },
+      connectionsRefused: { ...c.connectionsRefused },
       handlers,
       bytes: this.bytes(),
       broker: { kind: this.brokerKind, available: this.brokerUp, reconnects: this.reconnects },
@@ -131,6 +134,7 @@ export class StompStats implements OnApplicationBootstrap, OnApplicationShutdown
       `messages published ${messages.published}, delivered ${messages.delivered}`,
       `closes ${counts(snapshot.closes)}`,
       `errors ${counts(snapshot.errors)}`,
+      `refused ${counts(snapshot.connectionsRefused)}`,
       `broker ${broker.kind} ${broker.available ? 'available' : 'unavailable'}, ${broker.reconnects} reconnects`,
     ].join('; ');
   }

@@ -1,5 +1,7 @@
 import {
   BINARY_CONTENT_TYPE,
+  charsetOf,
+  decodeText,
   isJsonContentType,
   isTextContentType,
   JSON_CONTENT_TYPE,
@@ -7,8 +9,8 @@ import {
 } from './content-types.js';
 
 describe('content types', () => {
-  it('names the default types', () => {
-    expect(JSON_CONTENT_TYPE).toBe('application/json');
+  it("names the default types as Spring writes them", () => {
+    expect(JSON_CONTENT_TYPE).toBe('application/json;charset=UTF-8');
     expect(TEXT_CONTENT_TYPE).toBe('text/plain;charset=UTF-8');
     expect(BINARY_CONTENT_TYPE).toBe('application/octet-stream');
   });
@@ -54,5 +56,33 @@ describe('content types', () => {
         expect(isJsonContentType(contentType)).toBe(false);
       },
     );
+  });
+
+  describe('charsetOf', () => {
+    it.each([
+      ['application/json;charset=UTF-8', 'utf-8'],
+      ['application/json; charset=utf-8', 'utf-8'],
+      ['text/plain; format=flowed; CHARSET="ISO-8859-1"', 'iso-8859-1'],
+      ['text/plain;charset=', undefined],
+      ['application/json', undefined],
+      [undefined, undefined],
+    ])('%p names %p', (contentType, charset) => {
+      expect(charsetOf(contentType)).toBe(charset);
+    });
+  });
+
+  describe('decodeText', () => {
+    it('reads UTF-8 when no charset is named', () => {
+      expect(decodeText(Buffer.from('héllo', 'utf8'), 'text/plain')).toBe('héllo');
+    });
+
+    it('reads the charset named', () => {
+      expect(decodeText(Buffer.from([0x68, 0xe9]), 'text/plain;charset=ISO-8859-1')).toBe('hé');
+      expect(decodeText(Buffer.from('hé', 'utf16le'), 'application/json; charset=utf-16le')).toBe('hé');
+    });
+
+    it('throws for a charset Node cannot decode', () => {
+      expect(() => decodeText(Buffer.from('x'), 'text/plain;charset=klingon')).toThrow(/klingon.*not supported/);
+    });
   });
 });

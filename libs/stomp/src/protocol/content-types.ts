@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 
-export const JSON_CONTENT_TYPE = 'application/json';
+/** What JSON bodies say they are, to the letter Spring writes (`MimeTypeUtils` + `StandardCharsets.UTF_8`). */
+export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 export const TEXT_CONTENT_TYPE = 'text/plain;charset=UTF-8';
 export const BINARY_CONTENT_TYPE = 'application/octet-stream';
 
@@ -30,4 +31,29 @@ export function isJsonContentType(contentType: string | undefined): boolean {
  */
 export function isBinaryBody(contentType: string | undefined, body: Buffer): boolean {
   return !isTextContentType(contentType) || !isUtf8(body);
+}
+
+/**
+ * The `charset` parameter of a content type, lower-cased (`UTF-8` and `utf-8` alike), or `undefined`
+ * when it names none. Quoted values (`charset="utf-8"`) are unquoted.
+ */
+export function charsetOf(contentType: string | undefined): string | undefined {
+  if (contentType === undefined) return undefined;
+  for (const parameter of contentType.split(';').slice(1)) {
+    const equals = parameter.indexOf('=');
+    if (equals === -1 || parameter.slice(0, equals).trim().toLowerCase() !== 'charset') continue;
+    const value = parameter.slice(equals + 1).trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+    return value || undefined;
+  }
+  return undefined;
+}
+
+/**
+ * A text body as a string, in the charset its content type names (UTF-8 when it names none, as
+ * Spring's converters). Throws a `RangeError` for a charset Node cannot decode.
+ */
+export function decodeText(body: Buffer, contentType: string | undefined): string {
+  const charset = charsetOf(contentType);
+  if (charset === undefined || charset === 'utf-8' || charset === 'utf8') return body.toString('utf8');
+  return new TextDecoder(charset).decode(body);
 }

@@ -10,9 +10,12 @@ export interface Refusal {
   readonly cause: 'limit' | 'shutdown';
 }
 
-/** What a refusal is counted under in the log: the option that caused it, or the shutdown. */
-export function refusalKind(refusal: Refusal): string {
-  if (refusal.cause === 'shutdown') return 'server shutting down';
+/** Why a handshake was refused, as logs and `stomp_connections_refused_total` count it. */
+export type RefusalReason = 'maxConnections' | 'maxConnectionsPerAddress' | 'shutdown' | 'origin';
+
+/** What a refusal is counted under: the option that caused it, or the shutdown. */
+export function refusalKind(refusal: Refusal): RefusalReason {
+  if (refusal.cause === 'shutdown') return 'shutdown';
   return refusal.status === 503 ? 'maxConnections' : 'maxConnectionsPerAddress';
 }
 

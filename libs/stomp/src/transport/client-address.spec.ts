@@ -31,4 +31,27 @@ describe('clientAddress', () => {
   it('is the peer when a trusted proxy sent no X-Forwarded-For', () => {
     expect(clientAddress('127.0.0.1', {}, loopback)).toBe('127.0.0.1');
   });
+
+  describe('RFC 7239 Forwarded', () => {
+    it("reads a trusted peer's Forwarded when there is no X-Forwarded-For, walking from the right", () => {
+      expect(clientAddress('127.0.0.1', { forwarded: 'for=203.0.113.7;proto=https' }, loopback)).toBe('203.0.113.7');
+      expect(clientAddress('127.0.0.1', { forwarded: 'for=10.9.9.9, for="[2001:db8::7]:4711"' }, loopback)).toBe('2001:db8::7');
+      expect(clientAddress('127.0.0.1', { forwarded: 'for=203.0.113.7, for=127.0.0.2' }, loopback)).toBe('203.0.113.7');
+    });
+
+    it("never trusts an obfuscated or unknown node: it is the client's address when met first", () => {
+      expect(clientAddress('127.0.0.1', { forwarded: 'for=203.0.113.7, for=_gateway' }, loopback)).toBe('_gateway');
+      expect(clientAddress('127.0.0.1', { forwarded: 'for=unknown' }, compileTrustProxy(true))).toBe('unknown');
+      expect(clientAddress('127.0.0.1', { forwarded: 'proto=https' }, loopback)).toBe('unknown');
+    });
+
+    it('is ignored when the peer is not trusted, or no proxy is', () => {
+      expect(clientAddress('198.51.100.1', { forwarded: 'for=203.0.113.7' }, loopback)).toBe('198.51.100.1');
+      expect(clientAddress('127.0.0.1', { forwarded: 'for=203.0.113.7' }, compileTrustProxy(false))).toBe('127.0.0.1');
+    });
+
+    it('gives way to X-Forwarded-For when both came: the header a proxy does not set may be a forgery', () => {
+      expect(clientAddress('127.0.0.1', { forwarded: 'for=10.1.1.1', 'x-forwarded-for': '203.0.113.7' }, loopback)).toBe('203.0.113.7');
+    });
+  });
 });

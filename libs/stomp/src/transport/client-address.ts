@@ -1,8 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import proxyaddr from 'proxy-addr';
+import { forwardedFor } from './forwarded-header.js';
 
 /**
- * Which peers are proxies whose `X-Forwarded-For` is believed, as Express's `trust proxy`: `false`
+ * Which peers are proxies whose `X-Forwarded-For` (or, without one, `Forwarded`) is believed, as Express's `trust proxy`: `false`
  * (none), `true` (every one: the left-most address is the client's), a number of hops, addresses,
  * CIDRs or the names `'loopback'`, `'linklocal'`, `'uniquelocal'` (a list, or one string with
  * commas), or a function `(address, hop) => boolean`.
@@ -30,11 +31,34 @@ export function compileTrustProxy(value: TrustProxy): ProxyTrust {
 
 /**
  * The client's address: the socket's peer, or, when that peer is a trusted proxy, the right-most
- * `X-Forwarded-For` entry that is not itself trusted (proxy-addr's walk from the right, so entries
- * a client wrote itself are never believed past the first untrusted hop).
+ * forwarded entry that is not itself trusted (proxy-addr's walk from the right, so entries a client
+ * wrote itself are never believed past the first untrusted hop). The entries are `X-Forwarded-For`'s
+ * when the request has one, else the `for=` nodes of RFC 7239's `Forwarded` (see `forwardedChain`).
+ * An obfuscated `Forwarded` node (`_hidden`, `unknown`) is never trusted: met first, it is the address.
  */
 export function clientAddress(peer: string | undefined, headers: IncomingHttpHeaders, trust: ProxyTrust): string | undefined {
-  if (peer === undefined || trust === TRUST_NONE || headers['x-forwarded-for'] === undefined) return peer;
-  const request = { connection: { remoteAddress: peer }, socket: { remoteAddress: peer }, headers };
+  if (peer === undefined || trust === TRUST_NONE) return peer;
+  const chain = forwardedChain(headers);
+  if (chain === undefined) return peer;
+  const request = { connection: { remoteAddress: peer }, socket: { remoteAddress: peer }, headers: { 'x-forwarded-for': chain } };
   return proxyaddr(request as unknown as Parameters<typeof proxyaddr>[0], trust);
+}
+
+/**
+ * The forwarded addresses, left to right, as one `X-Forwarded-For` list. `X-Forwarded-For` wins
+ * when both headers came: it is what nginx, HAProxy and the cloud load balancers append to, and a
+ * proxy passes on any header it does not set itself, so the one it does not maintain may be a
+ * client's forgery. A proxy that sets only `Forwarded` must therefore drop an incoming
+ * `X-Forwarded-For` (the README's Deployment section says so).
+ */
+function forwardedChain(headers: IncomingHttpHeaders): string | undefined {
+  const xForwardedFor = oneLine(headers['x-forwarded-for']);
+  if (xForwardedFor !== undefined) return xForwardedFor;
+  const forwarded = oneLine(headers.forwarded);
+  return forwarded === undefined ? undefined : forwardedFor(forwarded).join(', ');
+}
+
+/** A list header that came on several lines, as one (HTTP joins them with commas). */
+function oneLine(value: string | readonly string[] | undefined): string | undefined {
+  return typeof value === 'string' || value === undefined ? value : value.join(', ');
 }

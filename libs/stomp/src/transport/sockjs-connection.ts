@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Connection } from 'sockjs';
 import type { StompConnection, StompConnectionListener } from '../session/stomp-connection.js';
@@ -34,6 +35,8 @@ export class SockJsConnection implements StompConnection {
     private readonly conn: Connection,
     /** The client's address: the peer's, or the one a trusted proxy forwarded. */
     readonly remoteAddress: string | undefined,
+    /** The headers of the request that opened the session (sockjs's own `conn.headers` keeps only a few). */
+    readonly headers: IncomingHttpHeaders,
     /** How long a closed session's socket may stay stuck with unsent data before it is destroyed. */
     private readonly closeTimeout: number,
   ) {
@@ -42,10 +45,6 @@ export class SockJsConnection implements StompConnection {
       this.listener.onData(message);
     });
     conn.on('close', () => this.listener.onClose(1000, ''));
-  }
-
-  get headers(): Connection['headers'] {
-    return this.conn.headers;
   }
 
   get url(): string {

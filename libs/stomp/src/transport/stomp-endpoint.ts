@@ -3,16 +3,18 @@ import type { Duplex } from 'node:stream';
 import sockjs from 'sockjs';
 import type { Logger } from '@nestjs/common';
 import type { WebSocketServer } from 'ws';
+import type { StompCounters } from '../interfaces/stomp-counters.js';
 import { refusalKind, type Refusal } from '../session/stomp-session.registry.js';
 import { CountedLog } from '../util/counted-log.js';
 import { escapeRegExp } from '../util/escape-reg-exp.js';
+import { truncate } from '../util/truncate.js';
 import { sockJsClientPath, type EndpointSettings } from './endpoint-settings.js';
 import { clientAddress, type ProxyTrust } from './client-address.js';
 import { CLOSE_HANDSHAKE_TIMEOUT_MS } from './close-handshake.js';
 import { OriginPolicy } from './origin-policy.js';
-import { RateLimitedLog } from './rate-limited-log.js';
 import { SockJsClientFile } from './sockjs-client-file.js';
 import { SockJsConnection } from './sockjs-connection.js';
+import { SockJsOpeningRequests } from './sockjs-opening-requests.js';
 import type { StompConnection } from '../session/stomp-connection.js';
 import { pathnameOf, refuseUpgrade } from './upgrade-dispatcher.js';
 import { WsConnection } from './ws-connection.js';
@@ -28,15 +30,21 @@ type SockJsHandler = (req: IncomingMessage, resOrSocket: ServerResponse | Duplex
  */
 export class StompEndpoint {
   private readonly origins: OriginPolicy;
-  /** Refused origins, logged once per origin per minute: anyone can send a forged Origin. */
-  private readonly originRefusals: RateLimitedLog;
+  /** Refused origins: each origin's first line in a minute in full (it says how to admit it), then counts by origin (anyone can forge an Origin). */
+  private readonly originRefusals: CountedLog;
   /** Handshakes refused by a connection limit or the shutdown: one line a minute in a flood, with counts. */
   private readonly handshakeRefusals: CountedLog;
+  /**
+   * SockJS sends for a session this instance does not hold (404): behind a load balancer that does
+   * not keep a session on one instance, every SockJS client fails this way. One warning, then counts.
+   */
+  private readonly lostSessions: CountedLog;
   private readonly rawPaths: ReadonlySet<string>;
   private readonly sockJsHandler: SockJsHandler | undefined;
   private readonly sockJsPrefix: string;
   private readonly sockJsClientPath: string;
   private readonly sockJsClient: SockJsClientFile;
+  private readonly openingRequests = new SockJsOpeningRequests();
 
   constructor(
     readonly config: EndpointSettings,
@@ -46,13 +54,16 @@ export class StompEndpoint {
     private readonly refusal: (address: string | undefined) => Refusal | undefined,
     /** Largest SockJS POST body (the frames of one send, JSON-escaped). */
     private readonly maxRequestBody: number,
-    /** Which peers are proxies whose `X-Forwarded-For` names the client. */
+    /** Which peers are proxies whose `X-Forwarded-For` (or `Forwarded`) names the client. */
     private readonly trustProxy: ProxyTrust,
     private readonly logger: Logger,
+    /** Where refused handshakes are counted (`stomp_connections_refused_total`). */
+    private readonly counters: StompCounters,
   ) {
     this.origins = new OriginPolicy(config.allowedOrigins, config.publicOrigins);
-    this.originRefusals = new RateLimitedLog((line) => logger.warn(`${config.path}: ${line}`));
+    this.originRefusals = new CountedLog((line) => logger.warn(`${config.path}: ${line}`), 'requests refused for their Origin', { writeFirst: 'each-key' });
     this.handshakeRefusals = new CountedLog((line) => logger.warn(`${config.path}: ${line}`), 'WebSocket handshakes refused');
+    this.lostSessions = new CountedLog((line) => logger.warn(`${config.path}: ${line}`), 'SockJS sends for unknown sessions');
     this.rawPaths = new Set(config.sockJs ? [config.path, `${config.path}/websocket`] : [config.path]);
     this.sockJsPrefix = `${config.path}/`;
     this.sockJsClientPath = sockJsClientPath(config.path);
@@ -74,8 +85,11 @@ export class StompEndpoint {
       server.on('connection', (conn: sockjs.Connection | null) => {
         // sockjs emits a null connection when a session opens on a request that is already gone.
         if (!conn) return;
-        // sockjs keeps the X-Forwarded-For of the request that opened the session.
-        this.accept(new SockJsConnection(conn, clientAddress(conn.remoteAddress, conn.headers, this.trustProxy), CLOSE_HANDSHAKE_TIMEOUT_MS));
+        const url = conn.url;
+        // The opening request's own headers: sockjs hands on only a few (not Forwarded, Cookie, Authorization).
+        const headers = this.openingRequests.opened(url) ?? conn.headers;
+        conn.on('close', () => this.openingRequests.closed(url));
+        this.accept(new SockJsConnection(conn, clientAddress(conn.remoteAddress, headers, this.trustProxy), headers, CLOSE_HANDSHAKE_TIMEOUT_MS));
       });
       const listener = (server as unknown as { listener(options?: object): { getHandler(): SockJsHandler } }).listener();
       this.sockJsHandler = listener.getHandler();
@@ -91,7 +105,11 @@ export class StompEndpoint {
       res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end(originRefusal);
       return true;
     }
-    if (req.method === 'POST' && SOCKJS_SEND.test(pathname) && !this.limitBody(req, res)) return true;
+    if (req.method === 'POST' && SOCKJS_SEND.test(pathname)) {
+      if (!this.limitBody(req, res)) return true;
+      this.watchForLostSession(pathname, res);
+    }
+    this.openingRequests.remember(pathname, req.headers);
     return this.sockJsHandler(req, res);
   }
 
@@ -116,6 +134,19 @@ export class StompEndpoint {
     return true;
   }
 
+  /** sockjs answers a send for a session it does not know with 404, and logs it at debug only. */
+  private watchForLostSession(pathname: string, res: ServerResponse): void {
+    res.once('finish', () => {
+      if (res.statusCode !== 404) return;
+      this.lostSessions.count(
+        'unknown session',
+        () =>
+          `SockJS send ${truncate(pathname, 120)} for a session this instance does not hold: answered 404, the client sees 'Server lost session'. ` +
+          'With several instances, the load balancer must send every request of a SockJS session to the instance that opened it (hash on the session id in the URL; README: Deployment behind a proxy or load balancer)',
+      );
+    });
+  }
+
   onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const pathname = pathnameOf(req);
     const raw = this.rawPaths.has(pathname);
@@ -125,10 +156,14 @@ export class StompEndpoint {
       refuseUpgrade(socket, 403, originRefusal);
       return true;
     }
-    if (!raw) return this.sockJsHandler!(req, socket, head);
+    if (!raw) {
+      this.openingRequests.remember(pathname, req.headers);
+      return this.sockJsHandler!(req, socket, head);
+    }
     const client = clientAddress(req.socket.remoteAddress, req.headers, this.trustProxy);
     const refusal = this.refusal(client);
     if (refusal) {
+      this.counters.connectionRefused(refusalKind(refusal));
       this.handshakeRefusals.count(refusalKind(refusal), () => `WebSocket handshake from ${client} refused: ${refusal.message}`);
       refuseUpgrade(socket, refusal.status, refusal.message);
       return true;
@@ -140,13 +175,16 @@ export class StompEndpoint {
   /** Writes what the refusal counts still hold and stops their timer. */
   close(): void {
     this.handshakeRefusals.close();
+    this.originRefusals.close();
+    this.lostSessions.close();
   }
 
   /** The 403 body when the request's Origin may not connect (logged, rate-limited); `undefined` when it may. */
   private originRefusal(req: IncomingMessage): string | undefined {
     const verdict = this.origins.check(req);
     if (verdict.allowed) return undefined;
-    this.originRefusals.log(verdict.origin, verdict.detail);
+    this.counters.connectionRefused('origin');
+    this.originRefusals.count(verdict.origin, () => verdict.detail);
     return verdict.message;
   }
 

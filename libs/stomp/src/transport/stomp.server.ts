@@ -8,6 +8,7 @@ import { StompSessionAcceptor } from '../session/stomp-session.acceptor.js';
 import { StompSessionRegistry } from '../session/stomp-session.registry.js';
 import type { MessageBroker } from '../broker/message-broker.js';
 import { STOMP_BROKER, STOMP_SETTINGS } from '../interfaces/injection-tokens.js';
+import { StompCounters } from '../interfaces/stomp-counters.js';
 import { CLOSE_HANDSHAKE_TIMEOUT_MS } from './close-handshake.js';
 import type { TransportSettings } from './endpoint-settings.js';
 import type { StompConnection } from '../session/stomp-connection.js';
@@ -36,6 +37,7 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly acceptor: StompSessionAcceptor,
     @Inject(STOMP_SETTINGS) private readonly options: TransportSettings,
     @Inject(STOMP_BROKER) private readonly broker: MessageBroker,
+    private readonly counters: StompCounters,
   ) {
     const serverOptions: ServerOptions & { closeTimeout: number } = {
       noServer: true,
@@ -58,7 +60,7 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
     }
     const accept = (connection: StompConnection) => void this.acceptor.accept(connection);
     const refusal = (address: string | undefined) => this.sessions.refusal(address, this.options);
-    this.endpoints = this.options.endpoints.map((config) => new StompEndpoint(config, this.wss, accept, refusal, this.options.maxSockJsRequestBody, this.options.trustProxy, this.logger));
+    this.endpoints = this.options.endpoints.map((config) => new StompEndpoint(config, this.wss, accept, refusal, this.options.maxSockJsRequestBody, this.options.trustProxy, this.logger, this.counters));
     this.detach = interceptHttpServer(httpServer, {
       onRequest: (req, res) => this.endpoints.some((e) => e.onRequest(req, res)),
       onUpgrade: (req, socket, head) => this.endpoints.some((e) => e.onUpgrade(req, socket, head)),

@@ -19,6 +19,16 @@ import { relaySubscribeHeaders } from './subscribe-headers.js';
 const CLUSTER_DESTINATION = '/exchange/amq.direct/nest-stomp.cluster';
 /** Per-hop headers never copied onto a frame for the broker. */
 const NOT_FORWARDED = new Set(['transaction', 'receipt', 'content-length']);
+/**
+ * Per-hop headers never copied from the broker's MESSAGE onto the client's. RabbitMQ copies every
+ * header of a SEND into the MESSAGEs it makes, the SEND's own `receipt` included; each SEND the
+ * relay forwards carries a receipt of the relay's making (to learn the broker has the message), so
+ * without this every client MESSAGE would say `receipt:r7`. A client's own `receipt` never reaches
+ * the broker (NOT_FORWARDED), so a `receipt` on a MESSAGE is never the client's. `content-length`
+ * is the broker's count for its encoding: the client's is recomputed on the way out. Everything else
+ * (`message-id`, `redelivered`, `ack`, `persistent`...) is what the broker meant for the client.
+ */
+const NOT_DELIVERED = new Set(['receipt', 'content-length']);
 
 /**
  * Spring's `StompBrokerRelayMessageHandler`: broker destinations live on an external STOMP broker
@@ -139,8 +149,8 @@ export class StompBrokerRelay implements MessageBroker {
       return;
     }
     if (frame.command !== 'MESSAGE') return;
-    const headers = { ...frame.headers };
-    delete headers['content-length'];
+    const headers: Record<string, string> = {};
+    for (const name in frame.headers) if (!NOT_DELIVERED.has(name)) headers[name] = frame.headers[name]!;
     const writable = writableHeaders('MESSAGE', headers, subscriber.version);
     subscriber.deliverFrame({ command: 'MESSAGE', headers: writable, body: frame.body }, isBinaryBody(headers['content-type'], frame.body));
   }
