@@ -38,7 +38,7 @@ const authenticate = ({ login, passcode }: { login?: string; passcode?: string }
 };
 
 @Module({
-  imports: [StompModule.forRoot({ endpoint: [{ path: '/ws' }, { path: '/sockjs', sockJs: true }], authenticate })],
+  imports: [StompModule.forRoot({ endpoint: [{ path: '/ws' }, { path: '/sockjs', sockJs: true }], authenticate, unmappedDestinations: 'error' })],
   controllers: [EchoController],
 })
 class KitTestModule {}
@@ -157,7 +157,7 @@ describe('nest-stomp/testing: the test client', () => {
       const message = await echoes.next();
       expect(message.json<{ text: string }>().text).toBe('hello');
       expect(message.destination).toBe('/topic/echo');
-      expect(message.headers['content-type']).toBe('application/json');
+      expect(message.headers['content-type']).toBe('application/json;charset=UTF-8');
       expect(echoes.pending).toEqual([]);
     });
 
