@@ -24,7 +24,7 @@ describeWithRedis('chat app on Redis Streams, two instances', () => {
     const onB = await client(b, 'bob');
     const room = await subscribeConfirmed(onB, '/topic/room.general', { 'x-stream-offset': 'first' });
     const history = await room.waitFor(3);
-    expect(history.map((m) => JSON.parse(m.body) as unknown)).toEqual(['one', 'two', 'three'].map((content) => ({ room: 'general', sender: 'alice', content })));
+    expect(history.map((m) => JSON.parse(m.body) as unknown)).toEqual(['one', 'two', 'three'].map((content) => ({ room: 'general', sender: 'alice', content, sentAt: expect.any(String) })));
     const offsets = history.map((m) => Number(m.headers['x-stream-offset']));
     expect(offsets[1]).toBeGreaterThan(offsets[0]!);
     expect(offsets[2]).toBeGreaterThan(offsets[1]!);
@@ -33,6 +33,6 @@ describeWithRedis('chat app on Redis Streams, two instances', () => {
     expect((await resumed.waitFor(1)).map((m) => (JSON.parse(m.body) as { content: string }).content)).toEqual(['three']);
 
     await publishConfirmed(onA, '/app/room.general', JSON.stringify({ content: 'four' }));
-    expect(JSON.parse((await room.waitFor(4))[3]!.body)).toEqual({ room: 'general', sender: 'alice', content: 'four' });
+    expect(JSON.parse((await room.waitFor(4))[3]!.body)).toEqual({ room: 'general', sender: 'alice', content: 'four', sentAt: expect.any(String) });
   });
 });
