@@ -115,7 +115,7 @@ async function check(url: string, setup: string): Promise<void> {
     const echoes = await client.subscribe('/topic/echo');
     await client.send('/app/echo', { text: \`kit in \${setup}\` });
     const echo = await echoes.next();
-    const refused = await client.send('/app/nowhere', {}).then(
+    const refused = await client.send('/nowhere', {}).then(
       () => 'accepted',
       (error: unknown) => (error instanceof StompServerError ? error.code : String(error)),
     );
