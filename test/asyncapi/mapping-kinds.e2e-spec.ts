@@ -225,6 +225,7 @@ describe('the AsyncAPI document follows the options and the handlers', () => {
     expect(Object.values(channel(document, '/topic/news').messages)[0]!.payload).toEqual({ type: 'string' });
     expect(() => channel(document, '/user/queue/errors')).toThrow('no channel');
     expect(channel(document, '/api/quotes').address).toBe('/api/quotes');
+    expect(document['x-stomp']).toEqual({ applicationDestinationPrefixes: ['/app/', '/api/'], userDestinationPrefix: '/user/' });
   });
 
   it('shows a handler added to the application', async () => {
