@@ -68,8 +68,8 @@ describe('the chat client generated from the running chat', () => {
     expect(compiled.code).not.toBe(0);
     const diagnostics = compiled.stdout.split('\n').filter((line) => line.includes('error TS'));
     expect(diagnostics).toEqual([
-      expect.stringMatching(/^chat-driver\.ts\(\d+,\d+\): error TS2353: Object literal may only specify known properties, and 'content' does not exist in type 'RoomMessageDto'\.$/),
-      expect.stringMatching(/^chat-driver\.ts\(\d+,\d+\): error TS2339: Property 'content' does not exist on type 'RoomMessage'\.$/),
+      expect.stringMatching(/^driver\.ts\(\d+,\d+\): error TS2353: Object literal may only specify known properties, and 'content' does not exist in type 'RoomMessageDto'\.$/),
+      expect.stringMatching(/^driver\.ts\(\d+,\d+\): error TS2339: Property 'content' does not exist on type 'RoomMessage'\.$/),
     ]);
   });
 

@@ -1,5 +1,5 @@
 // A program a client team writes against the chat's generated client. test/client-gen copies it
-// next to a freshly generated client (the import below then reads './chat-client.js'), type-checks
+// next to a freshly generated client (the import below then reads './client.js'), type-checks
 // both with tsc under strict, runs it with node against a running chat, and reads what it printed.
 // Here it imports the committed client, so `npm run typecheck` checks it against that one too.
 import { Client, type StompHeaders } from '@stomp/stompjs';

@@ -9,7 +9,7 @@ const TSC = join(WORKSPACE, 'node_modules/typescript/bin/tsc');
 
 /** The committed client of the chat, which `npm run generate:client` writes. */
 export const COMMITTED_CHAT_CLIENT = join(WORKSPACE, 'apps/chat/client/chat-client.ts');
-const DRIVER = join(WORKSPACE, 'test/client-gen/chat-driver.ts');
+const CHAT_DRIVER = join(WORKSPACE, 'test/client-gen/chat-driver.ts');
 
 /** How long one tsc or node run may take on a machine shared with other builds. */
 const COMMAND_TIMEOUT_MS = 120_000;
@@ -67,15 +67,18 @@ export class ClientWorkspace {
     return runNode([join(this.dir, 'cli/cli/main.js'), ...args], this.dir);
   }
 
-  /** A project of its own under `name`: the driver and the client generated from `from` by the command. */
-  async project(name: string, from: string): Promise<ClientProject> {
+  /**
+   * A project of its own under `name`: `client.ts`, generated from `from` by the command, and
+   * `driver.ts`, the program using it (default: test/client-gen/chat-driver.ts).
+   */
+  async project(name: string, from: string, driver?: string): Promise<ClientProject> {
     const dir = join(this.dir, name);
     await mkdir(dir, { recursive: true });
-    const generated = await this.cli(['client', '--from', from, '--out', join(dir, 'chat-client.ts')]);
+    const generated = await this.cli(['client', '--from', from, '--out', join(dir, 'client.ts')]);
     if (generated.code !== 0) throw new Error(`nest-stomp client failed (${generated.code}):\n${generated.stdout}${generated.stderr}`);
-    const driver = (await readFile(DRIVER, 'utf8')).replace("'../../apps/chat/client/chat-client.js'", "'./chat-client.js'");
-    await writeFile(join(dir, 'chat-driver.ts'), driver);
-    await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...STRICT_PROJECT, rootDir: '.', outDir: 'out' }, files: ['chat-client.ts', 'chat-driver.ts'] }, null, 2));
+    const source = driver ?? (await readFile(CHAT_DRIVER, 'utf8')).replace("'../../apps/chat/client/chat-client.js'", "'./client.js'");
+    await writeFile(join(dir, 'driver.ts'), source);
+    await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...STRICT_PROJECT, rootDir: '.', outDir: 'out' }, files: ['client.ts', 'driver.ts'] }, null, 2));
     return new ClientProject(dir);
   }
 
@@ -99,7 +102,7 @@ export class ClientProject {
   constructor(readonly dir: string) {}
 
   get client(): Promise<string> {
-    return readFile(join(this.dir, 'chat-client.ts'), 'utf8');
+    return readFile(join(this.dir, 'client.ts'), 'utf8');
   }
 
   /** tsc -p: its exit code and diagnostics (the JavaScript lands in `out/`). */
@@ -107,8 +110,8 @@ export class ClientProject {
     return runNode([TSC, '-p', 'tsconfig.json', '--pretty', 'false'], this.dir);
   }
 
-  /** Runs the built driver against a chat at `wsUrl`. */
-  drive(wsUrl: string, nameSuffix: string): Promise<CommandResult> {
-    return runNode([join(this.dir, 'out/chat-driver.js'), wsUrl, nameSuffix], this.dir, 60_000);
+  /** Runs the built driver with `args` (the chat driver's: the endpoint's URL and a suffix for names). */
+  drive(...args: string[]): Promise<CommandResult> {
+    return runNode([join(this.dir, 'out/driver.js'), ...args], this.dir, 60_000);
   }
 }

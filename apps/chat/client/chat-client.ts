@@ -67,6 +67,18 @@ export interface RequestOptions {
   readonly timeout?: number;
 }
 
+/** A `get()` whose handler failed: the report the server sent to /user/queue/errors. */
+export class StompReplyError extends Error {
+  readonly report: StompErrorReport;
+
+  constructor(report: StompErrorReport, destination: string) {
+    const { message } = report as { message?: unknown };
+    super(`${destination}: ${typeof message === 'string' ? message : 'the handler failed'}`);
+    this.name = 'StompReplyError';
+    this.report = report;
+  }
+}
+
 /** The STOMP API: a property per destination, a method per thing a client does with it. */
 export interface StompApi {
   readonly chatPrivate: {
@@ -102,7 +114,7 @@ export interface StompApi {
   };
   readonly presence: {
     /**
-     * SUBSCRIBE to `/app/presence`: resolves with the first reply, then unsubscribes.
+     * SUBSCRIBE to `/app/presence`: resolves with the first reply, then unsubscribes. Rejects with a StompReplyError when the handler fails (its report on /user/queue/errors).
      * ChatController.online handles a SUBSCRIBE to /app/presence.
      */
     get(options?: RequestOptions): Promise<UsersOnline>;
@@ -136,7 +148,7 @@ export interface StompApi {
   };
   readonly rooms: {
     /**
-     * SUBSCRIBE to `/app/rooms`: resolves with the first reply, then unsubscribes.
+     * SUBSCRIBE to `/app/rooms`: resolves with the first reply, then unsubscribes. Rejects with a StompReplyError when the handler fails (its report on /user/queue/errors).
      * ChatController.roomList handles a SUBSCRIBE to /app/rooms.
      */
     get(options?: RequestOptions): Promise<RoomList>;
@@ -159,7 +171,7 @@ export function createStompApi(client: Client): StompApi {
       subscribe: (onMessage, headers) => subscribe<ChatMessage>(client, '/topic/messages', onMessage, headers),
     },
     presence: {
-      get: (options) => request<UsersOnline>(client, '/app/presence', options),
+      get: (options) => request<UsersOnline>(client, '/app/presence', options, '/user/queue/errors'),
       subscribe: (onMessage, headers) => subscribe<UsersOnline>(client, '/topic/presence', onMessage, headers),
     },
     private: {
@@ -170,7 +182,7 @@ export function createStompApi(client: Client): StompApi {
       subscribe: (roomId, onMessage, headers) => subscribe<RoomMessage>(client, `/topic/room.${roomId}`, onMessage, headers),
     },
     rooms: {
-      get: (options) => request<RoomList>(client, '/app/rooms', options),
+      get: (options) => request<RoomList>(client, '/app/rooms', options, '/user/queue/errors'),
     },
   };
 }
@@ -185,33 +197,60 @@ function subscribe<T>(client: Client, destination: string, onMessage: (payload: 
   return client.subscribe(destination, (message) => onMessage(decode(message) as T, message), headers ?? {});
 }
 
-function request<T>(client: Client, destination: string, options: RequestOptions | undefined): Promise<T> {
+/**
+ * SUBSCRIBE, resolve with the first message, UNSUBSCRIBE. With an error destination, it listens
+ * there first (waiting for the RECEIPT, so a report cannot outrun it) and rejects with the
+ * handler's report.
+ */
+function request<T>(client: Client, destination: string, options: RequestOptions | undefined, errorDestination: string | undefined): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     let timer: unknown;
-    let subscription: StompSubscription | undefined;
+    const subscriptions: StompSubscription[] = [];
     const settle = (outcome: () => void): void => {
       if (settled) return;
       settled = true;
       if (timer !== undefined) timers.clearTimeout(timer);
-      subscription?.unsubscribe();
+      for (const subscription of subscriptions) subscription.unsubscribe();
       outcome();
     };
-    subscription = client.subscribe(
-      destination,
-      (message) => {
-        try {
-          const payload = decode(message) as T;
-          settle(() => resolve(payload));
-        } catch (error) {
-          settle(() => reject(error));
-        }
-      },
-      options?.headers ?? {},
-    );
+    const subscribeToReply = (): void => {
+      if (settled) return;
+      subscriptions.push(
+        client.subscribe(
+          destination,
+          (message) => {
+            try {
+              const payload = decode(message) as T;
+              settle(() => resolve(payload));
+            } catch (error) {
+              settle(() => reject(error));
+            }
+          },
+          options?.headers ?? {},
+        ),
+      );
+    };
     const timeout = options?.timeout;
-    if (timeout !== undefined && !settled) {
+    if (timeout !== undefined) {
       timer = timers.setTimeout(() => settle(() => reject(new Error(`No reply from ${destination} within ${timeout} ms`))), timeout);
+    }
+    try {
+      if (errorDestination === undefined) {
+        subscribeToReply();
+      } else {
+        const receipt = `get-${Math.random().toString(36).slice(2)}`;
+        client.watchForReceipt(receipt, subscribeToReply);
+        const onReport = (message: IMessage): void => {
+          const report = decode(message);
+          if (report && typeof report === 'object' && (report as { destination?: unknown }).destination === destination) {
+            settle(() => reject(new StompReplyError(report as StompReplyError['report'], destination)));
+          }
+        };
+        subscriptions.push(client.subscribe(errorDestination, onReport, { receipt }));
+      }
+    } catch (error) {
+      settle(() => reject(error));
     }
   });
 }

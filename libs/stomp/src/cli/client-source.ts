@@ -1,4 +1,5 @@
 import { isPattern, VARIABLE, variablesOf, VERBS, type Endpoint } from './client-endpoints.js';
+import { runtimeFor } from './client-runtime.js';
 import { docComment, stringLiteral, templateText } from './typescript-text.js';
 
 /** How a payload travels: JSON text, plain text, or bytes. */
@@ -27,7 +28,7 @@ export interface ClientSourceParts {
 }
 
 /** Names the generated module declares itself: a payload type of the same name is renamed. */
-export const GENERATED_NAMES = ['StompApi', 'RequestOptions', 'Client', 'IMessage', 'StompHeaders', 'StompSubscription', 'Codec', 'Timers', 'createStompApi'];
+export const GENERATED_NAMES = ['StompApi', 'RequestOptions', 'StompReplyError', 'Client', 'IMessage', 'StompHeaders', 'StompSubscription', 'Codec', 'Timers', 'createStompApi'];
 
 /**
  * The generated module: the payload types, the `StompApi` interface (a property per destination
@@ -36,14 +37,44 @@ export const GENERATED_NAMES = ['StompApi', 'RequestOptions', 'Client', 'IMessag
  */
 export function writeClientSource(parts: ClientSourceParts): string {
   const groups = groupByName(parts.endpoints);
+  // Where a get() hears that its handler failed: the error destination, when a client can subscribe to it.
+  const errors = parts.endpoints.find(({ endpoint }) => endpoint.verb === 'subscribe' && endpoint.channel.address === parts.errorDestination);
+  const verbs = new Set(parts.endpoints.map(({ endpoint }) => endpoint.verb));
+  const runtime = runtimeFor(verbs);
   return [
     header(parts),
-    "import type { Client, IMessage, StompHeaders, StompSubscription } from '@stomp/stompjs';\n",
+    `import type { ${runtime.stompTypes.join(', ')} } from '@stomp/stompjs';\n`,
     ...parts.declarations.map((declaration) => `${docComment(declaration.description, '')}export type ${declaration.name} = ${declaration.type};\n`),
-    apiInterface(groups, parts.errorDestination),
-    factory(groups),
-    RUNTIME,
+    ...(verbs.has('get') ? [REQUEST_OPTIONS, replyError(errors)] : []),
+    apiInterface(groups, errors?.endpoint.channel.address),
+    factory(groups, errors?.endpoint.channel.address),
+    ...(runtime.code ? [runtime.code] : []),
   ].join('\n');
+}
+
+const REQUEST_OPTIONS = `/** Options of a \`get()\`: SUBSCRIBE headers, and how long to wait for the reply before rejecting (default: no limit). */
+export interface RequestOptions {
+  readonly headers?: StompHeaders;
+  readonly timeout?: number;
+}
+`;
+
+function replyError(errors: TypedEndpoint | undefined): string {
+  const what = errors
+    ? `A \`get()\` whose handler failed: the report the server sent to ${errors.endpoint.channel.address}.`
+    : 'A `get()` whose handler failed (this API has no error destination: it is never thrown).';
+  return `/** ${what} */
+export class StompReplyError extends Error {
+  readonly report: ${errors?.type ?? 'unknown'};
+
+  constructor(report: ${errors?.type ?? 'unknown'}, destination: string) {
+    const { message } = report as { message?: unknown };
+    super(\`\${destination}: \${typeof message === 'string' ? message : 'the handler failed'}\`);
+    this.name = 'StompReplyError';
+    this.report = report;
+  }
+}
+`;
 }
 
 function header({ title, version }: ClientSourceParts): string {
@@ -68,16 +99,7 @@ function apiInterface(groups: ReadonlyMap<string, TypedEndpoint[]>, errorDestina
     const methods = endpoints.map((typed) => `${methodComment(typed, errorDestination)}    ${signature(typed)};\n`).join('');
     return `  readonly ${name}: {\n${methods}  };\n`;
   });
-  return [
-    '/** Options of a `get()`: SUBSCRIBE headers, and how long to wait for the reply before rejecting (default: no limit). */',
-    'export interface RequestOptions {',
-    '  readonly headers?: StompHeaders;',
-    '  readonly timeout?: number;',
-    '}',
-    '',
-    '/** The STOMP API: a property per destination, a method per thing a client does with it. */',
-    `export interface StompApi {\n${members.join('')}}\n`,
-  ].join('\n');
+  return `/** The STOMP API: a property per destination, a method per thing a client does with it. */\nexport interface StompApi {\n${members.join('')}}\n`;
 }
 
 function methodComment({ endpoint }: TypedEndpoint, errorDestination: string | undefined): string {
@@ -86,7 +108,7 @@ function methodComment({ endpoint }: TypedEndpoint, errorDestination: string | u
     endpoint.verb === 'send'
       ? `SEND to \`${address}\`.`
       : endpoint.verb === 'get'
-        ? `SUBSCRIBE to \`${address}\`: resolves with the first reply, then unsubscribes.`
+        ? `SUBSCRIBE to \`${address}\`: resolves with the first reply, then unsubscribes.${errorDestination ? ` Rejects with a StompReplyError when the handler fails (its report on ${errorDestination}).` : ''}`
         : `SUBSCRIBE to \`${address}\`: \`onMessage\` gets each message's payload; \`unsubscribe()\` on the result stops.`,
     ...endpoint.summaries,
   ];
@@ -114,15 +136,16 @@ function destinationParameters(address: string): string[] {
   return variablesOf(address).map(({ parameter }) => `${parameter}: string`);
 }
 
-function factory(groups: ReadonlyMap<string, TypedEndpoint[]>): string {
-  const members = [...groups].map(([name, endpoints]) => `    ${name}: {\n${endpoints.map((typed) => `      ${implementation(typed)},\n`).join('')}    },\n`);
+function factory(groups: ReadonlyMap<string, TypedEndpoint[]>, errorDestination: string | undefined): string {
+  const members = [...groups].map(([name, endpoints]) => `    ${name}: {\n${endpoints.map((typed) => `      ${implementation(typed, errorDestination)},\n`).join('')}    },\n`);
   return [
     '/** The typed API over `client`, a @stomp/stompjs Client: it must be connected when a method is called. */',
-    `export function createStompApi(client: Client): StompApi {\n  return {\n${members.join('')}  };\n}\n`,
+    // With no destination at all, the client goes unused: an underscore keeps noUnusedParameters quiet.
+    `export function createStompApi(${groups.size > 0 ? 'client' : '_client'}: Client): StompApi {\n  return {\n${members.join('')}  };\n}\n`,
   ].join('\n');
 }
 
-function implementation({ endpoint, type, codec, contentType }: TypedEndpoint): string {
+function implementation({ endpoint, type, codec, contentType }: TypedEndpoint, errorDestination: string | undefined): string {
   const { address } = endpoint.channel;
   const target = isPattern(address) ? ['destination'] : variablesOf(address).map(({ parameter }) => parameter);
   const destination = isPattern(address) ? 'destination' : destinationExpression(address);
@@ -130,7 +153,7 @@ function implementation({ endpoint, type, codec, contentType }: TypedEndpoint): 
     case 'send':
       return `send: (${[...target, 'payload', 'headers'].join(', ')}) => publish(client, ${destination}, payload, '${codec}', ${stringLiteral(contentType)}, headers)`;
     case 'get':
-      return `get: (${[...target, 'options'].join(', ')}) => request<${type}>(client, ${destination}, options)`;
+      return `get: (${[...target, 'options'].join(', ')}) => request<${type}>(client, ${destination}, options, ${errorDestination === undefined ? 'undefined' : stringLiteral(errorDestination)})`;
     case 'subscribe':
       return `subscribe: (${[...target, 'onMessage', 'headers'].join(', ')}) => subscribe<${type}>(client, ${destination}, onMessage, headers)`;
   }
@@ -146,64 +169,3 @@ function destinationExpression(address: string): string {
     .map((part, position) => (position % 2 === 0 ? templateText(part) : `\${${variables[index++]!.parameter}}`))
     .join('')}\``;
 }
-
-/** The helpers every generated client carries: encode, decode, subscribe once. No other dependency. */
-const RUNTIME = `function publish(client: Client, destination: string, payload: unknown, codec: Codec, contentType: string, headers: StompHeaders | undefined): void {
-  const frameHeaders: StompHeaders = { ...headers, 'content-type': contentType };
-  if (codec === 'binary') client.publish({ destination, binaryBody: payload as Uint8Array, headers: frameHeaders });
-  else client.publish({ destination, body: codec === 'json' ? JSON.stringify(payload) : String(payload), headers: frameHeaders });
-}
-
-function subscribe<T>(client: Client, destination: string, onMessage: (payload: T, message: IMessage) => void, headers: StompHeaders | undefined): StompSubscription {
-  return client.subscribe(destination, (message) => onMessage(decode(message) as T, message), headers ?? {});
-}
-
-function request<T>(client: Client, destination: string, options: RequestOptions | undefined): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let settled = false;
-    let timer: unknown;
-    let subscription: StompSubscription | undefined;
-    const settle = (outcome: () => void): void => {
-      if (settled) return;
-      settled = true;
-      if (timer !== undefined) timers.clearTimeout(timer);
-      subscription?.unsubscribe();
-      outcome();
-    };
-    subscription = client.subscribe(
-      destination,
-      (message) => {
-        try {
-          const payload = decode(message) as T;
-          settle(() => resolve(payload));
-        } catch (error) {
-          settle(() => reject(error));
-        }
-      },
-      options?.headers ?? {},
-    );
-    const timeout = options?.timeout;
-    if (timeout !== undefined && !settled) {
-      timer = timers.setTimeout(() => settle(() => reject(new Error(\`No reply from \${destination} within \${timeout} ms\`))), timeout);
-    }
-  });
-}
-
-/** JSON for a JSON content type (or none, as the server assumes), text for text/*, bytes otherwise. */
-function decode(message: IMessage): unknown {
-  const type = (message.headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? '';
-  if (type === 'application/json' || type.endsWith('+json')) return JSON.parse(message.body) as unknown;
-  if (type.startsWith('text/')) return message.body;
-  return message.binaryBody;
-}
-
-type Codec = 'json' | 'text' | 'binary';
-
-/** setTimeout without depending on the DOM's or Node's declarations. */
-interface Timers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const timers = globalThis as unknown as Timers;
-`;

@@ -72,7 +72,7 @@ function richDocument(): Record<string, any> {
 
 /** Code a user writes against the rich document's client; every `@ts-expect-error` must be one. */
 const RICH_DRIVER = `import type { Client } from '@stomp/stompjs';
-import { createStompApi, type Catalog, type Client2, type StompErrorReport, type Update, type Update2 } from './client.js';
+import { createStompApi, StompReplyError, type Catalog, type Client2, type StompErrorReport, type Update, type Update2 } from './client.js';
 
 export async function use(client: Client): Promise<string[]> {
   const api = createStompApi(client);
@@ -87,8 +87,12 @@ export async function use(client: Client): Promise<string[]> {
   api.receipts.subscribe((receipt: Client2) => seen.push(receipt.id));
   api.errors.subscribe((report: StompErrorReport, frame) => seen.push(report.details?.[0] ?? report.message, frame.headers['message-id'] ?? ''));
   updates.unsubscribe();
-  const catalog: Catalog = await api.catalog.get({ timeout: 1000 });
-  seen.push(catalog[0]?.sku ?? '');
+  try {
+    const catalog: Catalog = await api.catalog.get({ timeout: 1000 });
+    seen.push(catalog[0]?.sku ?? '');
+  } catch (error) {
+    if (error instanceof StompReplyError) seen.push(error.report.destination, error.report.details?.join() ?? '');
+  }
   // @ts-expect-error items is required
   api.orders.send('eu', 'b2b', { note: 'x' });
   // @ts-expect-error priority is 1, 2 or 3
@@ -156,6 +160,21 @@ describe('generateStompClient', () => {
     expect(diagnosticsOf({ 'client.ts': source, 'driver.ts': RICH_DRIVER })).toEqual([]);
   }, 60_000);
 
+  it.each([
+    ['only sends', ['placeOrder'], ['Client', 'StompHeaders'], ['publish(']],
+    ['only subscriptions', ['orderEvents'], ['Client', 'IMessage', 'StompHeaders', 'StompSubscription'], ['subscribe<T>(', 'decode(']],
+    ['only a get', ['catalog'], ['Client', 'IMessage', 'StompHeaders', 'StompSubscription'], ['request<T>(', 'decode(', 'StompReplyError']],
+    ['nothing', [], ['Client'], []],
+  ])('with %s, writes only the helpers and imports its methods use (noUnusedLocals passes)', (_, kept, imports, helpers) => {
+    const document = richDocument();
+    document.operations = Object.fromEntries(Object.entries(document.operations).filter(([id]) => kept.includes(id)));
+    const source = generateStompClient(document);
+    expect(source).toContain(`import type { ${imports.join(', ')} } from '@stomp/stompjs';`);
+    const written = ['publish(', 'subscribe<T>(', 'request<T>(', 'decode(', 'StompReplyError'].filter((helper) => source.includes(`function ${helper}`) || source.includes(`class ${helper}`));
+    expect(written).toEqual(helpers);
+    expect(diagnosticsOf({ 'client.ts': source })).toEqual([]);
+  }, 60_000);
+
   it('is deterministic: the same document gives the same text, whatever the order of its keys', () => {
     const document = richDocument();
     const reordered = JSON.parse(JSON.stringify({ ...document, channels: Object.fromEntries(Object.entries(document.channels).reverse()) }));
@@ -218,6 +237,17 @@ describe('generateStompClient', () => {
     const source = generateStompClient(document);
     expect(source).toContain('get(options?: RequestOptions): Promise<Catalog>;');
     expect(members(source)).toContain('orders');
+    // No error destination known: a get() waits for its reply alone.
+    expect(source).toContain("get: (options) => request<Catalog>(client, '/app/catalog', options, undefined),");
+    expect(source).toContain('readonly report: unknown;');
+    expect(diagnosticsOf({ 'client.ts': source })).toEqual([]);
+  }, 60_000);
+
+  it("listens on the error destination during a get(), so a failing handler's report rejects it with StompReplyError", () => {
+    const source = generateStompClient(richDocument());
+    expect(source).toContain("get: (options) => request<Catalog>(client, '/app/catalog', options, '/user/queue/errors'),");
+    expect(source).toContain('export class StompReplyError extends Error {\n  readonly report: StompErrorReport;');
+    expect(source).toContain('Rejects with a StompReplyError when the handler fails (its report on /user/queue/errors).');
   });
 
   it.each([
