@@ -107,7 +107,7 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Names a parameter may not take: the generated methods' own, and JavaScript's reserved words. */
+/** Names a parameter may not take: the generated methods' own, the helpers they call, and JavaScript's reserved words. */
 const RESERVED = [
   'payload',
   'onMessage',
@@ -115,6 +115,11 @@ const RESERVED = [
   'options',
   'destination',
   'client',
+  'publish',
+  'subscribe',
+  'request',
+  'decode',
+  'timers',
   ...'break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package private protected public await arguments eval'.split(
     ' ',
   ),

@@ -197,6 +197,9 @@ describe('generateStompClient', () => {
     expect(source).toContain('send(region: string, classValue: string, payload: OrderDto, headers?: StompHeaders): void;');
     expect(source).toContain('subscribe(region: string, classValue: string, onMessage: (payload: Update2, message: IMessage) => void, headers?: StompHeaders): StompSubscription;');
     expect(source).toContain('publish(client, `/app/orders.${region}.${classValue}`, payload');
+    // A variable named after a helper the methods call does not hide it.
+    document.channels.orders.address = '/app/orders.{publish}.{payload}';
+    expect(generateStompClient(document)).toContain('send: (publishValue, payloadValue, payload, headers) => publish(client, `/app/orders.${publishValue}.${payloadValue}`, payload');
     expect(source).toContain('send(destination: `/app/audit.${string}`, payload: AuditEntry, headers?: StompHeaders): void;');
     expect(source).toContain('get(options?: RequestOptions): Promise<Catalog>;');
   });
