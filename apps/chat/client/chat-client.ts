@@ -100,7 +100,6 @@ export interface StompApi {
      * SUBSCRIBE to `/user/queue/errors`: `onMessage` gets each message's payload; `unsubscribe()` on the result stops.
      * A handler's error that no @MessageExceptionHandler took, to the session that sent the message.
      * Errors of the messages this session sent: subscribe to it to hear why a message failed.
-     * The error destination: why a message this session sent failed.
      */
     subscribe(onMessage: (payload: StompErrorReport, message: IMessage) => void, headers?: StompHeaders): StompSubscription;
   };

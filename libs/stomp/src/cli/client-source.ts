@@ -113,7 +113,7 @@ function methodComment({ endpoint }: TypedEndpoint, errorDestination: string | u
     ...endpoint.summaries,
   ];
   if (endpoint.verb === 'subscribe' && description) lines.push(description);
-  if (endpoint.verb === 'subscribe' && address === errorDestination) lines.push('The error destination: why a message this session sent failed.');
+  if (endpoint.verb === 'subscribe' && address === errorDestination && !description) lines.push('The error destination: why a message this session sent failed.');
   if (isPattern(address)) lines.push('A pattern: pass the concrete destination.');
   return docComment([...new Set(lines)].join('\n'), '    ');
 }
