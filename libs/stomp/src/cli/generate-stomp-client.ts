@@ -41,9 +41,11 @@ export function generateStompClient(document: unknown): string {
 
 function typed(endpoint: Endpoint, typeOfMessage: (message: DocumentMessage) => string): TypedEndpoint {
   const first = endpoint.messages[0];
+  // An operation listing no message says nothing of the payload.
+  const type = endpoint.messages.length === 0 ? 'unknown' : union(endpoint.messages.map(typeOfMessage));
   return {
     endpoint,
-    type: union(endpoint.messages.map(typeOfMessage)) === 'never' ? 'unknown' : union(endpoint.messages.map(typeOfMessage)),
+    type,
     codec: first ? codecOf(first.contentType) : 'json',
     contentType: first?.contentType ?? 'application/json',
   };
