@@ -1,7 +1,6 @@
-import { join } from 'node:path';
-import ts from 'typescript';
 import { StompClientGenerationError } from '../errors/stomp-client-generation.error.js';
 import { generateStompClient } from './generate-stomp-client.js';
+import { diagnosticsOf } from './strict-typescript.testing.js';
 
 const ref = (pointer: string) => ({ $ref: pointer });
 
@@ -110,49 +109,6 @@ export async function use(client: Client): Promise<string[]> {
   return seen;
 }
 `;
-
-const STRICTEST: ts.CompilerOptions = {
-  strict: true,
-  noUncheckedIndexedAccess: true,
-  exactOptionalPropertyTypes: true,
-  noUnusedLocals: true,
-  noUnusedParameters: true,
-  noImplicitReturns: true,
-  noPropertyAccessFromIndexSignature: true,
-  verbatimModuleSyntax: true,
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext,
-  lib: ['lib.es2022.d.ts'],
-  types: [],
-  skipLibCheck: true,
-  noEmit: true,
-};
-
-/** Type-checks `files` (name → source) as if they were in this folder, with the workspace's @stomp/stompjs. */
-function diagnosticsOf(files: Record<string, string>): string[] {
-  // Under the workspace (so node_modules resolves) in a folder of their own, with a package.json of ESM.
-  const folder = join(process.cwd(), 'libs/stomp/src/cli/__generated__');
-  const virtual = new Map(Object.entries({ ...files, 'package.json': '{"type":"module"}' }).map(([name, text]) => [join(folder, name), text]));
-  const host = ts.createCompilerHost(STRICTEST);
-  const { fileExists, readFile, getSourceFile, directoryExists } = host;
-  host.fileExists = (file) => virtual.has(file) || fileExists.call(host, file);
-  host.directoryExists = (directory) => directory === folder || (directoryExists?.call(host, directory) ?? true);
-  host.readFile = (file) => virtual.get(file) ?? readFile.call(host, file);
-  host.getSourceFile = (file, language, ...rest) => {
-    const text = virtual.get(file);
-    return text !== undefined ? ts.createSourceFile(file, text, language) : getSourceFile.call(host, file, language, ...rest);
-  };
-  const program = ts.createProgram(
-    Object.keys(files).map((name) => join(folder, name)),
-    STRICTEST,
-    host,
-  );
-  return ts.getPreEmitDiagnostics(program).map((diagnostic) => {
-    const where = diagnostic.file ? `${diagnostic.file.fileName.slice(folder.length + 1)}:${diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1}` : '';
-    return `${where} ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`;
-  });
-}
 
 describe('generateStompClient', () => {
   it('writes a client that compiles under strict, noUncheckedIndexedAccess and exactOptionalPropertyTypes, and rejects wrong payloads', () => {
