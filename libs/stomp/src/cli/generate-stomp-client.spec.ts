@@ -133,7 +133,15 @@ describe('generateStompClient', () => {
 
   it('is deterministic: the same document gives the same text, whatever the order of its keys', () => {
     const document = richDocument();
-    const reordered = JSON.parse(JSON.stringify({ ...document, channels: Object.fromEntries(Object.entries(document.channels).reverse()) }));
+    const reverse = (entries: Record<string, unknown>) => Object.fromEntries(Object.entries(entries).reverse());
+    const reordered = JSON.parse(
+      JSON.stringify({
+        ...document,
+        channels: reverse(document.channels),
+        operations: reverse(document.operations),
+        components: { schemas: reverse(document.components.schemas) },
+      }),
+    );
     const first = generateStompClient(document);
     expect(generateStompClient(JSON.parse(JSON.stringify(document)))).toBe(first);
     expect(generateStompClient(reordered)).toBe(first);
