@@ -4,6 +4,7 @@
 module.exports.LAYERS = [
   { name: 'testing', folders: ['testing'], why: "nest-stomp/testing, the test client of the package's users: outside the main barrel, a client of everything below" },
   { name: 'module', folders: ['.'], why: 'StompModule, its options and the public barrel: wires everything below' },
+  { name: 'cli', folders: ['cli'], why: 'the nest-stomp command: a typed client generated from an AsyncAPI document, in plain Node' },
   { name: 'operations', folders: ['metrics', 'admin', 'health'], why: 'stats, Prometheus metrics, health and session administration: read what the stages below count' },
   { name: 'decorators', folders: ['decorators'], why: 'what applications put on their classes' },
   { name: 'asyncapi', folders: ['asyncapi'], why: 'the AsyncAPI document of the handlers, served over HTTP through the transport' },

@@ -97,6 +97,15 @@ describe('the chat app serves its AsyncAPI document', () => {
     expect(operationsOn(presenceId)).toEqual([expect.objectContaining({ action: 'send' })]);
   });
 
+  it('tells a client generator which destinations are whose: the x-stomp extension and the frame of each handler', () => {
+    expect(document['x-stomp']).toEqual({ applicationDestinationPrefixes: ['/app/'], userDestinationPrefix: '/user/', errorDestination: '/user/queue/errors' });
+    const frameOn = (address: string) => operationsOn(channelAt(address)![0]).map((operation) => operation['x-stomp-frame']);
+    expect(frameOn('/app/chat.send')).toEqual(['SEND']);
+    expect(frameOn('/app/rooms')).toEqual(['SUBSCRIBE']);
+    // What the server sends carries no frame of a handler.
+    expect(frameOn('/topic/messages')).toEqual([undefined]);
+  });
+
   it('serves the page and its bundle from node_modules', async () => {
     const page = await fetch(`${chat.httpUrl}/asyncapi`);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');

@@ -16,7 +16,9 @@ import {
   SubscribeMapping,
   type AsyncApiDocument,
   type StompModuleOptions,
+  generateStompClient,
 } from 'nest-stomp';
+import { diagnosticsOf } from '../../libs/stomp/src/cli/strict-typescript.testing.js';
 
 class OrderDto {
   @IsString()
@@ -213,6 +215,27 @@ describe('the AsyncAPI document, per mapping kind', () => {
   });
 });
 
+describe('the typed client of a document with every mapping kind', () => {
+  it('has a method per destination with its payload type, and compiles under the strictest settings', async () => {
+    const source = generateStompClient(await documentOf([OrdersController], {}, [PriceFeed]));
+    for (const method of [
+      'send(shop: string, id: string, payload: OrderDto, headers?: StompHeaders): void;', // /app/orders.{shop}.{id:\\d+}
+      'subscribe(shop: string, onMessage: (payload: OrderPlaced, message: IMessage) => void, headers?: StompHeaders): StompSubscription;',
+      'get(options?: RequestOptions): Promise<Quote>;',
+      'send(payload: Uint8Array, headers?: StompHeaders): void;', // Buffer
+      'send(payload: string, headers?: StompHeaders): void;', // string, text/plain
+      'subscribe(onMessage: (payload: Ticket, message: IMessage) => void, headers?: StompHeaders): StompSubscription;', // @SendToUser
+      'subscribe(onMessage: (payload: QuoteList, message: IMessage) => void, headers?: StompHeaders): StompSubscription;', // @StompPublishes
+      'subscribe(onMessage: (payload: StompErrorReport, message: IMessage) => void, headers?: StompHeaders): StompSubscription;',
+    ]) {
+      expect(source).toContain(method);
+    }
+    expect(source).toContain('export type OrdersControllerItemPayload = {\n  item: string;\n};'); // @Payload('item')
+    expect(source).toContain("export type OrderPlaced = {\n  orderId: string;\n  status: 'placed' | 'refused';\n};");
+    expect(diagnosticsOf({ 'client.ts': source })).toEqual([]);
+  }, 60_000);
+});
+
 describe('the AsyncAPI document follows the options and the handlers', () => {
   it('declared through asyncApi.publishes, with the info given; no error destination when it is off', async () => {
     const document = await documentOf([OrdersController], {
@@ -225,6 +248,7 @@ describe('the AsyncAPI document follows the options and the handlers', () => {
     expect(Object.values(channel(document, '/topic/news').messages)[0]!.payload).toEqual({ type: 'string' });
     expect(() => channel(document, '/user/queue/errors')).toThrow('no channel');
     expect(channel(document, '/api/quotes').address).toBe('/api/quotes');
+    expect(document['x-stomp']).toEqual({ applicationDestinationPrefixes: ['/app/', '/api/'], userDestinationPrefix: '/user/' });
   });
 
   it('shows a handler added to the application', async () => {

@@ -1,7 +1,9 @@
 import { jest } from '@jest/globals';
 import type { Client } from '@stomp/stompjs';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { dirname, join, relative } from 'node:path';
 import { connectStompClient, deactivateAll, publishConfirmed, subscribeConfirmed } from '../support/stomp-clients.js';
 import { CONSUMER_SETUPS, ConsumerApp, type ConsumerSetup, type RunningConsumer } from './consumer-app.js';
@@ -46,6 +48,22 @@ describe('the nest-stomp package, installed from its tarball into a fresh applic
       }
     },
   );
+
+  it('installs the nest-stomp command, which runs with plain node and writes a typed client (npx nest-stomp client)', async () => {
+    const document = {
+      asyncapi: '3.0.0',
+      info: { title: 'Echo', version: '1.0.0' },
+      channels: { echo: { address: '/app/echo', messages: { Echo: { name: 'Echo', payload: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] } } } } },
+      operations: { echo: { action: 'receive', channel: { $ref: '#/channels/echo' }, messages: [{ $ref: '#/channels/echo/messages/Echo' }] } },
+    };
+    await writeFile(join(consumer.dir, 'asyncapi.json'), JSON.stringify(document));
+    // What npx runs: the link npm made in node_modules/.bin, through its #! line.
+    const { stdout } = await promisify(execFile)(join(consumer.dir, 'node_modules/.bin/nest-stomp'), ['client', '--from', 'asyncapi.json', '--out', 'generated/echo-client.ts'], {
+      cwd: consumer.dir,
+    });
+    expect(stdout).toBe(`Wrote ${join(consumer.dir, 'generated/echo-client.ts')}\n`);
+    expect(await readFile(join(consumer.dir, 'generated/echo-client.ts'), 'utf8')).toContain('send(payload: Echo, headers?: StompHeaders): void;');
+  });
 
   it('ships its README, LICENSE and CHANGELOG, and no specs or test helpers', async () => {
     const files = await listFiles(consumer.installedPackage);

@@ -19,7 +19,8 @@ export type {
   MetricsRegistry,
 } from './stomp.options.js';
 export { createAsyncApiDocument } from './asyncapi/create-asyncapi-document.js';
-export type { AsyncApiDocument } from './asyncapi/asyncapi-document.js';
+export type { AsyncApiDocument, StompDocumentExtension } from './asyncapi/asyncapi-document.js';
+export { generateStompClient } from './cli/generate-stomp-client.js';
 export type { StompMessageDoc, StompPublication } from './handlers/handler-metadata.js';
 export { MAX_FRAME_SIZE_MULTIPLES, STOMP_DEFAULTS } from './stomp.options.js';
 export { STOMP_BROKER } from './interfaces/injection-tokens.js';

@@ -36,7 +36,7 @@ export class AsyncApiDocumentBuilder {
     const schemas = new PayloadSchemas();
     const handlers = this.registry.all();
     for (const handler of handlers) this.describeHandler(handler, writer, schemas);
-    if (this.settings.errorDestination !== false && handlers.length > 0) this.describeErrors(this.settings.errorDestination, writer);
+    const errors = this.settings.errorDestination !== false && handlers.length > 0 ? this.describeErrors(this.settings.errorDestination, writer) : undefined;
     const declared = [
       ...this.settings.asyncApi.publishes.map((publication) => ({ publication, declaredBy: 'the asyncApi.publishes option' })),
       ...this.publications.all().map(({ publication, declaredBy }) => ({ publication, declaredBy })),
@@ -51,6 +51,11 @@ export class AsyncApiDocumentBuilder {
       channels: writer.channels,
       operations: writer.operations,
       components: { schemas: schemas.components },
+      'x-stomp': {
+        applicationDestinationPrefixes: this.settings.appPrefixes,
+        userDestinationPrefix: this.userPrefix(),
+        ...(errors ? { errorDestination: errors } : {}),
+      },
     };
   }
 
@@ -83,7 +88,7 @@ export class AsyncApiDocumentBuilder {
   private describeHandler(handler: MessageHandler, writer: DocumentWriter, schemas: PayloadSchemas): void {
     const { signature, kind } = handler;
     const lookup = handler.pattern.pattern;
-    const verb = kind === 'message' ? 'SEND' : 'SUBSCRIBE';
+    const verb = kind === 'message' ? ('SEND' as const) : ('SUBSCRIBE' as const);
     const hasReply = signature.returnType !== 'void' || signature.replyDoc !== undefined;
     const reply = hasReply ? schemas.describe(signature.returnType, signature.replyDoc) : undefined;
     const replyMessage = reply && messageSpec(reply, signature.replyDoc, `${handler.name}Reply`, `What ${handler.name} returns`, UNKNOWN_REPLY);
@@ -101,6 +106,7 @@ export class AsyncApiDocumentBuilder {
         title: `${verb} ${address}`,
         summary: `${handler.name} handles a ${verb} to ${address}.`,
         messages: [inbound],
+        'x-stomp-frame': verb,
       };
       const toSender = replyMessage && this.replyToSender(handler, channel, replyMessage, writer);
       writer.operation(handler.name, toSender ? { ...operation, reply: toSender } : operation);
@@ -160,7 +166,8 @@ export class AsyncApiDocumentBuilder {
     }
   }
 
-  private describeErrors(errorDestination: string, writer: DocumentWriter): void {
+  /** Returns the address of the errors' channel. */
+  private describeErrors(errorDestination: string, writer: DocumentWriter): string {
     const channel = writer.channel(this.userAddress(errorDestination), 'Errors of the messages this session sent: subscribe to it to hear why a message failed.');
     writer.operation('reportError', {
       action: 'send',
@@ -176,6 +183,7 @@ export class AsyncApiDocumentBuilder {
         }),
       ],
     });
+    return writer.channels[channel]!.address;
   }
 
   private describePublication(publication: StompPublication, declaredBy: string, writer: DocumentWriter, schemas: PayloadSchemas): void {

@@ -9,6 +9,21 @@ export interface AsyncApiDocument {
   readonly channels: Record<string, AsyncApiChannel>;
   readonly operations: Record<string, AsyncApiOperation>;
   readonly components: { readonly schemas: Record<string, JsonSchema> };
+  /** What a client generator needs beyond the specification: which destinations are whose. */
+  readonly 'x-stomp': StompDocumentExtension;
+}
+
+/**
+ * The document's `x-stomp` extension (AsyncAPI allows `x-` fields on the root object): the
+ * prefixes that tell application, user and broker destinations apart in channel addresses.
+ */
+export interface StompDocumentExtension {
+  /** The `appPrefixes` option: SENDs and SUBSCRIBEs under them go to handlers. */
+  readonly applicationDestinationPrefixes: readonly string[];
+  /** The `userDestinationPrefix` option (`/user/`): a channel under it is a user destination. */
+  readonly userDestinationPrefix: string;
+  /** The channel address the session's error reports arrive on, if there is one. */
+  readonly errorDestination?: string;
 }
 
 export interface AsyncApiServer {
@@ -49,6 +64,8 @@ export interface AsyncApiOperation {
   readonly description?: string;
   readonly messages: readonly Ref[];
   readonly reply?: { readonly channel: Ref; readonly messages: readonly Ref[] };
+  /** On a `receive` operation: the frame that reaches the handler (`@MessageMapping` or `@SubscribeMapping`). */
+  readonly 'x-stomp-frame'?: 'SEND' | 'SUBSCRIBE';
 }
 
 /** A message to place on a channel: its payload and how to name and describe it. */

@@ -6,3 +6,4 @@ export { StompDestinationError } from './stomp-destination.error.js';
 export { StompMappingError } from './stomp-mapping.error.js';
 export { StompMessageConversionError } from './stomp-message-conversion.error.js';
 export { StompBrokerUnavailableError } from './stomp-broker-unavailable.error.js';
+export { StompClientGenerationError } from './stomp-client-generation.error.js';
