@@ -34,12 +34,15 @@ export type RoomList = Array<{
   name: string;
 }>;
 
+/** Kept as room history: each MESSAGE carries its x-stream-offset, and a SUBSCRIBE with x-stream-offset replays the room. */
 export type RoomMessage = {
   /** The room's id. */
   room: string;
   /** The signed-in sender's name, else the one it gave, else 'anonymous'. */
   sender: string;
   content: string;
+  /** When the server took the message. */
+  sentAt: string;
 };
 
 export type RoomMessageDto = {
@@ -158,10 +161,10 @@ export interface StompApi {
 export function createStompApi(client: Client): StompApi {
   return {
     chatPrivate: {
-      send: (payload, headers) => publish(client, '/app/chat.private', payload, 'json', 'application/json', headers),
+      send: (payload, headers) => publish(client, '/app/chat.private', payload, 'json', 'application/json;charset=UTF-8', headers),
     },
     chatSend: {
-      send: (payload, headers) => publish(client, '/app/chat.send', payload, 'json', 'application/json', headers),
+      send: (payload, headers) => publish(client, '/app/chat.send', payload, 'json', 'application/json;charset=UTF-8', headers),
     },
     errors: {
       subscribe: (onMessage, headers) => subscribe<StompErrorReport>(client, '/user/queue/errors', onMessage, headers),
@@ -177,7 +180,7 @@ export function createStompApi(client: Client): StompApi {
       subscribe: (onMessage, headers) => subscribe<PrivateMessage>(client, '/user/queue/private', onMessage, headers),
     },
     room: {
-      send: (roomId, payload, headers) => publish(client, `/app/room.${roomId}`, payload, 'json', 'application/json', headers),
+      send: (roomId, payload, headers) => publish(client, `/app/room.${roomId}`, payload, 'json', 'application/json;charset=UTF-8', headers),
       subscribe: (roomId, onMessage, headers) => subscribe<RoomMessage>(client, `/topic/room.${roomId}`, onMessage, headers),
     },
     rooms: {
