@@ -7,7 +7,10 @@ import type { StompBrokerOptions } from 'nest-stomp';
  *   `STOMP_RELAY_ADDRESSES` (`host:port,host:port`, default `127.0.0.1:61613`), logging in with
  *   `STOMP_RELAY_LOGIN` / `STOMP_RELAY_PASSCODE` (default guest/guest);
  * - `STOMP_BROKER=redis`: several instances over Redis at `REDIS_URL` (default `redis://127.0.0.1:6379`),
- *   on the channels of `REDIS_CHANNEL_PREFIX` (default `nest-stomp`): instances with the same one share messages.
+ *   on the channels of `REDIS_CHANNEL_PREFIX` (default `nest-stomp`): instances with the same one share messages;
+ * - `STOMP_BROKER=jetstream`: several instances over NATS JetStream at `NATS_URL` (default
+ *   `nats://127.0.0.1:4222`, several separated by commas), on the subjects of `NATS_SUBJECT_PREFIX`
+ *   and the streams of `NATS_STREAM_PREFIX` (defaults `stomp`, `STOMP`).
  * `STOMP_RECONNECT_MS` sets the relay's first reconnect delay (default 1000).
  */
 export function brokerFromEnv(env: NodeJS.ProcessEnv): StompBrokerOptions {
@@ -31,8 +34,15 @@ export function brokerFromEnv(env: NodeJS.ProcessEnv): StompBrokerOptions {
     }
     case 'redis':
       return { kind, url: env.REDIS_URL ?? 'redis://127.0.0.1:6379', ...(env.REDIS_CHANNEL_PREFIX ? { channelPrefix: env.REDIS_CHANNEL_PREFIX } : {}) };
+    case 'jetstream':
+      return {
+        kind,
+        servers: (env.NATS_URL ?? 'nats://127.0.0.1:4222').split(',').map((url) => url.trim()),
+        ...(env.NATS_SUBJECT_PREFIX ? { subjectPrefix: env.NATS_SUBJECT_PREFIX } : {}),
+        ...(env.NATS_STREAM_PREFIX ? { streamPrefix: env.NATS_STREAM_PREFIX } : {}),
+      };
     default:
-      throw new Error(`STOMP_BROKER='${kind}': expected simple, relay or redis`);
+      throw new Error(`STOMP_BROKER='${kind}': expected simple, relay, redis or jetstream`);
   }
 }
 

@@ -1,18 +1,21 @@
 import type { BrokerSettings } from './broker.options.js';
+import { JetStreamBroker } from './jetstream/jetstream-broker.js';
 import type { MessageBroker } from './message-broker.js';
 import { RedisBroker } from './redis/redis-broker.js';
 import { StompBrokerRelay } from './relay/stomp-broker-relay.js';
+import type { RetentionSettings } from './retention/retention.options.js';
 import type { PatternSubscriptionLimits } from './simple/pattern-budget.js';
 import { SimpleBroker } from './simple/simple-broker.js';
 
 /**
  * The broker the resolved `broker` option asks for (or the application's own instance). `patternLimits`
- * bound the pattern subscriptions of the brokers that match patterns themselves (simple, Redis).
+ * bound the pattern subscriptions of the brokers that match patterns themselves (simple, Redis);
+ * `retention` (the resolved option) says which destinations the brokers that keep a log keep.
  */
 export function createBroker(
   broker: BrokerSettings | MessageBroker,
   pathSeparator: '/' | '.',
-  patternLimits: Partial<PatternSubscriptionLimits> = {},
+  patternLimits: Partial<PatternSubscriptionLimits> & { readonly retention?: readonly RetentionSettings[] } = {},
 ): MessageBroker {
   if (!('kind' in broker)) return broker;
   switch (broker.kind) {
@@ -20,6 +23,8 @@ export function createBroker(
       return new SimpleBroker(pathSeparator, patternLimits);
     case 'redis':
       return new RedisBroker(broker, pathSeparator, patternLimits);
+    case 'jetstream':
+      return new JetStreamBroker(broker, pathSeparator, patternLimits.retention ?? []);
     case 'relay':
       return new StompBrokerRelay(broker, pathSeparator);
     default:

@@ -1,0 +1,440 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { JsMsg, OrderedConsumerOptions } from '@nats-io/jetstream';
+import { BehaviorSubject, distinctUntilChanged, filter, type Observable, type Subscription } from 'rxjs';
+import { StompBrokerUnavailableError } from '../../errors/stomp-broker-unavailable.error.js';
+import { StompProtocolError } from '../../errors/stomp-protocol.error.js';
+import { DestinationPattern } from '../../protocol/destination-pattern.js';
+import type { StompHeaders } from '../../protocol/stomp-frame.js';
+import { MessageIds } from '../../util/message-ids.js';
+import { StompLogger } from '../../util/stomp-logger.js';
+import type { BrokerMessage, BrokerSubscriber, MessageBroker } from '../message-broker.js';
+import { decodeRedisMessage as decodeMessage, encodeRedisMessage as encodeMessage } from '../redis/redis-message-codec.js';
+import { RetentionPolicy } from '../retention/retention-policy.js';
+import type { RetentionSettings } from '../retention/retention.options.js';
+import { parseStreamOffset, STREAM_OFFSET_HEADER, type StreamOffset } from '../retention/stream-offset.js';
+import { checkSubscriptionPattern, isPattern } from '../simple/subscription-pattern.js';
+import { JetStreamCluster } from './jetstream-cluster.js';
+import { JetStreamConnection, type NatsSession } from './jetstream-connection.js';
+import type { JetStreamSettings } from './jetstream-settings.js';
+import { ensureStreams, planStreams, QUEUE_NAMESPACE, ruleNamespace, TRANSIENT_NAMESPACE, type StreamPlan } from './jetstream-streams.js';
+import { JetStreamSubscription, type AckMode, type Settlement } from './jetstream-subscription.js';
+import { destinationToSubject, patternToSubject } from './subject-mapping.js';
+
+interface SubscriberState {
+  readonly subscriptions: Map<string, JetStreamSubscription>;
+  /** Unacknowledged deliveries: ack id → its subscription. */
+  readonly acks: Map<string, JetStreamSubscription>;
+}
+
+const NANOS_PER_MS = 1_000_000;
+/**
+ * A message whose subscriber has gone is NACKed with this delay rather than none: JetStream (2.9)
+ * redelivers a message NACKed without delay at once, to the queue group as it then is, and when
+ * the departing subscriber was its only member the message would wait a whole `ackWait`; after a
+ * delay it goes to whoever is subscribed by then.
+ */
+const GIVE_BACK_DELAY_MS = 200;
+const ACK_MODES: readonly string[] = ['auto', 'client', 'client-individual'];
+
+/**
+ * Broker destinations on NATS JetStream, shared by every application instance connected to the same
+ * NATS with the same `subjectPrefix` (README "JetStream").
+ *
+ * - A destination kept by a `retention` rule is published to that rule's stream and resolves once
+ *   JetStream stored it (its PubAck). Each subscription reads it with an ordered consumer of its
+ *   own, from where `x-stream-offset` says; every MESSAGE carries the stream sequence as its
+ *   `x-stream-offset`, which increases along each destination (one destination is one subject of
+ *   one stream), with gaps where other destinations' messages sit.
+ * - A destination under a `queuePrefixes` prefix is a work queue: one durable consumer per
+ *   destination, shared by its subscribers on every instance, so each message goes to one of them;
+ *   ACK/NACK are JetStream's ack/nak, and a NACKed (or unacknowledged, when its subscriber goes)
+ *   message is redelivered with `redelivered:true`.
+ * - Any other destination travels on core NATS: every subscriber on every instance gets it, nothing
+ *   is kept, and a publish resolves once the server has it (a flush).
+ *
+ * While NATS is unreachable, publishes and subscriptions reject at once with
+ * {@link StompBrokerUnavailableError}; the client reconnects, and ordered and queue consumers resume
+ * where they were.
+ */
+export class JetStreamBroker implements MessageBroker {
+  readonly cluster: JetStreamCluster;
+  /** Whether JetStream can take messages: first known when `start()` has settled, then on every change. */
+  readonly availability$: Observable<boolean>;
+  private readonly availability = new BehaviorSubject<boolean | undefined>(undefined);
+  private readonly connection: JetStreamConnection;
+  private readonly retention: RetentionPolicy;
+  private readonly rules: readonly RetentionSettings[];
+  private readonly plans: readonly StreamPlan[];
+  private readonly queueStream: string;
+  private readonly clusterSubject: string;
+  private readonly subscribers = new Map<BrokerSubscriber, SubscriberState>();
+  private readonly ids = new MessageIds('j');
+  private readonly logger = new StompLogger('StompModule');
+  /** Queue consumers known to exist on the current connection. */
+  private readonly queueConsumers = new Set<string>();
+  private readonly readiness: Subscription;
+  private started = false;
+  private closed = false;
+
+  /** `settings` as the options resolver leaves them; `retention`: the resolved `retention` option. */
+  constructor(
+    private readonly settings: JetStreamSettings,
+    private readonly separator: '/' | '.',
+    retention: readonly RetentionSettings[] = [],
+  ) {
+    this.rules = retention;
+    this.retention = new RetentionPolicy(retention, separator);
+    this.plans = planStreams(retention, settings);
+    this.queueStream = this.plans[this.plans.length - 1]!.name;
+    this.clusterSubject = `${settings.subjectPrefix}.cluster`;
+    const instanceId = randomUUID();
+    this.cluster = new JetStreamCluster(instanceId, (data) => this.sendCluster(data));
+    this.connection = new JetStreamConnection(settings, `nest-stomp:${instanceId}`, this.logger, (session) => this.prepare(session));
+    this.availability$ = this.availability.pipe(
+      filter((available): available is boolean => available !== undefined),
+      distinctUntilChanged(),
+    );
+    this.readiness = this.connection.ready$.subscribe((ready) => this.onReadiness(ready));
+  }
+
+  get isAvailable(): boolean {
+    return this.connection.isReady;
+  }
+
+  /** Number of this instance's live subscriptions. */
+  get subscriptionCount(): number {
+    let count = 0;
+    for (const state of this.subscribers.values()) count += state.subscriptions.size;
+    return count;
+  }
+
+  /**
+   * Connects and creates or checks the streams. Resolves once that is done, or once NATS proved
+   * unreachable (or `startTimeout` passed): the application starts either way, unavailable until then.
+   */
+  async start(): Promise<void> {
+    if (this.started || this.closed) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.settings.startTimeout)));
+    await Promise.race([this.connection.start(), timeout]).finally(() => clearTimeout(timer));
+    if (this.closed) return;
+    this.started = true;
+    const where = this.settings.servers.join(', ');
+    if (this.connection.isReady) this.logger.log(`JetStream broker connected to ${where} (streams ${this.plans.map((plan) => plan.name).join(', ')})`);
+    else this.logger.warn(`JetStream broker unavailable at start-up (${this.connection.downReason}); retrying in the background, sends fail until then`);
+    this.availability.next(this.connection.isReady);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const subscriber of [...this.subscribers.keys()]) this.unsubscribeAll(subscriber);
+    await this.connection.close();
+    this.readiness.unsubscribe();
+    if (this.started) this.availability.next(false);
+    this.availability.complete();
+    this.cluster.complete();
+  }
+
+  async subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, headers: StompHeaders): Promise<void> {
+    const offset = parseStreamOffset(headers[STREAM_OFFSET_HEADER]);
+    checkSubscriptionPattern(destination, this.separator);
+    const pattern = isPattern(destination);
+    const queue = this.isQueue(destination);
+    if (queue && pattern) {
+      throw new StompProtocolError(
+        'STOMP_ERR_ILLEGAL_HEADER',
+        `Queue '${destination}' is a pattern: on the JetStream broker a queue subscription names one queue (each message goes to one of its subscribers)`,
+      );
+    }
+    const session = this.requireSession(`could not subscribe to '${destination}'`);
+    const ackMode = (ACK_MODES.includes(headers.ack ?? '') ? headers.ack : 'auto') as AckMode;
+    const state = this.stateOf(subscriber);
+    state.subscriptions.get(subscriptionId)?.end().forEach((ackId) => state.acks.delete(ackId));
+    const subscription = new JetStreamSubscription(
+      subscriber,
+      subscriptionId,
+      destination,
+      ackMode,
+      pattern ? new DestinationPattern(destination, this.separator) : undefined,
+      this.ids,
+      (ackId, owner) => this.subscribers.get(owner.subscriber)?.acks.set(ackId, owner),
+    );
+    state.subscriptions.set(subscriptionId, subscription);
+    try {
+      if (queue) await this.readQueue(session, subscription);
+      else if (!pattern) await this.readDestination(session, subscription, offset);
+      else await this.readPattern(session, subscription, offset);
+    } catch (error) {
+      this.unsubscribe(subscriber, subscriptionId);
+      throw this.unavailable(`could not subscribe to '${destination}'`, error);
+    }
+  }
+
+  unsubscribe(subscriber: BrokerSubscriber, subscriptionId: string): void {
+    const state = this.subscribers.get(subscriber);
+    const subscription = state?.subscriptions.get(subscriptionId);
+    if (!state || !subscription) return;
+    state.subscriptions.delete(subscriptionId);
+    for (const ackId of subscription.end()) state.acks.delete(ackId);
+    if (state.subscriptions.size === 0) this.subscribers.delete(subscriber);
+  }
+
+  unsubscribeAll(subscriber: BrokerSubscriber): void {
+    const state = this.subscribers.get(subscriber);
+    if (!state) return;
+    this.subscribers.delete(subscriber);
+    for (const subscription of state.subscriptions.values()) subscription.end();
+  }
+
+  /** Resolves once JetStream stored the message (retained and queue destinations) or NATS has it (others). */
+  async publish(message: BrokerMessage): Promise<void> {
+    const what = `could not publish the message to '${message.destination}'`;
+    const { nc, js } = this.requireSession(what);
+    const payload = encodeMessage(message);
+    const { subject, stored } = this.subjectOf(message.destination);
+    try {
+      if (stored) await js.publish(subject, payload, { timeout: this.settings.publishTimeout });
+      else {
+        nc.publish(subject, payload);
+        await this.flush(nc);
+      }
+    } catch (error) {
+      throw this.unavailable(what, error);
+    }
+  }
+
+  acknowledge(subscriber: BrokerSubscriber, command: 'ACK' | 'NACK', headers: StompHeaders): void {
+    const ackId = subscriber.version === '1.2' ? headers.id : headers['message-id'];
+    const state = this.subscribers.get(subscriber);
+    const subscription = ackId === undefined ? undefined : state?.acks.get(ackId);
+    if (!state || !subscription || ackId === undefined) {
+      throw new StompProtocolError(
+        'STOMP_ERR_UNKNOWN_ACK',
+        `${command} names message '${ackId}', which this session was not sent in a client-acknowledged subscription or has already acknowledged`,
+      );
+    }
+    for (const settled of subscription.settle(ackId, command)) state.acks.delete(settled);
+  }
+
+  /** Where a destination's messages go, and whether JetStream stores them. */
+  private subjectOf(destination: string): { subject: string; stored: boolean } {
+    const prefix = this.settings.subjectPrefix;
+    if (this.isQueue(destination)) return { subject: destinationToSubject(destination, this.separator, prefix, QUEUE_NAMESPACE), stored: true };
+    const rule = this.ruleIndexOf(destination);
+    if (rule >= 0) return { subject: destinationToSubject(destination, this.separator, prefix, ruleNamespace(rule)), stored: true };
+    return { subject: destinationToSubject(destination, this.separator, prefix, TRANSIENT_NAMESPACE), stored: false };
+  }
+
+  private isQueue(destination: string): boolean {
+    return this.settings.queuePrefixes.some((prefix) => destination.startsWith(prefix));
+  }
+
+  private ruleIndexOf(destination: string): number {
+    const rule = this.retention.ruleFor(destination);
+    return rule ? this.rules.indexOf(rule) : -1;
+  }
+
+  /** One destination: its rule's stream from the requested offset, or core NATS when it is not kept. */
+  private async readDestination(session: NatsSession, subscription: JetStreamSubscription, offset: StreamOffset): Promise<void> {
+    const rule = this.ruleIndexOf(subscription.destination);
+    if (rule < 0) {
+      // Not retained: nothing to replay, the offset is ignored (README).
+      await this.readCore(session, subscription, destinationToSubject(subscription.destination, this.separator, this.settings.subjectPrefix, TRANSIENT_NAMESPACE));
+      return;
+    }
+    const subject = destinationToSubject(subscription.destination, this.separator, this.settings.subjectPrefix, ruleNamespace(rule));
+    await this.readStream(session, subscription, rule, subject, offset, true);
+  }
+
+  /** A pattern: what it matches on core NATS, and in each rule's stream from the requested offset. */
+  private async readPattern(session: NatsSession, subscription: JetStreamSubscription, offset: StreamOffset): Promise<void> {
+    const { destination } = subscription;
+    const prefix = this.settings.subjectPrefix;
+    await this.readCore(session, subscription, patternToSubject(destination, this.separator, prefix, TRANSIENT_NAMESPACE));
+    for (let rule = 0; rule < this.rules.length; rule++) {
+      await this.readStream(session, subscription, rule, patternToSubject(destination, this.separator, prefix, ruleNamespace(rule)), offset, false);
+    }
+  }
+
+  private async readCore(session: NatsSession, subscription: JetStreamSubscription, subject: string): Promise<void> {
+    const reader = session.nc.subscribe(subject, {
+      callback: (error, msg) => {
+        if (!error) this.receive(subscription, msg.data, {});
+      },
+    });
+    subscription.addReader(() => reader.unsubscribe());
+    // The server has the interest once the flush returns: what is published after the RECEIPT arrives.
+    await this.flush(session.nc);
+  }
+
+  /**
+   * An ordered consumer of a rule's stream (JetStream's own: in order, no acknowledgements, recreated
+   * from the last sequence seen if the connection or the server restarts). `next` and `last` are
+   * turned into a start sequence before the consumer exists, so that a message stored while it is
+   * being created is neither missed nor replayed twice when the client recreates it.
+   */
+  private async readStream(session: NatsSession, subscription: JetStreamSubscription, rule: number, subject: string, offset: StreamOffset, exact: boolean): Promise<void> {
+    const stream = this.plans[rule]!.name;
+    const options: Partial<OrderedConsumerOptions> = { filter_subjects: subject };
+    switch (offset.kind) {
+      case 'first':
+        options.deliver_policy = 'all';
+        break;
+      case 'offset':
+        options.deliver_policy = 'by_start_sequence';
+        options.opt_start_seq = Math.max(1, offset.offset);
+        break;
+      case 'timestamp':
+        options.opt_start_time = new Date(offset.timestamp).toISOString();
+        break;
+      case 'last':
+        if (!exact) {
+          options.deliver_policy = 'last_per_subject';
+          break;
+        }
+        options.deliver_policy = 'by_start_sequence';
+        options.opt_start_seq = (await session.jsm.streams.getMessage(stream, { last_by_subj: subject }).catch(() => null))?.seq ?? (await this.nextSequence(session, stream));
+        break;
+      case 'next':
+        options.deliver_policy = 'by_start_sequence';
+        options.opt_start_seq = await this.nextSequence(session, stream);
+        break;
+    }
+    const consumer = await session.js.consumers.get(stream, options);
+    const messages = await consumer.consume({
+      callback: (msg: JsMsg) => this.receive(subscription, msg.data, { [STREAM_OFFSET_HEADER]: String(msg.seq) }),
+    });
+    subscription.addReader(() => {
+      messages.stop();
+      void consumer.delete().catch(() => undefined);
+    });
+  }
+
+  private async nextSequence(session: NatsSession, stream: string): Promise<number> {
+    const info = await session.jsm.streams.info(stream);
+    return info.state.last_seq + 1;
+  }
+
+  /**
+   * The queue's durable push consumer, delivering to a NATS queue group that every subscriber of the
+   * queue on every instance joins: NATS gives each message to one member. (A pull consumer would
+   * not do: a pull request outlives the subscriber that made it, and JetStream would hand a NACKed
+   * message to a subscriber already gone.)
+   */
+  private async readQueue(session: NatsSession, subscription: JetStreamSubscription): Promise<void> {
+    const subject = destinationToSubject(subscription.destination, this.separator, this.settings.subjectPrefix, QUEUE_NAMESPACE);
+    const durable = `q_${createHash('sha256').update(subject).digest('hex').slice(0, 40)}`;
+    if (!this.queueConsumers.has(durable)) {
+      await this.ensureQueueConsumer(session, durable, subject);
+      this.queueConsumers.add(durable);
+    }
+    const consumer = await session.js.consumers.getPushConsumer(this.queueStream, durable);
+    const messages = await consumer.consume({
+      callback: (msg: JsMsg) => {
+        const settlement: Settlement = { ack: () => msg.ack(), nak: () => msg.nak(), giveBack: () => msg.nak(GIVE_BACK_DELAY_MS) };
+        this.receive(subscription, msg.data, msg.info.redelivered ? { redelivered: 'true' } : {}, settlement);
+      },
+    });
+    subscription.addReader(() => messages.stop());
+    await this.flush(session.nc);
+  }
+
+  private async ensureQueueConsumer(session: NatsSession, durable: string, subject: string): Promise<void> {
+    const config = {
+      durable_name: durable,
+      filter_subject: subject,
+      deliver_subject: `${this.settings.subjectPrefix}.deliver.${durable}`,
+      deliver_group: durable,
+      deliver_policy: 'all' as const,
+      ack_policy: 'explicit' as const,
+      ack_wait: this.settings.ackWait * NANOS_PER_MS,
+      max_ack_pending: this.settings.prefetch,
+    };
+    const existing = await session.jsm.consumers.info(this.queueStream, durable).catch((error: Error) => {
+      if (error.name === 'ConsumerNotFoundError' || /consumer not found/i.test(error.message)) return undefined;
+      throw error;
+    });
+    if (!existing) {
+      // Two instances may create it at once: the same configuration twice is no error.
+      await session.jsm.consumers.add(this.queueStream, config);
+    } else if (existing.config.ack_wait !== config.ack_wait || existing.config.max_ack_pending !== config.max_ack_pending) {
+      await session.jsm.consumers.update(this.queueStream, durable, { ack_wait: config.ack_wait, max_ack_pending: config.max_ack_pending });
+    }
+  }
+
+  /** A message from NATS for one subscription. Runs in the NATS client's dispatch: nothing may be thrown back into it. */
+  private receive(subscription: JetStreamSubscription, data: Uint8Array, headers: Record<string, string>, settlement?: Settlement): void {
+    try {
+      // A copy: the client may reuse its read buffer, and a MESSAGE can wait in a slow session's queue.
+      subscription.deliver(decodeMessage(Buffer.from(data)), headers, settlement);
+    } catch (error) {
+      settlement?.nak();
+      this.logger.error(`Dropped a message from NATS for '${subscription.destination}': ${(error as Error).message}`, (error as Error).stack);
+    }
+  }
+
+  /** After every (re)connection: the streams exist as planned, and the cluster subject is listened to. */
+  private async prepare(session: NatsSession): Promise<void> {
+    await ensureStreams(session.jsm, this.plans);
+    // A server restarted without its store lost the queues' consumers too.
+    this.queueConsumers.clear();
+    if (!this.clusterListened.has(session.nc)) {
+      this.clusterListened.add(session.nc);
+      session.nc.subscribe(this.clusterSubject, {
+        callback: (error, msg) => {
+          if (!error) this.cluster.received(msg.string());
+        },
+      });
+      await this.flush(session.nc);
+    }
+  }
+
+  private readonly clusterListened = new WeakSet<object>();
+
+  private async sendCluster(data: string): Promise<void> {
+    const what = 'could not publish a cluster message';
+    const { nc } = this.requireSession(what);
+    try {
+      nc.publish(this.clusterSubject, data);
+      await this.flush(nc);
+    } catch (error) {
+      throw this.unavailable(what, error);
+    }
+  }
+
+  /** Resolves once the server answered a PING sent after everything before it; rejects after `publishTimeout`. */
+  private async flush(nc: NatsSession['nc']): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`NATS did not answer within ${this.settings.publishTimeout} ms`)), this.settings.publishTimeout);
+    });
+    await Promise.race([nc.flush(), timeout]).finally(() => clearTimeout(timer));
+  }
+
+  private requireSession(what: string): NatsSession {
+    const session = this.closed ? undefined : this.connection.session;
+    if (!session) throw new StompBrokerUnavailableError(`JetStream broker unavailable: ${what} (${this.closed ? 'the broker is closed' : this.connection.downReason})`);
+    return session;
+  }
+
+  private unavailable(what: string, error: unknown): Error {
+    if (error instanceof StompProtocolError || error instanceof StompBrokerUnavailableError) return error;
+    const reason = this.connection.isReady ? `NATS answered: ${(error as Error).message}` : this.connection.downReason;
+    return new StompBrokerUnavailableError(`JetStream broker unavailable: ${what} (${reason})`, { cause: error });
+  }
+
+  private stateOf(subscriber: BrokerSubscriber): SubscriberState {
+    let state = this.subscribers.get(subscriber);
+    if (!state) this.subscribers.set(subscriber, (state = { subscriptions: new Map(), acks: new Map() }));
+    return state;
+  }
+
+  private onReadiness(ready: boolean): void {
+    if (this.closed || !this.started) return;
+    const where = this.settings.servers.join(', ');
+    if (ready) this.logger.log(`JetStream broker available again at ${where}`);
+    else this.logger.warn(`JetStream broker unavailable (${this.connection.downReason}); sends fail until it is back`);
+    this.availability.next(ready);
+  }
+}
