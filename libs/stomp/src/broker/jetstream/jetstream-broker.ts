@@ -17,6 +17,7 @@ import { JetStreamCluster } from './jetstream-cluster.js';
 import { JetStreamConnection, type NatsSession } from './jetstream-connection.js';
 import type { JetStreamSettings } from './jetstream-settings.js';
 import { ensureStreams, planStreams, QUEUE_NAMESPACE, ruleNamespace, TRANSIENT_NAMESPACE, type StreamPlan } from './jetstream-streams.js';
+import { StreamReader } from './jetstream-stream-reader.js';
 import { JetStreamSubscription, type AckMode, type Settlement } from './jetstream-subscription.js';
 import { destinationToSubject, patternToSubject } from './subject-mapping.js';
 
@@ -301,14 +302,9 @@ export class JetStreamBroker implements MessageBroker {
         options.opt_start_seq = await this.nextSequence(session, stream);
         break;
     }
-    const consumer = await session.js.consumers.get(stream, options);
-    const messages = await consumer.consume({
-      callback: (msg: JsMsg) => this.receive(subscription, msg.data, { [STREAM_OFFSET_HEADER]: String(msg.seq) }),
-    });
-    subscription.addReader(() => {
-      messages.stop();
-      void consumer.delete().catch(() => undefined);
-    });
+    const reader = new StreamReader(stream, options, (msg) => this.receive(subscription, msg.data, { [STREAM_OFFSET_HEADER]: String(msg.seq) }));
+    subscription.addReader(() => reader.stop(), (current) => reader.start(current));
+    await reader.start(session);
   }
 
   private async nextSequence(session: NatsSession, stream: string): Promise<number> {
@@ -424,6 +420,20 @@ export class JetStreamBroker implements MessageBroker {
     return new StompBrokerUnavailableError(`JetStream broker unavailable: ${what} (${reason})`, { cause: error });
   }
 
+  /** Back after an outage: every subscription's stream readers go on from the last message they delivered. */
+  private resumeReaders(): void {
+    const session = this.connection.session;
+    if (!session) return;
+    for (const state of this.subscribers.values()) {
+      for (const subscription of state.subscriptions.values()) {
+        subscription.resume(session).catch((error: Error) => {
+          this.logger.error(`Could not resume the subscription to '${subscription.destination}' after NATS came back: ${error.message}`);
+          subscription.subscriber.brokerLost(`the JetStream broker could not resume the subscription to '${subscription.destination}' (${error.message})`);
+        });
+      }
+    }
+  }
+
   private stateOf(subscriber: BrokerSubscriber): SubscriberState {
     let state = this.subscribers.get(subscriber);
     if (!state) this.subscribers.set(subscriber, (state = { subscriptions: new Map(), acks: new Map() }));
@@ -433,6 +443,7 @@ export class JetStreamBroker implements MessageBroker {
   private onReadiness(ready: boolean): void {
     if (this.closed || !this.started) return;
     const where = this.settings.servers.join(', ');
+    if (ready) this.resumeReaders();
     if (ready) this.logger.log(`JetStream broker available again at ${where}`);
     else this.logger.warn(`JetStream broker unavailable (${this.connection.downReason}); sends fail until it is back`);
     this.availability.next(ready);

@@ -2,6 +2,7 @@ import { MessageFrameTemplate } from '../../protocol/message-frame-template.js';
 import type { DestinationPattern } from '../../protocol/destination-pattern.js';
 import type { MessageIds } from '../../util/message-ids.js';
 import type { BrokerMessage, BrokerSubscriber } from '../message-broker.js';
+import type { NatsSession } from './jetstream-connection.js';
 
 export type AckMode = 'auto' | 'client' | 'client-individual';
 
@@ -24,6 +25,7 @@ export class JetStreamSubscription {
   /** Unacknowledged deliveries by ack id, oldest first. */
   readonly pending = new Map<string, Settlement>();
   private readonly readers: (() => void)[] = [];
+  private readonly resumers: ((session: NatsSession) => Promise<void>)[] = [];
   private ended = false;
 
   constructor(
@@ -42,10 +44,21 @@ export class JetStreamSubscription {
     return this.ended || this.subscriber.isClosed;
   }
 
-  /** A NATS reader this subscription holds; `stop` runs when it ends (at once if it already has). */
-  addReader(stop: () => void): void {
-    if (this.ended) stop();
-    else this.readers.push(stop);
+  /**
+   * A NATS reader this subscription holds; `stop` runs when it ends (at once if it already has),
+   * `resume` when NATS is back after an outage (readers the NATS client restores itself have none).
+   */
+  addReader(stop: () => void, resume?: (session: NatsSession) => Promise<void>): void {
+    if (this.ended) {
+      stop();
+      return;
+    }
+    this.readers.push(stop);
+    if (resume) this.resumers.push(resume);
+  }
+
+  async resume(session: NatsSession): Promise<void> {
+    for (const resume of this.resumers) if (!this.ended) await resume(session);
   }
 
   /**
