@@ -159,7 +159,8 @@ export class JetStreamBroker implements MessageBroker {
       ackMode,
       pattern ? new DestinationPattern(destination, this.separator) : undefined,
       this.ids,
-      (ackId, owner) => this.subscribers.get(owner.subscriber)?.acks.set(ackId, owner),
+      { add: (ackId, owner) => state.acks.set(ackId, owner), delete: (ackId) => state.acks.delete(ackId) },
+      queue ? undefined : this.settings.prefetch,
     );
     state.subscriptions.set(subscriptionId, subscription);
     try {

@@ -36,8 +36,14 @@ export class JetStreamSubscription {
     /** Set for a pattern: NATS subjects can be wider than the pattern (`chat.*` within a segment). */
     private readonly matcher: DestinationPattern | undefined,
     private readonly ids: MessageIds,
-    /** Told of each ack id handed out, so that the session's ACK finds its subscription. */
-    private readonly onPending: (ackId: string, subscription: JetStreamSubscription) => void,
+    /** The session's ack ids: each one handed out is added, so that an ACK finds its subscription, and removed once forgotten. */
+    private readonly ackIds: { add(ackId: string, subscription: JetStreamSubscription): void; delete(ackId: string): void },
+    /**
+     * For a topic, most unacknowledged ids remembered (its ACK settles nothing in NATS): past it the
+     * oldest counts as acknowledged, so a client that never acknowledges costs bounded memory. A
+     * queue has none: JetStream bounds its unacknowledged messages (`max_ack_pending`).
+     */
+    private readonly rememberAtMost?: number,
   ) {}
 
   get isEnded(): boolean {
@@ -83,7 +89,12 @@ export class JetStreamSubscription {
       return;
     }
     this.pending.set(messageId, settlement);
-    this.onPending(messageId, this);
+    this.ackIds.add(messageId, this);
+    if (this.rememberAtMost !== undefined && this.pending.size > this.rememberAtMost) {
+      const [oldest] = this.pending.keys();
+      this.pending.delete(oldest!);
+      this.ackIds.delete(oldest!);
+    }
     this.subscriber.deliverMessage(template, this.id, messageId, messageId);
   }
 
@@ -100,6 +111,7 @@ export class JetStreamSubscription {
       else settlement.nak();
       return [ackId];
     }
+    if (!this.pending.has(ackId)) return [];
     const settled: string[] = [];
     for (const [id, settlement] of this.pending) {
       this.pending.delete(id);

@@ -23,7 +23,10 @@ export interface StompJetStreamOptions {
   readonly publishTimeout?: number;
   /** ms a queue message delivered to a `client`/`client-individual` subscriber may stay unacknowledged before JetStream redelivers it. */
   readonly ackWait?: number;
-  /** Most messages of one queue delivered and not yet acknowledged, over all its subscribers (JetStream's `max_ack_pending`). */
+  /**
+   * Most messages of one queue delivered and not yet acknowledged, over all its subscribers
+   * (JetStream's `max_ack_pending`); on a topic, most unacknowledged ids one subscription remembers.
+   */
   readonly prefetch?: number;
   /** Most messages a queue keeps per destination while no subscriber takes them. */
   readonly queueMaxMessages?: number;
