@@ -9,12 +9,12 @@ const describeWithNatsServer = natsServerInstalled() ? describe : describe.skip;
 
 const WAIT_MS = 30_000;
 
-function instanceModule(url: string): unknown {
+function instanceModule(url: string, startTimeout = 10_000): unknown {
   @Module({
     imports: [
       StompModule.forRoot({
         endpoint: '/ws',
-        broker: { kind: 'jetstream', servers: url, ...uniqueNatsPrefixes('restart'), reconnectDelay: 100, startTimeout: 10_000 },
+        broker: { kind: 'jetstream', servers: url, ...uniqueNatsPrefixes('restart'), reconnectDelay: 100, startTimeout },
         retention: [{ destinations: '/topic/log/**' }],
       }),
     ],
@@ -127,4 +127,29 @@ describeWithNatsServer('JetStream broker: the NATS server restarting', () => {
     expect(messagesOf(replay, 'all').map((m) => m.text)).toEqual(expected);
     expect(messagesOf(replay, 'jobs').map((m) => m.text)).toEqual(['job-before']);
   }, 90_000);
+
+  it('starts the application while NATS is down, unavailable, and becomes available once NATS is up', async () => {
+    const later = await NatsServerProcess.onFreePort();
+    const started = await startApp(instanceModule(later.url, 200));
+    try {
+      const broker = started.app.get<JetStreamBroker>(STOMP_BROKER);
+      expect(broker.isAvailable).toBe(false);
+      expect(await firstValueFrom(broker.availability$)).toBe(false);
+      const up = availabilityEvent(started, true);
+      await later.start();
+      await up;
+      const client = await RawStompClient.connect(`${started.wsUrl}/ws`);
+      try {
+        client.send('SUBSCRIBE', { id: 's', destination: '/topic/log/late', 'x-stream-offset': 'first', receipt: 'subscribed' });
+        client.send('SEND', { destination: '/topic/log/late', 'content-type': 'text/plain', receipt: 'sent' }, 'hello');
+        await client.until(() => messagesOf(client, 's').length === 1, 'the message', WAIT_MS);
+        expect(messagesOf(client, 's')[0]!.headers['x-stream-offset']).toBe('1');
+      } finally {
+        client.terminate();
+      }
+    } finally {
+      await started.close();
+      await later.dispose();
+    }
+  }, 60_000);
 });
