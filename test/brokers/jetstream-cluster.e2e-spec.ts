@@ -20,6 +20,7 @@ function instanceModule(): unknown {
         endpoint: '/ws',
         broker: { kind: 'jetstream', servers: SHARED_NATS_URL, ...prefixes, ackWait: 60_000 },
         retention: [{ destinations: ['/topic/log/**', '/topic/kept.*'], maxMessages: 1000 }],
+        maxPatternSubscriptionsPerSession: 3,
         authenticate: ({ login }) => (login ? { name: login } : undefined),
       }),
     ],
@@ -189,6 +190,21 @@ describeWithNats('JetStream broker: two application instances', () => {
     await barrier(onB);
     expect(second.items).toHaveLength(2);
   }, 20_000);
+
+  it('bounds the pattern subscriptions of a session as the embedded broker does', async () => {
+    const greedy = await RawStompClient.connect(`${a.wsUrl}/ws`);
+    try {
+      for (let i = 0; i < 3; i++) await rawSubscribe(greedy, `p${i}`, `/topic/${unique('many')}/*`);
+      // Unsubscribing one frees its place.
+      greedy.send('UNSUBSCRIBE', { id: 'p0' });
+      await rawSubscribe(greedy, 'p3', `/topic/${unique('again')}/**`);
+      greedy.send('SUBSCRIBE', { id: 'p4', destination: '/topic/one-too-many/*' });
+      const error = await greedy.nextFrame('ERROR');
+      expect(error.headers.message).toContain('Too many pattern subscriptions: a session may hold at most 3 (option maxPatternSubscriptionsPerSession)');
+    } finally {
+      greedy.terminate();
+    }
+  });
 
   it("convertAndSendToUser on one instance reaches the user's sessions on the other", async () => {
     const aliceOnB = await RawStompClient.connect(`${b.wsUrl}/ws`, { login: 'alice' });

@@ -24,7 +24,7 @@ export function createBroker(
     case 'redis':
       return new RedisBroker(broker, pathSeparator, patternLimits);
     case 'jetstream':
-      return new JetStreamBroker(broker, pathSeparator, patternLimits.retention ?? []);
+      return new JetStreamBroker(broker, pathSeparator, patternLimits.retention ?? [], patternLimits);
     case 'relay':
       return new StompBrokerRelay(broker, pathSeparator);
     default:

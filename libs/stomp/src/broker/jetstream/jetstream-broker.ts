@@ -12,6 +12,7 @@ import { decodeRedisMessage as decodeMessage, encodeRedisMessage as encodeMessag
 import { RetentionPolicy } from '../retention/retention-policy.js';
 import type { RetentionSettings } from '../retention/retention.options.js';
 import { parseStreamOffset, STREAM_OFFSET_HEADER, type StreamOffset } from '../retention/stream-offset.js';
+import { PATTERN_SUBSCRIPTION_DEFAULTS, type PatternSubscriptionLimits } from '../simple/pattern-budget.js';
 import { checkSubscriptionPattern, isPattern } from '../simple/subscription-pattern.js';
 import { JetStreamCluster } from './jetstream-cluster.js';
 import { JetStreamConnection, type NatsSession } from './jetstream-connection.js';
@@ -23,6 +24,8 @@ import { destinationToSubject, patternToSubject } from './subject-mapping.js';
 
 interface SubscriberState {
   readonly subscriptions: Map<string, JetStreamSubscription>;
+  /** How many of them are patterns, each costing NATS a reader per stream. */
+  patterns: number;
   /** Unacknowledged deliveries: ack id → its subscription. */
   readonly acks: Map<string, JetStreamSubscription>;
 }
@@ -74,15 +77,22 @@ export class JetStreamBroker implements MessageBroker {
   /** Queue consumers known to exist on the current connection. */
   private readonly queueConsumers = new Set<string>();
   private readonly readiness: Subscription;
+  private readonly patternLimits: PatternSubscriptionLimits;
+  private patternSubscriptions = 0;
   private started = false;
   private closed = false;
 
-  /** `settings` as the options resolver leaves them; `retention`: the resolved `retention` option. */
+  /**
+   * `settings` as the options resolver leaves them; `retention`: the resolved `retention` option;
+   * `patternLimits` bound the pattern subscriptions of this instance's clients, as on the embedded broker.
+   */
   constructor(
     private readonly settings: JetStreamSettings,
     private readonly separator: '/' | '.',
     retention: readonly RetentionSettings[] = [],
+    patternLimits: Partial<PatternSubscriptionLimits> = {},
   ) {
+    this.patternLimits = { ...PATTERN_SUBSCRIPTION_DEFAULTS, ...patternLimits };
     this.rules = retention;
     this.retention = new RetentionPolicy(retention, separator);
     this.plans = planStreams(retention, settings);
@@ -151,7 +161,8 @@ export class JetStreamBroker implements MessageBroker {
     const session = this.requireSession(`could not subscribe to '${destination}'`);
     const ackMode = (ACK_MODES.includes(headers.ack ?? '') ? headers.ack : 'auto') as AckMode;
     const state = this.stateOf(subscriber);
-    state.subscriptions.get(subscriptionId)?.end().forEach((ackId) => state.acks.delete(ackId));
+    if (pattern) this.checkPatternBudgets(state, state.subscriptions.get(subscriptionId));
+    this.remove(state, subscriptionId);
     const subscription = new JetStreamSubscription(
       subscriber,
       subscriptionId,
@@ -163,6 +174,10 @@ export class JetStreamBroker implements MessageBroker {
       queue ? undefined : this.settings.prefetch,
     );
     state.subscriptions.set(subscriptionId, subscription);
+    if (subscription.isPattern) {
+      state.patterns++;
+      this.patternSubscriptions++;
+    }
     try {
       if (queue) await this.readQueue(session, subscription);
       else if (!pattern) await this.readDestination(session, subscription, offset);
@@ -175,10 +190,8 @@ export class JetStreamBroker implements MessageBroker {
 
   unsubscribe(subscriber: BrokerSubscriber, subscriptionId: string): void {
     const state = this.subscribers.get(subscriber);
-    const subscription = state?.subscriptions.get(subscriptionId);
-    if (!state || !subscription) return;
-    state.subscriptions.delete(subscriptionId);
-    for (const ackId of subscription.end()) state.acks.delete(ackId);
+    if (!state) return;
+    this.remove(state, subscriptionId);
     if (state.subscriptions.size === 0) this.subscribers.delete(subscriber);
   }
 
@@ -186,7 +199,34 @@ export class JetStreamBroker implements MessageBroker {
     const state = this.subscribers.get(subscriber);
     if (!state) return;
     this.subscribers.delete(subscriber);
-    for (const subscription of state.subscriptions.values()) subscription.end();
+    for (const id of [...state.subscriptions.keys()]) this.remove(state, id);
+  }
+
+  /** Ends one subscription of a session (unacknowledged queue messages go back) and frees its place. */
+  private remove(state: SubscriberState, subscriptionId: string): void {
+    const subscription = state.subscriptions.get(subscriptionId);
+    if (!subscription) return;
+    state.subscriptions.delete(subscriptionId);
+    for (const ackId of subscription.end()) state.acks.delete(ackId);
+    if (subscription.isPattern) {
+      state.patterns--;
+      this.patternSubscriptions--;
+    }
+  }
+
+  /** Refuses a pattern subscription over a budget (the one it replaces, same id, frees its place), in the embedded broker's words. */
+  private checkPatternBudgets(state: SubscriberState, replaced: JetStreamSubscription | undefined): void {
+    const freed = replaced?.isPattern ? 1 : 0;
+    const { maxPatternSubscriptionsPerSession, maxPatternSubscriptions } = this.patternLimits;
+    if (state.patterns - freed >= maxPatternSubscriptionsPerSession) {
+      throw new StompProtocolError(
+        'STOMP_ERR_LIMIT',
+        `Too many pattern subscriptions: a session may hold at most ${maxPatternSubscriptionsPerSession} (option maxPatternSubscriptionsPerSession)`,
+      );
+    }
+    if (this.patternSubscriptions - freed >= maxPatternSubscriptions) {
+      throw new StompProtocolError('STOMP_ERR_LIMIT', `Too many pattern subscriptions: the server holds at most ${maxPatternSubscriptions} (option maxPatternSubscriptions)`);
+    }
   }
 
   /** Resolves once JetStream stored the message (retained and queue destinations) or NATS has it (others). */
@@ -437,7 +477,7 @@ export class JetStreamBroker implements MessageBroker {
 
   private stateOf(subscriber: BrokerSubscriber): SubscriberState {
     let state = this.subscribers.get(subscriber);
-    if (!state) this.subscribers.set(subscriber, (state = { subscriptions: new Map(), acks: new Map() }));
+    if (!state) this.subscribers.set(subscriber, (state = { subscriptions: new Map(), acks: new Map(), patterns: 0 }));
     return state;
   }
 

@@ -46,6 +46,11 @@ export class JetStreamSubscription {
     private readonly rememberAtMost?: number,
   ) {}
 
+  /** Whether it is a pattern subscription, counted against the pattern budgets. */
+  get isPattern(): boolean {
+    return this.matcher !== undefined;
+  }
+
   get isEnded(): boolean {
     return this.ended || this.subscriber.isClosed;
   }
