@@ -1,5 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
-import type { JsMsg, OrderedConsumerOptions } from '@nats-io/jetstream';
+import { randomUUID } from 'node:crypto';
+import type { JsMsg } from '@nats-io/jetstream';
 import { BehaviorSubject, distinctUntilChanged, filter, type Observable, type Subscription } from 'rxjs';
 import { StompBrokerUnavailableError } from '../../errors/stomp-broker-unavailable.error.js';
 import { StompProtocolError } from '../../errors/stomp-protocol.error.js';
@@ -18,7 +18,8 @@ import { JetStreamCluster } from './jetstream-cluster.js';
 import { JetStreamConnection, type NatsSession } from './jetstream-connection.js';
 import type { JetStreamSettings } from './jetstream-settings.js';
 import { ensureStreams, planStreams, QUEUE_NAMESPACE, ruleNamespace, TRANSIENT_NAMESPACE, type StreamPlan } from './jetstream-streams.js';
-import { StreamReader } from './jetstream-stream-reader.js';
+import { ensureQueueConsumer, queueConsumerName } from './jetstream-queue-consumer.js';
+import { startOptions, StreamReader } from './jetstream-stream-reader.js';
 import { JetStreamSubscription, type AckMode, type Settlement } from './jetstream-subscription.js';
 import { destinationToSubject, patternToSubject } from './subject-mapping.js';
 
@@ -30,7 +31,6 @@ interface SubscriberState {
   readonly acks: Map<string, JetStreamSubscription>;
 }
 
-const NANOS_PER_MS = 1_000_000;
 /**
  * A message whose subscriber has gone is NACKed with this delay rather than none: JetStream (2.9)
  * redelivers a message NACKed without delay at once, to the queue group as it then is, and when
@@ -311,59 +311,27 @@ export class JetStreamBroker implements MessageBroker {
   }
 
   /**
-   * An ordered consumer of a rule's stream (JetStream's own: in order, no acknowledgements, recreated
-   * from the last sequence seen if the connection or the server restarts). `next` and `last` are
-   * turned into a start sequence before the consumer exists, so that a message stored while it is
-   * being created is neither missed nor replayed twice when the client recreates it.
+   * A {@link StreamReader} of a rule's stream, from where the subscription's `x-stream-offset` says;
+   * resumed from the last message it delivered whenever NATS comes back.
    */
   private async readStream(session: NatsSession, subscription: JetStreamSubscription, rule: number, subject: string, offset: StreamOffset, exact: boolean): Promise<void> {
     const stream = this.plans[rule]!.name;
-    const options: Partial<OrderedConsumerOptions> = { filter_subjects: subject };
-    switch (offset.kind) {
-      case 'first':
-        options.deliver_policy = 'all';
-        break;
-      case 'offset':
-        options.deliver_policy = 'by_start_sequence';
-        options.opt_start_seq = Math.max(1, offset.offset);
-        break;
-      case 'timestamp':
-        options.opt_start_time = new Date(offset.timestamp).toISOString();
-        break;
-      case 'last':
-        if (!exact) {
-          options.deliver_policy = 'last_per_subject';
-          break;
-        }
-        options.deliver_policy = 'by_start_sequence';
-        options.opt_start_seq = (await session.jsm.streams.getMessage(stream, { last_by_subj: subject }).catch(() => null))?.seq ?? (await this.nextSequence(session, stream));
-        break;
-      case 'next':
-        options.deliver_policy = 'by_start_sequence';
-        options.opt_start_seq = await this.nextSequence(session, stream);
-        break;
-    }
+    const options = await startOptions(session, stream, subject, offset, exact);
     const reader = new StreamReader(stream, options, (msg) => this.receive(subscription, msg.data, { [STREAM_OFFSET_HEADER]: String(msg.seq) }));
     subscription.addReader(() => reader.stop(), (current) => reader.start(current));
     await reader.start(session);
   }
 
-  private async nextSequence(session: NatsSession, stream: string): Promise<number> {
-    const info = await session.jsm.streams.info(stream);
-    return info.state.last_seq + 1;
-  }
-
   /**
    * The queue's durable push consumer, delivering to a NATS queue group that every subscriber of the
-   * queue on every instance joins: NATS gives each message to one member. (A pull consumer would
-   * not do: a pull request outlives the subscriber that made it, and JetStream would hand a NACKed
-   * message to a subscriber already gone.)
+   * queue on every instance joins: NATS gives each message to one member.
    */
   private async readQueue(session: NatsSession, subscription: JetStreamSubscription): Promise<void> {
     const subject = destinationToSubject(subscription.destination, this.separator, this.settings.subjectPrefix, QUEUE_NAMESPACE);
-    const durable = `q_${createHash('sha256').update(subject).digest('hex').slice(0, 40)}`;
+    const durable = queueConsumerName(subject);
+    const ensure = (current: NatsSession) => ensureQueueConsumer(current, this.queueStream, durable, subject, this.settings);
     if (!this.queueConsumers.has(durable)) {
-      await this.ensureQueueConsumer(session, durable, subject);
+      await ensure(session);
       this.queueConsumers.add(durable);
     }
     const consumer = await session.js.consumers.getPushConsumer(this.queueStream, durable);
@@ -373,31 +341,10 @@ export class JetStreamBroker implements MessageBroker {
         this.receive(subscription, msg.data, msg.info.redelivered ? { redelivered: 'true' } : {}, settlement);
       },
     });
-    subscription.addReader(() => messages.stop());
+    // The client subscribes to the delivery subject again by itself after a reconnection; a server
+    // that restarted without its store needs the consumer made again.
+    subscription.addReader(() => messages.stop(), ensure);
     await this.flush(session.nc);
-  }
-
-  private async ensureQueueConsumer(session: NatsSession, durable: string, subject: string): Promise<void> {
-    const config = {
-      durable_name: durable,
-      filter_subject: subject,
-      deliver_subject: `${this.settings.subjectPrefix}.deliver.${durable}`,
-      deliver_group: durable,
-      deliver_policy: 'all' as const,
-      ack_policy: 'explicit' as const,
-      ack_wait: this.settings.ackWait * NANOS_PER_MS,
-      max_ack_pending: this.settings.prefetch,
-    };
-    const existing = await session.jsm.consumers.info(this.queueStream, durable).catch((error: Error) => {
-      if (error.name === 'ConsumerNotFoundError' || /consumer not found/i.test(error.message)) return undefined;
-      throw error;
-    });
-    if (!existing) {
-      // Two instances may create it at once: the same configuration twice is no error.
-      await session.jsm.consumers.add(this.queueStream, config);
-    } else if (existing.config.ack_wait !== config.ack_wait || existing.config.max_ack_pending !== config.max_ack_pending) {
-      await session.jsm.consumers.update(this.queueStream, durable, { ack_wait: config.ack_wait, max_ack_pending: config.max_ack_pending });
-    }
   }
 
   /** A message from NATS for one subscription. Runs in the NATS client's dispatch: nothing may be thrown back into it. */

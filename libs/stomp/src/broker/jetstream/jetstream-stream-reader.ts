@@ -1,5 +1,37 @@
 import type { JsMsg, OrderedConsumerOptions } from '@nats-io/jetstream';
+import type { StreamOffset } from '../retention/stream-offset.js';
 import type { NatsSession } from './jetstream-connection.js';
+
+/**
+ * Where an ordered consumer of `subject` in `stream` starts, for a subscription's `x-stream-offset`:
+ * `first` all, `offset=<n>` stream sequence n (sequences start at 1), `timestamp=` a start time,
+ * `last` the destination's last message, `next` the stream's last sequence + 1. `last` and `next`
+ * are turned into a sequence before the consumer exists, so that a message stored while it is made
+ * is neither missed nor replayed twice. A pattern (`exact` false) takes `last` per destination.
+ */
+export async function startOptions(session: NatsSession, stream: string, subject: string, offset: StreamOffset, exact: boolean): Promise<Partial<OrderedConsumerOptions>> {
+  const filter = { filter_subjects: subject };
+  switch (offset.kind) {
+    case 'first':
+      return { ...filter, deliver_policy: 'all' };
+    case 'offset':
+      return { ...filter, deliver_policy: 'by_start_sequence', opt_start_seq: Math.max(1, offset.offset) };
+    case 'timestamp':
+      return { ...filter, opt_start_time: new Date(offset.timestamp).toISOString() };
+    case 'last': {
+      if (!exact) return { ...filter, deliver_policy: 'last_per_subject' };
+      const last = await session.jsm.streams.getMessage(stream, { last_by_subj: subject }).catch(() => null);
+      return { ...filter, deliver_policy: 'by_start_sequence', opt_start_seq: last?.seq ?? (await nextSequence(session, stream)) };
+    }
+    case 'next':
+      return { ...filter, deliver_policy: 'by_start_sequence', opt_start_seq: await nextSequence(session, stream) };
+  }
+}
+
+async function nextSequence(session: NatsSession, stream: string): Promise<number> {
+  const info = await session.jsm.streams.info(stream);
+  return info.state.last_seq + 1;
+}
 
 /**
  * One subscription's reading of one stream: a JetStream ordered consumer (in order, no
