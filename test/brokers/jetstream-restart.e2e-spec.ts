@@ -100,6 +100,9 @@ describeWithNatsServer('JetStream broker: the NATS server restarting', () => {
     expect(error.headers['receipt-id']).toBe('during-outage');
     expect(error.headers.message).toMatch(/JetStream broker unavailable: could not publish the message to '\/topic\/log\/restart'/);
     await writer.waitClosed();
+    const late = await connect();
+    late.send('SUBSCRIBE', { id: 'late', destination: topic, receipt: 'subscribed' });
+    expect((await late.nextFrame('ERROR')).headers.message).toMatch(/JetStream broker unavailable: could not subscribe to '\/topic\/log\/restart'/);
 
     const up = availabilityEvent(app!, true);
     await nats.start();

@@ -40,6 +40,16 @@ interface SubscriberState {
 const GIVE_BACK_DELAY_MS = 200;
 const ACK_MODES: readonly string[] = ['auto', 'client', 'client-individual'];
 
+/** Headers this broker writes itself: a publisher's own would pass for the broker's (a forged offset, a false redelivery). */
+const BROKER_HEADERS = [STREAM_OFFSET_HEADER, 'redelivered'];
+
+function withoutBrokerHeaders(message: BrokerMessage): BrokerMessage {
+  if (!BROKER_HEADERS.some((name) => name in message.headers)) return message;
+  const headers = { ...message.headers };
+  for (const name of BROKER_HEADERS) delete headers[name];
+  return { ...message, headers };
+}
+
 /**
  * Broker destinations on NATS JetStream, shared by every application instance connected to the same
  * NATS with the same `subjectPrefix` (README "JetStream").
@@ -233,7 +243,7 @@ export class JetStreamBroker implements MessageBroker {
   async publish(message: BrokerMessage): Promise<void> {
     const what = `could not publish the message to '${message.destination}'`;
     const { nc, js } = this.requireSession(what);
-    const payload = encodeMessage(message);
+    const payload = encodeMessage(withoutBrokerHeaders(message));
     const { subject, stored } = this.subjectOf(message.destination);
     try {
       if (stored) await js.publish(subject, payload, { timeout: this.settings.publishTimeout });
