@@ -171,6 +171,29 @@ describeWithNats('JetStream broker: two application instances', () => {
     }
   });
 
+  it('lets a STOMP 1.1 client acknowledge by message-id (no ack header), refusing an id it was not sent', async () => {
+    const queue = `/queue/${unique('v11')}`;
+    const worker = await RawStompClient.connect(`${a.wsUrl}/ws`, { 'accept-version': '1.1' });
+    try {
+      expect(worker.frames[0]!.headers.version).toBe('1.1');
+      await rawSubscribe(worker, 'w', queue, { ack: 'client-individual' });
+      await publishConfirmed(onB, queue, 'job', text);
+      await worker.until(() => messagesOf(worker, 'w').length >= 1, 'the job', 10_000);
+      const [job] = messagesOf(worker, 'w');
+      expect(job!.headers.ack).toBeUndefined();
+      worker.send('NACK', { subscription: 'w', 'message-id': job!.headers['message-id']! });
+      await worker.until(() => messagesOf(worker, 'w').length >= 2, 'the redelivery', 10_000);
+      const again = messagesOf(worker, 'w')[1]!;
+      expect([again.text, again.headers.redelivered]).toEqual(['job', 'true']);
+      worker.send('ACK', { subscription: 'w', 'message-id': again.headers['message-id']!, receipt: 'acked' });
+      await worker.until(() => worker.frames.some((f) => f.headers['receipt-id'] === 'acked'), 'the ACK receipt');
+      worker.send('ACK', { subscription: 'w', 'message-id': 'never-sent' });
+      expect((await worker.nextFrame('ERROR')).headers.message).toContain("'never-sent'");
+    } finally {
+      worker.terminate();
+    }
+  });
+
   it('redelivers to another subscriber what a client-ack subscriber left unacknowledged when it went (client: ACK is cumulative)', async () => {
     const queue = `/queue/${unique('handover')}`;
     const first = await RawStompClient.connect(`${a.wsUrl}/ws`);
