@@ -8,6 +8,7 @@ import type { StompHeaders } from '../../protocol/stomp-frame.js';
 import { MessageIds } from '../../util/message-ids.js';
 import { StompLogger } from '../../util/stomp-logger.js';
 import type { BrokerMessage, BrokerSubscriber, MessageBroker } from '../message-broker.js';
+// The Redis broker's binary format (destination, headers, body) serves as well as a NATS payload.
 import { decodeRedisMessage as decodeMessage, encodeRedisMessage as encodeMessage } from '../redis/redis-message-codec.js';
 import { RetentionPolicy } from '../retention/retention-policy.js';
 import type { RetentionSettings } from '../retention/retention.options.js';
@@ -86,6 +87,8 @@ export class JetStreamBroker implements MessageBroker {
   private readonly logger = new StompLogger('StompModule');
   /** Queue consumers known to exist on the current connection. */
   private readonly queueConsumers = new Set<string>();
+  /** Connections whose cluster subscription is made (the client renews it on every reconnection). */
+  private readonly clusterListened = new WeakSet<object>();
   private readonly readiness: Subscription;
   private readonly patternLimits: PatternSubscriptionLimits;
   private patternSubscriptions = 0;
@@ -384,8 +387,6 @@ export class JetStreamBroker implements MessageBroker {
     }
   }
 
-  private readonly clusterListened = new WeakSet<object>();
-
   private async sendCluster(data: string): Promise<void> {
     const what = 'could not publish a cluster message';
     const { nc } = this.requireSession(what);
@@ -441,9 +442,10 @@ export class JetStreamBroker implements MessageBroker {
   private onReadiness(ready: boolean): void {
     if (this.closed || !this.started) return;
     const where = this.settings.servers.join(', ');
-    if (ready) this.resumeReaders();
-    if (ready) this.logger.log(`JetStream broker available again at ${where}`);
-    else this.logger.warn(`JetStream broker unavailable (${this.connection.downReason}); sends fail until it is back`);
+    if (ready) {
+      this.resumeReaders();
+      this.logger.log(`JetStream broker available again at ${where}`);
+    } else this.logger.warn(`JetStream broker unavailable (${this.connection.downReason}); sends fail until it is back`);
     this.availability.next(ready);
   }
 }
