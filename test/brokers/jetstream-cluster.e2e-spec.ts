@@ -214,6 +214,16 @@ describeWithNats('JetStream broker: two application instances', () => {
     expect(second.items).toHaveLength(2);
   }, 20_000);
 
+  it('refuses a destination too long for a NATS subject with an ERROR, and goes on serving everyone else', async () => {
+    const sender = await RawStompClient.connect(`${a.wsUrl}/ws`);
+    sender.send('SEND', { destination: `/topic/${'x'.repeat(5000)}`, receipt: 'long' }, 'too long');
+    expect((await sender.nextFrame('ERROR')).headers.message).toContain('is too long for the JetStream broker');
+    const topic = `/topic/${unique('after-long')}`;
+    const inbox = await subscribeConfirmed(onB, topic);
+    await publishConfirmed(onA, topic, 'still here', text);
+    expect((await inbox.waitFor(1, 10_000))[0]!.body).toBe('still here');
+  });
+
   it('bounds the pattern subscriptions of a session as the embedded broker does', async () => {
     const greedy = await RawStompClient.connect(`${a.wsUrl}/ws`);
     try {

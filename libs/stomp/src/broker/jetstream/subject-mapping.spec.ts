@@ -1,4 +1,5 @@
-import { decodeSegment, destinationToSubject, encodeSegment, patternToSubject, subjectToDestination } from './subject-mapping.js';
+import { StompProtocolError } from '../../errors/stomp-protocol.error.js';
+import { decodeSegment, MAX_SUBJECT_BYTES, destinationToSubject, encodeSegment, patternToSubject, subjectToDestination } from './subject-mapping.js';
 
 describe('JetStream subject mapping', () => {
   it.each([
@@ -19,6 +20,15 @@ describe('JetStream subject mapping', () => {
       expect(token.length).toBeGreaterThan(0);
       expect(decodeSegment(token)).toBe(segment);
     }
+  });
+
+  it('refuses a destination whose subject NATS would not take, naming the limit', () => {
+    const long = `/topic/${'x'.repeat(MAX_SUBJECT_BYTES)}`;
+    for (const map of [destinationToSubject, patternToSubject]) {
+      expect(() => map(long, '/', 'stomp', 't')).toThrow(StompProtocolError);
+      expect(() => map(long, '/', 'stomp', 't')).toThrow(`at most ${MAX_SUBJECT_BYTES}`);
+    }
+    expect(destinationToSubject(`/t/${'x'.repeat(MAX_SUBJECT_BYTES - 'stomp.t.t.'.length)}`, '/', 'stomp', 't')).toHaveLength(MAX_SUBJECT_BYTES);
   });
 
   it.each([

@@ -1,3 +1,13 @@
+import { StompProtocolError } from '../../errors/stomp-protocol.error.js';
+import { truncate } from '../../util/truncate.js';
+
+/**
+ * Longest subject this broker makes, in bytes. A NATS server refuses a protocol line longer than its
+ * `max_control_line` (4 KiB by default) by dropping the whole connection, every client's traffic
+ * with it; a subject also travels inside longer lines (a consumer's creation request), hence the room.
+ */
+export const MAX_SUBJECT_BYTES = 3072;
+
 /**
  * The reversible mapping between broker destinations and NATS subjects (README "JetStream").
  *
@@ -31,7 +41,18 @@ function segmentsOf(destination: string, separator: '/' | '.'): string[] {
 
 /** `prefix.namespace.tokens...` for one destination. */
 export function destinationToSubject(destination: string, separator: '/' | '.', prefix: string, namespace: string): string {
-  return [prefix, namespace, ...segmentsOf(destination, separator).map(encodeSegment)].join('.');
+  return checked([prefix, namespace, ...segmentsOf(destination, separator).map(encodeSegment)].join('.'), destination);
+}
+
+function checked(subject: string, destination: string): string {
+  const bytes = Buffer.byteLength(subject, 'utf8');
+  if (bytes > MAX_SUBJECT_BYTES) {
+    throw new StompProtocolError(
+      'STOMP_ERR_ILLEGAL_HEADER',
+      `Destination '${truncate(destination)}' is too long for the JetStream broker: its NATS subject would take ${bytes} bytes, at most ${MAX_SUBJECT_BYTES}`,
+    );
+  }
+  return subject;
 }
 
 /** The destination a subject made by {@link destinationToSubject} came from (its prefix and namespace are skipped). */
@@ -57,5 +78,5 @@ export function patternToSubject(pattern: string, separator: '/' | '.', prefix: 
     }
     tokens.push(/[*?]/.test(segment) ? '*' : encodeSegment(segment));
   }
-  return tokens.join('.');
+  return checked(tokens.join('.'), pattern);
 }
