@@ -26,6 +26,9 @@ export async function ensureQueueConsumer(session: NatsSession, stream: string, 
     ack_policy: 'explicit' as const,
     ack_wait: settings.ackWait * NANOS_PER_MS,
     max_ack_pending: settings.prefetch,
+    // A queue nobody subscribes to for `queueMaxAge` loses its consumer (its messages are dropped
+    // by then anyway): clients subscribing to ever new queue names cannot pile consumers up.
+    inactive_threshold: settings.queueMaxAge * NANOS_PER_MS,
   };
   const existing = await session.jsm.consumers.info(stream, durable).catch((error: Error) => {
     if (error.name === 'ConsumerNotFoundError' || /consumer not found/i.test(error.message)) return undefined;
@@ -34,7 +37,15 @@ export async function ensureQueueConsumer(session: NatsSession, stream: string, 
   if (!existing) {
     // Two instances may make it at once: the same configuration twice is no error.
     await session.jsm.consumers.add(stream, config);
-  } else if (existing.config.ack_wait !== config.ack_wait || existing.config.max_ack_pending !== config.max_ack_pending) {
-    await session.jsm.consumers.update(stream, durable, { ack_wait: config.ack_wait, max_ack_pending: config.max_ack_pending });
+  } else if (
+    existing.config.ack_wait !== config.ack_wait ||
+    existing.config.max_ack_pending !== config.max_ack_pending ||
+    existing.config.inactive_threshold !== config.inactive_threshold
+  ) {
+    await session.jsm.consumers.update(stream, durable, {
+      ack_wait: config.ack_wait,
+      max_ack_pending: config.max_ack_pending,
+      inactive_threshold: config.inactive_threshold,
+    });
   }
 }
