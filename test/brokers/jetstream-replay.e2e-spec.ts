@@ -139,6 +139,21 @@ describeWithNats('JetStream broker: replay by x-stream-offset', () => {
     expect(messagesOf(reader, 'first')[4]!.headers['x-stream-offset']).toBe(m7!.headers['x-stream-offset']);
   });
 
+  it('replays a pattern subscription: first everything its destinations kept, last the last message of each', async () => {
+    const room = unique('rooms');
+    const writer = await connect();
+    await publish(writer, `/topic/log/${room}/a`, ['a0', 'a1']);
+    await publish(writer, `/topic/log/${room}/b`, ['b0', 'b1']);
+    await publish(writer, `/topic/log/${unique('elsewhere')}/a`, ['x']);
+    const reader = await connect();
+    await subscribe(reader, 'all', `/topic/log/${room}/*`, 'first');
+    await subscribe(reader, 'last', `/topic/log/${room}/*`, 'last');
+    await reader.until(() => messagesOf(reader, 'all').length >= 4 && messagesOf(reader, 'last').length >= 2, 'the replays');
+    await barrier(reader);
+    expect(messagesOf(reader, 'all').map((m) => m.text)).toEqual(['a0', 'a1', 'b0', 'b1']);
+    expect(messagesOf(reader, 'last').map((m) => m.text)).toEqual(['a1', 'b1']);
+  });
+
   it('replays from a time with timestamp=<seconds>: what was stored at or after it', async () => {
     const topic = `/topic/log/${unique('time')}`;
     const writer = await connect();
