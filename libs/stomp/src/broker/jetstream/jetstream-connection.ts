@@ -37,6 +37,8 @@ export class JetStreamConnection {
   private lastError: Error | undefined;
   private closing = false;
   private firstAttempt: Promise<void> | undefined;
+  /** A connection attempt in flight: close() waits for it (at most `connectTimeout`) so that no socket outlives the broker. */
+  private connecting: Promise<unknown> | undefined;
 
   constructor(
     private readonly settings: JetStreamSettings,
@@ -82,6 +84,7 @@ export class JetStreamConnection {
     this.closing = true;
     clearTimeout(this.retryTimer);
     clearTimeout(this.prepareTimer);
+    await this.connecting?.catch(() => undefined);
     const nc = this.current?.nc;
     this.ready.next(false);
     if (nc && !nc.isClosed()) await nc.close().catch(() => undefined);
@@ -92,14 +95,14 @@ export class JetStreamConnection {
     if (this.closing) return;
     let nc: NatsConnection;
     try {
-      nc = await this.transport.connect({
+      nc = await (this.connecting = this.transport.connect({
         servers: [...this.settings.servers],
         name: this.name,
         timeout: this.settings.connectTimeout,
         reconnect: true,
         maxReconnectAttempts: -1,
         reconnectTimeWait: this.settings.reconnectDelay,
-      });
+      }));
     } catch (error) {
       this.lastError = error as Error;
       if (!this.closing) this.retryTimer = setTimeout(() => void this.attempt(), this.settings.reconnectDelay);
