@@ -155,4 +155,17 @@ describeWithNatsServer('JetStream broker: the NATS server restarting', () => {
       await later.dispose();
     }
   }, 60_000);
+
+  it('refuses sends, naming the unreachable server, and closes while NATS is still away', async () => {
+    const never = await NatsServerProcess.onFreePort();
+    const started = await startApp(instanceModule(never.url, 100));
+    try {
+      expect(started.app.get<JetStreamBroker>(STOMP_BROKER).isAvailable).toBe(false);
+      const template = started.app.get(SimpMessagingTemplate);
+      await expect(template.convertAndSend('/topic/x', 'nowhere')).rejects.toThrow(/NATS at nats:\/\/127\.0\.0\.1:\d+ is not reachable/);
+    } finally {
+      await started.close();
+      await never.dispose();
+    }
+  });
 });
