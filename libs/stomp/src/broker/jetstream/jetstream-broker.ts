@@ -87,6 +87,8 @@ export class JetStreamBroker implements MessageBroker {
   private readonly logger = new StompLogger('StompModule');
   /** Queue consumers known to exist on the current connection. */
   private readonly queueConsumers = new Set<string>();
+  /** The flush the publishes of the current turn wait for (see flushBatched). */
+  private pendingFlush: Promise<void> | undefined;
   /** Connections whose cluster subscription is made (the client renews it on every reconnection). */
   private readonly clusterListened = new WeakSet<object>();
   private readonly readiness: Subscription;
@@ -252,7 +254,7 @@ export class JetStreamBroker implements MessageBroker {
       if (stored) await js.publish(subject, payload, { timeout: this.settings.publishTimeout });
       else {
         nc.publish(subject, payload);
-        await this.flush(nc);
+        await this.flushBatched(nc);
       }
     } catch (error) {
       throw this.unavailable(what, error);
@@ -396,6 +398,18 @@ export class JetStreamBroker implements MessageBroker {
     } catch (error) {
       throw this.unavailable(what, error);
     }
+  }
+
+  /**
+   * One flush for the publishes of one turn of the event loop (a client's pipelined SENDs arrive in
+   * batches): its PING goes out after all of them, so its PONG confirms each.
+   */
+  private flushBatched(nc: NatsSession['nc']): Promise<void> {
+    this.pendingFlush ??= Promise.resolve().then(() => {
+      this.pendingFlush = undefined;
+      return this.flush(nc);
+    });
+    return this.pendingFlush;
   }
 
   /** Resolves once the server answered a PING sent after everything before it; rejects after `publishTimeout`. */
