@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
-import { StompModule } from 'nest-stomp';
+import { JetStreamBroker, STOMP_DEFAULTS, StompModule } from 'nest-stomp';
 import { useApp } from '../support/apps.js';
 import { eventually } from '../support/eventually.js';
-import { deleteStreams, natsAvailable, SHARED_NATS_URL, uniqueNatsPrefixes } from '../support/nats.js';
+import { deleteStreams, natsAvailable, SHARED_NATS_URL, streamConfig, uniqueNatsPrefixes } from '../support/nats.js';
 import { RawStompClient, type ReceivedFrame } from '../support/raw-stomp-client.js';
 import { unique } from '../support/unique.js';
 
@@ -73,6 +73,43 @@ describeWithNats('JetStream broker: replay by x-stream-offset', () => {
 
   afterAll(async () => {
     await deleteStreams(prefixes.streamPrefix);
+  });
+
+  it('made a stream per retention rule with its limits, and a work-queue stream, and brings them to changed options', async () => {
+    const ns = (ms: number) => ms * 1_000_000;
+    expect(await streamConfig(`${prefixes.streamPrefix}_R1`)).toMatchObject({
+      subjects: [`${prefixes.subjectPrefix}.r1.>`],
+      retention: 'limits',
+      storage: 'file',
+      discard: 'old',
+      max_msgs_per_subject: 5,
+      max_age: ns(STOMP_DEFAULTS.retentionRule.maxAge),
+      max_bytes: STOMP_DEFAULTS.retentionRule.maxBytes,
+    });
+    expect(await streamConfig(`${prefixes.streamPrefix}_Q`)).toMatchObject({ retention: 'workqueue', max_msgs_per_subject: STOMP_DEFAULTS.jetstream.queueMaxMessages });
+
+    // A new version of the options with other limits (an age under JetStream's 2-minute duplicate
+    // window included): the streams follow. On streams of their own, the app's staying as they are.
+    const own = uniqueNatsPrefixes('changed');
+    const broker = (maxMessages: number, maxAge: number) =>
+      new JetStreamBroker({ ...STOMP_DEFAULTS.jetstream, servers: [SHARED_NATS_URL], ...own }, '/', [{ destinations: ['/topic/**'], maxMessages, maxAge, maxBytes: 1 << 20 }]);
+    try {
+      for (const [maxMessages, maxAge] of [
+        [10, 3_600_000],
+        [7, 60_000],
+      ] as const) {
+        const instance = broker(maxMessages, maxAge);
+        try {
+          await instance.start();
+          expect(instance.isAvailable).toBe(true);
+          expect(await streamConfig(`${own.streamPrefix}_R0`)).toMatchObject({ max_msgs_per_subject: maxMessages, max_age: ns(maxAge), max_bytes: 1 << 20 });
+        } finally {
+          await instance.close();
+        }
+      }
+    } finally {
+      await deleteStreams(own.streamPrefix);
+    }
   });
 
   it('lets a subscriber that dropped mid-stream of 1000 messages resume with offset=<last+1>: all the rest, in order, none twice', async () => {

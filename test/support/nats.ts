@@ -82,6 +82,17 @@ export async function streamNames(streamPrefix: string, url = SHARED_NATS_URL): 
   }
 }
 
+/** A stream's configuration as the NATS server holds it. */
+export async function streamConfig(name: string, url = SHARED_NATS_URL): Promise<Record<string, unknown>> {
+  const nc = await connect({ servers: url });
+  try {
+    const jsm = await jetstreamManager(nc);
+    return (await jsm.streams.info(name)).config as unknown as Record<string, unknown>;
+  } finally {
+    await nc.close();
+  }
+}
+
 const START_TIMEOUT_MS = 10_000;
 
 /**

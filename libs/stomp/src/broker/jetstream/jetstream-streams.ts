@@ -13,6 +13,16 @@ export function ruleNamespace(index: number): string {
 }
 
 const NANOS_PER_MS = 1_000_000;
+/**
+ * JetStream's duplicate window (2 minutes unless given) may not exceed `max_age`, and an existing
+ * stream keeps its window when its age shrinks: the window is set with the age, never longer. (The
+ * broker sets no message ids, so the window only has to be valid.)
+ */
+const DUPLICATE_WINDOW_MS = 2 * 60_000;
+
+function limitsOfAge(maxAgeMs: number): { max_age: number; duplicate_window: number } {
+  return { max_age: maxAgeMs * NANOS_PER_MS, duplicate_window: Math.min(maxAgeMs, DUPLICATE_WINDOW_MS) * NANOS_PER_MS };
+}
 
 /** One stream this broker needs: its name and the configuration it must have. */
 export interface StreamPlan {
@@ -41,7 +51,7 @@ export function planStreams(rules: readonly RetentionSettings[], settings: JetSt
         storage: 'file',
         discard: 'old',
         max_msgs_per_subject: rule.maxMessages,
-        max_age: rule.maxAge * NANOS_PER_MS,
+        ...limitsOfAge(rule.maxAge),
         max_bytes: rule.maxBytes,
       },
     };
@@ -56,7 +66,7 @@ export function planStreams(rules: readonly RetentionSettings[], settings: JetSt
       storage: 'file',
       discard: 'old',
       max_msgs_per_subject: settings.queueMaxMessages,
-      max_age: settings.queueMaxAge * NANOS_PER_MS,
+      ...limitsOfAge(settings.queueMaxAge),
     },
   });
   return plans;
