@@ -20,8 +20,13 @@ const NANOS_PER_MS = 1_000_000;
  */
 const DUPLICATE_WINDOW_MS = 2 * 60_000;
 
+/** JetStream counts ages in nanoseconds in a signed 64-bit integer: some 292 years. */
+const LONGEST_AGE_MS = 9_000_000_000_000;
+
 function limitsOfAge(maxAgeMs: number): { max_age: number; duplicate_window: number } {
-  return { max_age: maxAgeMs * NANOS_PER_MS, duplicate_window: Math.min(maxAgeMs, DUPLICATE_WINDOW_MS) * NANOS_PER_MS };
+  // An age JetStream cannot count is no limit at all, which JetStream writes 0.
+  const max_age = maxAgeMs > LONGEST_AGE_MS ? 0 : maxAgeMs * NANOS_PER_MS;
+  return { max_age, duplicate_window: Math.min(maxAgeMs, DUPLICATE_WINDOW_MS) * NANOS_PER_MS };
 }
 
 /** One stream this broker needs: its name and the configuration it must have. */
