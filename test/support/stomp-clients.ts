@@ -1,3 +1,4 @@
+import { unique } from './unique.js';
 import { Client, type IFrame, type IMessage, type StompHeaders } from '@stomp/stompjs';
 import { WebSocket } from 'ws';
 import { Recorder } from './recorder.js';
@@ -53,6 +54,15 @@ export async function publishConfirmed(client: Client, destination: string, body
   if (typeof body === 'string') client.publish({ destination, body, headers: { ...headers, receipt } });
   else client.publish({ destination, binaryBody: body, headers: { ...headers, receipt } });
   await confirmed;
+}
+
+/**
+ * A RECEIPT round trip on `client`'s own connection: every frame the server wrote to this client
+ * before it handled the barrier (e.g. a MESSAGE caused by another client's earlier, confirmed SEND)
+ * has arrived when this resolves. Used to prove that something did NOT arrive.
+ */
+export async function barrier(client: Client): Promise<void> {
+  await publishConfirmed(client, `/topic/${unique('barrier')}`, '', { 'content-type': 'text/plain' });
 }
 
 /** The bodies of messages, JSON parsed where they parse. */

@@ -10,6 +10,9 @@ import type { StompBrokerOptions } from 'nest-stomp';
  *   on the channels of `REDIS_CHANNEL_PREFIX` (default `nest-stomp`): instances with the same one share messages;
  * - `STOMP_BROKER=redis-streams`: the same, with the rooms' history (`CHAT_ROOM_HISTORY`, see history-from-env.ts) in Redis Streams
  *   (`mode: 'streams'`): replayable, and caught up by an instance cut off from Redis for a while.
+ * - `STOMP_BROKER=jetstream`: several instances over NATS JetStream at `NATS_URL` (default
+ *   `nats://127.0.0.1:4222`, several separated by commas), on the subjects of `NATS_SUBJECT_PREFIX`
+ *   and the streams of `NATS_STREAM_PREFIX` (defaults `stomp`, `STOMP`).
  * `STOMP_RECONNECT_MS` sets the relay's first reconnect delay (default 1000).
  */
 export function brokerFromEnv(env: NodeJS.ProcessEnv): StompBrokerOptions {
@@ -39,8 +42,15 @@ export function brokerFromEnv(env: NodeJS.ProcessEnv): StompBrokerOptions {
         url: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
         ...(env.REDIS_CHANNEL_PREFIX ? { channelPrefix: env.REDIS_CHANNEL_PREFIX } : {}),
       };
+    case 'jetstream':
+      return {
+        kind,
+        servers: (env.NATS_URL ?? 'nats://127.0.0.1:4222').split(',').map((url) => url.trim()),
+        ...(env.NATS_SUBJECT_PREFIX ? { subjectPrefix: env.NATS_SUBJECT_PREFIX } : {}),
+        ...(env.NATS_STREAM_PREFIX ? { streamPrefix: env.NATS_STREAM_PREFIX } : {}),
+      };
     default:
-      throw new Error(`STOMP_BROKER='${kind}': expected simple, relay, redis or redis-streams`);
+      throw new Error(`STOMP_BROKER='${kind}': expected simple, relay, redis, redis-streams or jetstream`);
   }
 }
 

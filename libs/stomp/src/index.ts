@@ -7,6 +7,7 @@ export type {
   StompBrokerOptions,
   StompRelayOptions,
   StompRedisOptions,
+  StompJetStreamOptions,
   StompBrokerAddress,
   StompClientQueueRule,
   StompAudience,
@@ -46,6 +47,8 @@ export { SimpleBroker } from './broker/simple/simple-broker.js';
 export { StompBrokerRelay } from './broker/relay/stomp-broker-relay.js';
 export type { RelaySettings } from './broker/relay/relay-settings.js';
 export { RedisBroker } from './broker/redis/redis-broker.js';
+export { JetStreamBroker } from './broker/jetstream/jetstream-broker.js';
+export type { JetStreamSettings } from './broker/jetstream/jetstream-settings.js';
 export type { RedisBrokerSettings } from './broker/redis/redis-broker-settings.js';
 export { MessageFrameTemplate } from './protocol/message-frame-template.js';
 export { MessageIds } from './util/message-ids.js';

@@ -1,4 +1,6 @@
 import type { BrokerSettings } from './broker/broker.options.js';
+import type { JetStreamSettings } from './broker/jetstream/jetstream-settings.js';
+import type { StompJetStreamOptions } from './broker/jetstream/jetstream.options.js';
 import type { MessageBroker } from './broker/message-broker.js';
 import type { RedisBrokerSettings } from './broker/redis/redis-broker-settings.js';
 import type { StompRedisOptions } from './broker/redis/redis.options.js';
@@ -76,22 +78,72 @@ const REDIS_OPTIONS = {
   maxReconnectDelay: timer(positiveInteger),
 } satisfies { readonly [K in Exclude<keyof StompRedisOptions, 'kind'>]-?: Check<RedisBrokerSettings[K]> };
 
+/** NATS server URLs: one string or a non-empty list of them, always a list once resolved. */
+const natsServers: Check<readonly string[]> = (value, option) => {
+  const servers = typeof value === 'string' ? [value] : listOf(nonEmptyText, "a URL or a list of URLs, e.g. ['nats://127.0.0.1:4222']")(value, option);
+  if (servers.length === 0 || servers.some((server) => server === '')) {
+    throw StompConfigurationError.invalid(option, "expected a NATS URL or a non-empty list of them, e.g. 'nats://127.0.0.1:4222'");
+  }
+  return servers;
+};
+
+/** Tokens of a NATS subject, without wildcards: what every subject the broker makes starts with. */
+const subjectPrefix: Check<string> = (value, option) => {
+  const prefix = nonEmptyText(value, option);
+  if (prefix.split('.').some((token) => token === '' || /[\s*>]/.test(token))) {
+    throw StompConfigurationError.invalid(option, `expected NATS subject tokens separated by '.', without '*', '>' or white space, got '${prefix}'`);
+  }
+  return prefix;
+};
+
+/** The start of JetStream stream names, which may not hold '.', '*', '>', path separators or white space. */
+const streamPrefix: Check<string> = (value, option) => {
+  const prefix = nonEmptyText(value, option);
+  if (/[\s.*>/\\]/.test(prefix)) throw StompConfigurationError.invalid(option, `expected a stream name without '.', '*', '>', '/', '\\' or white space, got '${prefix}'`);
+  return prefix;
+};
+
+const queuePrefix: Check<string> = (value, option) => {
+  if (typeof value !== 'string' || !value.startsWith('/')) throw StompConfigurationError.invalid(option, `every prefix must start with '/', got '${String(value)}'`);
+  return value;
+};
+
+const JETSTREAM_OPTIONS = {
+  servers: natsServers,
+  subjectPrefix,
+  streamPrefix,
+  queuePrefixes: listOf(queuePrefix, "a list of destination prefixes, e.g. ['/queue/']"),
+  startTimeout: timer(positiveInteger),
+  connectTimeout: timer(positiveInteger),
+  reconnectDelay: timer(positiveInteger),
+  publishTimeout: timer(positiveInteger),
+  ackWait: timer(positiveInteger),
+  prefetch: positiveInteger,
+  queueMaxMessages: positiveInteger,
+  queueMaxAge: timer(positiveInteger),
+} satisfies { readonly [K in Exclude<keyof StompJetStreamOptions, 'kind'>]-?: Check<JetStreamSettings[K]> };
+
 /** Each broker kind: its options (besides `kind`) and where their defaults are. */
 const BROKER_KINDS: Record<BrokerSettings['kind'], { readonly table: OptionTable; readonly defaults: object }> = {
   simple: { table: {}, defaults: {} },
   relay: { table: RELAY_OPTIONS, defaults: STOMP_DEFAULTS.relay },
   redis: { table: REDIS_OPTIONS, defaults: STOMP_DEFAULTS.redis },
+  jetstream: { table: JETSTREAM_OPTIONS, defaults: STOMP_DEFAULTS.jetstream },
 };
+
+/** `'simple', 'relay' or 'redis'`: the kinds, as a refusal lists them. */
+const KINDS = Object.keys(BROKER_KINDS).map((kind) => `'${kind}'`);
+const KIND_LIST = `${KINDS.slice(0, -1).join(', ')} or ${KINDS[KINDS.length - 1]}`;
 
 /** The `broker` option: a kind with its settings resolved against its defaults, or the application's own broker. */
 export const resolveBroker: Check<BrokerSettings | MessageBroker> = (value, option) => {
   if (typeof value !== 'object' || value === null || (!('kind' in value) && typeof (value as { publish?: unknown }).publish !== 'function')) {
-    throw StompConfigurationError.invalid(option, "expected { kind: 'simple' | 'relay' | 'redis', ... } or a MessageBroker instance");
+    throw StompConfigurationError.invalid(option, `expected { kind: ${KINDS.join(' | ')}, ... } or a MessageBroker instance`);
   }
   if (!('kind' in value)) return value as MessageBroker;
   const { kind, ...rest } = value as { kind: unknown };
   const known = Object.hasOwn(BROKER_KINDS, String(kind)) ? BROKER_KINDS[kind as BrokerSettings['kind']] : undefined;
-  if (!known) throw StompConfigurationError.invalid(option, `unknown kind '${String(kind)}': expected 'simple', 'relay' or 'redis'`);
+  if (!known) throw StompConfigurationError.invalid(option, `unknown kind '${String(kind)}': expected ${KIND_LIST}`);
   rejectUnknownKeys(value, ['kind', ...Object.keys(known.table)], option);
   return { ...resolveTable(known.table, rest, known.defaults, option), kind } as BrokerSettings;
 };

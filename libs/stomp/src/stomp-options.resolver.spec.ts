@@ -227,7 +227,7 @@ describe('resolveStompOptions', () => {
 
     it('rejects an unknown kind, naming the option', () => {
       const error = configurationError({ endpoint: '/ws', broker: { kind: 'kafka' } } as never);
-      expect(error.message).toBe("Invalid StompModule option 'broker': unknown kind 'kafka': expected 'simple', 'relay' or 'redis'");
+      expect(error.message).toBe("Invalid StompModule option 'broker': unknown kind 'kafka': expected 'simple', 'relay', 'redis' or 'jetstream'");
     });
   });
 
@@ -373,7 +373,7 @@ describe('resolveStompOptions', () => {
       ['userDestinationPrefix', 'user/', "every prefix must start with '/'"],
       ['errorDestination', 42, 'expected a destination or false, got 42'],
       ['unmappedDestinations', 'ignore', "expected 'report' or 'error', got 'ignore'"],
-      ['broker', 'redis', "expected { kind: 'simple' | 'relay' | 'redis', ... } or a MessageBroker instance"],
+      ['broker', 'redis', "expected { kind: 'simple' | 'relay' | 'redis' | 'jetstream', ... } or a MessageBroker instance"],
       ['authenticate', {}, 'expected a function'],
       ['interceptors', {}, 'expected a list of interceptors'],
       ['pathSeparator', ':', "expected '/' or '.', got ':'"],
@@ -547,6 +547,45 @@ describe('resolveStompOptions', () => {
     it.each(['startTimeout', 'connectTimeout', 'commandTimeout', 'reconnectDelay', 'maxReconnectDelay'])('refuse a %s that is no timer', (setting) => {
       expect(configurationError({ endpoint: '/ws', broker: { kind: 'redis', [setting]: 0 } }).message).toContain(`'broker.${setting}': expected a positive integer, got 0`);
       expect(configurationError({ endpoint: '/ws', broker: { kind: 'redis', [setting]: 2 ** 31 } }).message).toContain(`'broker.${setting}': expected at most`);
+    });
+  });
+
+  describe('JetStream settings', () => {
+    it('are STOMP_DEFAULTS.jetstream where not given', () => {
+      expect(resolveStompOptions({ endpoint: '/ws', broker: { kind: 'jetstream' } }).broker).toEqual({ kind: 'jetstream', ...STOMP_DEFAULTS.jetstream });
+    });
+
+    it('keep explicit values, one server URL becoming a list', () => {
+      const given = {
+        kind: 'jetstream',
+        servers: ['nats://a:4222', 'nats://b:4222'],
+        subjectPrefix: 'chat.stomp',
+        streamPrefix: 'CHAT',
+        queuePrefixes: ['/queue/', '/jobs/'],
+        startTimeout: 1,
+        connectTimeout: 2,
+        reconnectDelay: 3,
+        publishTimeout: 4,
+        ackWait: 5,
+        prefetch: 6,
+        queueMaxMessages: 7,
+        queueMaxAge: 8,
+      } as const;
+      expect(resolveStompOptions({ endpoint: '/ws', broker: given }).broker).toEqual(given);
+      expect(resolveStompOptions({ endpoint: '/ws', broker: { kind: 'jetstream', servers: 'nats://one:4222' } }).broker).toMatchObject({ servers: ['nats://one:4222'] });
+    });
+
+    it.each([
+      [{ servers: [] }, "'broker.servers': expected a NATS URL or a non-empty list of them"],
+      [{ servers: ['nats://a', ''] }, "'broker.servers': expected a non-empty string"],
+      [{ subjectPrefix: 'a.*' }, "'broker.subjectPrefix': expected NATS subject tokens separated by '.', without '*', '>' or white space, got 'a.*'"],
+      [{ subjectPrefix: 'a..b' }, "'broker.subjectPrefix': expected NATS subject tokens"],
+      [{ streamPrefix: 'A.B' }, "'broker.streamPrefix': expected a stream name without '.', '*', '>', '/', '\\' or white space, got 'A.B'"],
+      [{ queuePrefixes: ['queue/'] }, "'broker.queuePrefixes': every prefix must start with '/', got 'queue/'"],
+      [{ prefetch: 0 }, "'broker.prefetch': expected a positive integer, got 0"],
+      [{ ackWait: 2 ** 31 }, "'broker.ackWait': expected at most"],
+    ])('refuse %j', (settings, says) => {
+      expect(configurationError({ endpoint: '/ws', broker: { kind: 'jetstream', ...settings } }).message).toContain(says);
     });
   });
 

@@ -1,6 +1,7 @@
 import type { LogLevel } from '@nestjs/common';
 import type { StompAsyncApiOptions } from './asyncapi/asyncapi.options.js';
 import type { StompBrokerOptions } from './broker/broker.options.js';
+import type { StompJetStreamOptions } from './broker/jetstream/jetstream.options.js';
 import type { StompRedisOptions } from './broker/redis/redis.options.js';
 import type { StompRelayOptions } from './broker/relay/relay.options.js';
 import type { StompRetentionOptions } from './broker/retention/retention.options.js';
@@ -18,6 +19,7 @@ export type { ResolvedStompEndpoint, ResolvedStompOptions } from './stomp-option
 export type { StompAsyncApiOptions } from './asyncapi/asyncapi.options.js';
 export type { StompBrokerOptions } from './broker/broker.options.js';
 export type { StompRedisOptions } from './broker/redis/redis.options.js';
+export type { StompJetStreamOptions } from './broker/jetstream/jetstream.options.js';
 export type { StompBrokerAddress, StompRelayOptions } from './broker/relay/relay.options.js';
 export type { StompClientQueueRule } from './broker/relay/client-queue-policy.js';
 export type { UserRegistryBroadcastOptions } from './users/user-registry-broadcast.settings.js';
@@ -45,9 +47,10 @@ export interface StompModuleOptions {
   readonly defaultDestinationPrefix?: string;
   /**
    * The broker: `{ kind: 'simple' }` (embedded, in memory), `{ kind: 'relay', ... }` (an external
-   * STOMP broker), `{ kind: 'redis', ... }` (several instances over Redis), or your own
-   * `MessageBroker` instance. Default: `STOMP_DEFAULTS.broker`; the relay's and Redis's own settings
-   * default to `STOMP_DEFAULTS.relay` and `STOMP_DEFAULTS.redis`.
+   * STOMP broker), `{ kind: 'redis', ... }` (several instances over Redis), `{ kind: 'jetstream', ... }`
+   * (several instances over NATS JetStream, with replay), or your own `MessageBroker` instance.
+   * Default: `STOMP_DEFAULTS.broker`; the relay's, Redis's and JetStream's own settings default to
+   * `STOMP_DEFAULTS.relay`, `STOMP_DEFAULTS.redis` and `STOMP_DEFAULTS.jetstream`.
    */
   readonly broker?: StompBrokerOptions | MessageBroker;
   /**
@@ -301,6 +304,21 @@ export const STOMP_DEFAULTS = {
     reconnectDelay: 100,
     maxReconnectDelay: 2000,
   },
+  /** `broker: { kind: 'jetstream' }`, for a local NATS server with JetStream. */
+  jetstream: {
+    servers: ['nats://127.0.0.1:4222'],
+    subjectPrefix: 'stomp',
+    streamPrefix: 'STOMP',
+    queuePrefixes: ['/queue/'],
+    startTimeout: 5000,
+    connectTimeout: 5000,
+    reconnectDelay: 1000,
+    publishTimeout: 5000,
+    ackWait: 30_000,
+    prefetch: 100,
+    queueMaxMessages: 100_000,
+    queueMaxAge: 24 * 60 * 60_000,
+  },
 } as const satisfies Omit<Required<StompModuleOptions>, 'endpoint' | 'pathSeparator' | 'authenticate' | 'errorDestination' | 'broker' | 'authorization' | 'maxTransactionBytes' | 'asyncApi'> & {
   broker: { kind: 'simple' };
   errorDestination: string;
@@ -309,6 +327,7 @@ export const STOMP_DEFAULTS = {
   sockJs: Omit<Required<StompSockJsOptions>, 'clientLibraryUrl'>;
   relay: Omit<Required<StompRelayOptions>, 'kind' | 'virtualHost'>;
   redis: Omit<Required<StompRedisOptions>, 'kind'>;
+  jetstream: Omit<Required<StompJetStreamOptions>, 'kind'>;
   asyncApiDocument: Omit<Required<StompAsyncApiOptions>, 'host'>;
   retentionRule: Omit<Required<StompRetentionOptions>, 'destinations'>;
 };

@@ -1,4 +1,5 @@
 import type { BrokerSettings } from './broker.options.js';
+import { JetStreamBroker } from './jetstream/jetstream-broker.js';
 import type { MessageBroker } from './message-broker.js';
 import { RedisBroker } from './redis/redis-broker.js';
 import { StompBrokerRelay } from './relay/stomp-broker-relay.js';
@@ -27,6 +28,8 @@ export function createBroker(broker: BrokerSettings | MessageBroker, pathSeparat
       return new SimpleBroker(pathSeparator, options, embeddedHistory(options, pathSeparator));
     case 'redis':
       return new RedisBroker(broker, pathSeparator, options, options.retention);
+    case 'jetstream':
+      return new JetStreamBroker(broker, pathSeparator, options.retention ?? [], options);
     case 'relay':
       return new StompBrokerRelay(broker, pathSeparator);
     default:
