@@ -8,6 +8,8 @@ import type { StompBrokerOptions } from 'nest-stomp';
  *   `STOMP_RELAY_LOGIN` / `STOMP_RELAY_PASSCODE` (default guest/guest);
  * - `STOMP_BROKER=redis`: several instances over Redis at `REDIS_URL` (default `redis://127.0.0.1:6379`),
  *   on the channels of `REDIS_CHANNEL_PREFIX` (default `nest-stomp`): instances with the same one share messages.
+ * - `STOMP_BROKER=kafka`: several instances over Apache Kafka at `KAFKA_BROKERS` (`host:port,...`, default
+ *   `127.0.0.1:9092`), on the topics of `KAFKA_TOPIC_PREFIX` (default `nest-stomp`).
  * `STOMP_RECONNECT_MS` sets the relay's first reconnect delay (default 1000).
  */
 export function brokerFromEnv(env: NodeJS.ProcessEnv): StompBrokerOptions {
@@ -31,8 +33,14 @@ export function brokerFromEnv(env: NodeJS.ProcessEnv): StompBrokerOptions {
     }
     case 'redis':
       return { kind, url: env.REDIS_URL ?? 'redis://127.0.0.1:6379', ...(env.REDIS_CHANNEL_PREFIX ? { channelPrefix: env.REDIS_CHANNEL_PREFIX } : {}) };
+    case 'kafka':
+      return {
+        kind,
+        brokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((broker) => broker.trim()),
+        ...(env.KAFKA_TOPIC_PREFIX ? { topicPrefix: env.KAFKA_TOPIC_PREFIX } : {}),
+      };
     default:
-      throw new Error(`STOMP_BROKER='${kind}': expected simple, relay or redis`);
+      throw new Error(`STOMP_BROKER='${kind}': expected simple, relay, redis or kafka`);
   }
 }
 

@@ -7,6 +7,7 @@ export type {
   StompBrokerOptions,
   StompRelayOptions,
   StompRedisOptions,
+  StompKafkaOptions,
   StompBrokerAddress,
   StompClientQueueRule,
   StompAudience,
@@ -46,6 +47,8 @@ export { StompBrokerRelay } from './broker/relay/stomp-broker-relay.js';
 export type { RelaySettings } from './broker/relay/relay-settings.js';
 export { RedisBroker } from './broker/redis/redis-broker.js';
 export type { RedisBrokerSettings } from './broker/redis/redis-broker-settings.js';
+export { KafkaBroker } from './broker/kafka/kafka-broker.js';
+export type { KafkaBrokerSettings, KafkaBrokerContext } from './broker/kafka/kafka-broker-settings.js';
 export { MessageFrameTemplate } from './protocol/message-frame-template.js';
 export { MessageIds } from './util/message-ids.js';
 export type { StompVersion } from './protocol/stomp-version.js';
