@@ -65,8 +65,9 @@ describeWithKafka('Kafka broker: the chat app on two instances', () => {
     const consumers = [await client(a), await client(a), await client(b)];
     const inboxes: Recorder<IMessage>[] = [];
     for (const consumer of consumers) inboxes.push(await subscribeConfirmed(consumer, queue, { ack: 'client-individual' }));
-    for (const inbox of inboxes) inbox.items.length = 0;
-    const acking = consumers.map((_, i) => inboxes[i]!);
+    // Once both instances' members joined, the group stops moving the partition between them.
+    await Promise.all([a, b].map((app) => app.app.get<KafkaBroker>(STOMP_BROKER).queueJoined(queue)));
+    const acking = inboxes;
     const sender = await client(b);
     const count = 60;
     for (let i = 0; i < count; i++) await publishConfirmed(sender, queue, String(i), { 'content-type': 'text/plain' });
@@ -82,9 +83,6 @@ describeWithKafka('Kafka broker: the chat app on two instances', () => {
       const mine = inbox.items.map((message) => Number(message.body));
       expect(mine).toEqual([...mine].sort((x, y) => x - y));
     }
-    // A newcomer after the acknowledgements finds nothing left to deliver.
-    const late = await subscribeConfirmed(await client(a), `/topic/${unique('barrier')}`);
-    expect(late.items).toHaveLength(0);
   });
 
   it('hands a NACKed /queue message to a subscriber again', async () => {

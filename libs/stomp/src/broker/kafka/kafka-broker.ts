@@ -197,6 +197,16 @@ export class KafkaBroker implements MessageBroker {
     });
   }
 
+  /**
+   * Resolves once this instance's consumer of the `/queue` destination joined the application's
+   * group (after the rebalance it caused); at once when it has no subscriber of it. Until then the
+   * group may still move the destination's partition between instances.
+   */
+  async queueJoined(destination: string): Promise<void> {
+    const queue = await this.queues.get(topicOfDestination(this.settings.topicPrefix, destination))?.catch(() => undefined);
+    await queue?.joined;
+  }
+
   private isQueue(destination: string): boolean {
     return this.settings.queuePrefixes.some((prefix) => destination.startsWith(prefix));
   }
@@ -214,7 +224,9 @@ export class KafkaBroker implements MessageBroker {
           connectTimeout: this.settings.connectTimeout,
           requestTimeout: this.settings.requestTimeout,
           timeout: this.settings.requestTimeout,
-          retries: 0,
+          // Group calls meet passing states (the coordinator moving, a group being created): retried.
+          retries: 10,
+          retryDelay: 250,
         });
         const created = new KafkaQueue(topic, consumer, { ...this.settings, sessionTimeout: 10_000 }, this.logger, (failed, error) => this.queueFailed(failed, error));
         // Joining the group waits for the other members to rejoin (a rebalance): the SUBSCRIBE does

@@ -57,8 +57,20 @@ export class KafkaQueue {
     return this.subscriptions.length === 0;
   }
 
+  /** Resolves once this instance's member joined the group (the rebalance that adds it is over). */
+  get joined(): Promise<void> {
+    return this.started;
+  }
+
+  private started: Promise<void> = new Promise(() => undefined);
+
   /** Joins the group; resolves once the stream is open (the partition may be assigned later). */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.started = this.open();
+    return this.started;
+  }
+
+  private async open(): Promise<void> {
     this.stream = await this.consumer.consume({
       topics: [this.topic.name],
       mode: 'committed',
@@ -67,6 +79,8 @@ export class KafkaQueue {
       autocommit: false,
       maxWaitTime: this.settings.fetchMaxWait,
       sessionTimeout: this.settings.sessionTimeout,
+      // How long a rebalance waits for the members to rejoin: a member that does not is left out.
+      rebalanceTimeout: this.settings.sessionTimeout,
       heartbeatInterval: Math.max(100, Math.floor(this.settings.sessionTimeout / 10)),
     });
     this.stream.on('data', (message: Message) => this.received(message));
