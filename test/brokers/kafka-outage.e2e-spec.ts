@@ -4,6 +4,7 @@ import { SimpMessagingTemplate, StompBrokerUnavailableError, StompEvents, StompM
 import { brokerAvailable, startApp, type RunningApp } from '../support/apps.js';
 import { KafkaServerProcess, kafkaServerAvailable } from '../support/kafka.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
+import { Recorder } from '../support/recorder.js';
 import { connectStompClient, deactivateAll, subscribeConfirmed } from '../support/stomp-clients.js';
 
 const describeWithKafka = kafkaServerAvailable() ? describe : describe.skip;
@@ -57,7 +58,9 @@ describeWithKafka('Kafka broker: Kafka going away and coming back', () => {
   it('keeps every message it confirmed with a RECEIPT while Kafka is killed and restarted under load, and refuses the others with an ERROR', async () => {
     const url = `${app!.wsUrl}/ws`;
     const destination = '/topic/orders';
-    const confirmed: number[] = [];
+    // Each RECEIPT is recorded as it comes, so the test waits on them.
+    const receipts = new Recorder<number>();
+    const confirmed = receipts.items;
     const refused: string[] = [];
     let stop = false;
     let sent = 0;
@@ -72,7 +75,7 @@ describeWithKafka('Kafka broker: Kafka going away and coming back', () => {
             sender.send('SEND', { destination, receipt: `r-${n}`, 'content-type': 'text/plain' }, String(n));
             const answer = await sender.nextFrame();
             if (answer.command === 'RECEIPT') {
-              confirmed.push(n);
+              receipts.push(n);
             } else {
               refused.push(answer.headers.message ?? '');
               break;
@@ -85,14 +88,14 @@ describeWithKafka('Kafka broker: Kafka going away and coming back', () => {
     })();
 
     const down = availabilityEvent(app!, false);
-    await waitUntil(() => confirmed.length >= 100);
+    await receipts.waitFor(100, WAIT_MS);
     await kafka!.stop();
     await down;
     const up = availabilityEvent(app!, true);
     await kafka!.start();
     await up;
     const before = confirmed.length;
-    await waitUntil(() => confirmed.length >= before + 100);
+    await receipts.waitFor(before + 100, WAIT_MS);
     stop = true;
     await load;
 
@@ -134,12 +137,3 @@ describeWithKafka('Kafka broker: Kafka going away and coming back', () => {
     await app!.app.get(SimpMessagingTemplate).convertAndSend('/topic/news', 'back');
   }, 180_000);
 });
-
-/** Polls a condition the load loop moves forward (no event to wait on across its many sessions). */
-async function waitUntil(condition: () => boolean, timeoutMs = WAIT_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('Timed out waiting for the load to go on');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
