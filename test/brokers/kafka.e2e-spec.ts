@@ -83,6 +83,14 @@ describeWithKafka('Kafka broker: the chat app on two instances', () => {
       const mine = inbox.items.map((message) => Number(message.body));
       expect(mine).toEqual([...mine].sort((x, y) => x - y));
     }
+
+    // Everyone leaves; a newcomer on the other instance resumes after what was acknowledged.
+    await Promise.all(consumers.map((consumer) => consumer.deactivate()));
+    const newcomer = await subscribeConfirmed(await client(b), queue, { ack: 'client-individual' });
+    await b.app.get<KafkaBroker>(STOMP_BROKER).queueJoined(queue);
+    await publishConfirmed(sender, queue, 'after', { 'content-type': 'text/plain' });
+    expect(texts(await newcomer.waitFor(1, WAIT_MS))).toEqual(['after']);
+    newcomer.items[0]!.ack();
   });
 
   it('hands a NACKed /queue message to a subscriber again', async () => {
@@ -95,6 +103,33 @@ describeWithKafka('Kafka broker: the chat app on two instances', () => {
     const [, again] = await inbox.waitFor(2, WAIT_MS);
     expect(again!.body).toBe('try me');
     again!.ack();
+  });
+
+  it('hands the messages a /queue subscriber left unacknowledged to another subscriber when it disconnects', async () => {
+    const queue = `/queue/${unique('handover')}`;
+    const leaving = await client(a);
+    const first = await subscribeConfirmed(leaving, queue, { ack: 'client' });
+    const sender = await client(b);
+    for (const body of ['1', '2', '3']) await publishConfirmed(sender, queue, body, { 'content-type': 'text/plain' });
+    expect(texts(await first.waitFor(3, WAIT_MS))).toEqual(['1', '2', '3']);
+    // Only the first is settled (client mode: an ACK covers the earlier ones too, none here).
+    first.items[0]!.ack();
+    const staying = await client(a);
+    const second = await subscribeConfirmed(staying, queue, { ack: 'client' });
+    await leaving.deactivate();
+    expect(texts(await second.waitFor(2, WAIT_MS))).toEqual(['2', '3']);
+    second.items[1]!.ack();
+  });
+
+  it('refuses an ACK naming no message it delivered with an ERROR', async () => {
+    const raw = await RawStompClient.connect(`${a.wsUrl}/portfolio`);
+    try {
+      raw.send('ACK', { id: 'nest-stomp.queue.nothing@0#1' });
+      const error = await raw.nextFrame('ERROR');
+      expect(error.headers.message).toContain("ACK of 'nest-stomp.queue.nothing@0#1'");
+    } finally {
+      raw.terminate();
+    }
   });
 
   it('lets a subscriber that dropped resume from the offset it last saw: 1000 messages, none lost, none twice, in order', async () => {

@@ -186,15 +186,21 @@ export class KafkaBroker implements MessageBroker {
   /**
    * A client's ACK or NACK. For a `/queue` message it settles the delivery (ACK commits, NACK hands
    * it to another subscriber); a `/topic` message needs none (each subscriber keeps its own offset),
-   * so its ACK and NACK are accepted and change nothing.
+   * so its ACK and NACK are accepted and change nothing. An id that names no message this session
+   * was given, or one already settled, is a `STOMP_ERR_UNKNOWN_ACK` ERROR.
    */
-  acknowledge(subscriber: BrokerSubscriber, command: 'ACK' | 'NACK', headers: StompHeaders): void {
-    const ackId = headers.id ?? headers['message-id'];
-    if (ackId === undefined) return;
-    const topic = ackId.slice(0, ackId.lastIndexOf('@'));
-    this.forEachQueue((queue) => {
-      if (queue.topic.name === topic) queue.settle(subscriber, ackId, command);
-    });
+  async acknowledge(subscriber: BrokerSubscriber, command: 'ACK' | 'NACK', headers: StompHeaders): Promise<void> {
+    const ackId = headers.id ?? headers['message-id'] ?? '';
+    const delivery = /^([A-Za-z0-9.-]+)@(\d+)(#\d+)?$/.exec(ackId);
+    if (delivery && delivery[3] === undefined && this.subscribedTo(subscriber, delivery[1]!)) return;
+    const queue = delivery?.[3] ? await this.queues.get(delivery[1]!)?.catch(() => undefined) : undefined;
+    if (queue?.settle(subscriber, ackId, command)) return;
+    throw new StompProtocolError('STOMP_ERR_UNKNOWN_ACK', `${command} of '${truncate(ackId)}': no message of that id awaits acknowledgement in this session`);
+  }
+
+  private subscribedTo(subscriber: BrokerSubscriber, topic: string): boolean {
+    for (const subscription of this.subscriptions.get(subscriber)?.values() ?? []) if (subscription.topic === topic) return true;
+    return false;
   }
 
   /**

@@ -193,6 +193,8 @@ export class KafkaQueue {
 
   /** Moves the group's offset to the first message not settled, one commit at a time. */
   private commit(): void {
+    // Nothing read yet: the group's offset is whatever it was, and committing would move it back.
+    if (this.highest < 0n) return;
     const first = this.outstanding.values().next();
     const point = first.done ? this.highest + 1n : first.value;
     if (point <= this.committed || this.closed) return;
