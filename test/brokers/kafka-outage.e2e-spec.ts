@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { filter, firstValueFrom, throwError, timeout } from 'rxjs';
-import { SimpMessagingTemplate, StompBrokerUnavailableError, StompEvents, StompModule } from 'nest-stomp';
+import { KafkaBroker, SimpMessagingTemplate, STOMP_BROKER, StompBrokerUnavailableError, StompEvents, StompModule } from 'nest-stomp';
 import { brokerAvailable, startApp, type RunningApp } from '../support/apps.js';
 import { KafkaServerProcess, kafkaServerAvailable } from '../support/kafka.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
@@ -135,5 +135,22 @@ describeWithKafka('Kafka broker: Kafka going away and coming back', () => {
       await up;
     }
     await app!.app.get(SimpMessagingTemplate).convertAndSend('/topic/news', 'back');
+  }, 180_000);
+
+  it("ends a /queue subscriber's session with an ERROR when Kafka goes away, so that it subscribes again", async () => {
+    const client = await RawStompClient.connect(`${app!.wsUrl}/ws`);
+    try {
+      client.send('SUBSCRIBE', { id: 'jobs', destination: '/queue/jobs', receipt: 'subscribed' });
+      await client.nextFrame('RECEIPT');
+      await app!.app.get<KafkaBroker>(STOMP_BROKER).queueJoined('/queue/jobs');
+      await kafka!.stop();
+      const error = await client.nextFrame('ERROR');
+      expect(error.headers.message).toContain("Kafka broker lost the queue '/queue/jobs'");
+    } finally {
+      client.terminate();
+      const up = availabilityEvent(app!, true);
+      if (!kafka!.running) await kafka!.start();
+      await up;
+    }
   }, 180_000);
 });

@@ -83,6 +83,11 @@ export class KafkaServerProcess {
     const started = await spawnListening(`Kafka on port ${this.port}`, 'java', [...this.javaArgs('512m'), 'kafka.Kafka', this.properties], this.port, START_TIMEOUT_MS);
     this.child = started.child;
     this.output = started.output;
+    // A test run that ends without its afterAll (a hook timed out) must not leave a JVM behind.
+    const child = started.child;
+    const orphaned = () => child.kill('SIGKILL');
+    process.once('exit', orphaned);
+    child.once('exit', () => process.off('exit', orphaned));
     await this.waitUntilServing();
   }
 
