@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import type { IMessage } from '@stomp/stompjs';
-import type { Recorder } from '../support/recorder.js';
+import { Recorder } from '../support/recorder.js';
 import { filter, firstValueFrom } from 'rxjs';
 import { KafkaBroker, SimpMessagingTemplate, SimpUserRegistry, STOMP_BROKER } from 'nest-stomp';
 import type { AppFixture } from '../support/apps.js';
@@ -65,24 +65,27 @@ describeWithKafka('Kafka broker: the chat app on two instances', () => {
     it('gives each /queue message to one subscriber among the instances, acknowledged ones not again', async () => {
       const queue = `/queue/${unique('jobs')}`;
       const consumers = [await client(a), await client(a), await client(b)];
-      const inboxes: Recorder<IMessage>[] = [];
-      for (const consumer of consumers) inboxes.push(await subscribeConfirmed(consumer, queue, { ack: 'client-individual' }));
+      // One recorder for the three subscribers, so the wait wakes on a delivery to any of them.
+      const received = new Recorder<{ readonly consumer: number; readonly message: IMessage }>();
+      for (const [index, consumer] of consumers.entries()) {
+        const receipt = `sub-${index}`;
+        const subscribed = new Promise<void>((resolve) => consumer.watchForReceipt(receipt, () => resolve()));
+        consumer.subscribe(queue, (message) => received.push({ consumer: index, message }), { ack: 'client-individual', receipt });
+        await subscribed;
+      }
       // Once both instances' members joined, the group stops moving the partition between them.
       await Promise.all([a, b].map((app) => app.app.get<KafkaBroker>(STOMP_BROKER).queueJoined(queue)));
-      const acking = inboxes;
       const sender = await client(b);
       const count = 60;
       for (let i = 0; i < count; i++) await publishConfirmed(sender, queue, String(i), { 'content-type': 'text/plain' });
 
-      const all = () => acking.flatMap((inbox) => inbox.items);
-      await acking[0]!.until(() => all().length >= count, `${count} queue messages`, WAIT_MS);
-      for (const message of all()) message.ack();
-      const bodies = all().map((message) => Number(message.body));
-      expect(new Set(bodies).size).toBe(count);
+      const all = await received.waitFor(count, WAIT_MS);
+      for (const { message } of all) message.ack();
+      const bodies = all.map(({ message }) => Number(message.body));
       expect([...bodies].sort((x, y) => x - y)).toEqual(Array.from({ length: count }, (_, i) => i));
       // Each subscriber gets its share in the destination's order.
-      for (const inbox of acking) {
-        const mine = inbox.items.map((message) => Number(message.body));
+      for (const index of consumers.keys()) {
+        const mine = all.filter(({ consumer }) => consumer === index).map(({ message }) => Number(message.body));
         expect(mine).toEqual([...mine].sort((x, y) => x - y));
       }
 

@@ -150,6 +150,20 @@ export class KafkaServerProcess {
     writeFileSync(this.properties, `${lines.join('\n')}\n`);
   }
 
+  /**
+   * Kafka creates the topic of its group coordinator (`__consumer_offsets`) on the first group
+   * request, and groups wait until it is loaded: done here, so that no test pays for it.
+   */
+  private async waitForGroupCoordinator(): Promise<void> {
+    const { Consumer } = await import('@platformatic/kafka');
+    const consumer = new Consumer({ clientId: 'nest-stomp-test-ready', groupId: 'nest-stomp-test-ready', bootstrapBrokers: [this.address], retries: 50, retryDelay: 200 });
+    try {
+      await consumer.findGroupCoordinator();
+    } finally {
+      await consumer.close().catch(() => undefined);
+    }
+  }
+
   /** The port opens before the broker has joined its own quorum: wait for a metadata answer naming it. */
   private async waitUntilServing(): Promise<void> {
     const { Admin } = await import('@platformatic/kafka');
@@ -161,8 +175,7 @@ export class KafkaServerProcess {
       try {
         const metadata = await admin.metadata({ topics: [] });
         if (metadata.brokers.size > 0) {
-          // The group coordinator's topic is created on first use; a group join before then fails once.
-          await admin.listGroups();
+          await this.waitForGroupCoordinator();
           return;
         }
       } catch (error) {

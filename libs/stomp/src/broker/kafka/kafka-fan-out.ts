@@ -96,7 +96,9 @@ export class KafkaFanOut {
           continue;
         }
         failures++;
-        this.hooks.fetched(false, error);
+        // Kafka answered, with an error about a topic (one just created that a broker does not know
+        // yet, a leader that moved): it is there all the same, the fetch is tried again.
+        if (!kafkaAnswered(error)) this.hooks.fetched(false, error);
         await this.pause(this.hooks.retryDelay(failures));
         await this.hooks.refreshLeaders(logs.map((log) => log.topic)).catch(() => undefined);
       }
@@ -187,4 +189,12 @@ interface KafkaBatch {
   readonly lastOffsetDelta: number;
   readonly attributes: number;
   readonly records: readonly { readonly offsetDelta: number; readonly headers: [Buffer | null, Buffer | null][]; readonly value: Buffer | null }[];
+}
+
+/** Whether a client error is Kafka's answer (a response with error codes) rather than no answer (network, time-out). */
+function kafkaAnswered(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  if (code === 'PLT_KFK_RESPONSE' || code === 'PLT_KFK_PROTOCOL') return true;
+  const errors = (error as { errors?: unknown[] } | undefined)?.errors;
+  return Array.isArray(errors) && errors.length > 0 && errors.every(kafkaAnswered);
 }
