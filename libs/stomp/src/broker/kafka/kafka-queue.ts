@@ -71,7 +71,6 @@ export class KafkaQueue {
   }
 
   private async open(): Promise<void> {
-    console.log('OPEN', Date.now() % 100000);
     this.stream = await this.consumer.consume({
       topics: [this.topic.name],
       mode: 'committed',
@@ -88,8 +87,7 @@ export class KafkaQueue {
     this.stream.on('error', (error: Error) => {
       if (!this.closed) this.failed(this, error);
     });
-    this.consumer.on('consumer:group:join', (p: unknown) => (console.log('JOIN', Date.now() % 100000, JSON.stringify(p)), this.rejoined()));
-    for (const e of ['consumer:group:rejoin', 'consumer:group:leave', 'consumer:group:rebalance', 'consumer:heartbeat:error']) this.consumer.on(e as 'consumer:group:rejoin', (p?: unknown) => console.log(e, Date.now() % 100000, String((p as any)?.error ?? '')));
+    this.consumer.on('consumer:group:join', () => this.rejoined());
   }
 
   add(subscription: QueueSubscription): void {
