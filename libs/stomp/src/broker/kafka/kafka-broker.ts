@@ -342,12 +342,13 @@ export class KafkaBroker implements MessageBroker {
     const clientId = `${settings.clientId}-${this.instanceId.slice(0, 8)}`;
     const admin = new kafka.Admin({ ...base, clientId: `${clientId}-admin` });
     const fetcher = new kafka.Consumer({ ...base, clientId: `${clientId}-fetcher`, groupId: `${settings.groupId}-fetcher` });
-    const topics = new KafkaTopics(admin, this.retention, settings.replicationFactor);
+    const offsets = new kafka.Consumer<Buffer, Buffer, Buffer, Buffer>({ ...base, clientId: `${clientId}-offsets`, groupId: `${settings.groupId}-offsets` });
+    const topics = new KafkaTopics(admin, this.retention, settings.replicationFactor, (name) => offsets.listOffsets({ topics: [name] }));
     return {
       kafka,
       admin,
       producer: new kafka.Producer({ ...base, clientId: `${clientId}-producer`, acks: -1, autocreateTopics: false }),
-      offsets: new kafka.Consumer({ ...base, clientId: `${clientId}-offsets`, groupId: `${settings.groupId}-offsets` }),
+      offsets,
       fetcher,
       topics,
       fanOut: new KafkaFanOut(fetcher, settings, {

@@ -24,6 +24,8 @@ export class KafkaTopics {
     private readonly admin: Admin,
     private readonly retention: RetentionPolicy,
     private readonly replicationFactor: number | undefined,
+    /** Asks the topic's leader for its offsets: throws while the partition is not served yet. */
+    private readonly probe: (name: string) => Promise<unknown>,
   ) {}
 
   /** The topic of `destination` (named `name`), created when missing; rejects when Kafka cannot be reached. */
@@ -61,15 +63,22 @@ export class KafkaTopics {
     } catch (error) {
       if (!hasErrorCode(error, TOPIC_ALREADY_EXISTS)) throw error;
     }
-    // A topic just created may have no leader yet for a moment.
-    for (let attempt = 0; ; attempt++) {
+    // A topic just created may have no leader for a moment, then a leader that does not serve it yet.
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 50; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100));
       const metadata = await this.admin.metadata({ topics: [name], forceUpdate: true });
       const topic = metadata.topics.get(name);
       const leader = topic?.partitions[0]?.leader;
-      if (topic && leader !== undefined && leader >= 0) return { destination, name, id: topic.id, leader };
-      if (attempt >= 50) throw new Error(`Kafka topic '${name}' has no leader`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      if (!topic || leader === undefined || leader < 0) continue;
+      try {
+        await this.probe(name);
+        return { destination, name, id: topic.id, leader };
+      } catch (error) {
+        lastError = error;
+      }
     }
+    throw new Error(`Kafka topic '${name}' is not served by a leader after 5 s${lastError ? ` (${(lastError as Error).message})` : ''}`);
   }
 }
 
