@@ -13,6 +13,8 @@ import type { StompBrokerOptions } from 'nest-stomp';
  * - `STOMP_BROKER=jetstream`: several instances over NATS JetStream at `NATS_URL` (default
  *   `nats://127.0.0.1:4222`, several separated by commas), on the subjects of `NATS_SUBJECT_PREFIX`
  *   and the streams of `NATS_STREAM_PREFIX` (defaults `stomp`, `STOMP`).
+ * - `STOMP_BROKER=kafka`: several instances over Apache Kafka at `KAFKA_BROKERS` (`host:port,...`, default
+ *   `127.0.0.1:9092`), on the topics of `KAFKA_TOPIC_PREFIX` (default `nest-stomp`).
  * `STOMP_RECONNECT_MS` sets the relay's first reconnect delay (default 1000).
  */
 export function brokerFromEnv(env: NodeJS.ProcessEnv): StompBrokerOptions {
@@ -49,8 +51,14 @@ export function brokerFromEnv(env: NodeJS.ProcessEnv): StompBrokerOptions {
         ...(env.NATS_SUBJECT_PREFIX ? { subjectPrefix: env.NATS_SUBJECT_PREFIX } : {}),
         ...(env.NATS_STREAM_PREFIX ? { streamPrefix: env.NATS_STREAM_PREFIX } : {}),
       };
+    case 'kafka':
+      return {
+        kind,
+        brokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((broker) => broker.trim()),
+        ...(env.KAFKA_TOPIC_PREFIX ? { topicPrefix: env.KAFKA_TOPIC_PREFIX } : {}),
+      };
     default:
-      throw new Error(`STOMP_BROKER='${kind}': expected simple, relay, redis, redis-streams or jetstream`);
+      throw new Error(`STOMP_BROKER='${kind}': expected simple, relay, redis, redis-streams, jetstream or kafka`);
   }
 }
 

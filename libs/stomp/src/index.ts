@@ -8,6 +8,7 @@ export type {
   StompRelayOptions,
   StompRedisOptions,
   StompJetStreamOptions,
+  StompKafkaOptions,
   StompBrokerAddress,
   StompClientQueueRule,
   StompAudience,
@@ -50,6 +51,8 @@ export { RedisBroker } from './broker/redis/redis-broker.js';
 export { JetStreamBroker } from './broker/jetstream/jetstream-broker.js';
 export type { JetStreamSettings } from './broker/jetstream/jetstream-settings.js';
 export type { RedisBrokerSettings } from './broker/redis/redis-broker-settings.js';
+export { KafkaBroker } from './broker/kafka/kafka-broker.js';
+export type { KafkaBrokerSettings, KafkaBrokerContext } from './broker/kafka/kafka-broker-settings.js';
 export { MessageFrameTemplate } from './protocol/message-frame-template.js';
 export { MessageIds } from './util/message-ids.js';
 export type { StompVersion } from './protocol/stomp-version.js';

@@ -1,6 +1,8 @@
 import type { BrokerSettings } from './broker/broker.options.js';
 import type { JetStreamSettings } from './broker/jetstream/jetstream-settings.js';
 import type { StompJetStreamOptions } from './broker/jetstream/jetstream.options.js';
+import type { KafkaBrokerSettings } from './broker/kafka/kafka-broker-settings.js';
+import type { StompKafkaOptions } from './broker/kafka/kafka.options.js';
 import type { MessageBroker } from './broker/message-broker.js';
 import type { RedisBrokerSettings } from './broker/redis/redis-broker-settings.js';
 import type { StompRedisOptions } from './broker/redis/redis.options.js';
@@ -123,12 +125,51 @@ const JETSTREAM_OPTIONS = {
   queueMaxAge: timer(positiveInteger),
 } satisfies { readonly [K in Exclude<keyof StompJetStreamOptions, 'kind'>]-?: Check<JetStreamSettings[K]> };
 
+const KAFKA_BROKER = /^[^\s:,]+:([1-9][0-9]{0,4})$/;
+
+/** A Kafka bootstrap broker: `host:port`. */
+const kafkaBroker: Check<string> = (value, option) => {
+  const port = typeof value === 'string' ? KAFKA_BROKER.exec(value)?.[1] : undefined;
+  if (port === undefined || Number(port) > 65535) throw StompConfigurationError.invalid(option, `expected 'host:port', got ${JSON.stringify(value)}`);
+  return value as string;
+};
+
+const kafkaBrokers: Check<string[]> = (value, option) => {
+  const brokers = listOf(kafkaBroker, "a list of 'host:port', e.g. ['kafka-1:9092', 'kafka-2:9092']")(value, option);
+  if (brokers.length === 0) throw StompConfigurationError.invalid(option, 'the list is empty; give at least one broker, or leave it out for the default');
+  return brokers;
+};
+
+/** Kafka topic names take letters, digits, `.`, `_` and `-`; `_` is left out so that no two topic names collide in Kafka's metrics. */
+const topicPrefix: Check<string> = (value, option) => {
+  const prefix = nonEmptyText(value, option);
+  if (!/^[A-Za-z0-9.-]{1,100}$/.test(prefix)) throw StompConfigurationError.invalid(option, `expected letters, digits, '.' and '-' (at most 100), got ${JSON.stringify(prefix)}`);
+  return prefix;
+};
+
+const KAFKA_OPTIONS = {
+  brokers: kafkaBrokers,
+  clientId: nonEmptyText,
+  topicPrefix,
+  groupId: nonEmptyText,
+  queuePrefixes: listOf(nonEmptyText, "a list of destination prefixes, e.g. ['/queue/']"),
+  replicationFactor: optional(positiveInteger),
+  startTimeout: timer(positiveInteger),
+  connectTimeout: timer(positiveInteger),
+  requestTimeout: timer(positiveInteger),
+  reconnectDelay: timer(positiveInteger),
+  maxReconnectDelay: timer(positiveInteger),
+  fetchMaxWait: timer(positiveInteger),
+  maxUnackedPerQueue: positiveInteger,
+} satisfies { readonly [K in Exclude<keyof StompKafkaOptions, 'kind'>]-?: Check<KafkaBrokerSettings[K]> };
+
 /** Each broker kind: its options (besides `kind`) and where their defaults are. */
 const BROKER_KINDS: Record<BrokerSettings['kind'], { readonly table: OptionTable; readonly defaults: object }> = {
   simple: { table: {}, defaults: {} },
   relay: { table: RELAY_OPTIONS, defaults: STOMP_DEFAULTS.relay },
   redis: { table: REDIS_OPTIONS, defaults: STOMP_DEFAULTS.redis },
   jetstream: { table: JETSTREAM_OPTIONS, defaults: STOMP_DEFAULTS.jetstream },
+  kafka: { table: KAFKA_OPTIONS, defaults: STOMP_DEFAULTS.kafka },
 };
 
 /** `'simple', 'relay' or 'redis'`: the kinds, as a refusal lists them. */

@@ -225,9 +225,21 @@ describe('resolveStompOptions', () => {
       expect(resolveStompOptions({ endpoint: '/ws', broker }).broker).toBe(broker);
     });
 
+    it('resolves the Kafka broker against its defaults and checks its brokers and topic prefix', () => {
+      expect(resolveStompOptions({ endpoint: '/ws', broker: { kind: 'kafka', brokers: ['k1:9092', 'k2:9093'] } }).broker).toEqual({
+        ...STOMP_DEFAULTS.kafka,
+        kind: 'kafka',
+        brokers: ['k1:9092', 'k2:9093'],
+      });
+      expect(configurationError({ endpoint: '/ws', broker: { kind: 'kafka', brokers: ['k1'] } }).message).toContain("'broker.brokers': expected 'host:port', got \"k1\"");
+      expect(configurationError({ endpoint: '/ws', broker: { kind: 'kafka', brokers: [] } }).message).toContain('the list is empty');
+      expect(configurationError({ endpoint: '/ws', broker: { kind: 'kafka', topicPrefix: 'a_b' } }).message).toContain("expected letters, digits, '.' and '-'");
+      expect(configurationError({ endpoint: '/ws', broker: { kind: 'kafka', replicationFactor: 0 } }).message).toContain('broker.replicationFactor');
+    });
+
     it('rejects an unknown kind, naming the option', () => {
-      const error = configurationError({ endpoint: '/ws', broker: { kind: 'kafka' } } as never);
-      expect(error.message).toBe("Invalid StompModule option 'broker': unknown kind 'kafka': expected 'simple', 'relay', 'redis' or 'jetstream'");
+      const error = configurationError({ endpoint: '/ws', broker: { kind: 'pulsar' } } as never);
+      expect(error.message).toBe("Invalid StompModule option 'broker': unknown kind 'pulsar': expected 'simple', 'relay', 'redis', 'jetstream' or 'kafka'");
     });
   });
 
@@ -373,7 +385,7 @@ describe('resolveStompOptions', () => {
       ['userDestinationPrefix', 'user/', "every prefix must start with '/'"],
       ['errorDestination', 42, 'expected a destination or false, got 42'],
       ['unmappedDestinations', 'ignore', "expected 'report' or 'error', got 'ignore'"],
-      ['broker', 'redis', "expected { kind: 'simple' | 'relay' | 'redis' | 'jetstream', ... } or a MessageBroker instance"],
+      ['broker', 'redis', "expected { kind: 'simple' | 'relay' | 'redis' | 'jetstream' | 'kafka', ... } or a MessageBroker instance"],
       ['authenticate', {}, 'expected a function'],
       ['interceptors', {}, 'expected a list of interceptors'],
       ['pathSeparator', ':', "expected '/' or '.', got ':'"],

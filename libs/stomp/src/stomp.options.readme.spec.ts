@@ -39,7 +39,7 @@ interface Documented {
 /** The rows as options; a row `broker.reconnectDelay` / `maxReconnectDelay` is two, sharing the prefix. */
 function documented(): Documented[] {
   return rows().flatMap(([names, defaults]) => {
-    const kind = /\((relay|redis|jetstream)\)/.exec(names!)?.[1];
+    const kind = /\((relay|redis|jetstream|kafka)\)/.exec(names!)?.[1];
     const [first, ...others] = [...names!.matchAll(/`([\w.]+)`/g)].map(([, name]) => name!);
     const prefix = first!.slice(0, first!.lastIndexOf('.') + 1);
     // Defaults written in words ("none", "(required)") or not as JavaScript (`{path}/sockjs.min.js`) are not compared.
@@ -62,7 +62,7 @@ function at(path: readonly string[]): unknown {
 
 /** Every leaf setting of STOMP_DEFAULTS (`maxFrameSize`, `relay.addresses`, `sockJs.responseLimit`). */
 function defaultPaths(): string[] {
-  const nested = new Set(['sockJs', 'relay', 'redis', 'jetstream', 'eachEndpoint', 'asyncApiDocument', 'retentionRule']);
+  const nested = new Set(['sockJs', 'relay', 'redis', 'jetstream', 'kafka', 'eachEndpoint', 'asyncApiDocument', 'retentionRule']);
   return Object.entries(STOMP_DEFAULTS).flatMap(([key, value]) => (nested.has(key) ? Object.keys(value).map((sub) => `${key}.${sub}`) : [key]));
 }
 
@@ -98,6 +98,7 @@ describe("README.md's Options section", () => {
       ...refusal({ endpoint: '/ws', broker: { kind: 'relay', [far]: 1 } }).map((key) => `broker.${key} (relay)`),
       ...refusal({ endpoint: '/ws', broker: { kind: 'redis', [far]: 1 } }).map((key) => `broker.${key} (redis)`),
       ...refusal({ endpoint: '/ws', broker: { kind: 'jetstream', [far]: 1 } }).map((key) => `broker.${key} (jetstream)`),
+      ...refusal({ endpoint: '/ws', broker: { kind: 'kafka', [far]: 1 } }).map((key) => `broker.${key} (kafka)`),
       ...refusal({ endpoint: '/ws', asyncApi: { [far]: 1 } }).map((key) => `asyncApi.${key}`),
     ].filter((name) => !name.startsWith('broker.kind'));
     const rowNames = new Set(documented().map(({ name, kind }) => (kind ? `${name} (${kind})` : name)));

@@ -2,6 +2,7 @@ import type { LogLevel } from '@nestjs/common';
 import type { StompAsyncApiOptions } from './asyncapi/asyncapi.options.js';
 import type { StompBrokerOptions } from './broker/broker.options.js';
 import type { StompJetStreamOptions } from './broker/jetstream/jetstream.options.js';
+import type { StompKafkaOptions } from './broker/kafka/kafka.options.js';
 import type { StompRedisOptions } from './broker/redis/redis.options.js';
 import type { StompRelayOptions } from './broker/relay/relay.options.js';
 import type { StompRetentionOptions } from './broker/retention/retention.options.js';
@@ -20,6 +21,7 @@ export type { StompAsyncApiOptions } from './asyncapi/asyncapi.options.js';
 export type { StompBrokerOptions } from './broker/broker.options.js';
 export type { StompRedisOptions } from './broker/redis/redis.options.js';
 export type { StompJetStreamOptions } from './broker/jetstream/jetstream.options.js';
+export type { StompKafkaOptions } from './broker/kafka/kafka.options.js';
 export type { StompBrokerAddress, StompRelayOptions } from './broker/relay/relay.options.js';
 export type { StompClientQueueRule } from './broker/relay/client-queue-policy.js';
 export type { UserRegistryBroadcastOptions } from './users/user-registry-broadcast.settings.js';
@@ -48,9 +50,10 @@ export interface StompModuleOptions {
   /**
    * The broker: `{ kind: 'simple' }` (embedded, in memory), `{ kind: 'relay', ... }` (an external
    * STOMP broker), `{ kind: 'redis', ... }` (several instances over Redis), `{ kind: 'jetstream', ... }`
-   * (several instances over NATS JetStream, with replay), or your own `MessageBroker` instance.
-   * Default: `STOMP_DEFAULTS.broker`; the relay's, Redis's and JetStream's own settings default to
-   * `STOMP_DEFAULTS.relay`, `STOMP_DEFAULTS.redis` and `STOMP_DEFAULTS.jetstream`.
+   * (several instances over NATS JetStream, with replay), `{ kind: 'kafka', ... }` (several instances
+   * over Apache Kafka, with replay), or your own `MessageBroker` instance. Default:
+   * `STOMP_DEFAULTS.broker`; the relay's, Redis's, JetStream's and Kafka's own settings default to
+   * `STOMP_DEFAULTS.relay`, `STOMP_DEFAULTS.redis`, `STOMP_DEFAULTS.jetstream` and `STOMP_DEFAULTS.kafka`.
    */
   readonly broker?: StompBrokerOptions | MessageBroker;
   /**
@@ -319,6 +322,21 @@ export const STOMP_DEFAULTS = {
     queueMaxMessages: 100_000,
     queueMaxAge: 24 * 60 * 60_000,
   },
+  /** `broker: { kind: 'kafka' }`: a local single-node Kafka. */
+  kafka: {
+    brokers: ['127.0.0.1:9092'],
+    clientId: 'nest-stomp',
+    topicPrefix: 'nest-stomp',
+    groupId: 'nest-stomp',
+    queuePrefixes: ['/queue/'],
+    startTimeout: 10_000,
+    connectTimeout: 5000,
+    requestTimeout: 10_000,
+    reconnectDelay: 100,
+    maxReconnectDelay: 2000,
+    fetchMaxWait: 100,
+    maxUnackedPerQueue: 1000,
+  },
 } as const satisfies Omit<Required<StompModuleOptions>, 'endpoint' | 'pathSeparator' | 'authenticate' | 'errorDestination' | 'broker' | 'authorization' | 'maxTransactionBytes' | 'asyncApi'> & {
   broker: { kind: 'simple' };
   errorDestination: string;
@@ -328,6 +346,7 @@ export const STOMP_DEFAULTS = {
   relay: Omit<Required<StompRelayOptions>, 'kind' | 'virtualHost'>;
   redis: Omit<Required<StompRedisOptions>, 'kind'>;
   jetstream: Omit<Required<StompJetStreamOptions>, 'kind'>;
+  kafka: Omit<Required<StompKafkaOptions>, 'kind' | 'replicationFactor'>;
   asyncApiDocument: Omit<Required<StompAsyncApiOptions>, 'host'>;
   retentionRule: Omit<Required<StompRetentionOptions>, 'destinations'>;
 };

@@ -1,5 +1,6 @@
 import type { BrokerSettings } from './broker.options.js';
 import { JetStreamBroker } from './jetstream/jetstream-broker.js';
+import { KafkaBroker } from './kafka/kafka-broker.js';
 import type { MessageBroker } from './message-broker.js';
 import { RedisBroker } from './redis/redis-broker.js';
 import { StompBrokerRelay } from './relay/stomp-broker-relay.js';
@@ -32,6 +33,8 @@ export function createBroker(broker: BrokerSettings | MessageBroker, pathSeparat
       return new JetStreamBroker(broker, pathSeparator, options.retention ?? [], options);
     case 'relay':
       return new StompBrokerRelay(broker, pathSeparator);
+    case 'kafka':
+      return new KafkaBroker(broker, { pathSeparator, retention: options.retention ?? [] });
     default:
       // Unreachable: the options resolver refuses other kinds.
       throw new Error(`broker kind '${(broker as { kind: string }).kind}' is not available`);

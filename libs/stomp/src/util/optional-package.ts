@@ -26,3 +26,19 @@ export function resolveOptionalFile(specifier: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * {@link loadOptionalPackage} for packages published as ES modules only (`@platformatic/kafka`):
+ * `require` of an ES module needs a recent Node.js and is not available to every module loader
+ * (jest's), `import()` is.
+ */
+export async function importOptionalPackage<T>(name: string, neededFor: string): Promise<T> {
+  try {
+    return (await import(name)) as T;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const missing = (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && (error as Error).message.includes(`'${name}'`);
+    if (!missing) throw error;
+    throw new StompConfigurationError(`${neededFor} needs the '${name}' package: npm install ${name}`);
+  }
+}
