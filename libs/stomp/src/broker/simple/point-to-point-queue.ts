@@ -2,7 +2,7 @@ import { StompProtocolError } from '../../errors/stomp-protocol.error.js';
 import type { HeldBytes } from './held-bytes.js';
 import type { HeldMessage } from './held-message.js';
 import type { QueueOverflow } from './queue-settings.js';
-import { isReady, type Subscription } from './subscription-state.js';
+import { isReady, type Subscription, type WaitingMessages } from './subscription-state.js';
 
 export interface QueueLimits {
   readonly maxQueuedMessages: number;
@@ -23,7 +23,7 @@ export interface QueueOutlet {
  * `drop-head` and `reject-publish`). Also the backlog of one client-acknowledged topic
  * subscription, with that subscription as its only consumer.
  */
-export class PointToPointQueue {
+export class PointToPointQueue implements WaitingMessages {
   /** Rotation order: a consumer served goes to the end. */
   private readonly consumers = new Set<Subscription>();
   private readonly waiting: HeldMessage[] = [];

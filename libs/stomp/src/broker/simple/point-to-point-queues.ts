@@ -62,7 +62,8 @@ export class PointToPointQueues {
 
   /** A consumer leaves; its unacknowledged messages go back to the queue for the others, marked redelivered. */
   leave(subscription: Subscription, unacknowledged: readonly HeldMessage[]): void {
-    const queue = subscription.queue!;
+    // A queue with consumers is never forgotten: this is the one the subscription joined.
+    const queue = this.queues.get(subscription.destination)!;
     queue.removeConsumer(subscription);
     queue.requeue(unacknowledged.map((message) => message.redelivery()));
     this.forgetIfIdle(queue);

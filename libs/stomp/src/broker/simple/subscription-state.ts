@@ -1,6 +1,18 @@
 import type { BrokerSubscriber } from '../message-broker.js';
-import type { PointToPointQueue } from './point-to-point-queue.js';
+import type { HeldMessage } from './held-message.js';
 import type { UnacknowledgedMessages } from './unacknowledged-messages.js';
+
+/** Where a subscription's messages wait while it is not ready: a `PointToPointQueue`, seen from the subscription. */
+export interface WaitingMessages {
+  /** A new message: delivered now if a consumer is ready, else kept (within the limits). */
+  offer(message: HeldMessage): void;
+  /** Messages given back: first in line, in their order. */
+  requeue(messages: readonly HeldMessage[]): void;
+  /** Delivers what waits while a consumer is ready. */
+  drain(): void;
+  /** Drops everything waiting. */
+  clear(): void;
+}
 
 /** One subscription at the embedded broker. */
 export interface Subscription {
@@ -18,7 +30,7 @@ export interface Subscription {
    * or, for a client-acknowledged topic subscription, a backlog of its own. `undefined` for an
    * `auto` topic subscription, which is always ready (the fan-out's fast path).
    */
-  queue: PointToPointQueue | undefined;
+  queue: WaitingMessages | undefined;
 }
 
 /** Whether a message can go to `subscription` now: its session is open and it is under its prefetch. */
