@@ -212,7 +212,7 @@ export function resolveStompOptions(options: StompModuleOptions): ResolvedStompO
   if (!isObject(options)) return resolveStompOptions({} as StompModuleOptions);
   const values = resolveTable(MODULE_OPTIONS, options, STOMP_DEFAULTS);
   checkPrefixes(values);
-  checkQueues(values);
+  checkQueues(values, options.queuePrefixes !== undefined);
   const { endpoint, interceptors, maxTransactionBytes, ...rest } = values;
   const derived = derivedLimits(values.maxFrameSize);
   return {
@@ -231,12 +231,14 @@ export function derivedLimits(maxFrameSize: number): DerivedLimits {
   return Object.fromEntries(entries) as DerivedLimits;
 }
 
-/** Queue prefixes are broker destinations; the default prefetch is one a SUBSCRIBE could ask for. */
-function checkQueues({ queuePrefixes, brokerPrefixes, prefetchCount, maxPrefetchCount }: ModuleOptionValues): void {
-  for (const queue of queuePrefixes) {
-    if (!brokerPrefixes.some((b) => queue.startsWith(b))) {
-      throw StompConfigurationError.invalid('queuePrefixes', `'${queue.slice(0, -1)}' is not under a broker prefix (${brokerPrefixes.join(', ')})`);
-    }
+/**
+ * Queue prefixes given are broker destinations (the default one may stand outside them: an
+ * application without `/queue` simply has no queues); the default prefetch is one a SUBSCRIBE could ask for.
+ */
+function checkQueues({ queuePrefixes, brokerPrefixes, prefetchCount, maxPrefetchCount }: ModuleOptionValues, given: boolean): void {
+  const outside = given ? queuePrefixes.find((queue) => !brokerPrefixes.some((b) => queue.startsWith(b))) : undefined;
+  if (outside !== undefined) {
+    throw StompConfigurationError.invalid('queuePrefixes', `'${outside.slice(0, -1)}' is not under a broker prefix (${brokerPrefixes.join(', ')})`);
   }
   if (prefetchCount > maxPrefetchCount) {
     throw StompConfigurationError.invalid('prefetchCount', `${prefetchCount} is more than maxPrefetchCount (${maxPrefetchCount})`);
