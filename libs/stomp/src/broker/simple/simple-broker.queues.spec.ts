@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { StompProtocolError } from '../../errors/stomp-protocol.error.js';
 import { decodeOne } from '../../protocol/decode-one.testing.js';
 import { encodeFrame } from '../../protocol/frame-encoder.js';
@@ -5,6 +6,7 @@ import type { MessageFrameTemplate } from '../../protocol/message-frame-template
 import type { StompFrame, StompHeaders } from '../../protocol/stomp-frame.js';
 import type { StompVersion } from '../../protocol/stomp-version.js';
 import { STOMP_DEFAULTS } from '../../stomp.options.js';
+import { StompLogger } from '../../util/stomp-logger.js';
 import type { BrokerMessage, BrokerSubscriber } from '../message-broker.js';
 import { QUEUE_DEFAULTS } from './queue-settings.js';
 import { SimpleBroker } from './simple-broker.js';
@@ -56,6 +58,16 @@ function publishAll(broker: SimpleBroker, destination: string, bodies: readonly 
 const range = (n: number, prefix = 'm') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
 describe('SimpleBroker point-to-point queues and acknowledgements', () => {
+  let warn: jest.SpiedFunction<StompLogger['warn']>;
+
+  beforeEach(() => {
+    warn = jest.spyOn(StompLogger.prototype, 'warn').mockImplementation(() => undefined);
+  });
+
+  afterEach(() => {
+    warn.mockRestore();
+  });
+
   it("default to STOMP_DEFAULTS' values when the broker is made without settings", () => {
     expect(QUEUE_DEFAULTS).toEqual({
       queuePrefixes: STOMP_DEFAULTS.queuePrefixes.map((prefix) => `${prefix}/`),
@@ -122,13 +134,19 @@ describe('SimpleBroker point-to-point queues and acknowledgements', () => {
   });
 
   describe('bounded queues', () => {
-    it('drop-head: keeps the newest maxQueuedMessages and reports drops in one line', () => {
+    it('drop-head: keeps the newest maxQueuedMessages, and logs the first drop, then one summary line', async () => {
       const broker = new SimpleBroker('/', { maxQueuedMessages: 3 });
       publishAll(broker, '/queue/full', range(10));
       const consumer = new Consumer('c');
       broker.subscribe(consumer, 's', '/queue/full');
       expect(consumer.bodies()).toEqual(['m7', 'm8', 'm9']);
-      void broker.close();
+      expect(warn.mock.calls.map(([line]) => line)).toEqual([
+        "Dropped a message for '/queue/full': the oldest waiting one, as the queue was full (option maxQueuedMessages) (more queued messages dropped are counted and reported every 60 s)",
+      ]);
+      await broker.close();
+      expect(warn.mock.calls.map(([line]) => line).slice(1)).toEqual([
+        '6 more queued messages dropped in the last 60 s: 6 × the oldest waiting one, as the queue was full (option maxQueuedMessages)',
+      ]);
     });
 
     it('reject-publish: refuses the message past maxQueuedMessages with STOMP_ERR_QUEUE_FULL', () => {
