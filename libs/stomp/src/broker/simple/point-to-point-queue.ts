@@ -55,11 +55,15 @@ export class PointToPointQueue implements WaitingMessages {
     this.consumers.delete(subscription);
   }
 
-  /** A new message: to the next ready consumer, or to wait (the overflow policy deciding when full). */
+  /**
+   * A new message: to the next ready consumer, or to wait (the overflow policy deciding when full).
+   * A client-acknowledged consumer holds what it is sent until it acknowledges, so that delivery
+   * needs room under `maxQueuedBytes` too: the bound is on everything the broker holds.
+   */
   offer(message: HeldMessage): void {
     if (this.waitingCount === 0) {
       const consumer = this.nextReady();
-      if (consumer) return this.outlet.deliver(consumer, message);
+      if (consumer && (consumer.unacknowledged === undefined || this.held.fits(message.size))) return this.outlet.deliver(consumer, message);
     }
     if (!this.makeRoomFor(message)) return;
     this.waiting.push(message);

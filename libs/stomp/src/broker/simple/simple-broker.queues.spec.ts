@@ -166,6 +166,22 @@ describe('SimpleBroker point-to-point queues and acknowledgements', () => {
       expect(broker.waitingAt('/queue/full')).toBe(2);
     });
 
+    it('counts unacknowledged messages against maxQueuedBytes: a consumer that never acknowledges cannot hold more', () => {
+      const broker = new SimpleBroker('/', { maxQueuedBytes: 3000 });
+      const hoarder = new Consumer('hoarder');
+      broker.subscribe(hoarder, 's', '/queue/hoard', { ack: 'client-individual', 'prefetch-count': '100' });
+      publishAll(broker, '/queue/hoard', range(10).map((body) => body + 'x'.repeat(900)));
+      expect(hoarder.received).toHaveLength(2);
+      expect(broker.queueStats.heldBytes).toBeLessThanOrEqual(3000);
+
+      const strict = new SimpleBroker('/', { maxQueuedBytes: 3000, queueOverflow: 'reject-publish' });
+      strict.subscribe(hoarder, 't', '/queue/hoard', { ack: 'client-individual', 'prefetch-count': '100' });
+      publishAll(strict, '/queue/hoard', ['a', 'b'].map((body) => body + 'x'.repeat(900)));
+      expect(() => strict.publish(message('/queue/hoard', 'c' + 'x'.repeat(900)))).toThrow(
+        expect.objectContaining({ code: 'STOMP_ERR_QUEUE_FULL', message: expect.stringMatching(/queues hold their limit of 3000 bytes \(option maxQueuedBytes; this message needs \d+\)/) }),
+      );
+    });
+
     it('holds at most maxQueuedBytes over all queues together', () => {
       const broker = new SimpleBroker('/', { maxQueuedBytes: 4000 });
       const big = 'x'.repeat(900);
