@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { Module } from '@nestjs/common';
-import type { IFrame, IMessage } from '@stomp/stompjs';
+import { Client, Versions, type IFrame, type IMessage } from '@stomp/stompjs';
+import { WebSocket } from 'ws';
 import { randomUUID } from 'node:crypto';
 import { SimpMessagingTemplate, StompModule } from 'nest-stomp';
 import { brokerAvailable, startApp, type RunningApp } from '../support/apps.js';
@@ -182,6 +183,40 @@ describe.each(BROKERS)('queues and acknowledgements: $broker', ({ broker, module
       const [, , , after] = await inbox.waitFor(4);
       expect(after!.body).toBe('after');
       expect(after!.headers.redelivered).toBe(firstDelivery);
+      expect(errors).toEqual([]);
+    } finally {
+      await deactivateAll(stomp);
+    }
+  });
+
+  it('a STOMP 1.1 client (@stomp/stompjs) acknowledges by message-id and subscription', async () => {
+    const queue = newQueue();
+    const stomp = new Client({
+      webSocketFactory: () => new WebSocket(`${server.wsUrl}/ws`, ['v11.stomp']),
+      stompVersions: new Versions([Versions.V1_1]),
+      reconnectDelay: 0,
+      heartbeatIncoming: 0,
+      heartbeatOutgoing: 0,
+    });
+    const errors: IFrame[] = [];
+    stomp.onStompError = (frame) => errors.push(frame);
+    const connected = new Promise<IFrame>((resolve) => (stomp.onConnect = resolve));
+    stomp.activate();
+    try {
+      expect((await connected).headers.version).toBe('1.1');
+      const inbox = await subscribeConfirmed(stomp, queue, { ack: 'client-individual' });
+      const publisher = await connect();
+      await publish(publisher, queue, 'one');
+      const [one] = await inbox.waitFor(1);
+      if (broker === 'embedded') expect(one!.headers.ack).toBeUndefined();
+      one!.nack();
+      const [, again] = await inbox.waitFor(2);
+      expect(again!.body).toBe('one');
+      expect(again!.headers.redelivered).toBe('true');
+      again!.ack();
+      await publish(publisher, queue, 'two');
+      const [, , two] = await inbox.waitFor(3);
+      expect(two!.body).toBe('two');
       expect(errors).toEqual([]);
     } finally {
       await deactivateAll(stomp);
