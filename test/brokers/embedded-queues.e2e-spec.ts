@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { Module } from '@nestjs/common';
 import { SimpleBroker, SimpMessagingTemplate, STOMP_BROKER, StompModule } from 'nest-stomp';
 import { useApp } from '../support/apps.js';
@@ -10,6 +11,8 @@ import { unique } from '../support/unique.js';
  * whatever is sent), the overflow policies, Spring's copy-to-everyone by option, and the ERRORs of
  * SUBSCRIBEs it refuses. test/brokers/queues-and-acks runs the scenarios it shares with RabbitMQ.
  */
+
+jest.setTimeout(30_000);
 
 const TEXT = { 'content-type': 'text/plain' };
 

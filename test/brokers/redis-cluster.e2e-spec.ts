@@ -174,7 +174,7 @@ describeWithRedis('Redis broker: two application instances', () => {
     } finally {
       await Promise.all(consumers.map((c) => c.disconnect()));
     }
-  });
+  }, 20_000);
 
   it('gives client-acknowledged subscriptions ack ids and checks their ACKs, as the embedded broker', async () => {
     const consumer = await RawStompClient.connect(`${a.wsUrl}/ws`);
@@ -195,7 +195,7 @@ describeWithRedis('Redis broker: two application instances', () => {
     } finally {
       consumer.terminate();
     }
-  });
+  }, 20_000);
 
   it('shares nothing with instances of another channel prefix', async () => {
     const outsider = new RedisBroker({ ...STOMP_DEFAULTS.redis, url: SHARED_REDIS_URL, channelPrefix: uniqueChannelPrefix('outsider') }, '/');
