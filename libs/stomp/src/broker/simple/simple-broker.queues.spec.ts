@@ -8,6 +8,8 @@ import type { StompVersion } from '../../protocol/stomp-version.js';
 import { STOMP_DEFAULTS } from '../../stomp.options.js';
 import { StompLogger } from '../../util/stomp-logger.js';
 import type { BrokerMessage, BrokerSubscriber } from '../message-broker.js';
+import { RetentionPolicy } from '../retention/retention-policy.js';
+import { MessageHistory } from './message-history.js';
 import { QUEUE_DEFAULTS } from './queue-settings.js';
 import { SimpleBroker } from './simple-broker.js';
 
@@ -121,6 +123,28 @@ describe('SimpleBroker point-to-point queues and acknowledgements', () => {
         }),
       );
       expect(broker.subscriptionCount).toBe(0);
+    });
+
+    it('is a stream when a retention rule keeps it: every subscriber reads it, and may replay it (RabbitMQ stream queues)', () => {
+      const rule = { destinations: ['/queue/log'], maxMessages: 10, maxAge: 60_000, maxBytes: 1 << 20 };
+      const broker = new SimpleBroker('/', {}, new MessageHistory(new RetentionPolicy([rule], '/'), 1 << 20));
+      const [a, b] = [new Consumer('a'), new Consumer('b')];
+      broker.subscribe(a, 's', '/queue/log');
+      broker.subscribe(b, 's', '/queue/log');
+      publishAll(broker, '/queue/log', ['m0', 'm1']);
+      expect([a.bodies(), b.bodies()]).toEqual([['m0', 'm1'], ['m0', 'm1']]);
+      const late = new Consumer('late');
+      broker.subscribe(late, 's', '/queue/log', { 'x-stream-offset': 'first' });
+      expect(late.bodies()).toEqual(['m0', 'm1']);
+      // A client-acknowledged replay keeps to its prefetch-count, as live messages do.
+      const careful = new Consumer('careful');
+      broker.subscribe(careful, 's', '/queue/log', { 'x-stream-offset': 'first', ack: 'client-individual', 'prefetch-count': '1' });
+      expect(careful.bodies()).toEqual(['m0']);
+      broker.acknowledge(careful, 'ACK', careful.ackOf(0));
+      expect(careful.bodies()).toEqual(['m0', 'm1']);
+      // Other queues stay point-to-point.
+      publishAll(broker, '/queue/jobs', ['j']);
+      expect(broker.waitingAt('/queue/jobs')).toBe(1);
     });
 
     it('never gives a queue message to a topic pattern that happens to match it', () => {

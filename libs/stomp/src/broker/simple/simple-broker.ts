@@ -52,7 +52,8 @@ const NO_GROUPS: readonly PatternGroup[] = [];
  *
  * With a {@link MessageHistory}, retained topic destinations are kept and replayed
  * (`x-stream-offset`): a SUBSCRIBE replays and registers in one synchronous step, so no publish
- * falls between the two. Queues are not replayed: their messages are consumed.
+ * falls between the two. A destination under a queue prefix that `retention` keeps is a stream,
+ * not a point-to-point queue: every subscriber reads it (RabbitMQ's stream queues).
  */
 export class SimpleBroker implements MessageBroker {
   private readonly exact = new Map<string, Set<Subscription>>();
@@ -109,8 +110,8 @@ export class SimpleBroker implements MessageBroker {
   subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, headers: StompHeaders = {}): void {
     checkSubscriptionPattern(destination, this.separator);
     const pattern = isPattern(destination);
-    const isQueueConsumer = this.queues.isQueue(destination);
-    if (pattern && isQueueConsumer) {
+    const isQueueConsumer = this.isPointToPoint(destination);
+    if (pattern && this.queues.isQueue(destination)) {
       throw new StompProtocolError(
         'STOMP_ERR_ILLEGAL_HEADER',
         `Subscription pattern '${destination}' is refused: destinations under ${this.settings.queuePrefixes.join(', ')} are point-to-point queues (option queuePrefixes), consumed by name, as on RabbitMQ; subscribe to each queue, or use a topic`,
@@ -153,7 +154,7 @@ export class SimpleBroker implements MessageBroker {
   }
 
   publish(message: BrokerMessage): void {
-    if (this.queues.isQueue(message.destination)) return this.queues.publish(message.destination, new HeldMessage(message));
+    if (this.isPointToPoint(message.destination)) return this.queues.publish(message.destination, new HeldMessage(message));
     // Kept even with no subscriber now: a later one may replay it.
     const retained = this.history?.record(message);
     const exact = this.exact.get(message.destination);
@@ -180,6 +181,14 @@ export class SimpleBroker implements MessageBroker {
     if (command === 'NACK' && subscription.isQueueConsumer) queue.requeue(messages.map((message) => message.redelivery()));
     // Settled messages leave room under the prefetch: what waited for it goes now.
     else queue.drain();
+  }
+
+  /**
+   * Under a queue prefix, and not a destination `retention` keeps: a retained one is a stream, read
+   * by every subscriber and replayable, as RabbitMQ's stream queues are.
+   */
+  private isPointToPoint(destination: string): boolean {
+    return this.queues.isQueue(destination) && !this.history?.retains(destination);
   }
 
   /** A replay: as it comes to an `auto` subscription; through its backlog (and prefetch) to a client-acknowledged one. */
