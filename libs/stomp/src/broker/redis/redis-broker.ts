@@ -73,7 +73,8 @@ export class RedisBroker implements MessageBroker {
     this.settings = settings;
     this.displayUrl = describeRedisUrl(url);
     this.channels = { messages: `${prefix}:messages`, cluster: `${prefix}:cluster` };
-    this.local = new SimpleBroker(separator, { ...local, queueOverflow: 'drop-head' });
+    // A destination the streams mode keeps is a stream for the local fan-out too, not a point-to-point queue.
+    this.local = new SimpleBroker(separator, { ...local, queueOverflow: 'drop-head' }, undefined, { retains: (destination) => this.streams?.ruleFor(destination) !== undefined });
     if (local.queueOverflow === 'reject-publish') {
       this.logger.warn("Option queueOverflow 'reject-publish' does not apply to the Redis broker: a message reaches each instance's queues after Redis accepted it, so a full queue drops its oldest message");
     }

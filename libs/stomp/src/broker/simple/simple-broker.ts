@@ -28,6 +28,11 @@ interface SubscriberState {
   patterns: number;
 }
 
+/** Which destinations are streams (kept in a log, read by every subscriber) rather than point-to-point queues. */
+export interface RetainedDestinations {
+  retains(destination: string): boolean;
+}
+
 /** The embedded broker's limits and queue settings (the module options of the same names). */
 export type SimpleBrokerSettings = PatternSubscriptionLimits & QueueSettings;
 
@@ -72,6 +77,8 @@ export class SimpleBroker implements MessageBroker {
     private readonly separator: '/' | '.',
     settings: Partial<SimpleBrokerSettings> = {},
     private readonly history?: MessageHistory,
+    /** What `retention` keeps: the history's destinations by default; the Redis broker's streams mode gives its own. */
+    private readonly retained: RetainedDestinations | undefined = history,
   ) {
     this.patternIndex = new PatternIndex(separator);
     this.settings = { ...PATTERN_SUBSCRIPTION_DEFAULTS, ...QUEUE_DEFAULTS, ...settings };
@@ -188,7 +195,7 @@ export class SimpleBroker implements MessageBroker {
    * by every subscriber and replayable, as RabbitMQ's stream queues are.
    */
   private isPointToPoint(destination: string): boolean {
-    return this.queues.isQueue(destination) && !this.history?.retains(destination);
+    return this.queues.isQueue(destination) && !this.retained?.retains(destination);
   }
 
   /** A replay: as it comes to an `auto` subscription; through its backlog (and prefetch) to a client-acknowledged one. */
