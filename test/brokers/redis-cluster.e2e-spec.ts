@@ -151,6 +151,52 @@ describeWithRedis('Redis broker: two application instances', () => {
     }
   });
 
+  it('point-to-point per instance: each instance gives every /queue message to one of its own consumers', async () => {
+    const queue = `/queue/${uniqueChannelPrefix('jobs').replace(/:/g, '-')}`;
+    const consumers = [
+      await RawStompClient.connect(`${a.wsUrl}/ws`),
+      await RawStompClient.connect(`${a.wsUrl}/ws`),
+      await RawStompClient.connect(`${b.wsUrl}/ws`),
+      await RawStompClient.connect(`${b.wsUrl}/ws`),
+    ];
+    try {
+      for (const consumer of consumers) await rawSubscribe(consumer, 'jobs', queue);
+      const sent = Array.from({ length: 10 }, (_, i) => `job ${i}`);
+      for (const body of sent) await publishConfirmed(onB, queue, body, text);
+      const received = (consumer: RawStompClient) => rawMessages(consumer, 'jobs');
+      const instanceShares = [consumers.slice(0, 2), consumers.slice(2)];
+      for (const pair of instanceShares) {
+        // Round robin between the instance's own two consumers: a copy per instance, one consumer each.
+        for (const consumer of pair) await consumer.until(() => received(consumer).length >= 5, 'its half of the messages');
+        expect(pair.map((c) => received(c).length)).toEqual([5, 5]);
+        expect([...received(pair[0]!), ...received(pair[1]!)].sort()).toEqual([...sent].sort());
+      }
+    } finally {
+      await Promise.all(consumers.map((c) => c.disconnect()));
+    }
+  }, 20_000);
+
+  it('gives client-acknowledged subscriptions ack ids and checks their ACKs, as the embedded broker', async () => {
+    const consumer = await RawStompClient.connect(`${a.wsUrl}/ws`);
+    try {
+      consumer.send('SUBSCRIBE', { id: 'acked', destination: '/topic/acked', ack: 'client-individual', 'prefetch-count': '1', receipt: 'sub-acked' });
+      await consumer.until(() => consumer.frames.some((f) => f.headers['receipt-id'] === 'sub-acked'), 'the RECEIPT of the SUBSCRIBE');
+      await publishConfirmed(onB, '/topic/acked', 'first', text);
+      const first = await consumer.nextFrame('MESSAGE');
+      expect(first.headers.ack).toEqual(first.headers['message-id']);
+      consumer.send('ACK', { id: first.headers.ack!, receipt: 'acked' });
+      await consumer.until(() => consumer.frames.some((f) => f.headers['receipt-id'] === 'acked'), 'the RECEIPT of the ACK');
+      consumer.send('ACK', { id: first.headers.ack! });
+      const error = await consumer.nextFrame('ERROR');
+      expect(error.headers.message).toBe(
+        `ACK id:${first.headers.ack} names no message awaiting acknowledgement: this session was not sent it on a client or client-individual subscription, or has already acknowledged it`,
+      );
+      await consumer.waitClosed();
+    } finally {
+      consumer.terminate();
+    }
+  }, 20_000);
+
   it('shares nothing with instances of another channel prefix', async () => {
     const outsider = new RedisBroker({ ...STOMP_DEFAULTS.redis, url: SHARED_REDIS_URL, channelPrefix: uniqueChannelPrefix('outsider') }, '/');
     const received: string[] = [];

@@ -5,7 +5,7 @@ import { closeAll } from '../support/raw-frames.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
 import { redisAvailable, SHARED_REDIS_URL, uniqueChannelPrefix } from '../support/redis.js';
 import { Redis } from 'ioredis';
-import { CAPPED, deleteKeys, streamsModule } from '../support/redis-streams.js';
+import { CAPPED, deleteKeys, RETAINED, streamsModule } from '../support/redis-streams.js';
 import { messagesFor, offsetOf, sendAll, subscribeFrom, waitFor } from '../support/stream-frames.js';
 import { useTwoInstances } from '../support/two-instances.js';
 import { unique } from '../support/unique.js';
@@ -19,7 +19,9 @@ const numbered = (from: number, to: number): string[] => Array.from({ length: to
 
 describeWithRedis("Redis broker, mode 'streams': replay and catch-up on the shared Redis", () => {
   const channelPrefix = uniqueChannelPrefix('streams');
-  const { a, b } = useTwoInstances({ start: () => startApp(streamsModule(SHARED_REDIS_URL, channelPrefix)), endpoint: '/ws' });
+  // `/queue/log/...` is retained too: a stream, read by every subscriber, not a point-to-point queue.
+  const retention = [{ destinations: [RETAINED, '/queue/log/**'], maxMessages: 5000 }, CAPPED];
+  const { a, b } = useTwoInstances({ start: () => startApp(streamsModule(SHARED_REDIS_URL, channelPrefix, {}, retention)), endpoint: '/ws' });
   const clients: RawStompClient[] = [];
   const connect = async (app: typeof a): Promise<RawStompClient> => {
     const client = await RawStompClient.connect(`${app.wsUrl}/ws`);
@@ -37,6 +39,19 @@ describeWithRedis("Redis broker, mode 'streams': replay and catch-up on the shar
 
   it('runs each instance in streams mode, available once started', () => {
     for (const app of [a, b]) expect(app.app.get<RedisBroker>(STOMP_BROKER).isAvailable).toBe(true);
+  });
+
+  it('keeps a retained /queue destination a stream: every subscriber reads it, a newcomer replays it', async () => {
+    const destination = `/queue/log/${unique('stream')}`;
+    const publisher = await connect(b);
+    const [first, second] = [await connect(a), await connect(a)];
+    const ids = [await subscribeFrom(first, destination), await subscribeFrom(second, destination)];
+    await sendAll(publisher, destination, numbered(0, 3));
+    expect((await waitFor(first, ids[0]!, 3)).map((m) => m.text)).toEqual(numbered(0, 3));
+    expect((await waitFor(second, ids[1]!, 3)).map((m) => m.text)).toEqual(numbered(0, 3));
+    const late = await connect(a);
+    const replayed = await subscribeFrom(late, destination, { 'x-stream-offset': 'first' });
+    expect((await waitFor(late, replayed, 3)).map((m) => m.text)).toEqual(numbered(0, 3));
   });
 
   it('resumes a subscriber that dropped mid-stream from its last offset + 1: all of the rest, in order, none twice', async () => {

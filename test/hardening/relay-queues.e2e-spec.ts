@@ -1,42 +1,18 @@
 import { jest } from '@jest/globals';
 import { Module } from '@nestjs/common';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
 import { SimpMessagingTemplate, StompModule } from 'nest-stomp';
 import { brokerAvailable, startApp, startChatInstance, type RunningApp } from '../support/apps.js';
-import { rabbitMqStompAvailable } from '../support/rabbitmq.js';
+import { deleteRabbitMqQueues, rabbitMqQueuesNamed, rabbitMqStompAvailable } from '../support/rabbitmq.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
 import { closeAll, expectRefusal, frameBytes, publish, subscribe, waitMessages } from '../support/raw-frames.js';
 
-const run = promisify(execFile);
 const describeWithRabbitMq = (await rabbitMqStompAvailable()) ? describe : describe.skip;
 
 jest.setTimeout(90_000);
 
 /** This run's queue names start with it, so that tests running at the same time never see each other's. */
 const TAG = `nest-stomp-relayq-${randomUUID().slice(0, 8)}`;
-
-interface BrokerQueue {
-  readonly name: string;
-  readonly durable: boolean;
-  readonly autoDelete: boolean;
-  readonly arguments: string;
-}
-
-/** The queues RabbitMQ holds whose name starts with `prefix`, read with rabbitmqctl (no management API here). */
-async function queuesNamed(prefix: string): Promise<BrokerQueue[]> {
-  const { stdout } = await run('rabbitmqctl', ['-s', 'list_queues', 'name', 'durable', 'auto_delete', 'arguments'], { timeout: 60_000 });
-  return stdout
-    .split('\n')
-    .map((line) => line.split('\t'))
-    .filter(([name]) => name?.startsWith(prefix))
-    .map(([name, durable, autoDelete, args]) => ({ name: name!, durable: durable === 'true', autoDelete: autoDelete === 'true', arguments: args ?? '' }));
-}
-
-async function deleteQueues(prefix: string): Promise<void> {
-  for (const queue of await queuesNamed(prefix)) await run('rabbitmqctl', ['-s', 'delete_queue', queue.name], { timeout: 60_000 }).catch(() => undefined);
-}
 
 /** Everyone is anonymous but for a CONNECT with a `login`; `/queue/<TAG>-team-*` is for signed-in clients only. */
 @Module({
@@ -52,7 +28,7 @@ class TeamQueuesModule {}
 
 describeWithRabbitMq('hardening: through the relay, anonymous clients create nothing on RabbitMQ that outlives them (issue 11, item 5)', () => {
   afterAll(async () => {
-    await deleteQueues(TAG);
+    await deleteRabbitMqQueues(TAG);
   });
 
   describe('the chat app on the relay, with its defaults', () => {
@@ -82,7 +58,7 @@ describeWithRabbitMq('hardening: through the relay, anonymous clients create not
       } finally {
         await closeAll(attacker);
       }
-      expect(await queuesNamed(prefix)).toEqual([]);
+      expect(await rabbitMqQueuesNamed(prefix)).toEqual([]);
     });
 
     it('refuses SUBSCRIBE to a fresh /queue destination the same way', async () => {
@@ -97,7 +73,7 @@ describeWithRabbitMq('hardening: through the relay, anonymous clients create not
       } finally {
         await closeAll(attacker);
       }
-      expect(await queuesNamed(destination.slice('/queue/'.length))).toEqual([]);
+      expect(await rabbitMqQueuesNamed(destination.slice('/queue/'.length))).toEqual([]);
     });
 
     it('strips queue-shaping headers from client SENDs; the application headers pass', async () => {
@@ -147,7 +123,7 @@ describeWithRabbitMq('hardening: through the relay, anonymous clients create not
       const anonymous = await RawStompClient.connect(url());
       try {
         await publish(member, `/queue/${name}`, 'job', { persistent: 'true', 'x-max-length': '1', 'x-message-ttl': '5' });
-        const [queue] = await queuesNamed(name);
+        const [queue] = await rabbitMqQueuesNamed(name);
         expect(queue).toEqual({ name, durable: true, autoDelete: false, arguments: '[]' });
 
         anonymous.send('SEND', { destination: `/queue/${name}`, receipt: 'anon' }, 'job');
@@ -163,7 +139,7 @@ describeWithRabbitMq('hardening: through the relay, anonymous clients create not
     it('leaves server-side sends in full control: the template creates the queue it names, with its headers', async () => {
       const name = `${TAG}-server-owned`;
       await server.app.get(SimpMessagingTemplate).convertAndSend(`/queue/${name}`, { job: 1 }, { 'x-max-length': '10' });
-      const [queue] = await queuesNamed(name);
+      const [queue] = await rabbitMqQueuesNamed(name);
       expect(queue).toMatchObject({ name, durable: true, autoDelete: false });
       expect(queue!.arguments).toContain('x-max-length');
     });

@@ -19,9 +19,17 @@ describe('session: receipts, DISCONNECT and transactions', () => {
       client.write(
         Buffer.concat([
           frameBytes('SUBSCRIBE', { id: 's', destination: topic, ack: 'client-individual', receipt: 'r-subscribe' }),
-          frameBytes('SEND', { destination: topic, 'content-type': 'text/plain', receipt: 'r-send' }, 'payload'),
-          frameBytes('ACK', { id: 'whatever-1', receipt: 'r-ack' }),
-          frameBytes('NACK', { id: 'whatever-2', receipt: 'r-nack' }),
+          frameBytes('SEND', { destination: topic, 'content-type': 'text/plain' }, 'to ack'),
+          frameBytes('SEND', { destination: topic, 'content-type': 'text/plain', receipt: 'r-send' }, 'to nack'),
+        ]),
+      );
+      await receiptFor(client, 'r-send');
+      // ACK and NACK name the messages by their `ack` ids: the broker knows them.
+      const [toAck, toNack] = client.frames.filter((f) => f.command === 'MESSAGE');
+      client.write(
+        Buffer.concat([
+          frameBytes('ACK', { id: toAck!.headers.ack!, receipt: 'r-ack' }),
+          frameBytes('NACK', { id: toNack!.headers.ack!, receipt: 'r-nack' }),
           frameBytes('BEGIN', { transaction: 'tx-1', receipt: 'r-begin' }),
           frameBytes('COMMIT', { transaction: 'tx-1', receipt: 'r-commit' }),
           frameBytes('BEGIN', { transaction: 'tx-2', receipt: 'r-begin-2' }),
@@ -33,7 +41,8 @@ describe('session: receipts, DISCONNECT and transactions', () => {
       expect(commandsAndReceipts(client)).toEqual([
         ['CONNECTED', ''],
         ['RECEIPT', 'r-subscribe'],
-        ['MESSAGE', 'payload'],
+        ['MESSAGE', 'to ack'],
+        ['MESSAGE', 'to nack'],
         ['RECEIPT', 'r-send'],
         ['RECEIPT', 'r-ack'],
         ['RECEIPT', 'r-nack'],

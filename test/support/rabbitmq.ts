@@ -36,3 +36,25 @@ export async function startRabbitMq(): Promise<void> {
   await run('rabbitmqctl', ['start_app'], { timeout: 60_000 });
   await run('rabbitmqctl', ['await_startup'], { timeout: 60_000 }).catch(() => undefined);
 }
+
+export interface RabbitMqQueue {
+  readonly name: string;
+  readonly durable: boolean;
+  readonly autoDelete: boolean;
+  readonly arguments: string;
+}
+
+/** The queues RabbitMQ holds whose name starts with `prefix`, read with rabbitmqctl (no management API here). */
+export async function rabbitMqQueuesNamed(prefix: string): Promise<RabbitMqQueue[]> {
+  const { stdout } = await run('rabbitmqctl', ['-s', 'list_queues', 'name', 'durable', 'auto_delete', 'arguments'], { timeout: 60_000 });
+  return stdout
+    .split('\n')
+    .map((line) => line.split('\t'))
+    .filter(([name]) => name?.startsWith(prefix))
+    .map(([name, durable, autoDelete, args]) => ({ name: name!, durable: durable === 'true', autoDelete: autoDelete === 'true', arguments: args ?? '' }));
+}
+
+/** Deletes the queues whose name starts with `prefix` (a test run's own: give it a unique prefix). */
+export async function deleteRabbitMqQueues(prefix: string): Promise<void> {
+  for (const queue of await rabbitMqQueuesNamed(prefix)) await run('rabbitmqctl', ['-s', 'delete_queue', queue.name], { timeout: 60_000 }).catch(() => undefined);
+}

@@ -288,12 +288,13 @@ describe('parity: users and user destinations', () => {
       await a1.expectNothing();
     });
 
-    it("a pattern subscription /queue/** gets plain /queue messages but nothing of alice's user messages", async () => {
+    it("a pattern subscription /topic/** and a subscription to /queue/secret get plain messages but nothing of alice's user messages", async () => {
       const a1 = await alice1.subscribe('/user/queue/secret');
       const mallory = await RawStompClient.connect(url, { login: 'mallory' });
       try {
-        await subscribe(mallory, '/queue/**', 'all-queues');
-        await subscribe(mallory, '/queue/secret*', 'prefix');
+        // '/queue/**' itself is refused: /queue destinations are point-to-point queues, consumed by name.
+        await subscribe(mallory, '/topic/**', 'every-topic');
+        await subscribe(mallory, '/queue/secret', 'the-queue');
         const template = server.app.get(SimpMessagingTemplate);
         await template.convertAndSendToUser('alice', '/queue/secret', 'to alice by template');
         await bob.send('/user/alice/queue/secret', 'to alice by bob', { 'content-type': 'text/plain' });
@@ -301,11 +302,11 @@ describe('parity: users and user destinations', () => {
         for (let i = 0; i < 3; i++) await a1.next();
         expect(texts(a1)).toEqual(['to alice by template', 'to alice by bob', 'to alice1 by session']);
 
-        // Control: a plain /queue message does match mallory's pattern.
-        await publish(mallory, '/queue/x', 'plain');
-        const [plain] = await waitMessages(mallory, 1);
-        expect(plain!.text).toBe('plain');
-        expect(messagesOf(mallory).map((m) => m.text)).toEqual(['plain']);
+        // Control: plain messages do reach mallory's subscriptions.
+        await publish(mallory, '/topic/x', 'plain topic');
+        await publish(mallory, '/queue/secret', 'plain queue');
+        await waitMessages(mallory, 2);
+        expect(messagesOf(mallory).map((m) => m.text)).toEqual(['plain topic', 'plain queue']);
       } finally {
         await closeAll(mallory);
       }

@@ -44,7 +44,7 @@ export type { StompSession } from './interfaces/stomp-session.interface.js';
 export type { StompPrincipal, StompConnectRequest, StompHandshake, StompAuthenticator } from './interfaces/stomp-principal.interface.js';
 export type { StompChannelInterceptor } from './session/stomp-channel-interceptor.js';
 export type { MessageBroker, BrokerMessage, BrokerSubscriber, BrokerCluster } from './broker/message-broker.js';
-export { SimpleBroker } from './broker/simple/simple-broker.js';
+export { SimpleBroker, type SimpleBrokerSettings } from './broker/simple/simple-broker.js';
 export { StompBrokerRelay } from './broker/relay/stomp-broker-relay.js';
 export type { RelaySettings } from './broker/relay/relay-settings.js';
 export { RedisBroker } from './broker/redis/redis-broker.js';

@@ -35,6 +35,13 @@ export interface ResolvedStompOptions {
   readonly maxSubscriptionsPerSession: number;
   readonly maxPatternSubscriptionsPerSession: number;
   readonly maxPatternSubscriptions: number;
+  /** Each ending in `/`. */
+  readonly queuePrefixes: readonly string[];
+  readonly maxQueuedMessages: number;
+  readonly maxQueuedBytes: number;
+  readonly queueOverflow: 'drop-head' | 'reject-publish';
+  readonly prefetchCount: number;
+  readonly maxPrefetchCount: number;
   readonly maxFramesPerSecond: number;
   readonly maxConnections: number;
   /** `Infinity` when the option turned the limit off. */

@@ -38,6 +38,12 @@ describe('resolveStompOptions', () => {
         maxSubscriptionsPerSession: STOMP_DEFAULTS.maxSubscriptionsPerSession,
         maxPatternSubscriptionsPerSession: STOMP_DEFAULTS.maxPatternSubscriptionsPerSession,
         maxPatternSubscriptions: STOMP_DEFAULTS.maxPatternSubscriptions,
+        queuePrefixes: STOMP_DEFAULTS.queuePrefixes.map((p) => `${p}/`),
+        maxQueuedMessages: STOMP_DEFAULTS.maxQueuedMessages,
+        maxQueuedBytes: STOMP_DEFAULTS.maxQueuedBytes,
+        queueOverflow: STOMP_DEFAULTS.queueOverflow,
+        prefetchCount: STOMP_DEFAULTS.prefetchCount,
+        maxPrefetchCount: STOMP_DEFAULTS.maxPrefetchCount,
         maxFramesPerSecond: STOMP_DEFAULTS.maxFramesPerSecond,
         maxConnections: STOMP_DEFAULTS.maxConnections,
         maxConnectionsPerAddress: STOMP_DEFAULTS.maxConnectionsPerAddress,
@@ -398,6 +404,12 @@ describe('resolveStompOptions', () => {
       ['maxSubscriptionsPerSession', 0, 'expected a positive integer, got 0'],
       ['maxPatternSubscriptionsPerSession', 0, 'expected a positive integer, got 0'],
       ['maxPatternSubscriptions', 1.5, 'expected a positive integer, got 1.5'],
+      ['queuePrefixes', '/queue', "expected a list of prefixes, e.g. ['/topic']"],
+      ['maxQueuedMessages', 0, 'expected a positive integer, got 0'],
+      ['maxQueuedBytes', -1, 'expected a positive integer, got -1'],
+      ['queueOverflow', 'drop-tail', "expected 'drop-head' or 'reject-publish', got 'drop-tail'"],
+      ['prefetchCount', 0, 'expected a positive integer, got 0'],
+      ['maxPrefetchCount', 2.5, 'expected a positive integer, got 2.5'],
       ['maxFramesPerSecond', '5000', 'expected a positive integer, got 5000'],
       ['maxConnections', NaN, 'expected a positive integer, got NaN'],
       ['maxConnectionsPerAddress', -1, 'expected a positive integer (0 or Infinity for no limit), got -1'],
@@ -425,6 +437,17 @@ describe('resolveStompOptions', () => {
       const error = configurationError({ endpoint: '/ws', [option]: value });
       expect(error.message).toMatch(new RegExp(`^Invalid StompModule option '${option}(\\[\\d+\\][.\\w]*)?': `));
       expect(error.message).toContain(says);
+    });
+
+    it('refuses queue prefixes given outside the broker prefixes, and a default prefetch over the maximum', () => {
+      expect(configurationError({ endpoint: '/ws', queuePrefixes: ['/jobs'] }).message).toBe(
+        "Invalid StompModule option 'queuePrefixes': '/jobs' is not under a broker prefix (/topic/, /queue/)",
+      );
+      expect(configurationError({ endpoint: '/ws', prefetchCount: 50, maxPrefetchCount: 10 }).message).toBe(
+        "Invalid StompModule option 'prefetchCount': 50 is more than maxPrefetchCount (10)",
+      );
+      // The default queue prefix needs no broker prefix of its own: without /queue there are no queues.
+      expect(resolveStompOptions({ endpoint: '/ws', brokerPrefixes: ['/topic'], errorDestination: false }).queuePrefixes).toEqual(['/queue/']);
     });
 
     it('the list above covers every option the resolver knows', () => {

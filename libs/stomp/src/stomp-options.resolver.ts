@@ -173,6 +173,12 @@ const MODULE_OPTIONS = {
   maxSubscriptionsPerSession: positiveInteger,
   maxPatternSubscriptionsPerSession: positiveInteger,
   maxPatternSubscriptions: positiveInteger,
+  queuePrefixes: prefixList,
+  maxQueuedMessages: positiveInteger,
+  maxQueuedBytes: positiveInteger,
+  queueOverflow: oneOf('drop-head', 'reject-publish'),
+  prefetchCount: positiveInteger,
+  maxPrefetchCount: positiveInteger,
   maxFramesPerSecond: positiveInteger,
   maxConnections: positiveInteger,
   maxConnectionsPerAddress: limitOrOff,
@@ -206,6 +212,7 @@ export function resolveStompOptions(options: StompModuleOptions): ResolvedStompO
   if (!isObject(options)) return resolveStompOptions({} as StompModuleOptions);
   const values = resolveTable(MODULE_OPTIONS, options, STOMP_DEFAULTS);
   checkPrefixes(values);
+  checkQueues(values, options.queuePrefixes !== undefined);
   const { endpoint, interceptors, maxTransactionBytes, ...rest } = values;
   const derived = derivedLimits(values.maxFrameSize);
   return {
@@ -222,6 +229,20 @@ export function resolveStompOptions(options: StompModuleOptions): ResolvedStompO
 export function derivedLimits(maxFrameSize: number): DerivedLimits {
   const entries = Object.entries(MAX_FRAME_SIZE_MULTIPLES).map(([name, multiple]) => [name, multiple * maxFrameSize]);
   return Object.fromEntries(entries) as DerivedLimits;
+}
+
+/**
+ * Queue prefixes given are broker destinations (the default one may stand outside them: an
+ * application without `/queue` simply has no queues); the default prefetch is one a SUBSCRIBE could ask for.
+ */
+function checkQueues({ queuePrefixes, brokerPrefixes, prefetchCount, maxPrefetchCount }: ModuleOptionValues, given: boolean): void {
+  const outside = given ? queuePrefixes.find((queue) => !brokerPrefixes.some((b) => queue.startsWith(b))) : undefined;
+  if (outside !== undefined) {
+    throw StompConfigurationError.invalid('queuePrefixes', `'${outside.slice(0, -1)}' is not under a broker prefix (${brokerPrefixes.join(', ')})`);
+  }
+  if (prefetchCount > maxPrefetchCount) {
+    throw StompConfigurationError.invalid('prefetchCount', `${prefetchCount} is more than maxPrefetchCount (${maxPrefetchCount})`);
+  }
 }
 
 /** Application, broker and user prefixes must not overlap; the error destination is a broker one. */

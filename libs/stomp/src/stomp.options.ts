@@ -124,6 +124,37 @@ export interface StompModuleOptions {
   /** Most pattern subscriptions all sessions of this instance may hold together (embedded and Redis brokers). Default: `STOMP_DEFAULTS.maxPatternSubscriptions`. */
   readonly maxPatternSubscriptions?: number;
   /**
+   * Broker prefixes whose destinations are point-to-point queues on the embedded and Redis brokers:
+   * each message goes to one subscriber (round robin among the ready ones), as on RabbitMQ. `[]`
+   * gives every subscriber a copy, as Spring's simple broker. Each must be under a broker prefix.
+   * Default: `STOMP_DEFAULTS.queuePrefixes`.
+   */
+  readonly queuePrefixes?: readonly string[];
+  /**
+   * Most messages one point-to-point queue holds while none of its subscribers is ready (embedded
+   * and Redis brokers); past it `queueOverflow` decides. Default: `STOMP_DEFAULTS.maxQueuedMessages`.
+   */
+  readonly maxQueuedMessages?: number;
+  /**
+   * Bytes the embedded (or each Redis) broker holds for all queues together: messages waiting for a
+   * subscriber and delivered ones not yet acknowledged; past it `queueOverflow` decides. Default:
+   * `STOMP_DEFAULTS.maxQueuedBytes`.
+   */
+  readonly maxQueuedBytes?: number;
+  /**
+   * What a full queue does with one more message: `'drop-head'` drops its oldest (RabbitMQ's
+   * default), `'reject-publish'` refuses the new one (the sender gets an ERROR
+   * `STOMP_ERR_QUEUE_FULL`, a template send rejects). Default: `STOMP_DEFAULTS.queueOverflow`.
+   */
+  readonly queueOverflow?: 'drop-head' | 'reject-publish';
+  /**
+   * Unacknowledged messages a `client` or `client-individual` subscription may hold when its
+   * SUBSCRIBE has no `prefetch-count` header (embedded and Redis brokers). Default: `STOMP_DEFAULTS.prefetchCount`.
+   */
+  readonly prefetchCount?: number;
+  /** Largest `prefetch-count` a SUBSCRIBE may ask for; a bigger one gets an ERROR. Default: `STOMP_DEFAULTS.maxPrefetchCount`. */
+  readonly maxPrefetchCount?: number;
+  /**
    * Most frames a session may send per second, averaged over a burst of twice as many; beyond it
    * the session gets an ERROR and is closed. Default: `STOMP_DEFAULTS.maxFramesPerSecond`.
    */
@@ -258,6 +289,12 @@ export const STOMP_DEFAULTS = {
   maxSubscriptionsPerSession: 1000,
   maxPatternSubscriptionsPerSession: 100,
   maxPatternSubscriptions: 100_000,
+  queuePrefixes: ['/queue'],
+  maxQueuedMessages: 10_000,
+  maxQueuedBytes: 64 * 1024 * 1024,
+  queueOverflow: 'drop-head',
+  prefetchCount: 100,
+  maxPrefetchCount: 1000,
   maxFramesPerSecond: 5000,
   maxConnections: 20_000,
   maxConnectionsPerAddress: 1000,

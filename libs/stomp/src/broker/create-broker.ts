@@ -7,18 +7,18 @@ import { StompBrokerRelay } from './relay/stomp-broker-relay.js';
 import { RetentionPolicy } from './retention/retention-policy.js';
 import type { RetentionSettings } from './retention/retention.options.js';
 import { MessageHistory } from './simple/message-history.js';
-import type { PatternSubscriptionLimits } from './simple/pattern-budget.js';
-import { SimpleBroker } from './simple/simple-broker.js';
+import { SimpleBroker, type SimpleBrokerSettings } from './simple/simple-broker.js';
 
 /** The resolved options the brokers read besides their own settings. */
-export interface BrokerWideOptions extends Partial<PatternSubscriptionLimits> {
+export interface BrokerWideOptions extends Partial<SimpleBrokerSettings> {
   readonly retention?: readonly RetentionSettings[];
   readonly maxHistoryBytes?: number;
 }
 
 /**
  * The broker the resolved `broker` option asks for (or the application's own instance). `options`:
- * the pattern limits of the brokers that match patterns themselves (simple, Redis), and the
+ * the settings of the brokers that deliver themselves (simple, Redis: pattern budgets, queues,
+ * acknowledgements), and the
  * `retention` rules the embedded broker keeps a history of and Redis's streams mode keeps in Redis
  * (Redis pub/sub keeps none: each instance would number a destination's messages its own way).
  */

@@ -46,9 +46,8 @@ class FakeHandlers {
 class RecordingBroker extends SimpleBroker implements MessageBroker {
   readonly published: { message: BrokerMessage; from: string | undefined }[] = [];
   readonly calls: string[] = [];
-  /** The embedded broker has neither: set by the test that needs them. */
+  /** The embedded broker has no `connect`: set by the test that needs it (and replaces `acknowledge`). */
   connect?: MessageBroker['connect'];
-  acknowledge?: MessageBroker['acknowledge'];
 
   override publish(message: BrokerMessage, from?: BrokerSubscriber): void {
     this.published.push({ message, from: from?.id });

@@ -35,7 +35,9 @@ export class MessageDispatcher {
     return this.broker.connect?.(session, { login: headers.login, passcode: headers.passcode });
   }
 
+  /** A user message's ACK/NACK is settled by the user destinations (no broker saw it); any other goes to the broker. */
   acknowledge(session: SessionOutlet, command: 'ACK' | 'NACK', headers: StompHeaders): void | Promise<void> {
+    if (this.userDestinations.acknowledge(session, command, headers)) return;
     return this.broker.acknowledge?.(session, command, headers);
   }
 
@@ -75,7 +77,7 @@ export class MessageDispatcher {
         return this.handlers.dispatch('subscribe', { session, destination, lookup: route.lookup, headers, body: EMPTY_BODY });
       case 'user':
         // Kept by the session alone: user messages are delivered to its subscriptions directly.
-        return this.userDestinations.checkSubscription(destination);
+        return this.userDestinations.subscribe(session, subscriptionId, destination, headers);
       case 'broker':
         return this.broker.subscribe(session, subscriptionId, destination, headers);
     }
@@ -84,9 +86,11 @@ export class MessageDispatcher {
   unsubscribe(session: SessionOutlet, subscriptionId: string, destination: string): void {
     // Only broker subscriptions exist at the broker: /app and /user ones live in the session alone.
     if (this.destinations.isBrokerDestination(destination)) void this.broker.unsubscribe(session, subscriptionId);
+    else if (this.userDestinations.isUserDestination(destination)) this.userDestinations.unsubscribed(session, subscriptionId);
   }
 
   disconnected(session: SessionOutlet): void {
+    this.userDestinations.disconnected(session);
     this.broker.unsubscribeAll(session);
   }
 

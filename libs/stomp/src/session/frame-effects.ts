@@ -111,7 +111,7 @@ export class FrameEffects {
     this.events.emit({ type: 'unsubscribe', session: this.session, subscriptionId: id, destination });
   }
 
-  /** Checked here; the broker acts on them if it tracks acknowledgements (the embedded one acks on delivery). */
+  /** Checked here; the broker (or the user destinations, for a user message) settles them. */
   private onAck(frame: StompFrame): void | Promise<void> {
     const idHeader = this.session.version === '1.2' ? 'id' : 'message-id';
     requireHeader(frame.headers, idHeader, frame.command);

@@ -8,6 +8,8 @@ import { MessageIds } from '../util/message-ids.js';
 import { DestinationResolver } from '../destinations/destination-resolver.js';
 import { ClusterChannel } from './cluster-channel.js';
 import { SimpUserRegistry } from './simp-user-registry.js';
+import { UserAcknowledgements } from './user-acknowledgements.js';
+import type { StompHeaders } from '../protocol/stomp-frame.js';
 
 /** Spring's resolved form of a user destination, `-user` + a session id: never a client's to use. */
 const RESOLVED_USER_DESTINATION = /-user[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -41,14 +43,16 @@ export class UserDestinations {
   private readonly logger = new StompLogger('StompModule');
   private readonly prefix: string;
   private readonly messageIds = new MessageIds('u');
+  private readonly acks: UserAcknowledgements;
 
   constructor(
-    @Inject(STOMP_SETTINGS) settings: { readonly userDestinationPrefix: string },
+    @Inject(STOMP_SETTINGS) settings: { readonly userDestinationPrefix: string; readonly maxPrefetchCount?: number },
     private readonly cluster: ClusterChannel,
     private readonly destinations: DestinationResolver,
     private readonly users: SimpUserRegistry,
   ) {
     this.prefix = settings.userDestinationPrefix;
+    this.acks = new UserAcknowledgements(settings.maxPrefetchCount ?? 1000);
     cluster.of<ClusterUserMessage>('user-message').subscribe((message) => this.onClusterMessage(message));
   }
 
@@ -61,9 +65,27 @@ export class UserDestinations {
     return RESOLVED_USER_DESTINATION.test(destination);
   }
 
-  /** Checks a SUBSCRIBE to `/user/queue/x`: what follows the prefix must be a broker destination. */
-  checkSubscription(destination: string): void {
+  /**
+   * A SUBSCRIBE to `/user/queue/x`: what follows the prefix must be a broker destination. The
+   * session keeps the subscription; a `client` / `client-individual` one is remembered here, so its
+   * MESSAGEs carry an ack id of their own (see {@link UserAcknowledgements}).
+   */
+  subscribe(session: SessionOutlet, subscriptionId: string, destination: string, headers: StompHeaders): void {
     this.requireBrokerDestination('SUBSCRIBE', destination, destination.slice(this.prefix.length - 1));
+    this.acks.subscribed(session, subscriptionId, headers);
+  }
+
+  unsubscribed(session: SessionOutlet, subscriptionId: string): void {
+    this.acks.unsubscribed(session, subscriptionId);
+  }
+
+  disconnected(session: SessionOutlet): void {
+    this.acks.disconnected(session);
+  }
+
+  /** Settles an ACK/NACK of a user message (`true`); `false` when it names a broker's message. */
+  acknowledge(session: SessionOutlet, command: 'ACK' | 'NACK', headers: StompHeaders): boolean {
+    return this.acks.acknowledge(session, command, headers);
   }
 
   /** SEND `/user/{name}/queue/x` → user `name` (URL-decoded, so names may hold `%2F`), `/queue/x`. */
@@ -113,8 +135,9 @@ export class UserDestinations {
       for (const [subscriptionId, subscribed] of session.subscriptionDestinations) {
         if (subscribed !== clientDestination) continue;
         template ??= MessageFrameTemplate.forMessage({ destination: clientDestination, headers: message.headers, body: message.body });
-        messageId ??= this.messageIds.next();
-        session.deliverMessage(template, subscriptionId, messageId);
+        const ack = this.acks.ackIdFor(session, subscriptionId);
+        if (ack !== undefined) session.deliverMessage(template, subscriptionId, ack, ack);
+        else session.deliverMessage(template, subscriptionId, (messageId ??= this.messageIds.next()));
       }
     }
   }

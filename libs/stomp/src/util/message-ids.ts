@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
  * prefix per generator, then a counter. `kind` tells, in an id, which part of the server made it.
  */
 export class MessageIds {
-  private readonly prefix: string;
+  /** What every id of this generator starts with. */
+  readonly prefix: string;
   private count = 0;
 
   constructor(kind = '') {

@@ -4,8 +4,7 @@ import { BehaviorSubject, combineLatest, distinctUntilChanged, filter, type Obse
 import type { StompHeaders } from '../../protocol/stomp-frame.js';
 import type { BrokerMessage, BrokerSubscriber, MessageBroker } from '../message-broker.js';
 import type { RetentionSettings } from '../retention/retention.options.js';
-import type { PatternSubscriptionLimits } from '../simple/pattern-budget.js';
-import { SimpleBroker } from '../simple/simple-broker.js';
+import { SimpleBroker, type SimpleBrokerSettings } from '../simple/simple-broker.js';
 import type { RedisBrokerSettings } from './redis-broker-settings.js';
 import { StompBrokerUnavailableError } from '../../errors/stomp-broker-unavailable.error.js';
 import { RedisCluster } from './redis-cluster.js';
@@ -26,6 +25,13 @@ import { RedisStreams } from './streams/redis-streams.js';
  * with {@link StompBrokerUnavailableError} (nothing is queued, nothing silently dropped) and both
  * connections keep reconnecting. Like Redis pub/sub itself, delivery is at most once: an instance
  * disconnected from Redis misses what was published meanwhile.
+ *
+ * Acknowledgements (`client`, `client-individual`, `prefetch-count`) are the local broker's, as on
+ * the embedded broker. A point-to-point `/queue` destination is point-to-point per instance: every
+ * instance gets each message and gives it to one of its own consumers (or keeps it in its own
+ * bounded queue), so with consumers on N instances a message is consumed N times. A full queue
+ * drops its oldest message whatever `queueOverflow` says: Redis has accepted the message by then,
+ * so nobody is left to refuse.
  *
  * `mode: 'streams'` adds Redis Streams for the destinations `retention` names (RedisStreams): they
  * are XADDed rather than published, replayable with `x-stream-offset`, and a third connection of
@@ -54,20 +60,24 @@ export class RedisBroker implements MessageBroker {
 
   /**
    * `settings` as the options resolver leaves them (or `{ ...STOMP_DEFAULTS.redis, url, channelPrefix }`);
-   * `patternLimits` bound the pattern subscriptions of this instance's clients; `retention` (the
-   * resolved option) says which destinations `mode: 'streams'` keeps in streams.
+   * `local`: the pattern budgets, queues and acknowledgements of this instance's clients;
+   * `retention` (the resolved option) says which destinations `mode: 'streams'` keeps in streams.
    */
   constructor(
     settings: RedisBrokerSettings,
     separator: '/' | '.',
-    patternLimits: Partial<PatternSubscriptionLimits> = {},
+    local: Partial<SimpleBrokerSettings> = {},
     retention: readonly RetentionSettings[] = [],
   ) {
     const { url, channelPrefix: prefix } = settings;
     this.settings = settings;
     this.displayUrl = describeRedisUrl(url);
     this.channels = { messages: `${prefix}:messages`, cluster: `${prefix}:cluster` };
-    this.local = new SimpleBroker(separator, patternLimits);
+    // A destination the streams mode keeps is a stream for the local fan-out too, not a point-to-point queue.
+    this.local = new SimpleBroker(separator, { ...local, queueOverflow: 'drop-head' }, undefined, { retains: (destination) => this.streams?.ruleFor(destination) !== undefined });
+    if (local.queueOverflow === 'reject-publish') {
+      this.logger.warn("Option queueOverflow 'reject-publish' does not apply to the Redis broker: a message reaches each instance's queues after Redis accepted it, so a full queue drops its oldest message");
+    }
     const instanceId = randomUUID();
     this.cluster = new RedisCluster(instanceId, (data) => this.send(this.channels.cluster, Buffer.from(data, 'utf8'), 'a cluster message'));
 
@@ -135,7 +145,7 @@ export class RedisBroker implements MessageBroker {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([this.publisher.close(), this.subscriber.close(), this.streamReader?.close()]);
+    await Promise.all([this.publisher.close(), this.subscriber.close(), this.streamReader?.close(), this.local.close()]);
     this.readiness.unsubscribe();
     this.connected = false;
     if (this.started) this.availability.next(false);
@@ -146,7 +156,11 @@ export class RedisBroker implements MessageBroker {
   /** In `mode: 'streams'`, a SUBSCRIBE to a retained destination with `x-stream-offset` resolves once its replay was delivered. */
   subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, headers: StompHeaders = {}): void | Promise<void> {
     if (this.streams) return this.streams.subscribe(subscriber, subscriptionId, destination, headers);
-    this.local.subscribe(subscriber, subscriptionId, destination);
+    this.local.subscribe(subscriber, subscriptionId, destination, headers);
+  }
+
+  acknowledge(subscriber: BrokerSubscriber, command: 'ACK' | 'NACK', headers: StompHeaders): void {
+    this.local.acknowledge(this.streams?.localSubscriberOf(subscriber) ?? subscriber, command, headers);
   }
 
   unsubscribe(subscriber: BrokerSubscriber, subscriptionId: string): void {

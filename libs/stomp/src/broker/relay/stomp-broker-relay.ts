@@ -138,8 +138,14 @@ export class StompBrokerRelay implements MessageBroker {
     await this.clientConnection(from).request({ command: 'SEND', headers: { ...headers, destination }, body: message.body });
   }
 
+  /**
+   * The broker connection speaks STOMP 1.2, where an ACK names its message by `id`; a 1.0/1.1
+   * client names it by `message-id`, which RabbitMQ gives the same value as the `ack` id.
+   */
   async acknowledge(subscriber: BrokerSubscriber, command: 'ACK' | 'NACK', headers: StompHeaders): Promise<void> {
-    await this.clientConnection(subscriber).request({ command, headers: forwardable(headers) });
+    const forwarded = forwardable(headers);
+    if (subscriber.version !== '1.2' && forwarded['message-id'] !== undefined) forwarded.id = forwarded['message-id'];
+    await this.clientConnection(subscriber).request({ command, headers: forwarded });
   }
 
   private toClient(subscriber: BrokerSubscriber, frame: StompFrame): void {

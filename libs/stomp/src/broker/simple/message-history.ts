@@ -30,6 +30,11 @@ export class MessageHistory {
     private readonly clock: () => number = Date.now,
   ) {}
 
+  /** Whether a `retention` rule keeps `destination`. */
+  retains(destination: string): boolean {
+    return this.policy.ruleFor(destination) !== undefined;
+  }
+
   /** Bytes kept across all destinations. */
   get bytes(): number {
     return this.totalBytes;

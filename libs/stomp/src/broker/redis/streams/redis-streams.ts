@@ -71,12 +71,17 @@ export class RedisStreams {
   subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, headers: StompHeaders): void | Promise<void> {
     const from = parseStreamOffset(headers[STREAM_OFFSET_HEADER]);
     const gate = this.gateFor(subscriber);
-    this.local.subscribe(gate, subscriptionId, destination);
+    this.local.subscribe(gate, subscriptionId, destination, headers);
     if (from.kind === 'next' || isPattern(destination) || !this.policy.ruleFor(destination)) {
       gate.end(subscriptionId);
       return;
     }
     return this.replay(gate, subscriptionId, destination, from);
+  }
+
+  /** Who the local broker knows `subscriber` as (its gate), for its ACKs and NACKs. */
+  localSubscriberOf(subscriber: BrokerSubscriber): BrokerSubscriber | undefined {
+    return this.gates.get(subscriber);
   }
 
   unsubscribe(subscriber: BrokerSubscriber, subscriptionId: string): void {
