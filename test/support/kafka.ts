@@ -164,6 +164,29 @@ export class KafkaServerProcess {
     }
   }
 
+  /**
+   * Waits until the consumer group `groupId` is stable with `members` members: only then does the
+   * group stop moving partitions between them (a member joining later makes the coordinator take
+   * the partition back, and what was read but not yet committed is read again: at least once).
+   */
+  async waitForStableGroup(groupId: string, members: number): Promise<void> {
+    const { Admin } = await import('@platformatic/kafka');
+    const admin = new Admin({ clientId: 'nest-stomp-test-groups', bootstrapBrokers: [this.address], retries: 0, timeout: 2000 });
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    let seen = 'nothing';
+    try {
+      while (Date.now() < deadline) {
+        const group = (await admin.describeGroups({ groups: [groupId] })).get(groupId);
+        seen = group ? `${group.state} with ${group.members.size} members` : 'no such group';
+        if (group?.state === 'STABLE' && group.members.size === members) return;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      await admin.close().catch(() => undefined);
+    }
+    throw new Error(`Consumer group '${groupId}' was not stable with ${members} members within ${READY_TIMEOUT_MS} ms (last seen: ${seen})`);
+  }
+
   /** The port opens before the broker has joined its own quorum: wait for a metadata answer naming it. */
   private async waitUntilServing(): Promise<void> {
     const { Admin } = await import('@platformatic/kafka');

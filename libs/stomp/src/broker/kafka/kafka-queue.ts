@@ -35,6 +35,8 @@ export class KafkaQueue {
   /** Read, not delivered (or given back), in offset order. */
   private waiting: Message[] = [];
   private readonly unacked = new Map<string, Delivery>();
+  /** Offsets given back by a NACK or a leaving subscriber: their next delivery says `redelivered:true`. */
+  private readonly givenBack = new Set<bigint>();
   /** Offsets read and not settled, in offset order (the first is where the group resumes). */
   private readonly outstanding = new Set<bigint>();
   private highest = -1n;
@@ -147,12 +149,14 @@ export class KafkaQueue {
   /** After a rebalance the stream reads from the committed offset again: what was held is dropped, not delivered twice by this instance. */
   private rejoined(): void {
     for (const message of this.waiting) this.outstanding.delete(message.offset);
+    this.givenBack.clear();
     this.waiting = [];
     this.highest = this.committed - 1n;
   }
 
   private giveBack(messages: Message[]): void {
     if (messages.length === 0) return;
+    for (const message of messages) this.givenBack.add(message.offset);
     this.waiting = [...messages, ...this.waiting].sort((a, b) => (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0));
     this.deliverWaiting();
   }
@@ -164,7 +168,8 @@ export class KafkaQueue {
       const ackId = `${this.topic.name}@${message.offset}#${++this.sequence}`;
       if (subscription.ackMode === 'auto') this.outstanding.delete(message.offset);
       else this.unacked.set(ackId, { message, subscription, sequence: this.sequence });
-      subscription.subscriber.deliverMessage(templateOf(this.topic.destination, message), subscription.subscriptionId, ackId, ackId);
+      const redelivered = this.givenBack.delete(message.offset);
+      subscription.subscriber.deliverMessage(templateOf(this.topic.destination, message, redelivered), subscription.subscriptionId, ackId, ackId);
     }
     this.commit();
     this.flowControl();

@@ -14,15 +14,19 @@ export function recordOf(message: BrokerMessage): { headers: Map<Buffer, Buffer>
   const headers = new Map<Buffer, Buffer>();
   for (const name in message.headers) {
     // The offset is Kafka's to give: a sender's own would mislead every subscriber.
-    if (name !== STREAM_OFFSET_HEADER) headers.set(Buffer.from(name, 'utf8'), Buffer.from(message.headers[name]!, 'utf8'));
+    if (name !== STREAM_OFFSET_HEADER && name !== 'redelivered') headers.set(Buffer.from(name, 'utf8'), Buffer.from(message.headers[name]!, 'utf8'));
   }
   return { headers, value: message.body };
 }
 
-/** The MESSAGE template of a record read from `destination`'s topic, its offset as `x-stream-offset`. */
-export function templateOf(destination: string, record: KafkaRecordRead): MessageFrameTemplate {
+/**
+ * The MESSAGE template of a record read from `destination`'s topic, its offset as `x-stream-offset`;
+ * `redelivered` marks a message handed on after a NACK or a subscriber leaving (`redelivered:true`).
+ */
+export function templateOf(destination: string, record: KafkaRecordRead, redelivered = false): MessageFrameTemplate {
   const headers: Record<string, string> = {};
   for (const [name, value] of record.headers) if (name) headers[name.toString('utf8')] = value ? value.toString('utf8') : '';
   headers[STREAM_OFFSET_HEADER] = record.offset.toString();
+  if (redelivered) headers.redelivered = 'true';
   return MessageFrameTemplate.forMessage({ destination, headers, body: record.value ?? Buffer.alloc(0) });
 }
