@@ -92,7 +92,7 @@ describeWithNats('JetStream broker: replay by x-stream-offset', () => {
     // window included): the streams follow. On streams of their own, the app's staying as they are.
     const own = uniqueNatsPrefixes('changed');
     const broker = (maxMessages: number, maxAge: number) =>
-      new JetStreamBroker({ ...STOMP_DEFAULTS.jetstream, servers: [SHARED_NATS_URL], ...own }, '/', [{ destinations: ['/topic/**'], maxMessages, maxAge, maxBytes: 1 << 20 }]);
+      new JetStreamBroker({ ...STOMP_DEFAULTS.jetstream, queuePrefixes: ['/queue/'], servers: [SHARED_NATS_URL], ...own }, '/', [{ destinations: ['/topic/**'], maxMessages, maxAge, maxBytes: 1 << 20 }]);
     try {
       for (const [maxMessages, maxAge] of [
         [10, 3_600_000],

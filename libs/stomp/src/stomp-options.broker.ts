@@ -105,16 +105,10 @@ const streamPrefix: Check<string> = (value, option) => {
   return prefix;
 };
 
-const queuePrefix: Check<string> = (value, option) => {
-  if (typeof value !== 'string' || !value.startsWith('/')) throw StompConfigurationError.invalid(option, `every prefix must start with '/', got '${String(value)}'`);
-  return value;
-};
-
 const JETSTREAM_OPTIONS = {
   servers: natsServers,
   subjectPrefix,
   streamPrefix,
-  queuePrefixes: listOf(queuePrefix, "a list of destination prefixes, e.g. ['/queue/']"),
   startTimeout: timer(positiveInteger),
   connectTimeout: timer(positiveInteger),
   reconnectDelay: timer(positiveInteger),
@@ -152,7 +146,6 @@ const KAFKA_OPTIONS = {
   clientId: nonEmptyText,
   topicPrefix,
   groupId: nonEmptyText,
-  queuePrefixes: listOf(nonEmptyText, "a list of destination prefixes, e.g. ['/queue/']"),
   replicationFactor: optional(positiveInteger),
   startTimeout: timer(positiveInteger),
   connectTimeout: timer(positiveInteger),

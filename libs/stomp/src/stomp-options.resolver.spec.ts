@@ -596,7 +596,6 @@ describe('resolveStompOptions', () => {
         servers: ['nats://a:4222', 'nats://b:4222'],
         subjectPrefix: 'chat.stomp',
         streamPrefix: 'CHAT',
-        queuePrefixes: ['/queue/', '/jobs/'],
         startTimeout: 1,
         connectTimeout: 2,
         reconnectDelay: 3,
@@ -616,7 +615,7 @@ describe('resolveStompOptions', () => {
       [{ subjectPrefix: 'a.*' }, "'broker.subjectPrefix': expected NATS subject tokens separated by '.', without '*', '>' or white space, got 'a.*'"],
       [{ subjectPrefix: 'a..b' }, "'broker.subjectPrefix': expected NATS subject tokens"],
       [{ streamPrefix: 'A.B' }, "'broker.streamPrefix': expected a stream name without '.', '*', '>', '/', '\\' or white space, got 'A.B'"],
-      [{ queuePrefixes: ['queue/'] }, "'broker.queuePrefixes': every prefix must start with '/', got 'queue/'"],
+      [{ queuePrefixes: ['/queue/'] }, "Unknown StompModule option 'broker.queuePrefixes'"],
       [{ prefetch: 0 }, "'broker.prefetch': expected a positive integer, got 0"],
       [{ ackWait: 2 ** 31 }, "'broker.ackWait': expected at most"],
     ])('refuse %j', (settings, says) => {

@@ -124,7 +124,7 @@ export interface StompModuleOptions {
   /** Most pattern subscriptions all sessions of this instance may hold together (embedded and Redis brokers). Default: `STOMP_DEFAULTS.maxPatternSubscriptions`. */
   readonly maxPatternSubscriptions?: number;
   /**
-   * Broker prefixes whose destinations are point-to-point queues on the embedded and Redis brokers:
+   * Broker prefixes whose destinations are point-to-point queues (embedded and Redis brokers per instance, JetStream and Kafka across instances):
    * each message goes to one subscriber (round robin among the ready ones), as on RabbitMQ. `[]`
    * gives every subscriber a copy, as Spring's simple broker. Each must be under a broker prefix.
    * Default: `STOMP_DEFAULTS.queuePrefixes`.
@@ -349,7 +349,6 @@ export const STOMP_DEFAULTS = {
     servers: ['nats://127.0.0.1:4222'],
     subjectPrefix: 'stomp',
     streamPrefix: 'STOMP',
-    queuePrefixes: ['/queue/'],
     startTimeout: 5000,
     connectTimeout: 5000,
     reconnectDelay: 1000,
@@ -365,7 +364,6 @@ export const STOMP_DEFAULTS = {
     clientId: 'nest-stomp',
     topicPrefix: 'nest-stomp',
     groupId: 'nest-stomp',
-    queuePrefixes: ['/queue/'],
     startTimeout: 10_000,
     connectTimeout: 5000,
     requestTimeout: 10_000,

@@ -15,5 +15,6 @@ export type BrokerSettings =
   | { readonly kind: 'simple' }
   | ({ readonly kind: 'relay' } & RelaySettings)
   | ({ readonly kind: 'redis' } & RedisBrokerSettings)
-  | ({ readonly kind: 'jetstream' } & JetStreamSettings)
-  | ({ readonly kind: 'kafka' } & KafkaBrokerSettings);
+  // Their point-to-point prefixes are the module's `queuePrefixes`, added when the broker is made.
+  | ({ readonly kind: 'jetstream' } & Omit<JetStreamSettings, 'queuePrefixes'>)
+  | ({ readonly kind: 'kafka' } & Omit<KafkaBrokerSettings, 'queuePrefixes'>);

@@ -3,6 +3,7 @@ export interface JetStreamSettings {
   readonly servers: readonly string[];
   readonly subjectPrefix: string;
   readonly streamPrefix: string;
+  /** The module's `queuePrefixes`: destinations that are work queues across every instance. */
   readonly queuePrefixes: readonly string[];
   readonly startTimeout: number;
   readonly connectTimeout: number;

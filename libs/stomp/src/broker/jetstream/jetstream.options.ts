@@ -11,8 +11,6 @@ export interface StompJetStreamOptions {
   readonly subjectPrefix?: string;
   /** Prefix of the names of the streams this library creates (`<prefix>_R0`... per retention rule, `<prefix>_Q` for queues). */
   readonly streamPrefix?: string;
-  /** Destination prefixes that are point-to-point work queues: each message to one subscriber across all instances. */
-  readonly queuePrefixes?: readonly string[];
   /** How long start-up waits for NATS before the application starts without it, in ms. */
   readonly startTimeout?: number;
   /** Time for one connection attempt to NATS, in ms. */

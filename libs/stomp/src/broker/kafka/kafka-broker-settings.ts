@@ -6,6 +6,7 @@ export interface KafkaBrokerSettings {
   readonly clientId: string;
   readonly topicPrefix: string;
   readonly groupId: string;
+  /** The module's `queuePrefixes`: destinations read point-to-point by the group; the others fan out. */
   readonly queuePrefixes: readonly string[];
   /** `undefined`: the Kafka cluster's default. */
   readonly replicationFactor?: number | undefined;

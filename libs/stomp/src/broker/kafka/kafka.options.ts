@@ -18,8 +18,6 @@ export interface StompKafkaOptions {
   readonly topicPrefix?: string;
   /** Consumer group of the application: each `/queue` destination is read by the group `<groupId>.<topic>`. */
   readonly groupId?: string;
-  /** Destinations read point-to-point (one consumer of the group gets each message); the others fan out. */
-  readonly queuePrefixes?: readonly string[];
   /** Replicas of each topic this broker creates. Default: the Kafka cluster's `default.replication.factor`. */
   readonly replicationFactor?: number;
   /** How long start-up waits for Kafka before the application starts without it, in ms. */
