@@ -18,7 +18,11 @@ export interface FrameDecoderLimits {
 }
 
 export interface FrameDecoderHandlers {
-  onFrame(frame: StompFrame): void;
+  /**
+   * `raw`: the frame's own bytes, command line to NUL, as they arrived: a view of the decoder's
+   * memory, valid only during the call (copy what must outlive it).
+   */
+  onFrame(frame: StompFrame, raw: Buffer): void;
   /** An EOL between frames: a heart-beat from the peer. */
   onHeartbeat(): void;
   /** The input is not STOMP. The decoder ignores everything after this. */
@@ -26,7 +30,7 @@ export interface FrameDecoderHandlers {
 }
 
 type Parsed =
-  | { readonly kind: 'frame'; readonly frame: StompFrame }
+  | { readonly kind: 'frame'; readonly frame: StompFrame; readonly raw: Buffer }
   | { readonly kind: 'heartbeat' }
   | { readonly kind: 'more' };
 
@@ -103,7 +107,7 @@ export class FrameDecoder {
       }
       if (parsed.kind === 'more') break;
       if (parsed.kind === 'heartbeat') this.handlers.onHeartbeat();
-      else this.handlers.onFrame(parsed.frame);
+      else this.handlers.onFrame(parsed.frame, parsed.raw);
       if (this.failed) return;
     }
     if (this.frameStart === this.buffer.length) {
@@ -263,11 +267,12 @@ export class FrameDecoder {
     if (nul - this.frameStart + 1 > this.limits.maxFrameSize) throw this.frameTooLarge();
     const body = nul > pending.bodyStart ? Buffer.from(buf.subarray(pending.bodyStart, nul)) : EMPTY_BODY;
     const frame: StompFrame = { command: pending.command, headers: pending.headers, body };
+    const raw = buf.subarray(this.frameStart, nul + 1);
     this.pending = undefined;
     this.receiptOfCurrentFrame = undefined;
     this.frameStart = nul + 1;
     this.headerScan = this.frameStart;
-    return { kind: 'frame', frame };
+    return { kind: 'frame', frame, raw };
   }
 
   private frameTooLarge(): StompProtocolError {

@@ -18,8 +18,8 @@ export interface BrokerConnectionOptions {
 }
 
 export interface BrokerConnectionHandlers {
-  /** MESSAGE frames, and ERRORs that answer no receipt. */
-  onFrame(frame: StompFrame): void;
+  /** MESSAGE frames, and ERRORs that answer no receipt; `raw`: the frame's bytes, valid during the call only. */
+  onFrame(frame: StompFrame, raw: Buffer): void;
   /** The connection ended without `close()`: `reason` says why. Called once. */
   onLost(reason: string): void;
 }
@@ -74,8 +74,8 @@ export class BrokerConnection {
       const timer = setTimeout(() => fail(`no CONNECTED within ${options.connectTimeout} ms`), options.connectTimeout);
       const decoder = new FrameDecoder(
         {
-          onFrame: (frame) => {
-            if (connected) return connection.onFrame(frame);
+          onFrame: (frame, raw) => {
+            if (connected) return connection.onFrame(frame, raw);
             if (frame.command === 'CONNECTED') {
               connected = true;
               clearTimeout(timer);
@@ -160,7 +160,7 @@ export class BrokerConnection {
     this.socket.end();
   }
 
-  private onFrame(frame: StompFrame): void {
+  private onFrame(frame: StompFrame, raw: Buffer): void {
     const receiptId = frame.headers['receipt-id'];
     if (frame.command === 'RECEIPT' && receiptId !== undefined) {
       const pending = this.receipts.get(receiptId);
@@ -181,7 +181,7 @@ export class BrokerConnection {
       for (const waiting of this.receipts.values()) waiting.reject(refusal);
       this.receipts.clear();
     }
-    this.handlers.onFrame(frame);
+    this.handlers.onFrame(frame, raw);
   }
 
   private startHeartbeats(ours: readonly [number, number], theirs: string | undefined): void {
