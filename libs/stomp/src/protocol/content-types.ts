@@ -8,6 +8,17 @@ export const BINARY_CONTENT_TYPE = 'application/octet-stream';
 /** Bodies of these types are text and travel as text WebSocket messages; all others are binary. */
 export function isTextContentType(contentType: string | undefined): boolean {
   if (contentType === undefined) return true;
+  // A stream of messages mostly repeats one content type: remember the last answer.
+  if (contentType === lastContentType) return lastIsText;
+  lastIsText = isTextType(contentType);
+  lastContentType = contentType;
+  return lastIsText;
+}
+
+let lastContentType: string | undefined;
+let lastIsText = true;
+
+function isTextType(contentType: string): boolean {
   const type = contentType.split(';', 1)[0]!.trim().toLowerCase();
   return (
     type.startsWith('text/') ||

@@ -194,10 +194,12 @@ export class FrameDecoder {
     const buf = this.buffer;
     const { maxHeaderLineLength, maxHeaders, maxFrameSize } = this.limits;
     let lineStart = this.headerScan;
+    // The first NUL ahead, found once rather than line by line: a header line holding it is an error.
+    const nul = buf.indexOf(NUL, lineStart);
     for (;;) {
       const lineEnd = buf.indexOf(LF, lineStart);
       const end = lineEnd === -1 ? buf.length : lineEnd;
-      if (buf.subarray(lineStart, end).includes(NUL)) {
+      if (nul !== -1 && nul < end) {
         throw new StompProtocolError(
           'STOMP_ERR_UNEXPECTED_NULL',
           'Frame ended (NUL octet) before the blank line that ends its headers',

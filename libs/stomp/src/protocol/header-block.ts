@@ -12,13 +12,16 @@ import type { StompVersion } from './stomp-version.js';
  * or an escape sequence the version does not define.
  */
 export function parseHeaderBlock(text: string, version: StompVersion): { command: string; headers: StompHeaders } {
-  const lines = text.split('\n');
-  lines.pop(); // the blank line's predecessor ended with \n
-  const command = stripCr(lines[0]!);
+  // Walked line by line in place (no array of lines); a `\r` before `\n` is looked for only when the text has one.
+  const crlf = text.includes('\r');
+  const firstEnd = text.indexOf('\n');
+  const command = lineAt(text, 0, firstEnd === -1 ? text.length : firstEnd, crlf);
   const escaped = usesHeaderEscaping(command);
   const headers = createHeaders();
-  for (let i = 1; i < lines.length; i++) {
-    const line = stripCr(lines[i]!);
+  if (firstEnd === -1) return { command, headers };
+  // The text after the last `\n` is no line (the blank line's predecessor ended with it).
+  for (let start = firstEnd + 1, end = text.indexOf('\n', start); end !== -1; start = end + 1, end = text.indexOf('\n', start)) {
+    const line = lineAt(text, start, end, crlf);
     const colon = line.indexOf(':');
     if (colon <= 0) {
       throw new StompProtocolError('STOMP_ERR_ILLEGAL_HEADER', `Illegal header: '${truncate(line)}'`);
@@ -38,6 +41,7 @@ export function parseHeaderBlock(text: string, version: StompVersion): { command
   return { command, headers };
 }
 
-function stripCr(line: string): string {
-  return line.endsWith('\r') ? line.slice(0, -1) : line;
+/** The line from `start` to `end` (its `\n`), without the `\r` of a `\r\n`. */
+function lineAt(text: string, start: number, end: number, crlf: boolean): string {
+  return text.slice(start, crlf && end > start && text.charCodeAt(end - 1) === 0x0d ? end - 1 : end);
 }
