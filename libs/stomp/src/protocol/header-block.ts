@@ -21,19 +21,20 @@ export function parseHeaderBlock(text: string, version: StompVersion): { command
   if (firstEnd === -1) return { command, headers };
   // The text after the last `\n` is no line (the blank line's predecessor ended with it).
   for (let start = firstEnd + 1, end = text.indexOf('\n', start); end !== -1; start = end + 1, end = text.indexOf('\n', start)) {
-    const line = lineAt(text, start, end, crlf);
-    const colon = line.indexOf(':');
-    if (colon <= 0) {
-      throw new StompProtocolError('STOMP_ERR_ILLEGAL_HEADER', `Illegal header: '${truncate(line)}'`);
+    // Name and value are cut from the text directly: the line itself is made only for an error.
+    const lineEnd = crlf && end > start && text.charCodeAt(end - 1) === 0x0d ? end - 1 : end;
+    const colon = text.indexOf(':', start);
+    if (colon <= start || colon >= lineEnd) {
+      throw new StompProtocolError('STOMP_ERR_ILLEGAL_HEADER', `Illegal header: '${truncate(text.slice(start, lineEnd))}'`);
     }
-    const rawName = line.slice(0, colon);
-    const rawValue = line.slice(colon + 1);
+    const rawName = text.slice(start, colon);
+    const rawValue = text.slice(colon + 1, lineEnd);
     const name = escaped ? unescapeHeaderText(rawName, version) : rawName;
     const value = escaped ? unescapeHeaderText(rawValue, version) : rawValue;
     if (name === undefined || value === undefined) {
       throw new StompProtocolError(
         'STOMP_ERR_ILLEGAL_ESCAPE',
-        `Illegal escape sequence in header: '${truncate(line)}' (STOMP ${version} allows \\\\, \\n, \\c${version === '1.2' ? ', \\r' : ''})`,
+        `Illegal escape sequence in header: '${truncate(text.slice(start, lineEnd))}' (STOMP ${version} allows \\\\, \\n, \\c${version === '1.2' ? ', \\r' : ''})`,
       );
     }
     if (!(name in headers)) headers[name] = value;
