@@ -80,6 +80,12 @@ export class FrameDecoder {
   constructor(
     private readonly handlers: FrameDecoderHandlers,
     private readonly limits: FrameDecoderLimits,
+    /**
+     * `true`: a frame's body is a view of the decoder's memory, like `raw`, valid only during
+     * `onFrame`, for a consumer that copies what it keeps (the relay); by default each body is a
+     * copy of its own.
+     */
+    private readonly lendBodies = false,
   ) {}
 
   /** Bytes buffered for an incomplete frame. */
@@ -267,7 +273,8 @@ export class FrameDecoder {
       }
     }
     if (nul - this.frameStart + 1 > this.limits.maxFrameSize) throw this.frameTooLarge();
-    const body = nul > pending.bodyStart ? Buffer.from(buf.subarray(pending.bodyStart, nul)) : EMPTY_BODY;
+    const view = nul > pending.bodyStart ? buf.subarray(pending.bodyStart, nul) : EMPTY_BODY;
+    const body = this.lendBodies || view.length === 0 ? view : Buffer.from(view);
     const frame: StompFrame = { command: pending.command, headers: pending.headers, body };
     const raw = buf.subarray(this.frameStart, nul + 1);
     this.pending = undefined;

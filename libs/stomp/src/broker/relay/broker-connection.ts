@@ -18,7 +18,10 @@ export interface BrokerConnectionOptions {
 }
 
 export interface BrokerConnectionHandlers {
-  /** MESSAGE frames, and ERRORs that answer no receipt; `raw`: the frame's bytes, valid during the call only. */
+  /**
+   * MESSAGE frames, and ERRORs that answer no receipt. `raw` (the frame's bytes) and `frame.body`
+   * are the decoder's memory, valid during the call only: copy what must outlive it.
+   */
   onFrame(frame: StompFrame, raw: Buffer): void;
   /** The connection ended without `close()`: `reason` says why. Called once. */
   onLost(reason: string): void;
@@ -90,6 +93,8 @@ export class BrokerConnection {
           onError: (error: StompProtocolError) => (connected ? connection.lost(`unreadable data from the broker: ${error.message}`) : fail(error.message)),
         },
         BROKER_LIMITS,
+        // Every consumer (the relay's toClient, the system connection) reads a body before it returns.
+        true,
       );
       socket.on('data', (data: Buffer) => {
         connection.heartBeats.received();

@@ -59,6 +59,18 @@ describe('relayedMessageBytes', () => {
 });
 
 describe("the decoder's raw bytes", () => {
+  it('lends bodies only when asked: by default each body is a copy of its own', () => {
+    const chunk = Buffer.from(FRAMES[0]!);
+    const bodies: Buffer[] = [];
+    for (const lend of [false, true]) {
+      new FrameDecoder({ onFrame: (frame) => bodies.push(frame.body), onHeartbeat: () => undefined, onError: (error) => { throw error; } }, LIMITS, lend).push(chunk);
+    }
+    chunk.fill(0x78);
+    expect(bodies[0]!.toString()).toBe('{"n":"1"}');
+    expect(bodies[1]!.toString()).toBe('x'.repeat(9));
+  });
+
+
   it('are each frame from its command to its NUL, whatever the chunks and heart-beats around it', () => {
     const stream = `\n\r\n${FRAMES[0]}\n${FRAMES[1]}${FRAMES[3]}`;
     const chunked = [...Buffer.from(stream)].map((byte) => Buffer.from([byte]));
