@@ -54,6 +54,31 @@ describeWithRabbitMq('relay to RabbitMQ: MESSAGE headers a client receives', () 
     }
   });
 
+  // A 1.2 client gets the broker's bytes with the receipt cut out; an older one a frame encoded again.
+  it.each(['1.2', '1.1'])('gives a STOMP %s client the same headers, an escaped value included', async (version) => {
+    const destination = `/topic/${unique('relay-version')}`;
+    const reader = await RawStompClient.connect(`${fixture.wsUrl}/ws`, { 'accept-version': version });
+    const writer = await RawStompClient.connect(`${fixture.wsUrl}/ws`);
+    try {
+      expect(reader.frames.find((frame) => frame.command === 'CONNECTED')!.headers.version).toBe(version);
+      const id = await subscribe(reader, destination);
+      await publish(writer, destination, 'hello', { 'content-type': 'text/plain', 'x-path': 'a:b' });
+      const [message] = await waitMessages(reader, 1);
+      expect(message!.headers).toEqual({
+        destination,
+        subscription: id,
+        'message-id': RABBIT_MESSAGE_ID,
+        redelivered: 'false',
+        'content-type': 'text/plain',
+        'x-path': 'a:b',
+        'content-length': '5',
+      });
+      expect(message!.text).toBe('hello');
+    } finally {
+      await closeAll(reader, writer);
+    }
+  });
+
   it('passes the ack header RabbitMQ adds for a client-acknowledged subscription', async () => {
     const destination = `/topic/${unique('relay-ack')}`;
     const reader = await RawStompClient.connect(`${fixture.wsUrl}/ws`);

@@ -1,12 +1,13 @@
 import { StompLogger } from '../util/stomp-logger.js';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
-import { DiscoveryService, ExternalContextCreator, MetadataScanner, ModulesContainer } from '@nestjs/core';
+import { ApplicationConfig, DiscoveryService, ExternalContextCreator, MetadataScanner, ModulesContainer } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import type { StompEvent } from '../events/stomp-event.js';
 import { StompEvents } from '../events/stomp-events.js';
 import { STOMP_SETTINGS } from '../interfaces/injection-tokens.js';
 import { DestinationPattern } from '../protocol/destination-pattern.js';
+import { createDirectInvoker, hasNoEnhancers, type HandlerParameter } from './direct-handler-invoker.js';
 import { declareImplicitParameters } from './implicit-parameters.js';
 import { DeclaredPublications } from './declared-publications.js';
 import type { ExceptionHandlerMethod, HandlerSignature, MessageHandler, ReplyTarget } from './message-handler.js';
@@ -41,6 +42,7 @@ export class StompExplorer implements OnModuleInit {
     private readonly registry: MessageHandlerRegistry,
     private readonly events: StompEvents,
     private readonly publications: DeclaredPublications,
+    private readonly applicationConfig: ApplicationConfig,
     @Inject(STOMP_SETTINGS) private readonly options: { readonly pathSeparator: '/' | '.' },
   ) {
     this.contextCreator = createStompContextCreator(contextCreator, modules);
@@ -85,7 +87,7 @@ export class StompExplorer implements OnModuleInit {
       if (!destinations) continue;
       if (!invoke) {
         this.metadata.checkParameters(metatype, methodName, method);
-        invoke = this.createInvoker(instance, prototype, methodName);
+        invoke = this.createInvoker(instance, metatype, prototype, methodName);
         signature = this.metadata.signature(metatype, methodName, method);
       }
       const classPrefixes = this.metadata.mappings(kind, metatype) ?? [''];
@@ -100,11 +102,12 @@ export class StompExplorer implements OnModuleInit {
     }
   }
 
-  private createInvoker(instance: object, prototype: object, methodName: string): MessageHandler['invoke'] {
+  private createInvoker(instance: object, metatype: Function, prototype: object, methodName: string): MessageHandler['invoke'] {
     declareImplicitParameters(prototype, methodName);
-    return this.contextCreator.create(
+    const method = this.method(instance, methodName);
+    const wrapped = this.contextCreator.create(
       instance,
-      this.method(instance, methodName),
+      method,
       methodName,
       ROUTE_ARGS_METADATA,
       this.paramsFactory,
@@ -113,6 +116,11 @@ export class StompExplorer implements OnModuleInit {
       { guards: true, interceptors: true, filters: true },
       STOMP_CONTEXT_TYPE,
     ) as (payload: unknown, context: StompContext) => Promise<unknown>;
+    // Nest's own reading of the parameters (custom decorators included), cached by the call above.
+    const { argsLength, getParamsMetadata } = this.contextCreator.getMetadata(instance as never, methodName, ROUTE_ARGS_METADATA, this.paramsFactory, STOMP_CONTEXT_TYPE);
+    const parameters = (getParamsMetadata(this.contextCreator.getContextModuleKey(metatype as never)) ?? []) as unknown as HandlerParameter[];
+    if (!hasNoEnhancers(this.applicationConfig, metatype, method, methodName, parameters)) return wrapped;
+    return createDirectInvoker(instance, method, argsLength, parameters);
   }
 
   private exceptionHandlersOf(instance: object, metatype: Function, methods: string[]): ExceptionHandlerMethod[] {

@@ -8,6 +8,17 @@ export const BINARY_CONTENT_TYPE = 'application/octet-stream';
 /** Bodies of these types are text and travel as text WebSocket messages; all others are binary. */
 export function isTextContentType(contentType: string | undefined): boolean {
   if (contentType === undefined) return true;
+  // A stream of messages mostly repeats one content type: each of these functions remembers its last answer.
+  if (contentType === lastContentType) return lastIsText;
+  lastIsText = isTextType(contentType);
+  lastContentType = contentType;
+  return lastIsText;
+}
+
+let lastContentType: string | undefined;
+let lastIsText = true;
+
+function isTextType(contentType: string): boolean {
   const type = contentType.split(';', 1)[0]!.trim().toLowerCase();
   return (
     type.startsWith('text/') ||
@@ -21,6 +32,16 @@ export function isTextContentType(contentType: string | undefined): boolean {
 
 export function isJsonContentType(contentType: string | undefined): boolean {
   if (contentType === undefined) return false;
+  if (contentType === lastJsonType) return lastIsJson;
+  lastIsJson = isJsonType(contentType);
+  lastJsonType = contentType;
+  return lastIsJson;
+}
+
+let lastJsonType: string | undefined;
+let lastIsJson = false;
+
+function isJsonType(contentType: string): boolean {
   const type = contentType.split(';', 1)[0]!.trim().toLowerCase();
   return type === 'application/json' || type.endsWith('+json');
 }
@@ -39,6 +60,16 @@ export function isBinaryBody(contentType: string | undefined, body: Buffer): boo
  */
 export function charsetOf(contentType: string | undefined): string | undefined {
   if (contentType === undefined) return undefined;
+  if (contentType === lastCharsetType) return lastCharset;
+  lastCharset = findCharset(contentType);
+  lastCharsetType = contentType;
+  return lastCharset;
+}
+
+let lastCharsetType: string | undefined;
+let lastCharset: string | undefined;
+
+function findCharset(contentType: string): string | undefined {
   for (const parameter of contentType.split(';').slice(1)) {
     const equals = parameter.indexOf('=');
     if (equals === -1 || parameter.slice(0, equals).trim().toLowerCase() !== 'charset') continue;

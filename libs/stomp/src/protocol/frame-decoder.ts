@@ -18,7 +18,11 @@ export interface FrameDecoderLimits {
 }
 
 export interface FrameDecoderHandlers {
-  onFrame(frame: StompFrame): void;
+  /**
+   * `raw`: the frame's own bytes, command line to NUL, as they arrived: a view of the decoder's
+   * memory, valid only during the call (copy what must outlive it).
+   */
+  onFrame(frame: StompFrame, raw: Buffer): void;
   /** An EOL between frames: a heart-beat from the peer. */
   onHeartbeat(): void;
   /** The input is not STOMP. The decoder ignores everything after this. */
@@ -26,7 +30,7 @@ export interface FrameDecoderHandlers {
 }
 
 type Parsed =
-  | { readonly kind: 'frame'; readonly frame: StompFrame }
+  | { readonly kind: 'frame'; readonly frame: StompFrame; readonly raw: Buffer }
   | { readonly kind: 'heartbeat' }
   | { readonly kind: 'more' };
 
@@ -76,6 +80,12 @@ export class FrameDecoder {
   constructor(
     private readonly handlers: FrameDecoderHandlers,
     private readonly limits: FrameDecoderLimits,
+    /**
+     * `true`: a frame's body is a view of the decoder's memory, like `raw`, valid only during
+     * `onFrame`, for a consumer that copies what it keeps (the relay); by default each body is a
+     * copy of its own.
+     */
+    private readonly lendBodies = false,
   ) {}
 
   /** Bytes buffered for an incomplete frame. */
@@ -103,7 +113,7 @@ export class FrameDecoder {
       }
       if (parsed.kind === 'more') break;
       if (parsed.kind === 'heartbeat') this.handlers.onHeartbeat();
-      else this.handlers.onFrame(parsed.frame);
+      else this.handlers.onFrame(parsed.frame, parsed.raw);
       if (this.failed) return;
     }
     if (this.frameStart === this.buffer.length) {
@@ -190,10 +200,12 @@ export class FrameDecoder {
     const buf = this.buffer;
     const { maxHeaderLineLength, maxHeaders, maxFrameSize } = this.limits;
     let lineStart = this.headerScan;
+    // The first NUL ahead, found once rather than line by line: a header line holding it is an error.
+    const nul = buf.indexOf(NUL, lineStart);
     for (;;) {
       const lineEnd = buf.indexOf(LF, lineStart);
       const end = lineEnd === -1 ? buf.length : lineEnd;
-      if (buf.subarray(lineStart, end).includes(NUL)) {
+      if (nul !== -1 && nul < end) {
         throw new StompProtocolError(
           'STOMP_ERR_UNEXPECTED_NULL',
           'Frame ended (NUL octet) before the blank line that ends its headers',
@@ -261,13 +273,15 @@ export class FrameDecoder {
       }
     }
     if (nul - this.frameStart + 1 > this.limits.maxFrameSize) throw this.frameTooLarge();
-    const body = nul > pending.bodyStart ? Buffer.from(buf.subarray(pending.bodyStart, nul)) : EMPTY_BODY;
+    const view = nul > pending.bodyStart ? buf.subarray(pending.bodyStart, nul) : EMPTY_BODY;
+    const body = this.lendBodies || view.length === 0 ? view : Buffer.from(view);
     const frame: StompFrame = { command: pending.command, headers: pending.headers, body };
+    const raw = buf.subarray(this.frameStart, nul + 1);
     this.pending = undefined;
     this.receiptOfCurrentFrame = undefined;
     this.frameStart = nul + 1;
     this.headerScan = this.frameStart;
-    return { kind: 'frame', frame };
+    return { kind: 'frame', frame, raw };
   }
 
   private frameTooLarge(): StompProtocolError {

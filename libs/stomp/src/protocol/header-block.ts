@@ -12,25 +12,29 @@ import type { StompVersion } from './stomp-version.js';
  * or an escape sequence the version does not define.
  */
 export function parseHeaderBlock(text: string, version: StompVersion): { command: string; headers: StompHeaders } {
-  const lines = text.split('\n');
-  lines.pop(); // the blank line's predecessor ended with \n
-  const command = stripCr(lines[0]!);
+  // Walked line by line in place (no array of lines); a `\r` before `\n` is looked for only when the text has one.
+  const crlf = text.includes('\r');
+  const firstEnd = text.indexOf('\n');
+  const command = lineAt(text, 0, firstEnd === -1 ? text.length : firstEnd, crlf);
   const escaped = usesHeaderEscaping(command);
   const headers = createHeaders();
-  for (let i = 1; i < lines.length; i++) {
-    const line = stripCr(lines[i]!);
-    const colon = line.indexOf(':');
-    if (colon <= 0) {
-      throw new StompProtocolError('STOMP_ERR_ILLEGAL_HEADER', `Illegal header: '${truncate(line)}'`);
+  if (firstEnd === -1) return { command, headers };
+  // The text after the last `\n` is no line (the blank line's predecessor ended with it).
+  for (let start = firstEnd + 1, end = text.indexOf('\n', start); end !== -1; start = end + 1, end = text.indexOf('\n', start)) {
+    // Name and value are cut from the text directly: the line itself is made only for an error.
+    const lineEnd = crlf && end > start && text.charCodeAt(end - 1) === 0x0d ? end - 1 : end;
+    const colon = text.indexOf(':', start);
+    if (colon <= start || colon >= lineEnd) {
+      throw new StompProtocolError('STOMP_ERR_ILLEGAL_HEADER', `Illegal header: '${truncate(text.slice(start, lineEnd))}'`);
     }
-    const rawName = line.slice(0, colon);
-    const rawValue = line.slice(colon + 1);
+    const rawName = text.slice(start, colon);
+    const rawValue = text.slice(colon + 1, lineEnd);
     const name = escaped ? unescapeHeaderText(rawName, version) : rawName;
     const value = escaped ? unescapeHeaderText(rawValue, version) : rawValue;
     if (name === undefined || value === undefined) {
       throw new StompProtocolError(
         'STOMP_ERR_ILLEGAL_ESCAPE',
-        `Illegal escape sequence in header: '${truncate(line)}' (STOMP ${version} allows \\\\, \\n, \\c${version === '1.2' ? ', \\r' : ''})`,
+        `Illegal escape sequence in header: '${truncate(text.slice(start, lineEnd))}' (STOMP ${version} allows \\\\, \\n, \\c${version === '1.2' ? ', \\r' : ''})`,
       );
     }
     if (!(name in headers)) headers[name] = value;
@@ -38,6 +42,7 @@ export function parseHeaderBlock(text: string, version: StompVersion): { command
   return { command, headers };
 }
 
-function stripCr(line: string): string {
-  return line.endsWith('\r') ? line.slice(0, -1) : line;
+/** The line from `start` to `end` (its `\n`), without the `\r` of a `\r\n`. */
+function lineAt(text: string, start: number, end: number, crlf: boolean): string {
+  return text.slice(start, crlf && end > start && text.charCodeAt(end - 1) === 0x0d ? end - 1 : end);
 }

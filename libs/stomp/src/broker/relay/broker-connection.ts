@@ -18,8 +18,11 @@ export interface BrokerConnectionOptions {
 }
 
 export interface BrokerConnectionHandlers {
-  /** MESSAGE frames, and ERRORs that answer no receipt. */
-  onFrame(frame: StompFrame): void;
+  /**
+   * MESSAGE frames, and ERRORs that answer no receipt. `raw` (the frame's bytes) and `frame.body`
+   * are the decoder's memory, valid during the call only: copy what must outlive it.
+   */
+  onFrame(frame: StompFrame, raw: Buffer): void;
   /** The connection ended without `close()`: `reason` says why. Called once. */
   onLost(reason: string): void;
 }
@@ -74,8 +77,8 @@ export class BrokerConnection {
       const timer = setTimeout(() => fail(`no CONNECTED within ${options.connectTimeout} ms`), options.connectTimeout);
       const decoder = new FrameDecoder(
         {
-          onFrame: (frame) => {
-            if (connected) return connection.onFrame(frame);
+          onFrame: (frame, raw) => {
+            if (connected) return connection.onFrame(frame, raw);
             if (frame.command === 'CONNECTED') {
               connected = true;
               clearTimeout(timer);
@@ -90,6 +93,8 @@ export class BrokerConnection {
           onError: (error: StompProtocolError) => (connected ? connection.lost(`unreadable data from the broker: ${error.message}`) : fail(error.message)),
         },
         BROKER_LIMITS,
+        // Every consumer (the relay's toClient, the system connection) reads a body before it returns.
+        true,
       );
       socket.on('data', (data: Buffer) => {
         connection.heartBeats.received();
@@ -160,7 +165,7 @@ export class BrokerConnection {
     this.socket.end();
   }
 
-  private onFrame(frame: StompFrame): void {
+  private onFrame(frame: StompFrame, raw: Buffer): void {
     const receiptId = frame.headers['receipt-id'];
     if (frame.command === 'RECEIPT' && receiptId !== undefined) {
       const pending = this.receipts.get(receiptId);
@@ -181,7 +186,7 @@ export class BrokerConnection {
       for (const waiting of this.receipts.values()) waiting.reject(refusal);
       this.receipts.clear();
     }
-    this.handlers.onFrame(frame);
+    this.handlers.onFrame(frame, raw);
   }
 
   private startHeartbeats(ours: readonly [number, number], theirs: string | undefined): void {

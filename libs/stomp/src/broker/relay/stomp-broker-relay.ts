@@ -10,6 +10,7 @@ import type { BrokerCluster, BrokerMessage, BrokerSubscriber, MessageBroker } fr
 import { BrokerConnection, describeError, type BrokerConnectionHandlers } from './broker-connection.js';
 import { ClientQueuePolicy } from './client-queue-policy.js';
 import type { RelaySettings } from './relay-settings.js';
+import { relayedMessageBytes } from './relayed-message.js';
 import { relaySubscribeHeaders } from './subscribe-headers.js';
 
 /**
@@ -93,7 +94,7 @@ export class StompBrokerRelay implements MessageBroker {
   async connect(subscriber: BrokerSubscriber): Promise<void> {
     this.requireAvailable();
     const handlers: BrokerConnectionHandlers = {
-      onFrame: (frame) => this.toClient(subscriber, frame),
+      onFrame: (frame, raw) => this.toClient(subscriber, frame, raw),
       onLost: (reason) => {
         this.clients.delete(subscriber);
         subscriber.brokerLost(`Lost the connection to the message broker (${reason}); reconnect later`);
@@ -148,13 +149,19 @@ export class StompBrokerRelay implements MessageBroker {
     await this.clientConnection(subscriber).request({ command, headers: forwarded });
   }
 
-  private toClient(subscriber: BrokerSubscriber, frame: StompFrame): void {
+  private toClient(subscriber: BrokerSubscriber, frame: StompFrame, raw: Buffer): void {
     if (frame.command === 'ERROR') {
       // Ending the session closes its broker connection too (unsubscribeAll).
       subscriber.brokerLost(`The message broker sent an ERROR: ${describeError(frame)}`);
       return;
     }
     if (frame.command !== 'MESSAGE') return;
+    if (subscriber.version === '1.2') {
+      // The broker's bytes, with only what must change cut out: the client speaks the broker's version.
+      subscriber.deliver(relayedMessageBytes(raw, frame.body.length), isBinaryBody(frame.headers['content-type'], frame.body));
+      return;
+    }
+    // An older client gets the message decoded and encoded again, in its version's escaping.
     const headers: Record<string, string> = {};
     for (const name in frame.headers) if (!NOT_DELIVERED.has(name)) headers[name] = frame.headers[name]!;
     const writable = writableHeaders('MESSAGE', headers, subscriber.version);

@@ -1,0 +1,86 @@
+// In-process: the relay's broker -> client path (decode a broker MESSAGE, make the client's frame)
+// against a fake broker on a local socket that sends RabbitMQ-shaped MESSAGEs (a `receipt` copied
+// from the SEND, as RabbitMQ does). The subscriber encodes what deliverFrame hands it, as a session
+// without outbound interceptors does, so both ways pay for the bytes they write.
+// Run: node --expose-gc --min-semi-space-size=256 --max-semi-space-size=256 bench/micro/relay-path.mjs (after npm run build:lib)
+import v8 from 'node:v8';
+import { createServer } from 'node:net';
+const root = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+const { StompBrokerRelay } = await import(`${root}/libs/stomp/dist/broker/relay/stomp-broker-relay.js`);
+const { encodeFrame } = await import(`${root}/libs/stomp/dist/protocol/frame-encoder.js`);
+
+const body = JSON.stringify({ seq: 1, sender: 'publisher', content: 'x'.repeat(200) });
+const message = (i) =>
+  `MESSAGE\nsubscription:sub-0\ndestination:/topic/bench.fanout\nmessage-id:T_sub-0@@session-AbCdEfGhIjKlMnOp@@${i}\nredelivered:false\n` +
+  `receipt:r${i}\ncontent-type:application/json\ncontent-length:${Buffer.byteLength(body)}\n\n${body}\0`;
+const BATCH = 2000;
+const batch = Buffer.from(Array.from({ length: BATCH }, (_, i) => message(i)).join(''));
+
+let client; // the relay's connection for the subscriber
+const server = createServer((socket) => {
+  let buffered = '';
+  socket.on('data', (data) => {
+    buffered += data.toString('latin1');
+    let nul;
+    while ((nul = buffered.indexOf('\0')) !== -1) {
+      const frame = buffered.slice(0, nul).replace(/^\n+/, '');
+      buffered = buffered.slice(nul + 1);
+      const command = frame.slice(0, frame.indexOf('\n'));
+      if (command === 'CONNECT') socket.write('CONNECTED\nversion:1.2\nheart-beat:0,0\nserver:RabbitMQ/3.10.8\n\n\0');
+      const receipt = /\nreceipt:([^\n]*)/.exec(frame);
+      if (receipt) socket.write(`RECEIPT\nreceipt-id:${receipt[1]}\n\n\0`);
+    }
+  });
+  if (!client) client = socket;
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const { port } = server.address();
+
+let delivered = 0;
+let wanted = 0;
+let done;
+const got = () => { if (++delivered === wanted) done(); };
+const subscriber = {
+  id: 's1', version: '1.2', isClosed: false, principal: undefined,
+  deliver: (bytes) => { if (bytes.length > 0) got(); },
+  deliverFrame: (frame) => { if (encodeFrame(frame, '1.2').length > 0) got(); },
+  deliverMessage: () => {}, brokerLost: (reason) => console.error('lost', reason),
+};
+const relay = new StompBrokerRelay({
+  addresses: [{ host: '127.0.0.1', port }], clientLogin: 'g', clientPasscode: 'g', systemLogin: 'g', systemPasscode: 'g',
+  virtualHost: undefined, heartbeat: [0, 0], reconnectDelay: 1000, maxReconnectDelay: 1000, connectTimeout: 5000, clientQueues: [],
+});
+await relay.start();
+client = undefined;
+await relay.connect(subscriber);
+while (!client) await new Promise((r) => setTimeout(r, 10));
+
+/** Sends `batches` × BATCH MESSAGEs and waits until the subscriber had them all. */
+async function run(batches) {
+  delivered = 0;
+  wanted = batches * BATCH;
+  const finished = new Promise((resolve) => (done = resolve));
+  for (let i = 0; i < batches; i++) client.write(batch);
+  await finished;
+}
+await run(50);
+const used = () => v8.getHeapStatistics().used_heap_size;
+const bytes = [];
+for (let r = 0; r < 5; r++) {
+  globalThis.gc(); globalThis.gc();
+  const before = used();
+  await run(10);
+  bytes.push((used() - before) / (10 * BATCH));
+}
+const cpu = [];
+for (let r = 0; r < 5; r++) {
+  const c0 = process.cpuUsage();
+  await run(50);
+  const c = process.cpuUsage(c0);
+  cpu.push((c.user + c.system) / (50 * BATCH));
+}
+const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+console.log(JSON.stringify({ bytesPerMessage: Math.round(med(bytes)), bytesAll: bytes.map(Math.round), cpuMicrosPerMessage: +med(cpu).toFixed(2), cpuAll: cpu.map((x) => +x.toFixed(2)) }));
+await relay.close();
+server.close();
+process.exit(0);
