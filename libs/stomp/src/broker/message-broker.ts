@@ -46,8 +46,9 @@ export interface BrokerMessage {
 }
 
 /**
- * Server-to-server messages between the application instances that share one broker (Redis, or an
- * external STOMP broker): how user destinations and the user registry work across instances.
+ * Server-to-server messages between the application instances that share one broker (an external
+ * STOMP broker, Redis, JetStream, Kafka): how user destinations and the user registry work across
+ * instances.
  */
 export interface BrokerCluster {
   /** This instance's id, unique among the instances. */

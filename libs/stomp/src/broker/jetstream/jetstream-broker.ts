@@ -15,7 +15,7 @@ import type { RetentionSettings } from '../retention/retention.options.js';
 import { parseStreamOffset, STREAM_OFFSET_HEADER, type StreamOffset } from '../retention/stream-offset.js';
 import { PATTERN_SUBSCRIPTION_DEFAULTS, type PatternSubscriptionLimits } from '../simple/pattern-budget.js';
 import { checkSubscriptionPattern, isPattern } from '../simple/subscription-pattern.js';
-import { JetStreamCluster } from './jetstream-cluster.js';
+import { ChannelCluster } from '../channel-cluster.js';
 import { JetStreamConnection, type NatsSession } from './jetstream-connection.js';
 import type { JetStreamSettings } from './jetstream-settings.js';
 import { ensureStreams, planStreams, QUEUE_NAMESPACE, ruleNamespace, TRANSIENT_NAMESPACE, type StreamPlan } from './jetstream-streams.js';
@@ -72,7 +72,7 @@ function withoutBrokerHeaders(message: BrokerMessage): BrokerMessage {
  * where they were.
  */
 export class JetStreamBroker implements MessageBroker {
-  readonly cluster: JetStreamCluster;
+  readonly cluster: ChannelCluster;
   /** Whether JetStream can take messages: first known when `start()` has settled, then on every change. */
   readonly availability$: Observable<boolean>;
   private readonly availability = new BehaviorSubject<boolean | undefined>(undefined);
@@ -114,7 +114,7 @@ export class JetStreamBroker implements MessageBroker {
     this.queueStream = this.plans[this.plans.length - 1]!.name;
     this.clusterSubject = `${settings.subjectPrefix}.cluster`;
     const instanceId = randomUUID();
-    this.cluster = new JetStreamCluster(instanceId, (data) => this.sendCluster(data));
+    this.cluster = new ChannelCluster(instanceId, (data) => this.sendCluster(data));
     this.connection = new JetStreamConnection(settings, `nest-stomp:${instanceId}`, this.logger, (session) => this.prepare(session));
     this.availability$ = this.availability.pipe(
       filter((available): available is boolean => available !== undefined),

@@ -13,7 +13,7 @@ import { RetentionPolicy } from '../retention/retention-policy.js';
 import { parseStreamOffset, STREAM_OFFSET_HEADER, type StreamOffset } from '../retention/stream-offset.js';
 import { isPattern } from '../simple/subscription-pattern.js';
 import type { KafkaBrokerContext, KafkaBrokerSettings } from './kafka-broker-settings.js';
-import { KafkaCluster } from './kafka-cluster.js';
+import { ChannelCluster } from '../channel-cluster.js';
 import { KafkaFanOut, type LogReader } from './kafka-fan-out.js';
 import { KafkaQueue, type QueueSubscription } from './kafka-queue.js';
 import { recordOf } from './kafka-record.js';
@@ -52,7 +52,7 @@ interface TopicSubscription {
  * once with {@link StompBrokerUnavailableError} and the loop tries again with capped back-off.
  */
 export class KafkaBroker implements MessageBroker {
-  readonly cluster: KafkaCluster;
+  readonly cluster: ChannelCluster;
   readonly availability$: Observable<boolean>;
   private readonly availability = new BehaviorSubject<boolean | undefined>(undefined);
   private readonly logger = new StompLogger('StompModule');
@@ -74,7 +74,7 @@ export class KafkaBroker implements MessageBroker {
   ) {
     this.retention = new RetentionPolicy(context.retention, context.pathSeparator);
     this.clusterTopicName = clusterTopic(settings.topicPrefix);
-    this.cluster = new KafkaCluster(this.instanceId, (data) => this.send(this.clusterTopicName, Buffer.from(data, 'utf8'), new Map(), 'a cluster message'));
+    this.cluster = new ChannelCluster(this.instanceId, (data) => this.send(this.clusterTopicName, Buffer.from(data, 'utf8'), new Map(), 'a cluster message'));
     this.availability$ = this.availability.pipe(
       filter((available): available is boolean => available !== undefined),
       distinctUntilChanged(),

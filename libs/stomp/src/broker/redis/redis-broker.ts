@@ -7,7 +7,7 @@ import type { RetentionSettings } from '../retention/retention.options.js';
 import { SimpleBroker, type SimpleBrokerSettings } from '../simple/simple-broker.js';
 import type { RedisBrokerSettings } from './redis-broker-settings.js';
 import { StompBrokerUnavailableError } from '../../errors/stomp-broker-unavailable.error.js';
-import { RedisCluster } from './redis-cluster.js';
+import { ChannelCluster } from '../channel-cluster.js';
 import { RedisConnection } from './redis-connection.js';
 import { decodeRedisMessage, encodeRedisMessage } from './redis-message-codec.js';
 import { describeRedisUrl } from './redis-url.js';
@@ -38,7 +38,7 @@ import { RedisStreams } from './streams/redis-streams.js';
  * each instance reads them from its last id, so an instance cut off for a while catches up.
  */
 export class RedisBroker implements MessageBroker {
-  readonly cluster: RedisCluster;
+  readonly cluster: ChannelCluster;
   /** Whether Redis can take messages: first known when `start()` has settled, then on every change. */
   readonly availability$: Observable<boolean>;
   private readonly availability = new BehaviorSubject<boolean | undefined>(undefined);
@@ -79,7 +79,7 @@ export class RedisBroker implements MessageBroker {
       this.logger.warn("Option queueOverflow 'reject-publish' does not apply to the Redis broker: a message reaches each instance's queues after Redis accepted it, so a full queue drops its oldest message");
     }
     const instanceId = randomUUID();
-    this.cluster = new RedisCluster(instanceId, (data) => this.send(this.channels.cluster, Buffer.from(data, 'utf8'), 'a cluster message'));
+    this.cluster = new ChannelCluster(instanceId, (data) => this.send(this.channels.cluster, Buffer.from(data, 'utf8'), 'a cluster message'));
 
     const connection = (role: RedisConnection['role'], prepare?: (client: RedisConnection['client']) => Promise<unknown>, blocking?: boolean) =>
       new RedisConnection(role, url, this.displayUrl, `nest-stomp:${instanceId}:${role.replace(' ', '-')}`, this.settings, this.logger, prepare, blocking);

@@ -1,11 +1,12 @@
 import { Subject, type Observable } from 'rxjs';
-import type { BrokerCluster } from '../message-broker.js';
+import type { BrokerCluster } from './message-broker.js';
 
 /**
- * Server-to-server messages over one topic that every instance with the same topic prefix reads
- * from its end: what one publishes, all receive, itself included, in the order it published.
+ * Server-to-server messages over one channel of the broker that every instance sharing it reads (a
+ * Redis channel, a NATS subject, a Kafka topic): what one publishes, all receive, itself included,
+ * in the order it published. The broker sends with `send` and hands over what arrives to `received`.
  */
-export class KafkaCluster implements BrokerCluster {
+export class ChannelCluster implements BrokerCluster {
   readonly messages$: Observable<string>;
   private readonly messages = new Subject<string>();
 
@@ -20,6 +21,7 @@ export class KafkaCluster implements BrokerCluster {
     return this.send(data);
   }
 
+  /** A message arrived on the cluster channel. */
   received(data: string): void {
     this.messages.next(data);
   }
