@@ -23,17 +23,27 @@ export async function startApp(module: unknown, configure?: (app: INestApplicati
   return runningApp(app);
 }
 
+/** How long one application may take to start in a test's beforeAll. */
+const APP_START_TIMEOUT_MS = 30_000;
+
 /** The app a describe block tests against: only there once its beforeAll has run. */
 export type AppFixture = Omit<RunningApp, 'close'>;
 
 /** Starts `module` (see `startApp`) before the tests of the enclosing describe block, and closes it after them. */
 export function useApp(module: unknown, configure?: (app: INestApplication) => void | Promise<void>): AppFixture {
   let running: RunningApp | undefined;
+  let starting: Promise<void> | undefined;
+  // A busy machine may take longer than jest's default 5 s hook timeout; an app that starts after a
+  // timed-out hook is still closed (afterAll waits for it), so it cannot keep jest from exiting.
   beforeAll(async () => {
-    running = await startApp(module, configure);
-  });
+    starting = startApp(module, configure).then((app) => {
+      running = app;
+    });
+    await starting;
+  }, APP_START_TIMEOUT_MS);
   // When startApp failed there is nothing to close, and its own error is the one to report.
   afterAll(async () => {
+    await starting?.catch(() => undefined);
     await running?.close();
   });
   return appFixture(() => running, 'useApp()');

@@ -18,14 +18,22 @@ export interface SenderWithErrors {
 export function useSenderWithErrors(module: unknown, endpoint = '/ws'): SenderWithErrors {
   let started: { server: RunningApp; client: StompTestClient; errors?: StompTestSubscription } | undefined;
 
+  let server: RunningApp | undefined;
+  let starting: Promise<void> | undefined;
+
+  // As useApp: a generous timeout, and an app that starts after a timed-out hook is still closed.
   beforeAll(async () => {
-    const server = await startApp(module);
-    started = { server, client: await createStompTestClient(`${server.wsUrl}${endpoint}`, { timeout: 10_000 }).connect() };
-  });
+    starting = (async () => {
+      server = await startApp(module);
+      started = { server, client: await createStompTestClient(`${server.wsUrl}${endpoint}`, { timeout: 10_000 }).connect() };
+    })();
+    await starting;
+  }, 30_000);
 
   afterAll(async () => {
+    await starting?.catch(() => undefined);
     await started?.client.disconnect();
-    await started?.server.close();
+    await server?.close();
   });
 
   beforeEach(async () => {

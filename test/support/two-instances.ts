@@ -22,6 +22,9 @@ export interface TwoInstancesOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
+/** How long starting both instances may take. */
+const START_TIMEOUT_MS = 60_000;
+
 /** Starts two instances (see `TwoInstancesOptions`) before the tests of the enclosing describe block and closes them after. */
 export function useTwoInstances(options: TwoInstancesOptions): TwoInstances {
   let a: RunningApp | undefined;
@@ -30,15 +33,22 @@ export function useTwoInstances(options: TwoInstancesOptions): TwoInstances {
   const suiteClients: Client[] = [];
   const testClients: Client[] = [];
   let inTest = false;
+  let starting: Promise<void> | undefined;
 
+  // Two applications on a busy machine may take longer than jest's default 5 s hook timeout; and an
+  // instance that starts after a timed-out hook must still be closed (afterAll waits for it), or
+  // its server and broker connections keep jest from exiting.
   beforeAll(async () => {
     for (const [name, value] of Object.entries(options.env ?? {})) {
       saved[name] = process.env[name];
       process.env[name] = value;
     }
-    a = await options.start();
-    b = await options.start();
-  });
+    starting = (async () => {
+      a = await options.start();
+      b = await options.start();
+    })();
+    await starting;
+  }, START_TIMEOUT_MS);
 
   beforeEach(() => {
     inTest = true;
@@ -51,6 +61,7 @@ export function useTwoInstances(options: TwoInstancesOptions): TwoInstances {
 
   // When a start failed there is less to close, and its own error is the one to report.
   afterAll(async () => {
+    await starting?.catch(() => undefined);
     await deactivateAll(...suiteClients.splice(0));
     for (const [name, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[name];
