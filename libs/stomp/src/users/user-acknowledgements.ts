@@ -22,6 +22,8 @@ export class UserAcknowledgements {
   private readonly modes = new Map<SessionOutlet, Map<string, ClientAckMode>>();
   /** Each session's unacknowledged user messages, in delivery order: ack id → subscription id. */
   private readonly pending = new Map<SessionOutlet, Map<string, string>>();
+  /** Per session, the sequence of the newest id forgotten past `limit`: ids up to it count as acknowledged. */
+  private readonly forgottenUpTo = new Map<SessionOutlet, number>();
 
   constructor(private readonly limit: number) {}
 
@@ -41,7 +43,11 @@ export class UserAcknowledgements {
     let pending = this.pending.get(session);
     if (!pending) this.pending.set(session, (pending = new Map()));
     pending.set(ackId, subscriptionId);
-    if (pending.size > this.limit) pending.delete(pending.keys().next().value!);
+    if (pending.size > this.limit) {
+      const oldest = pending.keys().next().value!;
+      pending.delete(oldest);
+      this.forgottenUpTo.set(session, this.ids.sequenceOf(oldest)!);
+    }
     return ackId;
   }
 
@@ -56,6 +62,8 @@ export class UserAcknowledgements {
     const pending = this.pending.get(session);
     const subscriptionId = pending?.get(ackId);
     if (!pending || subscriptionId === undefined) {
+      // Forgotten past the limit: counted as acknowledged, so a late ACK of it is no mistake.
+      if ((this.ids.sequenceOf(ackId) ?? Infinity) <= (this.forgottenUpTo.get(session) ?? -1)) return true;
       throw new StompProtocolError(
         'STOMP_ERR_UNKNOWN_ACK',
         `${command} ${header}:${truncate(ackId)} names no message awaiting acknowledgement: this session was not sent it on a client or client-individual subscription, or has already acknowledged it`,
@@ -84,5 +92,6 @@ export class UserAcknowledgements {
   disconnected(session: SessionOutlet): void {
     this.modes.delete(session);
     this.pending.delete(session);
+    this.forgottenUpTo.delete(session);
   }
 }

@@ -16,4 +16,13 @@ export class MessageIds {
   next(): string {
     return this.prefix + (this.count++).toString(36);
   }
+
+  /** The place of an id this generator made in its sequence (0 for the first); `undefined` for any other id. */
+  sequenceOf(id: string): number | undefined {
+    if (!id.startsWith(this.prefix)) return undefined;
+    const digits = id.slice(this.prefix.length);
+    if (!/^[0-9a-z]{1,10}$/.test(digits)) return undefined;
+    const sequence = parseInt(digits, 36);
+    return sequence < this.count ? sequence : undefined;
+  }
 }

@@ -30,6 +30,8 @@ interface SubscriberState {
   patterns: number;
   /** Unacknowledged deliveries: ack id → its subscription. */
   readonly acks: Map<string, JetStreamSubscription>;
+  /** Sequence of the newest topic ack id forgotten past `prefetch`: ids up to it count as acknowledged. */
+  forgottenUpTo: number;
 }
 
 /**
@@ -185,7 +187,14 @@ export class JetStreamBroker implements MessageBroker {
       ackMode,
       pattern ? new DestinationPattern(destination, this.separator) : undefined,
       this.ids,
-      { add: (ackId, owner) => state.acks.set(ackId, owner), delete: (ackId) => state.acks.delete(ackId) },
+      {
+        add: (ackId, owner) => state.acks.set(ackId, owner),
+        delete: (ackId) => state.acks.delete(ackId),
+        forget: (ackId) => {
+          state.acks.delete(ackId);
+          state.forgottenUpTo = Math.max(state.forgottenUpTo, this.ids.sequenceOf(ackId) ?? -1);
+        },
+      },
       queue ? undefined : this.settings.prefetch,
     );
     state.subscriptions.set(subscriptionId, subscription);
@@ -266,6 +275,8 @@ export class JetStreamBroker implements MessageBroker {
     const state = this.subscribers.get(subscriber);
     const subscription = ackId === undefined ? undefined : state?.acks.get(ackId);
     if (!state || !subscription || ackId === undefined) {
+      // Forgotten past `prefetch` on a topic: counted as acknowledged, so a late ACK of it is no mistake.
+      if (state && ackId !== undefined && (this.ids.sequenceOf(ackId) ?? Infinity) <= state.forgottenUpTo) return;
       throw new StompProtocolError(
         'STOMP_ERR_UNKNOWN_ACK',
         `${command} names message '${ackId}', which this session was not sent in a client-acknowledged subscription or has already acknowledged`,
@@ -349,10 +360,19 @@ export class JetStreamBroker implements MessageBroker {
       await ensure(session);
       this.queueConsumers.add(durable);
     }
-    const consumer = await session.js.consumers.getPushConsumer(this.queueStream, durable);
+    const consumer = await session.js.consumers.getPushConsumer(this.queueStream, durable).catch(async () => {
+      // The server deletes a consumer left without subscribers for queueMaxAge: make it again.
+      await ensure(session);
+      return session.js.consumers.getPushConsumer(this.queueStream, durable);
+    });
     const messages = await consumer.consume({
       callback: (msg: JsMsg) => {
-        const settlement: Settlement = { ack: () => msg.ack(), nak: () => msg.nak(), giveBack: () => msg.nak(GIVE_BACK_DELAY_MS) };
+        const settlement: Settlement = {
+          ack: () => msg.ack(),
+          nak: () => msg.nak(),
+          giveBack: () => msg.nak(GIVE_BACK_DELAY_MS),
+          term: (reason) => msg.term(reason),
+        };
         this.receive(subscription, msg.data, msg.info.redelivered ? { redelivered: 'true' } : {}, settlement);
       },
     });
@@ -368,7 +388,9 @@ export class JetStreamBroker implements MessageBroker {
       // A copy: the client may reuse its read buffer, and a MESSAGE can wait in a slow session's queue.
       subscription.deliver(decodeMessage(Buffer.from(data)), headers, settlement);
     } catch (error) {
-      settlement?.nak();
+      // A message that cannot be decoded would fail the same way on every redelivery.
+      if (settlement?.term) settlement.term(`nest-stomp could not read it: ${(error as Error).message}`);
+      else settlement?.nak();
       this.logger.error(`Dropped a message from NATS for '${subscription.destination}': ${(error as Error).message}`, (error as Error).stack);
     }
   }
@@ -449,7 +471,7 @@ export class JetStreamBroker implements MessageBroker {
 
   private stateOf(subscriber: BrokerSubscriber): SubscriberState {
     let state = this.subscribers.get(subscriber);
-    if (!state) this.subscribers.set(subscriber, (state = { subscriptions: new Map(), acks: new Map(), patterns: 0 }));
+    if (!state) this.subscribers.set(subscriber, (state = { subscriptions: new Map(), acks: new Map(), patterns: 0, forgottenUpTo: -1 }));
     return state;
   }
 

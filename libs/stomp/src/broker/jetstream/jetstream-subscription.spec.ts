@@ -27,7 +27,7 @@ const message = { destination: '/queue/q', headers: {}, body: Buffer.from('x') }
 function subscription(ackMode: AckMode, rememberAtMost?: number) {
   const known = new Map<string, JetStreamSubscription>();
   const to = subscriber();
-  const created = new JetStreamSubscription(to, 'sub', '/queue/q', ackMode, undefined, new MessageIds(), { add: (id, s) => known.set(id, s), delete: (id) => known.delete(id) }, rememberAtMost);
+  const created = new JetStreamSubscription(to, 'sub', '/queue/q', ackMode, undefined, new MessageIds(), { add: (id, s) => known.set(id, s), delete: (id) => known.delete(id), forget: (id) => known.delete(id) }, rememberAtMost);
   return { created, to, known };
 }
 

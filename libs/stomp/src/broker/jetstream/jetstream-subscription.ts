@@ -12,6 +12,8 @@ export interface Settlement {
   nak(): void;
   /** Gives back a message whose subscriber has gone (see {@link JetStreamSubscription.end}). */
   giveBack(): void;
+  /** A queue message that cannot be read (not one this library wrote): never to be redelivered. */
+  term?(reason: string): void;
 }
 
 const NOTHING_TO_SETTLE: Settlement = { ack: () => undefined, nak: () => undefined, giveBack: () => undefined };
@@ -37,7 +39,7 @@ export class JetStreamSubscription {
     private readonly matcher: DestinationPattern | undefined,
     private readonly ids: MessageIds,
     /** The session's ack ids: each one handed out is added, so that an ACK finds its subscription, and removed once forgotten. */
-    private readonly ackIds: { add(ackId: string, subscription: JetStreamSubscription): void; delete(ackId: string): void },
+    private readonly ackIds: { add(ackId: string, subscription: JetStreamSubscription): void; delete(ackId: string): void; forget(ackId: string): void },
     /**
      * For a topic, most unacknowledged ids remembered (its ACK settles nothing in NATS): past it the
      * oldest counts as acknowledged, so a client that never acknowledges costs bounded memory. A
@@ -98,7 +100,7 @@ export class JetStreamSubscription {
     if (this.rememberAtMost !== undefined && this.pending.size > this.rememberAtMost) {
       const [oldest] = this.pending.keys();
       this.pending.delete(oldest!);
-      this.ackIds.delete(oldest!);
+      this.ackIds.forget(oldest!);
     }
     this.subscriber.deliverMessage(template, this.id, messageId, messageId);
   }

@@ -121,6 +121,8 @@ export class KafkaQueue {
     if (command === 'ACK') {
       for (const [, { message }] of settled) this.outstanding.delete(message.offset);
       this.commit();
+      // Settled messages free room: a queue paused for too many unacknowledged ones reads again.
+      this.flowControl();
     } else {
       this.giveBack(settled.map(([, { message }]) => message));
     }
@@ -150,6 +152,7 @@ export class KafkaQueue {
   private rejoined(): void {
     for (const message of this.waiting) this.outstanding.delete(message.offset);
     this.givenBack.clear();
+    this.flowControl();
     this.waiting = [];
     this.highest = this.committed - 1n;
   }
@@ -162,9 +165,11 @@ export class KafkaQueue {
   }
 
   private deliverWaiting(): void {
-    while (this.waiting.length > 0 && this.subscriptions.length > 0) {
-      const message = this.waiting.shift()!;
+    while (this.waiting.length > 0) {
       const subscription = this.nextSubscription();
+      // Only sessions that ended and are not removed yet: the messages wait for a live subscriber.
+      if (!subscription) break;
+      const message = this.waiting.shift()!;
       const ackId = `${this.topic.name}@${message.offset}#${++this.sequence}`;
       if (subscription.ackMode === 'auto') this.outstanding.delete(message.offset);
       else this.unacked.set(ackId, { message, subscription, sequence: this.sequence });
@@ -175,13 +180,13 @@ export class KafkaQueue {
     this.flowControl();
   }
 
-  private nextSubscription(): QueueSubscription {
-    // Skip subscribers whose session ended but was not removed yet.
+  /** The next live subscriber in turn; `undefined` when none is (sessions that ended are skipped). */
+  private nextSubscription(): QueueSubscription | undefined {
     for (let i = 0; i < this.subscriptions.length; i++) {
       const subscription = this.subscriptions[this.turn++ % this.subscriptions.length]!;
       if (!subscription.subscriber.isClosed) return subscription;
     }
-    return this.subscriptions[this.turn++ % this.subscriptions.length]!;
+    return undefined;
   }
 
   /** Stops reading while too many messages are held, so a slow consumer does not fill the memory. */
