@@ -1,3 +1,5 @@
+import { truncate } from '../../../util/truncate.js';
+import { StompProtocolError } from '../../../errors/stomp-protocol.error.js';
 import { StompBrokerUnavailableError } from '../../../errors/stomp-broker-unavailable.error.js';
 import { MessageFrameTemplate } from '../../../protocol/message-frame-template.js';
 import type { StompHeaders } from '../../../protocol/stomp-frame.js';
@@ -70,6 +72,14 @@ export class RedisStreams {
    */
   subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, headers: StompHeaders): void | Promise<void> {
     const from = parseStreamOffset(headers[STREAM_OFFSET_HEADER]);
+    if (from.kind !== 'next' && (headers.ack === 'client' || headers.ack === 'client-individual') && this.policy.ruleFor(destination)) {
+      // A replay is read from Redis page by page and written straight to the session: nothing
+      // behind it could take an acknowledgement (the embedded broker's history can).
+      throw new StompProtocolError(
+        'STOMP_ERR_BAD_STREAM_OFFSET',
+        `Subscription to '${truncate(destination)}' refused: on Redis Streams a replay (${STREAM_OFFSET_HEADER}:${truncate(headers[STREAM_OFFSET_HEADER]!)}) is for ack:auto subscriptions; acknowledge by remembering the last x-stream-offset instead`,
+      );
+    }
     const gate = this.gateFor(subscriber);
     this.local.subscribe(gate, subscriptionId, destination, headers);
     if (from.kind === 'next' || isPattern(destination) || !this.policy.ruleFor(destination)) {
