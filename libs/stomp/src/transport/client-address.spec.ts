@@ -45,6 +45,14 @@ describe('clientAddress', () => {
       expect(clientAddress('127.0.0.1', { forwarded: 'proto=https' }, loopback)).toBe('unknown');
     });
 
+    it('trusts only addresses as proxies, even when every proxy is trusted: an identifier ends the walk', () => {
+      const all = compileTrustProxy(true);
+      expect(clientAddress('127.0.0.1', { forwarded: 'for=203.0.113.7, for=_hidden, for=10.0.0.2' }, all)).toBe('_hidden');
+      expect(clientAddress('127.0.0.1', { 'x-forwarded-for': '203.0.113.7, not-an-address' }, compileTrustProxy(5))).toBe('not-an-address');
+      // A quoted Forwarded value holding a comma cannot add hops of the client's choosing.
+      expect(clientAddress('127.0.0.1', { forwarded: 'for="203.0.113.7, 10.0.0.9"' }, loopback)).toBe('unknown');
+    });
+
     it('is ignored when the peer is not trusted, or no proxy is', () => {
       expect(clientAddress('198.51.100.1', { forwarded: 'for=203.0.113.7' }, loopback)).toBe('198.51.100.1');
       expect(clientAddress('127.0.0.1', { forwarded: 'for=203.0.113.7' }, compileTrustProxy(false))).toBe('127.0.0.1');

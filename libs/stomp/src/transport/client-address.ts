@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { isIP } from 'node:net';
 import proxyaddr from 'proxy-addr';
 import { forwardedFor } from './forwarded-header.js';
 
@@ -41,7 +42,9 @@ export function clientAddress(peer: string | undefined, headers: IncomingHttpHea
   const chain = forwardedChain(headers);
   if (chain === undefined) return peer;
   const request = { connection: { remoteAddress: peer }, socket: { remoteAddress: peer }, headers: { 'x-forwarded-for': chain } };
-  return proxyaddr(request as unknown as Parameters<typeof proxyaddr>[0], trust);
+  // Only an address can be a trusted proxy, whatever `trustProxy` says (`true`, a hop count, a
+  // function): an identifier (`_hidden`, `unknown`) or garbage ends the walk and is the address.
+  return proxyaddr(request as unknown as Parameters<typeof proxyaddr>[0], (address, hop) => isIP(address) !== 0 && trust(address, hop));
 }
 
 /**

@@ -13,7 +13,10 @@ export function forwardedFor(header: string): string[] {
       for (const pair of splitOutsideQuotes(element, ';')) {
         const equals = pair.indexOf('=');
         if (equals === -1 || pair.slice(0, equals).trim().toLowerCase() !== 'for') continue;
-        return nodeAddress(unquote(pair.slice(equals + 1).trim()));
+        const node = nodeAddress(unquote(pair.slice(equals + 1).trim()));
+        // A quoted value may hold ',' or spaces: joined into one X-Forwarded-For list it would add
+        // hops of the client's choosing. No address holds them.
+        return /[\s,]/.test(node) ? 'unknown' : node;
       }
       return 'unknown';
     });
