@@ -65,6 +65,8 @@
   function timeOf(iso) {
     const time = document.createElement('time');
     const date = new Date(iso);
+    // A message without a valid time (an older server, a client's own SEND to a topic) shows none.
+    if (Number.isNaN(date.getTime())) return document.createTextNode('');
     time.className = 'time';
     time.dateTime = date.toISOString();
     time.title = date.toLocaleString();

@@ -63,8 +63,7 @@ function replyError(errors: TypedEndpoint | undefined): string {
   const what = errors
     ? `A \`get()\` whose handler failed: the report the server sent to ${errors.endpoint.channel.address}.`
     : 'A `get()` whose handler failed (this API has no error destination: it is never thrown).';
-  return `/** ${what} */
-export class StompReplyError extends Error {
+  return `${docComment(what, '')}export class StompReplyError extends Error {
   readonly report: ${errors?.type ?? 'unknown'};
 
   constructor(report: ${errors?.type ?? 'unknown'}, destination: string) {
