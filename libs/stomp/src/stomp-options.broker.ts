@@ -154,6 +154,7 @@ const KAFKA_OPTIONS = {
   maxReconnectDelay: timer(positiveInteger),
   fetchMaxWait: timer(positiveInteger),
   maxUnackedPerQueue: positiveInteger,
+  maxTopics: positiveInteger,
 } satisfies { readonly [K in Exclude<keyof StompKafkaOptions, 'kind'>]-?: Check<KafkaBrokerSettings[K]> };
 
 /** Each broker kind: its options (besides `kind`) and where their defaults are. */

@@ -371,6 +371,7 @@ export const STOMP_DEFAULTS = {
     maxReconnectDelay: 2000,
     fetchMaxWait: 100,
     maxUnackedPerQueue: 1000,
+    maxTopics: 10_000,
   },
 } as const satisfies Omit<Required<StompModuleOptions>, 'endpoint' | 'pathSeparator' | 'authenticate' | 'errorDestination' | 'broker' | 'authorization' | 'maxTransactionBytes' | 'asyncApi'> & {
   broker: { kind: 'simple' };

@@ -17,6 +17,7 @@ export interface KafkaBrokerSettings {
   readonly maxReconnectDelay: number;
   readonly fetchMaxWait: number;
   readonly maxUnackedPerQueue: number;
+  readonly maxTopics: number;
 }
 
 /** What else the Kafka broker reads of the resolved options. */

@@ -343,7 +343,7 @@ export class KafkaBroker implements MessageBroker {
     const admin = new kafka.Admin({ ...base, clientId: `${clientId}-admin` });
     const fetcher = new kafka.Consumer({ ...base, clientId: `${clientId}-fetcher`, groupId: `${settings.groupId}-fetcher` });
     const offsets = new kafka.Consumer<Buffer, Buffer, Buffer, Buffer>({ ...base, clientId: `${clientId}-offsets`, groupId: `${settings.groupId}-offsets` });
-    const topics = new KafkaTopics(admin, this.retention, settings.replicationFactor, (name) => offsets.listOffsets({ topics: [name] }));
+    const topics = new KafkaTopics(admin, this.retention, settings.replicationFactor, settings.maxTopics, (name) => offsets.listOffsets({ topics: [name] }));
     return {
       kafka,
       admin,

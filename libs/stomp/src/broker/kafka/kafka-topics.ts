@@ -1,4 +1,6 @@
 import type { Admin } from '@platformatic/kafka';
+import { StompProtocolError } from '../../errors/stomp-protocol.error.js';
+import { truncate } from '../../util/truncate.js';
 import type { RetentionPolicy } from '../retention/retention-policy.js';
 
 /** A destination's topic as the readers need it: Kafka's id for it and the broker leading its one partition. */
@@ -24,6 +26,8 @@ export class KafkaTopics {
     private readonly admin: Admin,
     private readonly retention: RetentionPolicy,
     private readonly replicationFactor: number | undefined,
+    /** Most topics remembered (the `maxTopics` option). */
+    private readonly maxTopics: number,
     /** Asks the topic's leader for its offsets: throws while the partition is not served yet. */
     private readonly probe: (name: string) => Promise<unknown>,
   ) {}
@@ -31,6 +35,14 @@ export class KafkaTopics {
   /** The topic of `destination` (named `name`), created when missing; rejects when Kafka cannot be reached. */
   ensure(destination: string, name: string): Promise<KafkaTopic> {
     let topic = this.known.get(name);
+    if (!topic && this.known.size >= this.maxTopics) {
+      return Promise.reject(
+        new StompProtocolError(
+          'STOMP_ERR_LIMIT',
+          `Destination '${truncate(destination)}' refused: this instance uses at most ${this.maxTopics} Kafka topics, one per destination (option broker.maxTopics)`,
+        ),
+      );
+    }
     if (!topic) {
       topic = this.create(destination, name);
       this.known.set(name, topic);

@@ -33,4 +33,10 @@ export interface StompKafkaOptions {
   readonly fetchMaxWait?: number;
   /** Messages of one `/queue` destination an instance holds delivered but not acknowledged before it stops reading more. */
   readonly maxUnackedPerQueue?: number;
+  /**
+   * Most topics this instance uses (one per destination, created on first use): a SEND or SUBSCRIBE
+   * to a destination past it gets an ERROR, so clients inventing destinations cannot fill Kafka with
+   * topics nor this process's memory with their metadata.
+   */
+  readonly maxTopics?: number;
 }
