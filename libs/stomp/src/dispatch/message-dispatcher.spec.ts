@@ -145,6 +145,11 @@ describe('MessageDispatcher', () => {
       expect(message.headers).not.toHaveProperty('receipt');
     });
 
+    it('drops the headers only a broker may write on a MESSAGE (a forged redelivered flag or stream offset)', async () => {
+      await dispatcher.send(session(), '/queue/jobs', { ...headers, redelivered: 'true', 'x-stream-offset': '42' }, Buffer.from('job'));
+      expect(broker.published[0]!.message.headers).toEqual({ 'content-type': 'text/plain', custom: 'kept' });
+    });
+
     it("delivers a user destination to the user's subscriptions, never through the broker", async () => {
       alice.subscriptionDestinations.set('sub-1', '/user/queue/notes');
       await dispatcher.send(session(), '/user/alice/queue/notes', headers, Buffer.from('for alice'));
