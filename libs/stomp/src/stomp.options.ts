@@ -152,7 +152,11 @@ export interface StompModuleOptions {
    * SUBSCRIBE has no `prefetch-count` header (embedded and Redis brokers). Default: `STOMP_DEFAULTS.prefetchCount`.
    */
   readonly prefetchCount?: number;
-  /** Largest `prefetch-count` a SUBSCRIBE may ask for; a bigger one gets an ERROR. Default: `STOMP_DEFAULTS.maxPrefetchCount`. */
+  /**
+   * Largest `prefetch-count` a SUBSCRIBE may ask for; a bigger one gets an ERROR. Also the most
+   * unacknowledged user-destination messages remembered per session (older ones count as
+   * acknowledged). Default: `STOMP_DEFAULTS.maxPrefetchCount`.
+   */
   readonly maxPrefetchCount?: number;
   /**
    * Most frames a session may send per second, averaged over a burst of twice as many; beyond it

@@ -115,7 +115,7 @@ describe('MessageDispatcher', () => {
     const destinations = new DestinationResolver(SETTINGS);
     const cluster = new ClusterChannel(broker);
     registry = new SimpUserRegistry(events, cluster, { userRegistryBroadcast: { interval: 100, maxBytesPerSecond: 1024 * 1024 } });
-    const users = new UserDestinations(SETTINGS, cluster, destinations, registry);
+    const users = new UserDestinations({ ...SETTINGS, maxPrefetchCount: 1000 }, cluster, destinations, registry);
     dispatcher = new MessageDispatcher(handlers as unknown as HandlerInvoker, destinations, users, broker);
     alice = new FakeSession('s-alice', { name: 'alice' });
     events.emit({ type: 'connected', session: alice as unknown as SessionOutlet });

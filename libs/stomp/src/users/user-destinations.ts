@@ -46,13 +46,13 @@ export class UserDestinations {
   private readonly acks: UserAcknowledgements;
 
   constructor(
-    @Inject(STOMP_SETTINGS) settings: { readonly userDestinationPrefix: string; readonly maxPrefetchCount?: number },
+    @Inject(STOMP_SETTINGS) settings: { readonly userDestinationPrefix: string; readonly maxPrefetchCount: number },
     private readonly cluster: ClusterChannel,
     private readonly destinations: DestinationResolver,
     private readonly users: SimpUserRegistry,
   ) {
     this.prefix = settings.userDestinationPrefix;
-    this.acks = new UserAcknowledgements(settings.maxPrefetchCount ?? 1000);
+    this.acks = new UserAcknowledgements(settings.maxPrefetchCount);
     cluster.of<ClusterUserMessage>('user-message').subscribe((message) => this.onClusterMessage(message));
   }
 
