@@ -1,6 +1,6 @@
 import { MessageFrameTemplate } from '../../../protocol/message-frame-template.js';
 import type { BrokerSubscriber } from '../../message-broker.js';
-import { ReplayGate } from './replay-gate.js';
+import { MAX_HELD_DURING_REPLAY, ReplayGate } from './replay-gate.js';
 
 function session(): BrokerSubscriber & { readonly got: string[]; closed: boolean } {
   const got: string[] = [];
@@ -72,5 +72,15 @@ describe('ReplayGate', () => {
     const again = gate.begin('a');
     target.closed = true;
     expect(gate.isCurrent('a', again)).toBe(false);
+  });
+  it('ends the session, telling it to resume, when a replay falls too far behind the live messages', () => {
+    const lost: string[] = [];
+    const target = { ...session(), brokerLost: (reason: string) => void lost.push(reason) };
+    const gate = new ReplayGate(target);
+    gate.begin('a');
+    for (let offset = 0; offset < MAX_HELD_DURING_REPLAY; offset++) gate.deliverMessage(at(offset), 'a', 'id');
+    expect(lost).toEqual([]);
+    gate.deliverMessage(at(MAX_HELD_DURING_REPLAY), 'a', 'id');
+    expect(lost).toEqual([expect.stringMatching(/^Replay of '\/topic\/log' fell behind: more than 10000 live messages .* x-stream-offset:offset=/)]);
   });
 });

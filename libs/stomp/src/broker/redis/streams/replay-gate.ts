@@ -3,6 +3,13 @@ import type { StompFrame } from '../../../protocol/stomp-frame.js';
 import type { BrokerSubscriber } from '../../message-broker.js';
 import { STREAM_OFFSET_HEADER } from '../../retention/stream-offset.js';
 
+/**
+ * Most live messages held back during one replay. A replay reads 500 entries a round trip; a
+ * destination that receives more than this meanwhile would hold them all in memory, so the session
+ * ends instead, with an ERROR telling the client to resume from the last offset it got.
+ */
+export const MAX_HELD_DURING_REPLAY = 10_000;
+
 interface Replay {
   /** Live messages held back while the log is being replayed; `undefined` once it was. */
   held: Array<{ template: MessageFrameTemplate; messageId: string; ack: string | undefined }> | undefined;
@@ -76,6 +83,13 @@ export class ReplayGate implements BrokerSubscriber {
   deliverMessage(template: MessageFrameTemplate, subscriptionId: string, messageId: string, ack?: string): void {
     const replay = this.replays.get(subscriptionId);
     if (replay?.held) {
+      if (replay.held.length >= MAX_HELD_DURING_REPLAY) {
+        this.replays.delete(subscriptionId);
+        this.session.brokerLost(
+          `Replay of '${String(template.headers.destination)}' fell behind: more than ${MAX_HELD_DURING_REPLAY} live messages arrived while the log was read; subscribe again with x-stream-offset:offset=<the last offset received + 1>`,
+        );
+        return;
+      }
       replay.held.push({ template, messageId, ack });
       return;
     }
