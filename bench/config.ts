@@ -1,8 +1,8 @@
 import { SERVER_IDS, type ServerId } from './harness/server-kinds.js';
 import { rabbitMqSettings, type RabbitMqSettings } from './shared/rabbitmq.js';
 
-export type ScenarioId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'j';
-export const SCENARIO_IDS: readonly ScenarioId[] = ['a', 'b', 'c', 'd', 'e', 'f', 'j'];
+export type ScenarioId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'h' | 'i' | 'j';
+export const SCENARIO_IDS: readonly ScenarioId[] = ['a', 'b', 'c', 'd', 'e', 'f', 'h', 'i', 'j'];
 
 export interface BenchConfig {
   readonly quick: boolean;
@@ -31,6 +31,13 @@ export interface BenchConfig {
    */
   readonly relayFanout: { readonly subscribers: number; readonly windowMessages: number };
   readonly rabbitMq: RabbitMqSettings;
+  /** (h): the fan-out of (a) on each transport of a SockJS endpoint. */
+  readonly sockJsFanout: { readonly subscribers: number; readonly windowMessages: number };
+  /**
+   * (i): `connections` clients set up (WebSocket, CONNECT, SUBSCRIBE) with `concurrency` setups in
+   * flight at once; the listen backlog of both servers is Node's default 511.
+   */
+  readonly storm: { readonly connections: number; readonly concurrency: number };
   readonly pairs: { readonly pairs: number; readonly messagesPerSecond: number };
   readonly idle: { readonly connections: number };
   readonly requestReply: { readonly clients: number; readonly requestsPerSecond: number };
@@ -72,6 +79,14 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
       windowMessages: number('BENCH_FANOUT_WINDOW', 20, 20),
     },
     rabbitMq: rabbitMqSettings(env),
+    sockJsFanout: {
+      subscribers: number('BENCH_SOCKJS_SUBSCRIBERS', 1000, 100),
+      windowMessages: number('BENCH_FANOUT_WINDOW', 20, 20),
+    },
+    storm: {
+      connections: number('BENCH_STORM_CONNECTIONS', 10_000, 1000),
+      concurrency: number('BENCH_STORM_CONCURRENCY', 500, 500),
+    },
     pairs: { pairs: number('BENCH_PAIRS', 1000, 100), messagesPerSecond: number('BENCH_PAIR_RATE', 10, 10) },
     idle: { connections: number('BENCH_IDLE_CONNECTIONS', 10_000, 1000) },
     requestReply: { clients: number('BENCH_RR_CLIENTS', 10, 5), requestsPerSecond: number('BENCH_RR_RATE', 20, 20) },

@@ -20,7 +20,9 @@ export function describeEnvironment(config: BenchConfig, pinning: CpuPinning, wa
       `(a) ${config.fanout.subscribers} subscribers, window ${config.fanout.windowMessages} msgs; ` +
       `(b) ${config.pairs.pairs} pairs × ${config.pairs.messagesPerSecond} msg/s; (c) ${config.idle.connections} connections; ` +
       `(d) ${config.requestReply.clients} clients × ${config.requestReply.requestsPerSecond} req/s; ` +
-      `(e) ${config.relayFanout.subscribers} subscribers, window ${config.relayFanout.windowMessages} msgs`,
+      `(e) ${config.relayFanout.subscribers} subscribers, window ${config.relayFanout.windowMessages} msgs; ` +
+      `(h) ${config.sockJsFanout.subscribers} subscribers, window ${config.sockJsFanout.windowMessages} msgs; ` +
+      `(i) ${config.storm.connections} clients, ${config.storm.concurrency} setups in flight`,
     ...notes,
     ...(config.profile.length > 0 ? [`${config.profile.join(', ')} ran under --cpu-prof in round 1: those numbers include the profiler's overhead`] : []),
     ...(config.serverNodeArgs.length > 0 ? [`servers ran with node ${config.serverNodeArgs.join(' ')}`] : []),

@@ -174,6 +174,9 @@ function connectionsNeeded(config: BenchConfig): number {
     d: config.requestReply.clients,
     e: 2 * (config.relayFanout.subscribers + 2),
     f: 0,
+    // xhr-streaming: a streaming response and, at times, an xhr_send socket per client.
+    h: 2 * (config.sockJsFanout.subscribers + 1),
+    i: config.storm.connections,
     j: config.fanout.subscribers + 1,
   };
   return Math.max(...config.scenarios.map((id) => perScenario[id]));

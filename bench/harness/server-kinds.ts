@@ -1,9 +1,11 @@
 import type { BenchConfig } from '../config.js';
+import { SockJsBenchClient } from '../load/sockjs-client.js';
 import { SocketIoBenchClient } from '../load/socketio-client.js';
 import { StompBenchClient } from '../load/stomp-client.js';
 import type { ConnectClient } from '../load/bench-client.js';
 
-export type ServerId = 'nest-stomp' | 'minimal-ws' | 'socket.io' | 'nest-stomp-relay' | 'rabbitmq-web-stomp' | 'simple-broker' | 'nest-stomp-metrics';
+export type ServerId = 'nest-stomp' | 'minimal-ws' | 'socket.io' | 'nest-stomp-relay' | 'rabbitmq-web-stomp' | 'simple-broker' | 'nest-stomp-metrics'
+  | 'sockjs-app-raw-ws' | 'sockjs-app-sockjs-websocket' | 'sockjs-app-xhr-streaming';
 
 export interface ServerKind {
   readonly id: ServerId;
@@ -58,6 +60,24 @@ export const SERVER_KINDS: Readonly<Record<ServerId, ServerKind>> = {
     description: 'the library as in (a), with metrics on (its own prom-client registry, scraped every second)',
     script: 'servers/nest-stomp-metrics-server.js',
     connector: stomp,
+  },
+  'sockjs-app-raw-ws': {
+    id: 'sockjs-app-raw-ws',
+    description: "baseline of (h): the app of (a) with `sockJs: true` on its endpoint, its clients on raw WebSocket (`/ws`)",
+    script: 'servers/nest-stomp-sockjs-server.js',
+    connector: stomp,
+  },
+  'sockjs-app-sockjs-websocket': {
+    id: 'sockjs-app-sockjs-websocket',
+    description: "(h): the same server, its clients on SockJS's websocket transport (`/ws/{server}/{session}/websocket`, SockJS framing)",
+    script: 'servers/nest-stomp-sockjs-server.js',
+    connector: (port) => () => SockJsBenchClient.connect(`http://127.0.0.1:${port}/ws`, 'websocket'),
+  },
+  'sockjs-app-xhr-streaming': {
+    id: 'sockjs-app-xhr-streaming',
+    description: "(h): the same server, its clients on SockJS's xhr-streaming (a streaming POST response per client, reopened after each 128 KiB; sends POSTed to xhr_send)",
+    script: 'servers/nest-stomp-sockjs-server.js',
+    connector: (port) => () => SockJsBenchClient.connect(`http://127.0.0.1:${port}/ws`, 'xhr-streaming'),
   },
   'rabbitmq-web-stomp': {
     id: 'rabbitmq-web-stomp',

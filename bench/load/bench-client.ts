@@ -9,9 +9,17 @@ export interface BenchClient {
   subscribe(destination: string): Promise<void>;
   /** Sends a bench payload of `sizeBytes` bytes of JSON. */
   send(destination: string, seq: number, sender: string, sizeBytes: number): void;
+  /** How long its setup took (STOMP clients; socket.io has no CONNECT). */
+  readonly timings?: ConnectTimings;
   /** Why the connection failed, once it has (an ERROR frame, a dropped socket). */
   readonly failure: string | undefined;
   close(): void;
 }
 
 export type ConnectClient = () => Promise<BenchClient>;
+
+/** How long a client's setup took, in ms: the transport's opening, then CONNECT → CONNECTED. */
+export interface ConnectTimings {
+  readonly openMs: number;
+  readonly connectMs: number;
+}

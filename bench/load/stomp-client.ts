@@ -1,7 +1,8 @@
+import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { encodePayload, readSequence } from '../shared/payload.js';
 import { encodeFrame, forEachFrame, isMessageFrame, parseFrame } from '../shared/stomp-wire.js';
-import type { BenchClient } from './bench-client.js';
+import type { BenchClient, ConnectTimings } from './bench-client.js';
 
 const HEADER_END = Buffer.from('\n\n');
 const TIMEOUT_MS = 30_000;
@@ -21,6 +22,7 @@ export interface StompConnectHeaders {
 export class StompBenchClient implements BenchClient {
   onMessage: (seq: number) => void = () => undefined;
   failure: string | undefined;
+  timings: ConnectTimings | undefined;
   private readonly pendingReceipts = new Map<string, { resolve: () => void; reject: (error: Error) => void }>();
   private nextReceipt = 0;
   private onConnected: ((error?: Error) => void) | undefined;
@@ -38,11 +40,13 @@ export class StompBenchClient implements BenchClient {
   }
 
   static async connect(url: string, connectHeaders: StompConnectHeaders = {}): Promise<StompBenchClient> {
+    const started = performance.now();
     const socket = new WebSocket(url, ['v12.stomp'], { perMessageDeflate: false, handshakeTimeout: TIMEOUT_MS });
     await new Promise<void>((resolve, reject) => {
       socket.once('open', resolve);
       socket.once('error', reject);
     });
+    const opened = performance.now();
     const client = new StompBenchClient(socket);
     await withTimeout(
       new Promise<void>((resolve, reject) => {
@@ -53,6 +57,7 @@ export class StompBenchClient implements BenchClient {
       }),
       'CONNECTED',
     );
+    client.timings = { openMs: opened - started, connectMs: performance.now() - opened };
     return client;
   }
 

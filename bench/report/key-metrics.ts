@@ -28,6 +28,11 @@ export const KEY_METRICS: readonly KeyMetric[] = [
   { scenario: 'f', name: 'withPatternsNsPerPublish', label: 'ns per publish, plus 100k pattern subscriptions', better: 'lower', decimals: 0 },
   { scenario: 'f', name: 'patternOverheadRatio', label: '× exact only', better: 'lower', decimals: 2 },
   { scenario: 'f', name: 'patternGrowthRatio', label: '× one pattern subscription', better: 'lower', decimals: 2 },
+  { scenario: 'h', name: 'deliveriesPerSecond', label: 'deliveries/s', better: 'higher', decimals: 0 },
+  { scenario: 'h', name: 'cpuSecondsPer100kDeliveries', label: 'server CPU-s per 100k deliveries', better: 'lower', decimals: 3 },
+  { scenario: 'i', name: 'setupsPerSecond', label: 'setups/s (WebSocket + CONNECT + SUBSCRIBE)', better: 'higher', decimals: 0 },
+  { scenario: 'i', name: 'connectP99Ms', label: 'p99 CONNECT → CONNECTED ms', better: 'lower', decimals: 2 },
+  { scenario: 'i', name: 'setupP99Ms', label: 'p99 whole setup ms', better: 'lower', decimals: 2 },
   { scenario: 'j', name: 'deliveriesPerSecond', label: 'deliveries/s', better: 'higher', decimals: 0 },
   { scenario: 'j', name: 'cpuSecondsPer100kDeliveries', label: 'server CPU-s per 100k deliveries', better: 'lower', decimals: 3 },
 ];

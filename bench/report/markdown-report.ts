@@ -28,6 +28,7 @@ export function markdownReport({ config, environment, results, skipped, profiles
     resultsTable(config, results, verdicts),
     saturationNote(config, results),
     relaySection(results, verdicts),
+    ...config.scenarios.filter((id) => SCENARIOS[id].baseline !== undefined).map((id) => baselineSection(id, results, verdicts)),
     skipped.join('\n'),
     '## Targets (nest-stomp, same run)',
     targetsTable(verdicts),
@@ -52,7 +53,7 @@ function resultsTable(config: BenchConfig, results: readonly RunResult[], verdic
     '| scenario | server | key metrics | × minimal-ws | × socket.io | integrity | other load | target met? |',
     '|---|---|---|---|---|---|---|---|',
   ];
-  for (const scenarioId of config.scenarios.filter((id) => id !== 'e')) {
+  for (const scenarioId of config.scenarios.filter((id) => id !== 'e' && SCENARIOS[id].baseline === undefined)) {
     const metrics = KEY_METRICS.filter((metric) => metric.scenario === scenarioId);
     const title = `(${scenarioId}) ${SCENARIOS[scenarioId].title}`;
     const servers = serversOf(results, scenarioId);
@@ -125,6 +126,41 @@ function relaySection(results: readonly RunResult[], verdicts: readonly TargetVe
   return rows.join('\n');
 }
 
+/**
+ * A scenario measured against a server of its own ((h): raw WebSocket of the same app; (j): metrics
+ * off) instead of minimal-ws: its key metrics with a `× baseline` ratio each, and the CPU figures
+ * needed to read a fan-out's rate.
+ */
+function baselineSection(scenarioId: ScenarioId, results: readonly RunResult[], verdicts: readonly TargetVerdict[]): string {
+  const scenario = SCENARIOS[scenarioId];
+  const servers = serversOf(results, scenarioId);
+  if (servers.length === 0) return '';
+  const baseline = scenario.baseline!;
+  const metrics = KEY_METRICS.filter((metric) => metric.scenario === scenarioId);
+  const value = (server: ServerId, name: string) => metricOf(results, scenarioId, server, name);
+  const rows = [
+    `### (${scenarioId}) ${scenario.title}`,
+    '',
+    `| server | ${metrics.map((m) => m.label).join(' | ')} | × ${baseline} | server CPU | generator CPU | integrity | other load | target met? |`,
+    `|---|${metrics.map(() => '---|').join('')}---|---|---|---|---|---|`,
+  ];
+  for (const server of servers) {
+    const result = results.find((r) => r.scenario === scenarioId && r.server === server)!;
+    if (!result.outcome) {
+      rows.push(`| ${server} | failed: ${escapeCell(result.errors.join('; ') || 'not run')} |${metrics.map(() => ' |').join('')} | | | | | |`);
+      continue;
+    }
+    const cpu = (name: string) => formatNumber(value(server, name), 0) + (value(server, name) === undefined ? '' : ' %');
+    rows.push(
+      `| ${server} | ${metrics.map((m) => `${formatNumber(value(server, m.name), m.decimals)}${formatRange(result, m)}`).join(' | ')} | ` +
+        `${metrics.map((m) => formatRatio(value(server, m.name), value(baseline, m.name))).join(' · ')} | ` +
+        `${cpu('serverCpuPercent')} | ${cpu('generatorCpuPercent')} | ${integrityCell(result)} | ${otherLoadCell(result)} | ` +
+        `${TARGETS.some((t) => t.scenario === scenarioId && t.server === server) ? targetCell(scenarioId, result, verdicts.filter((v) => v.target.server === server)) : ''} |`,
+    );
+  }
+  return rows.join('\n');
+}
+
 /** The spread over the rounds, when there were several: ` [min–max]`. */
 function formatRange(result: RunResult, metric: KeyMetric): string {
   const range = result.rounds.length > 1 ? rangeOf(result, metric.name) : undefined;
@@ -157,6 +193,7 @@ function saturationNote(config: BenchConfig, results: readonly RunResult[]): str
 function targetCell(scenarioId: string, result: RunResult, verdicts: readonly TargetVerdict[]): string {
   const parts = verdicts.filter((v) => v.target.scenario === scenarioId).map((v) => `${v.target.metric} ${v.target.text}: ${v.verdict}`);
   if (result.outcome?.integrity) parts.push(`integrity: ${integrityVerdict(result)}`);
+  else if (scenarioId === 'i' && result.outcome) parts.push(`no failed connection: ${integrityVerdict(result)}`);
   return parts.join('; ');
 }
 
@@ -182,7 +219,8 @@ function targetsTable(verdicts: readonly TargetVerdict[]): string {
       `| (${target.scenario}) | ${target.server} | ${target.metric} | ${target.text} | ${formatNumber(value, decimals)} | ${formatNumber(limit, decimals)} | ${verdict} |`,
     );
   }
-  rows.push('| (a), (b), (d), (e) | every server | integrity | zero lost, duplicated, out of order; no failed connection | see the results tables | | |');
+  rows.push('| (a), (b), (d), (e), (h), (j) | every server | integrity | zero lost, duplicated, out of order; no failed connection | see the results tables | | |',
+    '| (i) | every server | failed connections | none of the N setups fails | see the results table | | |');
   return rows.join('\n');
 }
 

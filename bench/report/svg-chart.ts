@@ -17,6 +17,9 @@ const COLORS: Record<ServerId | 'spring', string> = {
   'rabbitmq-web-stomp': '#ff6600',
   'simple-broker': '#e0234e',
   'nest-stomp-metrics': '#a0173a',
+  'sockjs-app-raw-ws': '#e0234e',
+  'sockjs-app-sockjs-websocket': '#b5651d',
+  'sockjs-app-xhr-streaming': '#7b3f00',
   spring: '#6db33f',
 };
 
@@ -39,7 +42,7 @@ export function svgChart(config: BenchConfig, results: readonly RunResult[]): st
   const panels = metrics.map((metric, i) => {
     const bars: Bar[] = SCENARIOS[metric.scenario].servers.flatMap((server) => {
       const value = metricOf(results, metric.scenario, server, metric.name);
-      return value === undefined ? [] : [{ label: server, value, color: COLORS[server] }];
+      return value === undefined ? [] : [{ label: server.replace(/^sockjs-app-/, ''), value, color: COLORS[server] }];
     });
     if (metric.springReference !== undefined) bars.push({ label: 'Spring (ref.)', value: metric.springReference, color: COLORS.spring });
     const target = verdicts.find((v) => v.target.scenario === metric.scenario && v.target.metric === metric.name);

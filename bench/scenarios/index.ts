@@ -1,5 +1,6 @@
 import type { ScenarioId } from '../config.js';
 import { fanoutScenario } from './fanout.scenario.js';
+import { connectionStormScenario } from './connection-storm.scenario.js';
 import { idleConnectionsScenario } from './idle-connections.scenario.js';
 import { metricsFanoutScenario } from './metrics-fanout.scenario.js';
 import { pairsScenario } from './pairs.scenario.js';
@@ -7,6 +8,7 @@ import { patternSubscriptionsScenario } from './pattern-subscriptions.scenario.j
 import { relayFanoutScenario } from './relay-fanout.scenario.js';
 import { requestReplyScenario } from './request-reply.scenario.js';
 import type { Scenario } from './scenario.js';
+import { sockJsFanoutScenario } from './sockjs-fanout.scenario.js';
 
 export const SCENARIOS: Readonly<Record<ScenarioId, Scenario>> = {
   a: fanoutScenario,
@@ -15,5 +17,7 @@ export const SCENARIOS: Readonly<Record<ScenarioId, Scenario>> = {
   d: requestReplyScenario,
   e: relayFanoutScenario,
   f: patternSubscriptionsScenario,
+  h: sockJsFanoutScenario,
+  i: connectionStormScenario,
   j: metricsFanoutScenario,
 };

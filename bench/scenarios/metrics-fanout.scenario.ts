@@ -11,6 +11,7 @@ export const metricsFanoutScenario: Scenario = {
   id: 'j',
   title: 'fan-out 1 → N, metrics off vs on',
   servers: ['nest-stomp', 'nest-stomp-metrics'],
+  baseline: 'nest-stomp',
   run(context: ScenarioContext): Promise<ScenarioOutcome> {
     const { subscribers, windowMessages } = context.config.fanout;
     return measureFanout(context, { subscribers, windowMessages, sendTo: CHAT_SEND, topic: CHAT_TOPIC });

@@ -39,6 +39,11 @@ export interface Scenario {
   readonly title: string;
   /** The servers it compares, in table order; BENCH_SERVERS narrows them. */
   readonly servers: readonly ServerId[];
+  /**
+   * The server the others are divided by, when it is not minimal-ws: such a scenario gets a table of
+   * its own with a `× baseline` column ((h): the raw WebSocket path of the same server; (j): metrics off).
+   */
+  readonly baseline?: ServerId;
   /** Checks what the scenario needs outside the bench, once per run, before any round. */
   prepare?(config: BenchConfig): Promise<ScenarioPreparation>;
   run(context: ScenarioContext): Promise<ScenarioOutcome>;
