@@ -1,8 +1,8 @@
 import { SERVER_IDS, type ServerId } from './harness/server-kinds.js';
 import { rabbitMqSettings, type RabbitMqSettings } from './shared/rabbitmq.js';
 
-export type ScenarioId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'h' | 'i' | 'j';
-export const SCENARIO_IDS: readonly ScenarioId[] = ['a', 'b', 'c', 'd', 'e', 'f', 'h', 'i', 'j'];
+export type ScenarioId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'h' | 'i' | 'j';
+export const SCENARIO_IDS: readonly ScenarioId[] = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'];
 
 export interface BenchConfig {
   readonly quick: boolean;
@@ -38,6 +38,20 @@ export interface BenchConfig {
    * flight at once; the listen backlog of both servers is Node's default 511.
    */
   readonly storm: { readonly connections: number; readonly concurrency: number };
+  /**
+   * (g): the fan-out through each durable broker (1 publisher, `subscribers`, at most
+   * `windowMessages` messages undelivered), measured `durationSeconds` after `warmupSeconds`, then
+   * `replayMessages` stored and read back from the first.
+   */
+  readonly durable: {
+    readonly subscribers: number;
+    readonly windowMessages: number;
+    readonly durationSeconds: number;
+    readonly warmupSeconds: number;
+    readonly replayMessages: number;
+  };
+  /** Where (g) finds Redis and NATS; Kafka it starts itself (Java 17 and the jars of test/support/kafka-server). */
+  readonly durableServices: { readonly redisUrl: string; readonly natsServers: string };
   readonly pairs: { readonly pairs: number; readonly messagesPerSecond: number };
   readonly idle: { readonly connections: number };
   readonly requestReply: { readonly clients: number; readonly requestsPerSecond: number };
@@ -62,7 +76,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
   const number = (name: string, full: number, smoke: number) => positiveNumber(env, name, quick ? smoke : full);
   return {
     quick,
-    scenarios: list(env.BENCH_SCENARIOS, SCENARIO_IDS, 'BENCH_SCENARIOS'),
+    scenarios: list(argumentValue(argv, '--scenarios') ?? env.BENCH_SCENARIOS, SCENARIO_IDS, 'BENCH_SCENARIOS'),
     servers: list(env.BENCH_SERVERS, SERVER_IDS, 'BENCH_SERVERS'),
     repeats: Math.round(number('BENCH_REPEATS', 3, 1)),
     durationSeconds: number('BENCH_DURATION_S', 8, 3),
@@ -87,6 +101,17 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
       connections: number('BENCH_STORM_CONNECTIONS', 10_000, 1000),
       concurrency: number('BENCH_STORM_CONCURRENCY', 500, 500),
     },
+    durable: {
+      subscribers: number('BENCH_DURABLE_SUBSCRIBERS', 10, 5),
+      windowMessages: number('BENCH_DURABLE_WINDOW', 100, 100),
+      durationSeconds: number('BENCH_DURABLE_DURATION_S', 5, 3),
+      warmupSeconds: number('BENCH_DURABLE_WARMUP_S', 1, 1),
+      replayMessages: number('BENCH_REPLAY_MESSAGES', 100_000, 20_000),
+    },
+    durableServices: {
+      redisUrl: env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379',
+      natsServers: env.BENCH_NATS_SERVERS || '127.0.0.1:4222',
+    },
     pairs: { pairs: number('BENCH_PAIRS', 1000, 100), messagesPerSecond: number('BENCH_PAIR_RATE', 10, 10) },
     idle: { connections: number('BENCH_IDLE_CONNECTIONS', 10_000, 1000) },
     requestReply: { clients: number('BENCH_RR_CLIENTS', 10, 5), requestsPerSecond: number('BENCH_RR_RATE', 20, 20) },
@@ -97,6 +122,13 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
     generatorCpu: nonNegativeInteger(env, 'BENCH_GENERATOR_CPU', 1),
     profile: profiledServers(env.BENCH_PROFILE),
   };
+}
+
+/** `--name value` or `--name=value`: `npm run bench -- --scenarios g`. */
+function argumentValue(argv: readonly string[], name: string): string | undefined {
+  const at = argv.indexOf(name);
+  if (at !== -1) return argv[at + 1];
+  return argv.find((arg) => arg.startsWith(`${name}=`))?.slice(name.length + 1);
 }
 
 function profiledServers(raw: string | undefined): readonly ServerId[] {

@@ -61,6 +61,26 @@ async function measure(config: BenchConfig): Promise<void> {
 
   const results: RunResult[] = [];
   const profileFiles: string[] = [];
+  try {
+    await runScenarios(runnable, config, pinning, startedAt, results, profileFiles);
+  } finally {
+    // What scenarios started for themselves (the Kafka of (g)) goes, even when a round threw.
+    for (const { scenario } of runnable) await scenario.finish?.();
+  }
+  const data: RunData = { startedAt: startedAt.toISOString(), environment, config, results, skipped };
+  const json = writeRunData(RESULTS_DIR, startedAt, { ...data, targets: judgeTargets(results) });
+  const profiles = profileFiles.filter((file) => existsSync(file)).map((file) => summarizeCpuProfile(file));
+  report(data, profiles, [json, ...(profileFiles.length ? [join(RESULTS_DIR, 'profiles')] : [])]);
+}
+
+async function runScenarios(
+  runnable: ReadonlyArray<{ scenario: Scenario; servers: ServerId[] }>,
+  config: BenchConfig,
+  pinning: CpuPinning,
+  startedAt: Date,
+  results: RunResult[],
+  profileFiles: string[],
+): Promise<void> {
   for (const { scenario, servers } of runnable) {
     const scenarioId = scenario.id;
     const rounds = new Map(servers.map((server) => [server, { outcomes: [] as ScenarioOutcome[], errors: [] as string[] }]));
@@ -80,10 +100,6 @@ async function measure(config: BenchConfig): Promise<void> {
       results.push(combineRounds(scenarioId, serverId, outcomes, errors, config.quietThresholdPercent));
     }
   }
-  const data: RunData = { startedAt: startedAt.toISOString(), environment, config, results, skipped };
-  const json = writeRunData(RESULTS_DIR, startedAt, { ...data, targets: judgeTargets(results) });
-  const profiles = profileFiles.filter((file) => existsSync(file)).map((file) => summarizeCpuProfile(file));
-  report(data, profiles, [json, ...(profileFiles.length ? [join(RESULTS_DIR, 'profiles')] : [])]);
 }
 
 /** The report of a stored run, its medians taken again from the rounds with today's rules. */
@@ -117,7 +133,17 @@ async function prepareScenarios(
       continue;
     }
     notes.push(...(preparation?.notes ?? []));
-    runnable.push({ scenario, servers });
+    // A scenario over several services ((g)) runs against those that answered, and says why not the others.
+    const unavailable = preparation?.unavailableServers ?? {};
+    for (const [server, why] of Object.entries(unavailable)) {
+      if (servers.includes(server as ServerId)) skipped.push(`(${scenarioId}) ${server} skipped: ${why}`);
+    }
+    const available = servers.filter((server) => unavailable[server] === undefined);
+    if (available.length === 0) {
+      await scenario.finish?.();
+      continue;
+    }
+    runnable.push({ scenario, servers: available });
   }
   return { runnable, skipped, notes };
 }
@@ -144,8 +170,8 @@ async function runOne(
   let server: ServerProcess | undefined;
   try {
     // A kind without a script (RabbitMQ) runs outside the bench: nothing to start, pin or profile.
-    if (kind.script) server = await ServerProcess.start({ script: join(DIST_DIR, kind.script), pinning, nodeArgs: config.serverNodeArgs, profile });
-    const outcome = await scenario.run({ config, server, connect: kind.connector(server?.port ?? 0, config), log });
+    if (kind.script) server = await ServerProcess.start({ script: join(DIST_DIR, kind.script), args: kind.scriptArgs, pinning, nodeArgs: config.serverNodeArgs, profile });
+    const outcome = await scenario.run({ config, server, serverId: kind.id, connect: kind.connector(server?.port ?? 0, config), log });
     log('done');
     return { outcome };
   } catch (error) {
@@ -174,6 +200,7 @@ function connectionsNeeded(config: BenchConfig): number {
     d: config.requestReply.clients,
     e: 2 * (config.relayFanout.subscribers + 2),
     f: 0,
+    g: config.durable.subscribers + 2,
     // xhr-streaming: a streaming response and, at times, an xhr_send socket per client.
     h: 2 * (config.sockJsFanout.subscribers + 1),
     i: config.storm.connections,

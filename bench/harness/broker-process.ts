@@ -16,3 +16,17 @@ export function rabbitMqPid(): number | undefined {
   }
   return undefined;
 }
+
+/**
+ * The pid of the process listening on 127.0.0.1:`port` (the shared Redis or NATS of (g)), read from
+ * `ss -ltnp`; undefined when ss is missing or does not show it (another user's process).
+ */
+export function listeningPid(port: number): number | undefined {
+  try {
+    const lines = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const pid = Number(/pid=(\d+)/.exec(lines)?.[1]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -4,8 +4,29 @@ import { SocketIoBenchClient } from '../load/socketio-client.js';
 import { StompBenchClient } from '../load/stomp-client.js';
 import type { ConnectClient } from '../load/bench-client.js';
 
-export type ServerId = 'nest-stomp' | 'minimal-ws' | 'socket.io' | 'nest-stomp-relay' | 'rabbitmq-web-stomp' | 'simple-broker' | 'nest-stomp-metrics'
-  | 'sockjs-app-raw-ws' | 'sockjs-app-sockjs-websocket' | 'sockjs-app-xhr-streaming';
+export type ServerId =
+  | 'nest-stomp'
+  | 'minimal-ws'
+  | 'socket.io'
+  | 'nest-stomp-relay'
+  | 'rabbitmq-web-stomp'
+  | 'simple-broker'
+  | 'nest-stomp-metrics'
+  | 'sockjs-app-raw-ws'
+  | 'sockjs-app-sockjs-websocket'
+  | 'sockjs-app-xhr-streaming'
+  | DurableServerId;
+
+/** (g): nest-stomp on each durable broker, each beside its baseline (see scenarios/durable-brokers.scenario.ts). */
+export type DurableServerId =
+  | 'nest-stomp-history'
+  | 'minimal-ws-history'
+  | 'nest-stomp-redis-streams'
+  | 'redis-streams-direct'
+  | 'nest-stomp-jetstream'
+  | 'jetstream-direct'
+  | 'nest-stomp-kafka'
+  | 'kafka-direct';
 
 export interface ServerKind {
   readonly id: ServerId;
@@ -15,9 +36,14 @@ export interface ServerKind {
    * start (RabbitMQ: it runs on its own, and the generator connects to it directly).
    */
   readonly script?: string;
+  /** Arguments given to the script. */
+  readonly scriptArgs?: readonly string[];
   /** The client that speaks this server's protocol, for a started server on `port`. */
   connector(port: number, config: BenchConfig): ConnectClient;
 }
+
+/** (g) opens its own clients (STOMP or the service's), see scenarios/durable-brokers.scenario.ts. */
+const durableClients: ServerKind['connector'] = () => () => Promise.reject(new Error('(g) opens its clients itself'));
 
 const stomp = (port: number): ConnectClient => () => StompBenchClient.connect(`ws://127.0.0.1:${port}/ws`);
 
@@ -88,6 +114,55 @@ export const SERVER_KINDS: Readonly<Record<ServerId, ServerKind>> = {
     id: 'simple-broker',
     description: "(f): the library's embedded SimpleBroker inside the bench process, no network: what matching and fan-out cost the broker itself",
     connector: () => () => Promise.reject(new Error('(f) runs the broker in the bench process: it has no clients')),
+  },
+  'nest-stomp-history': {
+    id: 'nest-stomp-history',
+    description: "(g): the library, embedded broker with history (`retention`), clients SEND to the retained /topic directly",
+    script: 'servers/nest-stomp-durable-server.js',
+    scriptArgs: ['simple'],
+    connector: durableClients,
+  },
+  'minimal-ws-history': {
+    id: 'minimal-ws-history',
+    description: '(g) baseline of the embedded history: minimal STOMP server on ws with a bare in-memory array as its log (one encoding per publish, replay writes the stored frames)',
+    script: 'servers/minimal-ws-history-server.js',
+    connector: durableClients,
+  },
+  'nest-stomp-redis-streams': {
+    id: 'nest-stomp-redis-streams',
+    description: "(g): the library on Redis Streams (`kind: 'redis', mode: 'streams'`)",
+    script: 'servers/nest-stomp-durable-server.js',
+    scriptArgs: ['redis-streams'],
+    connector: durableClients,
+  },
+  'redis-streams-direct': {
+    id: 'redis-streams-direct',
+    description: '(g) baseline: ioredis in the generator, XADD by the publisher, XREAD BLOCK by each subscriber on its own connection',
+    connector: durableClients,
+  },
+  'nest-stomp-jetstream': {
+    id: 'nest-stomp-jetstream',
+    description: "(g): the library on NATS JetStream (`kind: 'jetstream'`)",
+    script: 'servers/nest-stomp-durable-server.js',
+    scriptArgs: ['jetstream'],
+    connector: durableClients,
+  },
+  'jetstream-direct': {
+    id: 'jetstream-direct',
+    description: '(g) baseline: @nats-io/jetstream in the generator, JetStream publish by the publisher, an ordered consumer per subscriber on its own connection',
+    connector: durableClients,
+  },
+  'nest-stomp-kafka': {
+    id: 'nest-stomp-kafka',
+    description: "(g): the library on Apache Kafka (`kind: 'kafka'`)",
+    script: 'servers/nest-stomp-durable-server.js',
+    scriptArgs: ['kafka'],
+    connector: durableClients,
+  },
+  'kafka-direct': {
+    id: 'kafka-direct',
+    description: '(g) baseline: @platformatic/kafka in the generator, a Producer (acks all) and a Consumer per subscriber from the end of the topic',
+    connector: durableClients,
   },
 };
 

@@ -11,6 +11,8 @@ const STOP_TIMEOUT_MS = 10_000;
 export interface ServerLaunch {
   /** Absolute path of the compiled server script. */
   readonly script: string;
+  /** Arguments after the script (which broker a (g) server runs on). */
+  readonly args?: readonly string[];
   readonly pinning: CpuPinning;
   readonly nodeArgs: readonly string[];
   /** Where `--cpu-prof` writes, and the file name; no profiling when absent. */
@@ -35,7 +37,7 @@ export class ServerProcess {
 
   static async start(launch: ServerLaunch): Promise<ServerProcess> {
     const profileArgs = launch.profile ? ['--cpu-prof', `--cpu-prof-dir=${launch.profile.dir}`, `--cpu-prof-name=${launch.profile.name}`] : [];
-    const [command, args] = pinnedCommand(launch.pinning, ['--expose-gc', ...launch.nodeArgs, ...profileArgs, launch.script]);
+    const [command, args] = pinnedCommand(launch.pinning, ['--expose-gc', ...launch.nodeArgs, ...profileArgs, launch.script, ...(launch.args ?? [])]);
     const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const ready = new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${launch.script} not ready within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);

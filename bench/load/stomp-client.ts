@@ -61,12 +61,25 @@ export class StompBenchClient implements BenchClient {
     return client;
   }
 
-  subscribe(destination: string): Promise<void> {
-    const receipt = `r${this.nextReceipt++}`;
-    const confirmed = new Promise<void>((resolve, reject) => this.pendingReceipts.set(receipt, { resolve, reject }));
+  /** `headers`: extra SUBSCRIBE headers, e.g. `x-stream-offset` for a replay in (g). */
+  subscribe(destination: string, headers: Readonly<Record<string, string>> = {}): Promise<void> {
+    const receipt = this.expectReceipt();
     // Every bench client uses subscription id "0": a server may then encode a MESSAGE once for all.
-    this.socket.send(encodeFrame('SUBSCRIBE', { id: '0', destination, receipt }));
-    return withTimeout(confirmed, `RECEIPT for SUBSCRIBE ${destination}`);
+    this.socket.send(encodeFrame('SUBSCRIBE', { id: '0', destination, ...headers, receipt: receipt.id }));
+    return withTimeout(receipt.confirmed, `RECEIPT for SUBSCRIBE ${destination}`);
+  }
+
+  /** A SEND that asks for a RECEIPT: resolves once the server confirmed it (stored, on a durable broker). */
+  sendWithReceipt(destination: string, seq: number, sender: string, sizeBytes: number): Promise<void> {
+    const receipt = this.expectReceipt();
+    const body = encodePayload(seq, sender, sizeBytes);
+    this.socket.send(encodeFrame('SEND', { destination, 'content-type': 'application/json', receipt: receipt.id }, body));
+    return withTimeout(receipt.confirmed, `RECEIPT for SEND ${destination}`);
+  }
+
+  private expectReceipt(): { id: string; confirmed: Promise<void> } {
+    const id = `r${this.nextReceipt++}`;
+    return { id, confirmed: new Promise<void>((resolve, reject) => this.pendingReceipts.set(id, { resolve, reject })) };
   }
 
   send(destination: string, seq: number, sender: string, sizeBytes: number): void {

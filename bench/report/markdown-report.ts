@@ -3,6 +3,7 @@ import { SERVER_KINDS } from '../harness/server-kinds.js';
 import type { IntegrityReport } from '../load/sequence-tracker.js';
 import type { ScenarioId } from '../config.js';
 import type { ServerId } from '../harness/server-kinds.js';
+import { DURABLE_PAIRS } from '../scenarios/durable-brokers.scenario.js';
 import { SCENARIOS } from '../scenarios/index.js';
 import type { ProfileSummary } from './cpu-profile-summary.js';
 import { formatNumber, KEY_METRICS, SPRING_REFERENCE_LABEL, type KeyMetric } from './key-metrics.js';
@@ -29,6 +30,7 @@ export function markdownReport({ config, environment, results, skipped, profiles
     saturationNote(config, results),
     relaySection(results, verdicts),
     ...config.scenarios.filter((id) => SCENARIOS[id].baseline !== undefined).map((id) => baselineSection(id, results, verdicts)),
+    durableSection(results, verdicts),
     skipped.join('\n'),
     '## Targets (nest-stomp, same run)',
     targetsTable(verdicts),
@@ -53,7 +55,7 @@ function resultsTable(config: BenchConfig, results: readonly RunResult[], verdic
     '| scenario | server | key metrics | × minimal-ws | × socket.io | integrity | other load | target met? |',
     '|---|---|---|---|---|---|---|---|',
   ];
-  for (const scenarioId of config.scenarios.filter((id) => id !== 'e' && SCENARIOS[id].baseline === undefined)) {
+  for (const scenarioId of config.scenarios.filter((id) => id !== 'e' && id !== 'g' && SCENARIOS[id].baseline === undefined)) {
     const metrics = KEY_METRICS.filter((metric) => metric.scenario === scenarioId);
     const title = `(${scenarioId}) ${SCENARIOS[scenarioId].title}`;
     const servers = serversOf(results, scenarioId);
@@ -158,6 +160,51 @@ function baselineSection(scenarioId: ScenarioId, results: readonly RunResult[], 
         `${TARGETS.some((t) => t.scenario === scenarioId && t.server === server) ? targetCell(scenarioId, result, verdicts.filter((v) => v.target.server === server)) : ''} |`,
     );
   }
+  return rows.join('\n');
+}
+
+/**
+ * (g) in a table of its own: each durable broker's nest-stomp row beside its baseline (the service's
+ * own client, or for the embedded history a minimal server with an array as its log).
+ */
+function durableSection(results: readonly RunResult[], verdicts: readonly TargetVerdict[]): string {
+  if (serversOf(results, 'g').length === 0) return '';
+  const metric = (server: ServerId, name: string) => metricOf(results, 'g', server, name);
+  const percent = (server: ServerId, name: string) => (metric(server, name) === undefined ? '—' : `${formatNumber(metric(server, name), 0)} %`);
+  const key = (name: string) => KEY_METRICS.find((m) => m.scenario === 'g' && m.name === name)!;
+  const rows = [
+    `### (g) ${SCENARIOS.g.title}`,
+    '',
+    'Per broker, nest-stomp (STOMP clients SEND to a retained `/topic/durable/<stream>` and subscribe to it) and its baseline, the same load through the ' +
+      "service's own Node client in the generator (the embedded history: a minimal STOMP server with a bare array as its log). Fan-out: 1 publisher, N subscribers, " +
+      'a window of messages in flight; latency from publish to delivery. Fill: the replay stream stored, the last of every 1000 awaited. Replay: a new subscriber ' +
+      'reads the stream from the first message (`x-stream-offset:first`), msgs/s until the last arrives. The services run outside the bench (Kafka: started by it), unpinned.',
+    '',
+    '| broker | server | deliveries/s | × baseline | p50 / p99 ms | fill msgs/s | replay msgs/s | × baseline | server CPU | broker CPU | generator CPU | integrity | other load | target met? |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const { broker, nestStomp, baseline } of DURABLE_PAIRS) {
+    for (const server of [nestStomp, baseline]) {
+      const result = results.find((r) => r.scenario === 'g' && r.server === server);
+      if (!result) continue;
+      if (!result.outcome) {
+        rows.push(`| ${broker} | ${server} | failed: ${escapeCell(result.errors.join('; ') || 'not run')} | | | | | | | | | | | |`);
+        continue;
+      }
+      const mine = server === nestStomp;
+      const verdict = verdicts.find((v) => v.target.scenario === 'g' && v.target.server === server);
+      rows.push(
+        `| ${broker} | ${server} | ${formatNumber(metric(server, 'deliveriesPerSecond'), 0)}${formatRange(result, key('deliveriesPerSecond'))} | ` +
+          `${mine ? formatRatio(metric(server, 'deliveriesPerSecond'), metric(baseline, 'deliveriesPerSecond')) : ''} | ` +
+          `${formatNumber(metric(server, 'p50Ms'), 2)} / ${formatNumber(metric(server, 'p99Ms'), 2)} | ${formatNumber(metric(server, 'fillPerSecond'), 0)} | ` +
+          `${formatNumber(metric(server, 'replayPerSecond'), 0)}${formatRange(result, key('replayPerSecond'))} | ` +
+          `${mine ? formatRatio(metric(server, 'replayPerSecond'), metric(baseline, 'replayPerSecond')) : ''} | ` +
+          `${percent(server, 'serverCpuPercent')} | ${percent(server, 'brokerCpuPercent')} | ${percent(server, 'generatorCpuPercent')} | ` +
+          `${integrityCell(result)} | ${otherLoadCell(result)} | ${verdict ? `deliveries/s ${verdict.target.text}: ${verdict.verdict}; integrity: ${integrityVerdict(result)}` : ''} |`,
+      );
+    }
+  }
+  rows.push('', 'CPU in % of one core (median); the broker may use both cores. Server CPU is the nest-stomp (or minimal) server process, pinned to its core; a baseline talking to its service directly has none, its client work is in the generator.');
   return rows.join('\n');
 }
 

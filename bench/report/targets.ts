@@ -42,6 +42,7 @@ export const TARGETS: readonly Target[] = [
     limit: times('rabbitmq-web-stomp', 'e', 'deliveriesPerSecond', 0.7),
     better: 'higher',
   },
+  ...durableTargets(),
   {
     scenario: 'h',
     server: 'sockjs-app-sockjs-websocket',
@@ -68,6 +69,24 @@ export const TARGETS: readonly Target[] = [
     better: 'lower',
   },
 ];
+
+/** (g): nest-stomp's fan-out through each durable broker ≥ 0.7 × its baseline's deliveries/s. */
+function durableTargets(): Target[] {
+  const pairs: ReadonlyArray<[ServerId, ServerId]> = [
+    ['nest-stomp-history', 'minimal-ws-history'],
+    ['nest-stomp-redis-streams', 'redis-streams-direct'],
+    ['nest-stomp-jetstream', 'jetstream-direct'],
+    ['nest-stomp-kafka', 'kafka-direct'],
+  ];
+  return pairs.map(([server, baseline]) => ({
+    scenario: 'g',
+    server,
+    metric: 'deliveriesPerSecond',
+    text: `≥ 0.7 × ${baseline}`,
+    limit: times(baseline, 'g', 'deliveriesPerSecond', 0.7),
+    better: 'higher',
+  }));
+}
 
 export type Verdict = 'met' | 'MISSED' | 'not judged';
 

@@ -1,4 +1,5 @@
 import type { ScenarioId } from '../config.js';
+import { durableBrokersScenario } from './durable-brokers.scenario.js';
 import { fanoutScenario } from './fanout.scenario.js';
 import { connectionStormScenario } from './connection-storm.scenario.js';
 import { idleConnectionsScenario } from './idle-connections.scenario.js';
@@ -17,6 +18,7 @@ export const SCENARIOS: Readonly<Record<ScenarioId, Scenario>> = {
   d: requestReplyScenario,
   e: relayFanoutScenario,
   f: patternSubscriptionsScenario,
+  g: durableBrokersScenario,
   h: sockJsFanoutScenario,
   i: connectionStormScenario,
   j: metricsFanoutScenario,

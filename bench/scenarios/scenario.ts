@@ -8,6 +8,8 @@ export interface ScenarioContext {
   readonly config: BenchConfig;
   /** The server process the bench started; absent when the clients talk to an external server (RabbitMQ). */
   readonly server: ServerProcess | undefined;
+  /** The server kind this run measures. */
+  readonly serverId: ServerId;
   readonly connect: ConnectClient;
   readonly log: (line: string) => void;
 }
@@ -32,6 +34,8 @@ export interface ScenarioPreparation {
   readonly skip?: string;
   /** Lines for the environment section (versions and processes of external servers). */
   readonly notes: readonly string[];
+  /** Servers of the scenario that cannot run (their service does not answer), and why; the others run. */
+  readonly unavailableServers?: Readonly<Partial<Record<ServerId, string>>>;
 }
 
 export interface Scenario {
@@ -46,6 +50,8 @@ export interface Scenario {
   readonly baseline?: ServerId;
   /** Checks what the scenario needs outside the bench, once per run, before any round. */
   prepare?(config: BenchConfig): Promise<ScenarioPreparation>;
+  /** Stops what `prepare` started (a Kafka server), after the scenario's last round or when it cannot run. */
+  finish?(): Promise<void>;
   run(context: ScenarioContext): Promise<ScenarioOutcome>;
 }
 
