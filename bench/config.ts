@@ -103,7 +103,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
     },
     durable: {
       subscribers: number('BENCH_DURABLE_SUBSCRIBERS', 10, 5),
-      windowMessages: number('BENCH_DURABLE_WINDOW', 100, 100),
+      windowMessages: number('BENCH_DURABLE_WINDOW', 1000, 1000),
       durationSeconds: number('BENCH_DURABLE_DURATION_S', 5, 3),
       warmupSeconds: number('BENCH_DURABLE_WARMUP_S', 1, 1),
       replayMessages: number('BENCH_REPLAY_MESSAGES', 100_000, 20_000),
