@@ -319,7 +319,18 @@ export class KafkaBroker implements MessageBroker {
 
   private async send(topic: string, value: Buffer, headers: Map<Buffer, Buffer>, what: string): Promise<void> {
     const { producer } = this.checkAvailable(`publish ${what}`);
-    await this.unavailableOnFailure(`publish ${what}`, () => producer.send({ messages: [{ topic, partition: 0, value, headers }], acks: -1 }));
+    await this.unavailableOnFailure(`publish ${what}`, async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await producer.send({ messages: [{ topic, partition: 0, value, headers }], acks: -1 });
+        } catch (error) {
+          // A topic created a moment ago (its leader already serving it) can still be unknown to the
+          // broker the producer asks for metadata, under load: that answer catches up within a moment.
+          if (attempt >= UNKNOWN_TOPIC_RETRIES || this.closed || !isUnknownTopic(error, topic)) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 50 * attempt).unref());
+        }
+      }
+    });
   }
 
   /** The clients, while Kafka is there; else a {@link StompBrokerUnavailableError} saying why not. */
@@ -397,4 +408,16 @@ function describe(error: unknown): string {
   const inner = (error as { errors?: unknown[] } | undefined)?.errors;
   if (Array.isArray(inner) && inner.length > 0) return inner.map((one) => describe(one)).join('; ');
   return error instanceof Error ? error.message : String(error);
+}
+
+/** How many times a SEND to a topic the producer's metadata does not know yet is tried. */
+const UNKNOWN_TOPIC_RETRIES = 5;
+
+/** The client's "Unknown topic <name>." for this topic, which it gives when its metadata lags. */
+function isUnknownTopic(error: unknown, topic: string): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.message.includes(`Unknown topic ${topic}.`)) return true;
+  // The client may wrap it among the errors of its retries.
+  const inner = (error as { errors?: unknown }).errors;
+  return Array.isArray(inner) && inner.some((one) => isUnknownTopic(one, topic));
 }
