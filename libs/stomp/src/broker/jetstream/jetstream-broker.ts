@@ -13,7 +13,7 @@ import { decodeRedisMessage as decodeMessage, encodeRedisMessage as encodeMessag
 import { RetentionPolicy } from '../retention/retention-policy.js';
 import type { RetentionSettings } from '../retention/retention.options.js';
 import { parseStreamOffset, STREAM_OFFSET_HEADER, type StreamOffset } from '../retention/stream-offset.js';
-import { PATTERN_SUBSCRIPTION_DEFAULTS, type PatternSubscriptionLimits } from '../simple/pattern-budget.js';
+import { checkPatternBudgets, PATTERN_SUBSCRIPTION_DEFAULTS, type PatternSubscriptionLimits } from '../simple/pattern-budget.js';
 import { checkSubscriptionPattern, isPattern } from '../simple/subscription-pattern.js';
 import { ChannelCluster } from '../channel-cluster.js';
 import { JetStreamConnection, type NatsSession } from './jetstream-connection.js';
@@ -178,7 +178,7 @@ export class JetStreamBroker implements MessageBroker {
     const session = this.requireSession(`could not subscribe to '${destination}'`);
     const ackMode = (ACK_MODES.includes(headers.ack ?? '') ? headers.ack : 'auto') as AckMode;
     const state = this.stateOf(subscriber);
-    if (pattern) this.checkPatternBudgets(state, state.subscriptions.get(subscriptionId));
+    if (pattern) checkPatternBudgets(this.patternLimits, state.patterns, this.patternSubscriptions, state.subscriptions.get(subscriptionId)?.isPattern === true);
     this.remove(state, subscriptionId);
     const subscription = new JetStreamSubscription(
       subscriber,
@@ -235,21 +235,6 @@ export class JetStreamBroker implements MessageBroker {
     if (subscription.isPattern) {
       state.patterns--;
       this.patternSubscriptions--;
-    }
-  }
-
-  /** Refuses a pattern subscription over a budget (the one it replaces, same id, frees its place), in the embedded broker's words. */
-  private checkPatternBudgets(state: SubscriberState, replaced: JetStreamSubscription | undefined): void {
-    const freed = replaced?.isPattern ? 1 : 0;
-    const { maxPatternSubscriptionsPerSession, maxPatternSubscriptions } = this.patternLimits;
-    if (state.patterns - freed >= maxPatternSubscriptionsPerSession) {
-      throw new StompProtocolError(
-        'STOMP_ERR_LIMIT',
-        `Too many pattern subscriptions: a session may hold at most ${maxPatternSubscriptionsPerSession} (option maxPatternSubscriptionsPerSession)`,
-      );
-    }
-    if (this.patternSubscriptions - freed >= maxPatternSubscriptions) {
-      throw new StompProtocolError('STOMP_ERR_LIMIT', `Too many pattern subscriptions: the server holds at most ${maxPatternSubscriptions} (option maxPatternSubscriptions)`);
     }
   }
 

@@ -9,7 +9,7 @@ import { ClientAcknowledgements } from './client-acknowledgements.js';
 import { HeldBytes } from './held-bytes.js';
 import { HeldMessage } from './held-message.js';
 import type { MessageHistory } from './message-history.js';
-import { PATTERN_SUBSCRIPTION_DEFAULTS, type PatternSubscriptionLimits } from './pattern-budget.js';
+import { checkPatternBudgets, PATTERN_SUBSCRIPTION_DEFAULTS, type PatternSubscriptionLimits } from './pattern-budget.js';
 import { PatternIndex } from './pattern-index.js';
 import { PointToPointQueues } from './point-to-point-queues.js';
 import { QUEUE_DEFAULTS, type QueueSettings } from './queue-settings.js';
@@ -128,7 +128,7 @@ export class SimpleBroker implements MessageBroker {
     const replay = isQueueConsumer ? undefined : this.history?.replay(destination, headers[STREAM_OFFSET_HEADER], pattern);
     const state = this.bySubscriber.get(subscriber);
     const replaced = state?.subscriptions.get(subscriptionId);
-    if (pattern) this.checkBudgets(state, replaced);
+    if (pattern) checkPatternBudgets(this.settings, state?.patterns ?? 0, this.patternSubscriptions, replaced?.isPattern === true);
     const subscription: Subscription = { subscriber, id: subscriptionId, destination, isPattern: pattern, isQueueConsumer, unacknowledged, queue: undefined };
     const own = state ?? { subscriptions: new Map(), patterns: 0 };
     if (!state) this.bySubscriber.set(subscriber, own);
@@ -218,24 +218,6 @@ export class SimpleBroker implements MessageBroker {
     this.patternIndex.collect(destination, groups);
     if (groups.length > 1) groups.sort((a, b) => a.order - b.order);
     return groups;
-  }
-
-  /** Refuses a pattern subscription over a budget; the one it replaces (same id) frees its place. */
-  private checkBudgets(state: SubscriberState | undefined, replaced: Subscription | undefined): void {
-    const freed = replaced?.isPattern ? 1 : 0;
-    const { maxPatternSubscriptionsPerSession, maxPatternSubscriptions } = this.settings;
-    if ((state?.patterns ?? 0) - freed >= maxPatternSubscriptionsPerSession) {
-      throw new StompProtocolError(
-        'STOMP_ERR_LIMIT',
-        `Too many pattern subscriptions: a session may hold at most ${maxPatternSubscriptionsPerSession} (option maxPatternSubscriptionsPerSession)`,
-      );
-    }
-    if (this.patternSubscriptions - freed >= maxPatternSubscriptions) {
-      throw new StompProtocolError(
-        'STOMP_ERR_LIMIT',
-        `Too many pattern subscriptions: the server holds at most ${maxPatternSubscriptions} (option maxPatternSubscriptions)`,
-      );
-    }
   }
 
   private setFor(destination: string, pattern: boolean): Set<Subscription> {
