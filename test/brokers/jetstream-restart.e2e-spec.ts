@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
-import { filter, firstValueFrom, throwError, timeout } from 'rxjs';
-import { JetStreamBroker, SimpMessagingTemplate, STOMP_BROKER, StompBrokerUnavailableError, StompEvents, StompModule } from 'nest-stomp';
+import { firstValueFrom } from 'rxjs';
+import { JetStreamBroker, SimpMessagingTemplate, STOMP_BROKER, StompBrokerUnavailableError, StompModule } from 'nest-stomp';
 import { startApp, type RunningApp } from '../support/apps.js';
 import { NatsServerProcess, natsServerInstalled, uniqueNatsPrefixes } from '../support/nats.js';
 import { RawStompClient, type ReceivedFrame } from '../support/raw-stomp-client.js';
+import { availabilityEvent } from '../support/events.js';
 
 const describeWithNatsServer = natsServerInstalled() ? describe : describe.skip;
 
@@ -21,19 +22,6 @@ function instanceModule(url: string, startTimeout = 10_000): unknown {
   })
   class JetStreamRestartModule {}
   return JetStreamRestartModule;
-}
-
-/** The next `broker-availability` event of `app` saying `available` (fails after a safety timeout). */
-function availabilityEvent(app: RunningApp, available: boolean): Promise<unknown> {
-  return firstValueFrom(
-    app.app
-      .get(StompEvents)
-      .ofType('broker-availability')
-      .pipe(
-        filter((event) => event.available === available),
-        timeout({ first: WAIT_MS, with: () => throwError(() => new Error(`no broker-availability ${available} event on port ${app.port}`)) }),
-      ),
-  );
 }
 
 function messagesOf(client: RawStompClient, subscription: string): ReceivedFrame[] {
@@ -69,7 +57,7 @@ describeWithNatsServer('JetStream broker: the NATS server restarting', () => {
     nats = await NatsServerProcess.onFreePort();
     await nats.start();
     app = await startApp(instanceModule(nats.url));
-    if (!app.app.get<JetStreamBroker>(STOMP_BROKER).isAvailable) await availabilityEvent(app, true);
+    if (!app.app.get<JetStreamBroker>(STOMP_BROKER).isAvailable) await availabilityEvent(app, true, WAIT_MS);
   }, WAIT_MS);
 
   afterAll(async () => {
@@ -86,7 +74,7 @@ describeWithNatsServer('JetStream broker: the NATS server restarting', () => {
     await sendReceipted(writer, topic, range('before-', 50));
     await sendReceipted(writer, '/queue/jobs', ['job-before']);
 
-    const down = availabilityEvent(app!, false);
+    const down = availabilityEvent(app!, false, WAIT_MS);
     await nats.stop();
     await down;
     expect(app!.app.get<JetStreamBroker>(STOMP_BROKER).isAvailable).toBe(false);
@@ -104,7 +92,7 @@ describeWithNatsServer('JetStream broker: the NATS server restarting', () => {
     late.send('SUBSCRIBE', { id: 'late', destination: topic, receipt: 'subscribed' });
     expect((await late.nextFrame('ERROR')).headers.message).toMatch(/JetStream broker unavailable: could not subscribe to '\/topic\/log\/restart'/);
 
-    const up = availabilityEvent(app!, true);
+    const up = availabilityEvent(app!, true, WAIT_MS);
     await nats.start();
     await up;
 
@@ -138,7 +126,7 @@ describeWithNatsServer('JetStream broker: the NATS server restarting', () => {
       const broker = started.app.get<JetStreamBroker>(STOMP_BROKER);
       expect(broker.isAvailable).toBe(false);
       expect(await firstValueFrom(broker.availability$)).toBe(false);
-      const up = availabilityEvent(started, true);
+      const up = availabilityEvent(started, true, WAIT_MS);
       await later.start();
       await up;
       const client = await RawStompClient.connect(`${started.wsUrl}/ws`);

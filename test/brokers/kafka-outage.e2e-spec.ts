@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { filter, firstValueFrom, throwError, timeout } from 'rxjs';
-import { KafkaBroker, SimpMessagingTemplate, STOMP_BROKER, StompBrokerUnavailableError, StompEvents, StompModule } from 'nest-stomp';
+import { KafkaBroker, SimpMessagingTemplate, STOMP_BROKER, StompBrokerUnavailableError, StompModule } from 'nest-stomp';
 import { brokerAvailable, startApp, type RunningApp } from '../support/apps.js';
 import { KafkaServerProcess, kafkaServerAvailable } from '../support/kafka.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
 import { Recorder } from '../support/recorder.js';
 import { connectStompClient, deactivateAll, subscribeConfirmed } from '../support/stomp-clients.js';
+import { availabilityEvent } from '../support/events.js';
 
 const describeWithKafka = kafkaServerAvailable() ? describe : describe.skip;
 const WAIT_MS = 60_000;
@@ -21,19 +21,6 @@ function instanceModule(address: string): unknown {
   })
   class KafkaInstanceModule {}
   return KafkaInstanceModule;
-}
-
-/** The next `broker-availability` event of `app` saying `available`. */
-function availabilityEvent(app: RunningApp, available: boolean): Promise<unknown> {
-  return firstValueFrom(
-    app.app
-      .get(StompEvents)
-      .ofType('broker-availability')
-      .pipe(
-        filter((event) => event.available === available),
-        timeout({ first: WAIT_MS, with: () => throwError(() => new Error(`no broker-availability ${available} event`)) }),
-      ),
-  );
 }
 
 const text = { 'content-type': 'text/plain' };
@@ -87,11 +74,11 @@ describeWithKafka('Kafka broker: Kafka going away and coming back', () => {
       }
     })();
 
-    const down = availabilityEvent(app!, false);
+    const down = availabilityEvent(app!, false, WAIT_MS);
     await receipts.waitFor(100, WAIT_MS);
     await kafka!.stop();
     await down;
-    const up = availabilityEvent(app!, true);
+    const up = availabilityEvent(app!, true, WAIT_MS);
     await kafka!.start();
     await up;
     const before = confirmed.length;
@@ -115,7 +102,7 @@ describeWithKafka('Kafka broker: Kafka going away and coming back', () => {
   }, 180_000);
 
   it('while Kafka is away: template sends reject with StompBrokerUnavailableError, a SEND gets an ERROR, availability events say so', async () => {
-    const down = availabilityEvent(app!, false);
+    const down = availabilityEvent(app!, false, WAIT_MS);
     await kafka!.stop();
     await down;
     try {
@@ -130,7 +117,7 @@ describeWithKafka('Kafka broker: Kafka going away and coming back', () => {
         client.terminate();
       }
     } finally {
-      const up = availabilityEvent(app!, true);
+      const up = availabilityEvent(app!, true, WAIT_MS);
       await kafka!.start();
       await up;
     }
@@ -148,7 +135,7 @@ describeWithKafka('Kafka broker: Kafka going away and coming back', () => {
       expect(error.headers.message).toContain("Kafka broker lost the queue '/queue/jobs'");
     } finally {
       client.terminate();
-      const up = availabilityEvent(app!, true);
+      const up = availabilityEvent(app!, true, WAIT_MS);
       if (!kafka!.running) await kafka!.start();
       await up;
     }

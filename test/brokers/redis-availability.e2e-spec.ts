@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { filter, firstValueFrom, throwError, timeout, type Subscription } from 'rxjs';
+import { firstValueFrom, type Subscription } from 'rxjs';
 import { SimpMessagingTemplate, STOMP_BROKER, STOMP_DEFAULTS, StompEvents, StompModule } from 'nest-stomp';
 import { RedisBroker } from 'nest-stomp';
 import { StompBrokerUnavailableError } from 'nest-stomp';
@@ -8,6 +8,7 @@ import { startApp, type RunningApp } from '../support/apps.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
 import { RedisServerProcess, redisServerInstalled, uniqueChannelPrefix } from '../support/redis.js';
 import { connectStompClient, deactivateAll, publishConfirmed, subscribeConfirmed } from '../support/stomp-clients.js';
+import { availabilityEvent } from '../support/events.js';
 
 const describeWithRedisServer = redisServerInstalled() ? describe : describe.skip;
 
@@ -15,19 +16,6 @@ function instanceModule(url: string, channelPrefix: string): unknown {
   @Module({ imports: [StompModule.forRoot({ endpoint: '/ws', broker: { kind: 'redis', url, channelPrefix } })] })
   class RedisInstanceModule {}
   return RedisInstanceModule;
-}
-
-/** The next `broker-availability` event of `app` saying `available` (fails after a safety timeout). */
-function availabilityEvent(app: RunningApp, available: boolean): Promise<unknown> {
-  return firstValueFrom(
-    app.app
-      .get(StompEvents)
-      .ofType('broker-availability')
-      .pipe(
-        filter((event) => event.available === available),
-        timeout({ first: 5000, with: () => throwError(() => new Error(`no broker-availability ${available} event on port ${app.port}`)) }),
-      ),
-  );
 }
 
 const text = { 'content-type': 'text/plain' };
@@ -49,7 +37,7 @@ describeWithRedisServer('Redis broker: Redis going away and coming back', () => 
   beforeEach(async () => {
     if (!a || !b) return;
     if (!redis.running) await redis.start();
-    await Promise.all([a, b].map((app) => app.app.get<RedisBroker>(STOMP_BROKER).isAvailable || availabilityEvent(app, true)));
+    await Promise.all([a, b].map((app) => app.app.get<RedisBroker>(STOMP_BROKER).isAvailable || availabilityEvent(app, true, 5000)));
   });
 
   afterAll(async () => {
@@ -67,7 +55,7 @@ describeWithRedisServer('Redis broker: Redis going away and coming back', () => 
       recordings.push(app.app.get(StompEvents).ofType('broker-availability').subscribe((event) => events[name].push(event.available)));
     }
 
-    const up = Promise.all([availabilityEvent(a, true), availabilityEvent(b, true)]);
+    const up = Promise.all([availabilityEvent(a, true, 5000), availabilityEvent(b, true, 5000)]);
     await redis.start();
     await up;
 
@@ -91,7 +79,7 @@ describeWithRedisServer('Redis broker: Redis going away and coming back', () => 
       await publishConfirmed(publisher, '/topic/x', 'before', text);
       await inbox.waitFor(1);
 
-      const down = Promise.all([availabilityEvent(appA, false), availabilityEvent(appB, false)]);
+      const down = Promise.all([availabilityEvent(appA, false, 5000), availabilityEvent(appB, false, 5000)]);
       await redis.stop();
       await down;
 
@@ -112,7 +100,7 @@ describeWithRedisServer('Redis broker: Redis going away and coming back', () => 
 
       // Redis back on the same port: both instances reconnect and re-subscribe on their own, and
       // the sessions that stayed connected through the outage get messages again.
-      const up = Promise.all([availabilityEvent(appA, true), availabilityEvent(appB, true)]);
+      const up = Promise.all([availabilityEvent(appA, true, 5000), availabilityEvent(appB, true, 5000)]);
       await redis.start();
       await up;
       await publishConfirmed(publisher, '/topic/x', 'after', text);
@@ -131,8 +119,8 @@ describeWithRedisServer('Redis broker: Redis going away and coming back', () => 
     try {
       const inbox = await subscribeConfirmed(subscriber, '/topic/x');
       await admin.connect();
-      const down = Promise.all([availabilityEvent(appA, false), availabilityEvent(appB, false)]);
-      const up = Promise.all([availabilityEvent(appA, true), availabilityEvent(appB, true)]);
+      const down = Promise.all([availabilityEvent(appA, false, 5000), availabilityEvent(appB, false, 5000)]);
+      const up = Promise.all([availabilityEvent(appA, true, 5000), availabilityEvent(appB, true, 5000)]);
       // Every subscribed connection: both instances' subscriber connections, not their publishers.
       expect(await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub')).toBe(2);
       await down;

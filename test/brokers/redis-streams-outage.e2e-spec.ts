@@ -1,31 +1,18 @@
 import { jest } from '@jest/globals';
 import type { LoggerService } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { filter, firstValueFrom, throwError, timeout } from 'rxjs';
-import { STOMP_BROKER, StompEvents, type RedisBroker } from 'nest-stomp';
+import { STOMP_BROKER, type RedisBroker } from 'nest-stomp';
 import { startApp, type RunningApp } from '../support/apps.js';
 import { closeAll } from '../support/raw-frames.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
 import { RedisServerProcess, redisServerInstalled, uniqueChannelPrefix } from '../support/redis.js';
 import { streamsModule } from '../support/redis-streams.js';
 import { messagesFor, offsetOf, sendAll, subscribeFrom, waitFor } from '../support/stream-frames.js';
+import { availabilityEvent } from '../support/events.js';
 
 const describeWithRedisServer = redisServerInstalled() ? describe : describe.skip;
 
 jest.setTimeout(60_000);
-
-/** The next `broker-availability` event of `app` saying `available`. */
-function availabilityEvent(app: RunningApp, available: boolean): Promise<unknown> {
-  return firstValueFrom(
-    app.app
-      .get(StompEvents)
-      .ofType('broker-availability')
-      .pipe(
-        filter((event) => event.available === available),
-        timeout({ first: 20_000, with: () => throwError(() => new Error(`no broker-availability ${available} event on port ${app.port}`)) }),
-      ),
-  );
-}
 
 // A redis-server of the spec's own: instance A logs in as a user of its own, which the spec
 // disables and kicks out, so A stays cut off (it cannot reconnect) while B goes on publishing.
@@ -55,14 +42,14 @@ describeWithRedisServer("Redis broker, mode 'streams': an instance cut off from 
   });
 
   async function cutOff(app: RunningApp, user: string): Promise<void> {
-    const down = availabilityEvent(app, false);
+    const down = availabilityEvent(app, false, 20_000);
     await admin.call('ACL', 'SETUSER', user, 'off');
     expect(await admin.call('CLIENT', 'KILL', 'USER', user)).toBe(3);
     await down;
   }
 
   async function letBackIn(app: RunningApp, user: string): Promise<void> {
-    const up = availabilityEvent(app, true);
+    const up = availabilityEvent(app, true, 20_000);
     await admin.call('ACL', 'SETUSER', user, 'on');
     await up;
   }
@@ -142,11 +129,11 @@ describeWithRedisServer("Redis broker, mode 'streams': an instance cut off from 
     await sendAll(publisher, destination, ['before']);
     const [before] = await waitFor(subscriber, id, 1);
 
-    const down = Promise.all([availabilityEvent(appA, false), availabilityEvent(appB, false)]);
+    const down = Promise.all([availabilityEvent(appA, false, 20_000), availabilityEvent(appB, false, 20_000)]);
     admin.disconnect();
     await redis.stop();
     await down;
-    const up = Promise.all([availabilityEvent(appA, true), availabilityEvent(appB, true)]);
+    const up = Promise.all([availabilityEvent(appA, true, 20_000), availabilityEvent(appB, true, 20_000)]);
     await redis.start();
     admin = new Redis(redis.url, { lazyConnect: true, retryStrategy: () => null });
     await admin.connect();

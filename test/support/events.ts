@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { firstValueFrom, filter } from 'rxjs';
+import { firstValueFrom, filter, throwError, timeout } from 'rxjs';
 import { StompEvents, type StompEvent } from 'nest-stomp';
 import { Recorder } from './recorder.js';
 
@@ -26,4 +26,20 @@ export function recordEvents(app: INestApplication): Recorder<StompEvent> & { st
 /** The session id of an event, if it has one. */
 export function sessionOf(event: StompEvent): string | undefined {
   return 'session' in event ? event.session.id : undefined;
+}
+
+/**
+ * The next `broker-availability` event of `app` saying `available`; fails after `waitMs` (a safety
+ * bound: the wait is on the event), naming the port. Subscribe before causing the change.
+ */
+export function availabilityEvent(app: { readonly app: INestApplication; readonly port: number }, available: boolean, waitMs: number): Promise<unknown> {
+  return firstValueFrom(
+    app.app
+      .get(StompEvents)
+      .ofType('broker-availability')
+      .pipe(
+        filter((event) => event.available === available),
+        timeout({ first: waitMs, with: () => throwError(() => new Error(`no broker-availability ${available} event on port ${app.port}`)) }),
+      ),
+  );
 }
