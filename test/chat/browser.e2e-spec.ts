@@ -1,41 +1,13 @@
-import { mkdirSync } from 'node:fs';
 import { jest } from '@jest/globals';
-import type { Browser } from 'playwright-core';
-import { AppModule } from '../../apps/chat/src/app.module.js';
-import { startApp, type RunningApp } from '../support/apps.js';
-import { chromiumAvailable, launchChromium } from '../support/browser.js';
-import { ChatPage } from '../support/chat-page.js';
+import { chromiumAvailable } from '../support/browser.js';
+import { ARTIFACTS, useChatInBrowser } from '../support/chat-in-browser.js';
 
-const ARTIFACTS = 'test/artifacts';
 const describeInBrowser = chromiumAvailable() ? describe : describe.skip;
 
 jest.setTimeout(60_000);
 
 describeInBrowser('chat page in Chromium', () => {
-  let browser: Browser;
-  let chat: RunningApp;
-  const people: ChatPage[] = [];
-
-  async function signIn(name: string, query = ''): Promise<ChatPage> {
-    const person = await ChatPage.signIn(browser, chat.httpUrl, name, query);
-    people.push(person);
-    return person;
-  }
-
-  beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    browser = await launchChromium();
-    chat = await startApp(AppModule);
-  });
-
-  afterEach(async () => {
-    await Promise.all(people.splice(0).map((person) => person.close()));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await chat?.close();
-  });
+  const { signIn, restartChat } = useChatInBrowser();
 
   it('shows a message one person sends to another, live, and who is online', async () => {
     const alice = await signIn('alice');
@@ -88,10 +60,7 @@ describeInBrowser('chat page in Chromium', () => {
 
   it('recovers after the server restarts, without reloading', async () => {
     const alice = await signIn('alice');
-    const { port } = chat;
-    await chat.close();
-    await alice.waitState('reconnecting');
-    chat = await startApp(AppModule, undefined, port);
+    await restartChat(() => alice.waitState('reconnecting'));
     await alice.waitConnected();
     await alice.say('back online');
     await alice.sees('alice', 'back online');

@@ -1,43 +1,16 @@
-import { mkdirSync } from 'node:fs';
 import { jest } from '@jest/globals';
-import type { Browser } from 'playwright-core';
-import { AppModule } from '../../apps/chat/src/app.module.js';
-import { startApp, type RunningApp } from '../support/apps.js';
-import { chromiumAvailable, launchChromium } from '../support/browser.js';
-import { ChatPage } from '../support/chat-page.js';
+import { chromiumAvailable } from '../support/browser.js';
+import { ARTIFACTS, useChatInBrowser } from '../support/chat-in-browser.js';
 import { RawStompClient } from '../support/raw-stomp-client.js';
 
-const ARTIFACTS = 'test/artifacts';
 const PHONE = { viewport: { width: 390, height: 844 } };
 const describeInBrowser = chromiumAvailable() ? describe : describe.skip;
 
 jest.setTimeout(90_000);
 
 describeInBrowser('chat page in Chromium: room history, resume, narrow screens', () => {
-  let browser: Browser;
-  let chat: RunningApp;
-  const people: ChatPage[] = [];
-
-  async function signIn(name: string, contextOptions = {}): Promise<ChatPage> {
-    const person = await ChatPage.signIn(browser, chat.httpUrl, name, '', contextOptions);
-    people.push(person);
-    return person;
-  }
-
-  beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    browser = await launchChromium();
-    chat = await startApp(AppModule);
-  });
-
-  afterEach(async () => {
-    await Promise.all(people.splice(0).map((person) => person.close()));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await chat?.close();
-  });
+  const browserChat = useChatInBrowser();
+  const signIn = (name: string, contextOptions = {}) => browserChat.signIn(name, '', contextOptions);
 
   it('reloads mid-conversation: what was said meanwhile appears once, in order, with its time', async () => {
     const alice = await signIn('alice');
@@ -59,7 +32,7 @@ describeInBrowser('chat page in Chromium: room history, resume, narrow screens',
       await bob.sees('bob', text);
       said.push(text);
     }
-    await alice.page.goto(`${chat.httpUrl}/`);
+    await alice.page.goto(`${browserChat.chat.httpUrl}/`);
     await alice.waitConnected();
     await alice.sees('bob', 'while gone 2');
     expect(subscribes).toEqual([expect.stringMatching(/^x-stream-offset:offset=\d+$/)]);
@@ -88,7 +61,7 @@ describeInBrowser('chat page in Chromium: room history, resume, narrow screens',
   });
 
   it('shows a newcomer the last 50 messages of a room', async () => {
-    const writer = await RawStompClient.connect(`${chat.wsUrl}/portfolio`, { login: 'writer' });
+    const writer = await RawStompClient.connect(`${browserChat.chat.wsUrl}/portfolio`, { login: 'writer' });
     try {
       for (let i = 0; i < 60; i++) {
         writer.send('SEND', { destination: '/app/room.random', 'content-type': 'application/json', ...(i === 59 ? { receipt: 'done' } : {}) }, JSON.stringify({ content: `line ${i}` }));
