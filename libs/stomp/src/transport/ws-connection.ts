@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { RawData, WebSocket } from 'ws';
 import type { StompConnection, StompConnectionListener } from '../session/stomp-connection.js';
+import { turnWriteBatch, type HeldWrites } from './turn-write-batch.js';
 
 const NOOP_LISTENER: StompConnectionListener = { onData() {}, onClose() {} };
 
@@ -13,6 +14,8 @@ export class WsConnection implements StompConnection {
   private listener = NOOP_LISTENER;
   /** The upgraded HTTP socket: it counts the bytes, so the session need not count each frame. */
   private readonly netSocket: Socket;
+  /** What this turn's writes hold back in the corked socket (see TurnWriteBatch). */
+  private readonly held: HeldWrites = { heldBytes: 0, corked: false, unsentBeforeHold: 0 };
 
   constructor(
     private readonly socket: WebSocket,
@@ -34,8 +37,9 @@ export class WsConnection implements StompConnection {
     return this.socket.protocol;
   }
 
+  /** What the kernel has not taken yet: bytes held back until the end of the turn are not late. */
   get bufferedAmount(): number {
-    return this.socket.bufferedAmount;
+    return this.held.corked ? this.held.unsentBeforeHold : this.socket.bufferedAmount;
   }
 
   /** On the wire: WebSocket framing (and the upgrade request) included. */
@@ -54,14 +58,19 @@ export class WsConnection implements StompConnection {
 
   send(data: Buffer, binary: boolean): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
+    turnWriteBatch.hold(this.netSocket, this.held, data.length, this.socket.bufferedAmount);
     this.socket.send(data, { binary });
+    turnWriteBatch.limit(this.netSocket, this.held);
   }
 
   close(code: number, reason: string): void {
+    turnWriteBatch.release(this.netSocket, this.held);
     this.socket.close(code, reason);
   }
 
   terminate(): void {
+    // What was written before (an ERROR) still goes, as far as the kernel takes it.
+    turnWriteBatch.release(this.netSocket, this.held);
     this.socket.terminate();
   }
 }
