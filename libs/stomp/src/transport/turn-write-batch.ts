@@ -18,13 +18,15 @@ export interface HeldWrites {
 }
 
 /**
- * Holds a socket's writes back until the end of the current event-loop turn, so that every frame
- * written to it in that turn leaves in one system call. A fan-out turn writes a MESSAGE to each
- * subscriber for every SEND it decoded (a publisher's chunk often holds several); `ws` writes each
- * WebSocket message with a `writev` of its own, and that system call is most of a delivery's cost.
- * Corking the socket at its first write and uncorking every corked socket from one `setImmediate`
- * (after the turn's I/O callbacks and their microtasks) turns those into one `writev` per socket.
- * Nothing waits longer than the turn that wrote it.
+ * Holds a socket's writes back until the end of the current turn (the I/O callback or timer that
+ * wrote them, with its microtasks), so that every frame written to it in that turn leaves in one
+ * system call. A fan-out turn writes a MESSAGE to each subscriber for every SEND it decoded (a
+ * publisher's chunk often holds several); `ws` writes each WebSocket message with a `writev` of its
+ * own, and that system call is most of a delivery's cost. Corking the socket at its first write and
+ * uncorking every corked socket from one `process.nextTick` turns those into one `writev` per
+ * socket. A tick queued while the turn's promise continuations are pending runs after all of them
+ * (Node drains the microtasks before the next tick), so a handler's asynchronous reply joins the
+ * batch; and nothing waits for other sockets' I/O callbacks, as it would until a `setImmediate`.
  */
 export class TurnWriteBatch {
   private readonly corked: { socket: Socket; held: HeldWrites }[] = [];
@@ -48,7 +50,7 @@ export class TurnWriteBatch {
       this.corked.push({ socket, held });
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(this.flushAll);
+        process.nextTick(this.flushAll);
       }
     }
     held.heldBytes += bytes;
@@ -74,5 +76,5 @@ function release(socket: Socket, held: HeldWrites): void {
   socket.uncork();
 }
 
-/** One batch for the process: the turn is the process's, and one `setImmediate` serves every socket. */
+/** One batch for the process: the turn is the process's, and one tick serves every socket. */
 export const turnWriteBatch = new TurnWriteBatch();
