@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Module } from '@nestjs/common';
 import { Client, type IFrame, type IMessage } from '@stomp/stompjs';
 import SockJS from 'sockjs-client';
+import { WebSocket as WsClient } from 'ws';
 import { StompAdmin, StompModule } from 'nest-stomp';
 import { useApp } from '../support/apps.js';
 import { disconnectOf } from '../support/events.js';
@@ -169,5 +170,54 @@ describe('transport: SockJS websocket transport (served on ws by the library)', 
     await wire.until(() => wire.closed, 'the WebSocket to close');
     expect(wire.frames.at(-1)).toBe(`c${JSON.stringify([1008, session.closeEvent!.reason])}`);
     expect(wire.webSocketClose).toEqual({ code: 1000, reason: 'Normal closure' });
+  });
+});
+
+@Module({ imports: [StompModule.forRoot({ endpoint: { path: '/ws', sockJs: true }, maxFrameSize: 1024 })] })
+class SmallFramesModule {}
+
+describe('transport: SockJS websocket transport, maxFrameSize 1024', () => {
+  const server = useApp(SmallFramesModule);
+
+  it('takes a message up to maxSockJsRequestBody (8 x maxFrameSize) and closes with 1009 on a bigger one', async () => {
+    const wire = await SockJsWebSocket.open(server.wsUrl, '/ws');
+    try {
+      wire.send('CONNECT\naccept-version:1.2\nheart-beat:0,0\n\n\0');
+      await wire.until(() => wire.messages.some((m) => m.startsWith('CONNECTED')), 'CONNECTED');
+      // JSON-escaped, a frame of control bytes grows six-fold: over 4 x maxFrameSize (raw WebSocket's limit), within SockJS's.
+      const send = `SEND\ndestination:/topic/${unique('big')}\nreceipt:big\n\n${'\u0001'.repeat(900)}\0`;
+      expect(JSON.stringify([send]).length).toBeGreaterThan(4 * 1024);
+      wire.send(send);
+      await wire.until(() => wire.messages.some((m) => m.startsWith('RECEIPT')), 'the RECEIPT');
+
+      wire.sendRaw(JSON.stringify(['x'.repeat(8 * 1024)]));
+      await wire.until(() => wire.closed, 'the WebSocket to close');
+      expect(wire.webSocketClose?.code).toBe(1009);
+    } finally {
+      wire.socket.terminate();
+    }
+  });
+});
+
+@Module({ imports: [StompModule.forRoot({ endpoint: { path: '/ws', sockJs: true }, pingInterval: 500 })] })
+class KeepAliveModule {}
+
+describe('transport: SockJS websocket transport, pingInterval 500 ms', () => {
+  const server = useApp(KeepAliveModule);
+
+  it('cuts off a SockJS websocket peer that answers no ping, as a raw WebSocket one', async () => {
+    const socket = new WsClient(`${server.wsUrl}/ws/000/${unique('silent')}/websocket`, { autoPong: false });
+    const connected = new Promise<string>((resolve) =>
+      socket.on('message', (data: Buffer) => {
+        const frame = data.toString('utf8');
+        if (frame === 'o') socket.send(JSON.stringify(['CONNECT\naccept-version:1.2\nheart-beat:0,0\n\n\0']));
+        if (frame.startsWith('a["CONNECTED')) resolve(stompFrameOf((JSON.parse(frame.slice(1)) as string[])[0]!).headers.session!);
+      }),
+    );
+    const closed = new Promise<number>((resolve) => socket.once('close', (code: number) => resolve(code)));
+    const gone = disconnectOf(server.app, await within(connected, 5000, 'CONNECTED'));
+
+    expect((await within(gone, 5000, 'the silent peer to be cut off')).reason).toBe('transport');
+    expect(await closed).toBe(1006);
   });
 });
