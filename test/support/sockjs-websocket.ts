@@ -7,14 +7,19 @@ import { Wakeups } from './wakeups.js';
  */
 export class SockJsWebSocket {
   readonly messages: string[] = [];
+  /** Every SockJS frame as it came, undecoded (`o`, `h`, `a[...]`, `c[...]`). */
+  readonly frames: string[] = [];
   opened = false;
   sockJsClose: { code: number; reason: string } | undefined;
   closed = false;
+  /** The WebSocket's own close code and reason, once closed. */
+  webSocketClose: { code: number; reason: string } | undefined;
   private readonly wakeups = new Wakeups();
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data: Buffer) => {
       const text = data.toString('utf8');
+      this.frames.push(text);
       if (text === 'o') this.opened = true;
       else if (text.startsWith('a')) this.messages.push(...(JSON.parse(text.slice(1)) as string[]));
       else if (text.startsWith('c')) {
@@ -23,8 +28,9 @@ export class SockJsWebSocket {
       }
       this.wakeups.wake();
     });
-    socket.on('close', () => {
+    socket.on('close', (code: number, reason: Buffer) => {
       this.closed = true;
+      this.webSocketClose = { code, reason: reason.toString('utf8') };
       this.wakeups.wake();
     });
   }
@@ -42,6 +48,11 @@ export class SockJsWebSocket {
   /** Sends one STOMP frame (text). */
   send(frame: string): void {
     this.socket.send(JSON.stringify([frame]));
+  }
+
+  /** Sends `text` as it is: what SockJS framing the test wants, or none. */
+  sendRaw(text: string): void {
+    this.socket.send(text);
   }
 
   async until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {

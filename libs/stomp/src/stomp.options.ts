@@ -192,10 +192,10 @@ export interface StompModuleOptions {
    */
   readonly sendTimeLimit?: number;
   /**
-   * Every this many ms each raw WebSocket connection is pinged, and one that did not answer the
-   * previous ping is closed: finds dead peers (a half-open TCP connection) even when the client
-   * declined STOMP heart-beats. `0` turns it off. SockJS has its own heart-beat. Default:
-   * `STOMP_DEFAULTS.pingInterval`.
+   * Every this many ms each raw WebSocket connection and SockJS websocket session is pinged, and one
+   * that did not answer the previous ping is closed: finds dead peers (a half-open TCP connection)
+   * even when the client declined STOMP heart-beats. `0` turns it off. SockJS's HTTP transports end
+   * with their requests (`sockJs.disconnectDelay`). Default: `STOMP_DEFAULTS.pingInterval`.
    */
   readonly pingInterval?: number;
   /** Most transactions one session may have open at once. Default: `STOMP_DEFAULTS.maxTransactionsPerSession`. */
@@ -399,7 +399,7 @@ export const STOMP_DEFAULTS = {
 export const MAX_FRAME_SIZE_MULTIPLES = {
   /** A WebSocket message may hold several frames; a bigger one is refused whole (close 1009). */
   maxWebSocketMessageSize: 4,
-  /** A SockJS POST carries frames JSON-escaped (a control byte takes six): room for a few whole frames. */
+  /** A SockJS POST or SockJS websocket message carries frames JSON-escaped (a control byte takes six): room for a few whole frames. */
   maxSockJsRequestBody: 8,
   /** Frames that arrive while an earlier one is still being processed wait, up to this many bytes. */
   maxQueuedInboundBytes: 16,

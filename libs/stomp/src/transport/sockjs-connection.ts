@@ -8,7 +8,8 @@ const NOOP_LISTENER: StompConnectionListener = { onData() {}, onClose() {} };
 /**
  * What sockjs 0.3 keeps of a session, which it does not expose: the messages waiting for the next
  * poll (`send_buffer`, replaced by a fresh array each time it is flushed) and the receiver whose
- * network socket (`thingy`) carries them: an HTTP response's, or the SockJS WebSocket's.
+ * network socket (`thingy`) carries them: an HTTP response's (SockJS's websocket transport is
+ * SockJsWebSocketConnection's).
  */
 interface SockJsSessionInternals {
   readonly send_buffer?: readonly string[];

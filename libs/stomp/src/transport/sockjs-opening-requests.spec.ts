@@ -17,8 +17,8 @@ describe('SockJsOpeningRequests', () => {
     requests.remember('/ws/000/abc/xhr', { cookie: 'poll' });
     expect(requests.opened('/ws/000/abc/xhr')).toBeUndefined();
     requests.closed('/ws/000/abc/xhr');
-    requests.remember('/ws/000/abc/websocket', { cookie: 'again' });
-    expect(requests.opened('/ws/000/abc/websocket')).toEqual({ cookie: 'again' });
+    requests.remember('/ws/000/abc/xhr_streaming', { cookie: 'again' });
+    expect(requests.opened('/ws/000/abc/xhr_streaming')).toEqual({ cookie: 'again' });
   });
 
   it('keeps the first request of a session that is still opening, and at most 1000 waiting ones', () => {

@@ -1,7 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-/** A SockJS request that may open a session: `{path}/{server}/{session}/{transport}`, the session id captured. */
-const SESSION_REQUEST = /\/[^/.]+\/([^/.]+)\/(?:xhr|xhr_streaming|eventsource|htmlfile|jsonp|websocket)$/;
+/**
+ * A SockJS request that may open a session: `{path}/{server}/{session}/{transport}`, the session id
+ * captured. Not `websocket`: the library serves that transport itself, with the request in hand.
+ */
+const SESSION_REQUEST = /\/[^/.]+\/([^/.]+)\/(?:xhr|xhr_streaming|eventsource|htmlfile|jsonp)$/;
 
 /** Most requests remembered while they wait for their session: a flood of them cannot grow the map. */
 const MAX_PENDING = 1000;
@@ -11,8 +14,8 @@ const MAX_PENDING = 1000;
  * a dozen of its request's headers (`x-forwarded-for`, `x-real-ip`, `via`, `host`, `user-agent`,
  * `referer`...), not `Forwarded`, `Cookie` or `Authorization`. The endpoint tells this of every
  * request that may open a session before sockjs sees it; sockjs tells of the session (with the
- * URL of the request that opened it) on the same tick for the HTTP transports, once the handshake
- * is done for its WebSocket one. Requests of sessions already open are not remembered.
+ * URL of the request that opened it) on the same tick. Requests of sessions already open are not
+ * remembered.
  */
 export class SockJsOpeningRequests {
   private readonly pending = new Map<string, IncomingHttpHeaders>();

@@ -14,7 +14,9 @@ import { CLOSE_HANDSHAKE_TIMEOUT_MS } from './close-handshake.js';
 import { OriginPolicy } from './origin-policy.js';
 import { SockJsClientFile } from './sockjs-client-file.js';
 import { SockJsConnection } from './sockjs-connection.js';
+import { SockJsMessageFrames } from './sockjs-message-frames.js';
 import { SockJsOpeningRequests } from './sockjs-opening-requests.js';
+import { SockJsWebSocketConnection } from './sockjs-websocket-connection.js';
 import type { StompConnection } from '../session/stomp-connection.js';
 import { pathnameOf, refuseUpgrade } from './upgrade-dispatcher.js';
 import { WsConnection } from './ws-connection.js';
@@ -22,11 +24,15 @@ import { WsConnection } from './ws-connection.js';
 /** SockJS transports that POST client data. */
 const SOCKJS_SEND = /\/(xhr_send|jsonp_send)$/;
 
+/** SockJS's WebSocket transport, `/{server}/{session}/websocket` under the endpoint (sockjs's route, trailing slash included). */
+const SOCKJS_WEBSOCKET = /^\/[^/.]+\/[^/.]+\/websocket\/?$/;
+
 type SockJsHandler = (req: IncomingMessage, resOrSocket: ServerResponse | Duplex, head?: Buffer) => boolean;
 
 /**
  * One endpoint path: raw WebSocket at `path` (and at `{path}/websocket` with SockJS, as Spring),
- * SockJS's HTTP transports under `path/` when enabled, and the origin check in front of all of them.
+ * SockJS under `path/` when enabled (its WebSocket transport served by the library on `ws`, its
+ * HTTP transports by the `sockjs` package), and the origin check in front of all of them.
  */
 export class StompEndpoint {
   private readonly origins: OriginPolicy;
@@ -45,10 +51,13 @@ export class StompEndpoint {
   private readonly sockJsClientPath: string;
   private readonly sockJsClient: SockJsClientFile;
   private readonly openingRequests = new SockJsOpeningRequests();
+  private readonly sockJsFrames = new SockJsMessageFrames();
 
   constructor(
     readonly config: EndpointSettings,
     private readonly wss: WebSocketServer,
+    /** The WebSocket server of SockJS's WebSocket transport (no sub-protocol, SockJS's message size). */
+    private readonly sockJsWss: WebSocketServer,
     private readonly accept: (connection: StompConnection) => void,
     /** Whether a connection limit turns this client address away, and why. */
     private readonly refusal: (address: string | undefined) => Refusal | undefined,
@@ -157,6 +166,10 @@ export class StompEndpoint {
       return true;
     }
     if (!raw) {
+      if (this.isSockJsWebSocket(pathname)) {
+        this.acceptSockJsWebSocket(req, socket, head);
+        return true;
+      }
       this.openingRequests.remember(pathname, req.headers);
       return this.sockJsHandler!(req, socket, head);
     }
@@ -170,6 +183,17 @@ export class StompEndpoint {
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(new WsConnection(ws, req, client)));
     return true;
+  }
+
+  /**
+   * SockJS's WebSocket transport, served here rather than by sockjs (see SockJsWebSocketConnection).
+   * Connection limits turn the session away in STOMP (ERROR, close 4500) after the handshake, as on
+   * SockJS's HTTP transports: the SockJS client reports a refused handshake only as a failed transport.
+   */
+  private acceptSockJsWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const client = clientAddress(req.socket.remoteAddress, req.headers, this.trustProxy);
+    const { heartbeatDelay } = this.config.sockJs!;
+    this.sockJsWss.handleUpgrade(req, socket, head, (ws) => this.accept(new SockJsWebSocketConnection(ws, req, client, this.sockJsFrames, heartbeatDelay)));
   }
 
   /** Writes what the refusal counts still hold and stops their timer. */
@@ -190,5 +214,9 @@ export class StompEndpoint {
 
   private isSockJsPath(pathname: string): boolean {
     return pathname === this.config.path || pathname.startsWith(this.sockJsPrefix);
+  }
+
+  private isSockJsWebSocket(pathname: string): boolean {
+    return pathname.startsWith(this.sockJsPrefix) && SOCKJS_WEBSOCKET.test(pathname.slice(this.config.path.length));
   }
 }

@@ -27,6 +27,8 @@ const SHUTDOWN_GRACE_MS = 2000;
 export class StompServer implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new StompLogger('StompModule');
   private readonly wss: WebSocketServer;
+  /** SockJS's WebSocket transport: no STOMP sub-protocol, and messages JSON-escaped (as large as a SockJS POST). */
+  private readonly sockJsWss: WebSocketServer;
   private readonly keepAlive: WebSocketKeepAlive;
   private endpoints: StompEndpoint[] = [];
   private detach: (() => void) | undefined;
@@ -48,7 +50,8 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
       handleProtocols: (offered) => Object.keys(STOMP_SUBPROTOCOLS).find((p) => offered.has(p)) ?? false,
     };
     this.wss = new WebSocketServer(serverOptions);
-    this.keepAlive = new WebSocketKeepAlive(this.wss, options.pingInterval, this.logger);
+    this.sockJsWss = new WebSocketServer({ ...serverOptions, maxPayload: options.maxSockJsRequestBody, handleProtocols: () => false });
+    this.keepAlive = new WebSocketKeepAlive([this.wss, this.sockJsWss], options.pingInterval, this.logger);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -60,7 +63,7 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
     }
     const accept = (connection: StompConnection) => void this.acceptor.accept(connection);
     const refusal = (address: string | undefined) => this.sessions.refusal(address, this.options);
-    this.endpoints = this.options.endpoints.map((config) => new StompEndpoint(config, this.wss, accept, refusal, this.options.maxSockJsRequestBody, this.options.trustProxy, this.logger, this.counters));
+    this.endpoints = this.options.endpoints.map((config) => new StompEndpoint(config, this.wss, this.sockJsWss, accept, refusal, this.options.maxSockJsRequestBody, this.options.trustProxy, this.logger, this.counters));
     this.detach = interceptHttpServer(httpServer, {
       onRequest: (req, res) => this.endpoints.some((e) => e.onRequest(req, res)),
       onUpgrade: (req, socket, head) => this.endpoints.some((e) => e.onUpgrade(req, socket, head)),
@@ -83,7 +86,7 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
     if (this.sessions.size > 0) this.logger.log(`Shutting down: closing ${this.sessions.size} session${this.sessions.size === 1 ? '' : 's'}`);
     this.sessions.closeAll('Server is shutting down');
     await this.closeClients();
-    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    await Promise.all([this.wss, this.sockJsWss].map((wss) => new Promise<void>((resolve) => wss.close(() => resolve()))));
     await this.broker.close?.();
   }
 
@@ -95,7 +98,7 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async closeClients(): Promise<void> {
-    const sockets = [...this.wss.clients];
+    const sockets = [...this.wss.clients, ...this.sockJsWss.clients];
     if (sockets.length === 0) return;
     await new Promise<void>((resolve) => {
       let open = sockets.length;

@@ -2,10 +2,11 @@ import type { Logger } from '@nestjs/common';
 import type { WebSocket, WebSocketServer } from 'ws';
 
 /**
- * Finds dead raw WebSocket peers whatever STOMP heart-beats the client agreed to (a client may
- * decline them): every `interval` ms each open socket is pinged, and one that has not answered
- * the previous ping (browsers and `ws` answer by themselves) is cut off. SockJS sessions have a
- * heart-beat of their own.
+ * Finds dead WebSocket peers whatever STOMP heart-beats the client agreed to (a client may decline
+ * them): every `interval` ms each open socket is pinged, and one that has not answered the previous
+ * ping (browsers and `ws` answer by themselves) is cut off. Raw WebSocket and SockJS's WebSocket
+ * transport alike: SockJS's `h` frames keep proxies from timing the connection out, but nothing
+ * answers them. SockJS's HTTP transports end with their requests (`disconnectDelay`).
  */
 export class WebSocketKeepAlive {
   /** Pinged at the last sweep, and silent since. */
@@ -14,7 +15,7 @@ export class WebSocketKeepAlive {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly wss: WebSocketServer,
+    private readonly servers: readonly WebSocketServer[],
     private readonly interval: number,
     private readonly logger: Logger,
   ) {}
@@ -30,7 +31,7 @@ export class WebSocketKeepAlive {
   }
 
   private sweep(): void {
-    for (const socket of this.wss.clients) {
+    for (const socket of this.servers.flatMap((wss) => [...wss.clients])) {
       if (socket.readyState !== socket.OPEN) continue;
       if (this.unanswered.has(socket)) {
         this.logger.debug(`WebSocket connection closed: no answer to a ping within ${this.interval} ms (option pingInterval)`);
