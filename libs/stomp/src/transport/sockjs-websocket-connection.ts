@@ -3,6 +3,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { StompConnection, StompConnectionListener } from '../session/stomp-connection.js';
 import { closeFrame, HEARTBEAT_FRAME, OPEN_FRAME, parseClientMessages } from './sockjs-framing.js';
 import type { SockJsMessageFrames } from './sockjs-message-frames.js';
+import { WebSocketTurnWriter } from './websocket-turn-writer.js';
 
 const NOOP_LISTENER: StompConnectionListener = { onData() {}, onClose() {} };
 
@@ -28,6 +29,7 @@ export class SockJsWebSocketConnection implements StompConnection {
   bytesSent = 0;
   private listener = NOOP_LISTENER;
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly writer: WebSocketTurnWriter;
 
   constructor(
     private readonly socket: WebSocket,
@@ -40,6 +42,7 @@ export class SockJsWebSocketConnection implements StompConnection {
   ) {
     this.headers = request.headers;
     this.url = request.url ?? '/';
+    this.writer = new WebSocketTurnWriter(socket, request.socket);
     // As sockjs's WebSocket receiver: the kernel's keep-alive finds a peer gone without a word.
     request.socket.setKeepAlive(true, 5000);
     socket.on('message', (data: RawData) => this.onMessage(data));
@@ -54,7 +57,7 @@ export class SockJsWebSocketConnection implements StompConnection {
   }
 
   get bufferedAmount(): number {
-    return this.socket.bufferedAmount;
+    return this.writer.bufferedAmount;
   }
 
   listen(listener: StompConnectionListener): void {
@@ -69,17 +72,19 @@ export class SockJsWebSocketConnection implements StompConnection {
   close(code: number, reason: string): void {
     if (!this.sendFrame(closeFrame(code, reason))) return;
     clearInterval(this.heartbeat);
+    this.writer.flush();
     this.socket.close(1000, 'Normal closure');
   }
 
   terminate(): void {
     clearInterval(this.heartbeat);
+    this.writer.flush();
     this.socket.terminate();
   }
 
   private sendFrame(frame: Buffer): boolean {
     if (this.socket.readyState !== this.socket.OPEN) return false;
-    this.socket.send(frame, { binary: false });
+    this.writer.send(frame, false);
     return true;
   }
 
@@ -91,6 +96,7 @@ export class SockJsWebSocketConnection implements StompConnection {
     const messages = parseClientMessages(payload);
     if (messages === undefined) {
       clearInterval(this.heartbeat);
+      this.writer.flush();
       this.socket.close(BROKEN_FRAMING.code, BROKEN_FRAMING.reason);
       return;
     }

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { RawData, WebSocket } from 'ws';
 import type { StompConnection, StompConnectionListener } from '../session/stomp-connection.js';
-import { turnWriteBatch, type HeldWrites } from './turn-write-batch.js';
+import { WebSocketTurnWriter } from './websocket-turn-writer.js';
 
 const NOOP_LISTENER: StompConnectionListener = { onData() {}, onClose() {} };
 
@@ -14,8 +14,7 @@ export class WsConnection implements StompConnection {
   private listener = NOOP_LISTENER;
   /** The upgraded HTTP socket: it counts the bytes, so the session need not count each frame. */
   private readonly netSocket: Socket;
-  /** What this turn's writes hold back in the corked socket (see TurnWriteBatch). */
-  private readonly held: HeldWrites = { heldBytes: 0, corked: false, unsentBeforeHold: 0 };
+  private readonly writer: WebSocketTurnWriter;
 
   constructor(
     private readonly socket: WebSocket,
@@ -25,6 +24,7 @@ export class WsConnection implements StompConnection {
   ) {
     this.remoteAddress = remoteAddress;
     this.netSocket = request.socket;
+    this.writer = new WebSocketTurnWriter(socket, request.socket);
     this.headers = request.headers;
     this.url = request.url ?? '/';
     socket.on('message', (data: RawData) => this.listener.onData(toBuffer(data)));
@@ -37,9 +37,8 @@ export class WsConnection implements StompConnection {
     return this.socket.protocol;
   }
 
-  /** What the kernel has not taken yet: bytes held back until the end of the turn are not late. */
   get bufferedAmount(): number {
-    return this.held.corked ? this.held.unsentBeforeHold : this.socket.bufferedAmount;
+    return this.writer.bufferedAmount;
   }
 
   /** On the wire: WebSocket framing (and the upgrade request) included. */
@@ -58,19 +57,17 @@ export class WsConnection implements StompConnection {
 
   send(data: Buffer, binary: boolean): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
-    turnWriteBatch.hold(this.netSocket, this.held, data.length, this.socket.bufferedAmount);
-    this.socket.send(data, { binary });
-    turnWriteBatch.limit(this.netSocket, this.held);
+    this.writer.send(data, binary);
   }
 
   close(code: number, reason: string): void {
-    turnWriteBatch.release(this.netSocket, this.held);
+    this.writer.flush();
     this.socket.close(code, reason);
   }
 
   terminate(): void {
     // What was written before (an ERROR) still goes, as far as the kernel takes it.
-    turnWriteBatch.release(this.netSocket, this.held);
+    this.writer.flush();
     this.socket.terminate();
   }
 }
