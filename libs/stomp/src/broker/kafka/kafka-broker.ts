@@ -10,15 +10,16 @@ import { truncate } from '../../util/truncate.js';
 import type { BrokerMessage, BrokerSubscriber, MessageBroker } from '../message-broker.js';
 import { reconnectDelay } from '../redis/redis-broker-settings.js';
 import { RetentionPolicy } from '../retention/retention-policy.js';
-import { parseStreamOffset, STREAM_OFFSET_HEADER, type StreamOffset } from '../retention/stream-offset.js';
+import { parseStreamOffset, STREAM_OFFSET_HEADER } from '../retention/stream-offset.js';
 import { isPattern } from '../simple/subscription-pattern.js';
 import type { KafkaBrokerContext, KafkaBrokerSettings } from './kafka-broker-settings.js';
 import { ChannelCluster } from '../channel-cluster.js';
 import { KafkaFanOut, type LogReader } from './kafka-fan-out.js';
+import { offsetAtTimestamp, startOffset, topicBounds } from './kafka-offsets.js';
 import { KafkaQueue, type QueueSubscription } from './kafka-queue.js';
 import { recordOf } from './kafka-record.js';
 import { clusterTopic, topicOfDestination } from './kafka-topic-names.js';
-import { KafkaTopics, type KafkaTopic } from './kafka-topics.js';
+import { KafkaTopics } from './kafka-topics.js';
 
 type KafkaPackage = typeof import('@platformatic/kafka');
 
@@ -129,7 +130,7 @@ export class KafkaBroker implements MessageBroker {
     const start = parseStreamOffset(headers[STREAM_OFFSET_HEADER]);
     const ackMode = (headers.ack ?? 'auto') as QueueSubscription['ackMode'];
     const name = topicOfDestination(this.settings.topicPrefix, destination);
-    const { topics, fanOut } = this.checkAvailable(`subscribe to '${destination}'`);
+    const { topics, fanOut, offsets } = this.checkAvailable(`subscribe to '${destination}'`);
     if (this.isQueue(destination)) {
       if (start.kind !== 'next') {
         throw new StompProtocolError(
@@ -142,7 +143,9 @@ export class KafkaBroker implements MessageBroker {
       return;
     }
     const topic = await this.unavailableOnFailure(`subscribe to '${destination}'`, () => topics.ensure(destination, name));
-    const next = await this.unavailableOnFailure(`subscribe to '${destination}'`, () => this.startOffset(topic, start));
+    const next = await this.unavailableOnFailure(`subscribe to '${destination}'`, async () =>
+      startOffset(start, await topicBounds(offsets, topic), (timestamp) => offsetAtTimestamp(this.checkAvailable('read offsets').offsets, topic, timestamp)),
+    );
     if (subscriber.isClosed) return;
     const reader: LogReader = {
       next,
@@ -272,40 +275,13 @@ export class KafkaBroker implements MessageBroker {
     }
   }
 
-  private async startOffset(topic: KafkaTopic, start: StreamOffset): Promise<bigint> {
-    const { first, end } = await this.bounds(topic);
-    switch (start.kind) {
-      case 'next':
-        return end;
-      case 'first':
-        return first;
-      case 'last':
-        return end > first ? end - 1n : first;
-      case 'offset': {
-        const offset = BigInt(start.offset);
-        return offset < first ? first : offset > end ? end : offset;
-      }
-      case 'timestamp': {
-        const found = await this.checkAvailable('read offsets').offsets.listOffsets({ topics: [topic.name], timestamp: BigInt(start.timestamp) });
-        const offset = found.get(topic.name)?.[0] ?? -1n;
-        return offset < 0n ? end : offset;
-      }
-    }
-  }
-
-  private async bounds(topic: KafkaTopic): Promise<{ first: bigint; end: bigint }> {
-    const { offsets } = this.clients!;
-    const [first, end] = await Promise.all([offsets.listOffsets({ topics: [topic.name], timestamp: -2n }), offsets.listOffsets({ topics: [topic.name] })]);
-    return { first: first.get(topic.name)?.[0] ?? 0n, end: end.get(topic.name)?.[0] ?? 0n };
-  }
-
   /** Reads the cluster topic from its end, once Kafka can create it. */
-  private joinCluster({ topics, fanOut }: KafkaClients): void {
+  private joinCluster({ topics, fanOut, offsets }: KafkaClients): void {
     const join = async (attempt: number): Promise<void> => {
       if (this.closed) return;
       try {
         const topic = await topics.ensure('', this.clusterTopicName);
-        const { end } = await this.bounds(topic);
+        const { end } = await topicBounds(offsets, topic);
         fanOut.add(topic, { next: end, receive: (record) => this.cluster.received(record.value?.toString('utf8') ?? '') });
         fanOut.start();
       } catch (error) {
@@ -365,7 +341,7 @@ export class KafkaBroker implements MessageBroker {
       fanOut: new KafkaFanOut(fetcher, settings, {
         fetched: (ok, error) => this.onFetched(ok, error),
         refreshLeaders: (refreshed) => topics.refreshLeaders(refreshed),
-        bounds: (topic) => this.bounds(topic),
+        bounds: (topic) => topicBounds(offsets, topic),
         retryDelay: (attempt) => reconnectDelay(attempt, settings),
       }),
     };
