@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Admin, Consumer, Producer } from '@platformatic/kafka';
 import { BehaviorSubject, distinctUntilChanged, filter, type Observable } from 'rxjs';
 import { StompBrokerUnavailableError } from '../../errors/stomp-broker-unavailable.error.js';
 import { StompProtocolError } from '../../errors/stomp-protocol.error.js';
@@ -14,26 +13,12 @@ import { parseStreamOffset, STREAM_OFFSET_HEADER } from '../retention/stream-off
 import { isPattern } from '../simple/subscription-pattern.js';
 import type { KafkaBrokerContext, KafkaBrokerSettings } from './kafka-broker-settings.js';
 import { ChannelCluster } from '../channel-cluster.js';
-import { KafkaFanOut, type LogReader } from './kafka-fan-out.js';
+import { createKafkaClients, type KafkaClients, type KafkaPackage } from './kafka-clients.js';
+import type { KafkaFanOut, LogReader } from './kafka-fan-out.js';
 import { offsetAtTimestamp, startOffset, topicBounds } from './kafka-offsets.js';
 import { KafkaQueue, type QueueSubscription } from './kafka-queue.js';
 import { recordOf } from './kafka-record.js';
 import { clusterTopic, topicOfDestination } from './kafka-topic-names.js';
-import { KafkaTopics } from './kafka-topics.js';
-
-type KafkaPackage = typeof import('@platformatic/kafka');
-
-/** What start() makes: the Kafka clients and what reads through them. */
-interface KafkaClients {
-  readonly kafka: KafkaPackage;
-  readonly admin: Admin;
-  readonly producer: Producer<Buffer, Buffer, Buffer, Buffer>;
-  /** Offsets and metadata: kept apart from the fetcher, whose long polls would hold them up. */
-  readonly offsets: Consumer<Buffer, Buffer, Buffer, Buffer>;
-  readonly fetcher: Consumer<Buffer, Buffer, Buffer, Buffer>;
-  readonly topics: KafkaTopics;
-  readonly fanOut: KafkaFanOut;
-}
 
 /** A `/topic` subscription of a client: a reader of its destination's topic. */
 interface TopicSubscription {
@@ -92,7 +77,8 @@ export class KafkaBroker implements MessageBroker {
    */
   async start(): Promise<void> {
     if (this.started || this.closed || this.clients) return;
-    this.clients = this.createClients(await importOptionalPackage<KafkaPackage>('@platformatic/kafka', "The Kafka broker (broker: { kind: 'kafka' })"));
+    const kafka = await importOptionalPackage<KafkaPackage>('@platformatic/kafka', "The Kafka broker (broker: { kind: 'kafka' })");
+    this.clients = createKafkaClients(kafka, this.settings, this.retention, this.instanceId, (ok, error) => this.onFetched(ok, error));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.settings.startTimeout)));
     const firstFetch = new Promise<void>((resolve) => {
@@ -226,18 +212,7 @@ export class KafkaBroker implements MessageBroker {
       const clients = this.checkAvailable(`subscribe to '${destination}'`);
       queue = this.unavailableOnFailure(`subscribe to '${destination}'`, async () => {
         const topic = await clients.topics.ensure(destination, name);
-        const consumer = new clients.kafka.Consumer({
-          bootstrapBrokers: [...this.settings.brokers],
-          clientId: `${this.settings.clientId}-${this.instanceId.slice(0, 8)}-queue`,
-          groupId: `${this.settings.groupId}.${name}`,
-          connectTimeout: this.settings.connectTimeout,
-          requestTimeout: this.settings.requestTimeout,
-          timeout: this.settings.requestTimeout,
-          // Group calls meet passing states (the coordinator moving, a group being created): retried.
-          retries: 10,
-          retryDelay: 250,
-        });
-        const created = new KafkaQueue(topic, consumer, { ...this.settings, sessionTimeout: 10_000 }, this.logger, (failed, error) => this.queueFailed(failed, error));
+        const created = new KafkaQueue(topic, clients.queueConsumer(name), { ...this.settings, sessionTimeout: 10_000 }, this.logger, (failed, error) => this.queueFailed(failed, error));
         // Joining the group waits for the other members to rejoin (a rebalance): the SUBSCRIBE does
         // not wait for it, messages flow once the partition is assigned.
         created.start().catch((error: Error) => this.queueFailed(created, error));
@@ -314,37 +289,6 @@ export class KafkaBroker implements MessageBroker {
     if (this.closed) throw new StompBrokerUnavailableError(`Kafka broker unavailable: could not ${action} (the broker is closed)`);
     if (!this.connected || !this.clients) throw new StompBrokerUnavailableError(`Kafka broker unavailable: could not ${action} (${this.downReason()})`);
     return this.clients;
-  }
-
-  private createClients(kafka: KafkaPackage): KafkaClients {
-    const { settings } = this;
-    const base = {
-      bootstrapBrokers: [...settings.brokers],
-      connectTimeout: settings.connectTimeout,
-      requestTimeout: settings.requestTimeout,
-      timeout: settings.requestTimeout,
-      // The broker retries on its own schedule (and tells its clients meanwhile): one attempt each.
-      retries: 0,
-    };
-    const clientId = `${settings.clientId}-${this.instanceId.slice(0, 8)}`;
-    const admin = new kafka.Admin({ ...base, clientId: `${clientId}-admin` });
-    const fetcher = new kafka.Consumer({ ...base, clientId: `${clientId}-fetcher`, groupId: `${settings.groupId}-fetcher` });
-    const offsets = new kafka.Consumer<Buffer, Buffer, Buffer, Buffer>({ ...base, clientId: `${clientId}-offsets`, groupId: `${settings.groupId}-offsets` });
-    const topics = new KafkaTopics(admin, this.retention, settings.replicationFactor, settings.maxTopics, (name) => offsets.listOffsets({ topics: [name] }));
-    return {
-      kafka,
-      admin,
-      producer: new kafka.Producer({ ...base, clientId: `${clientId}-producer`, acks: -1, autocreateTopics: false }),
-      offsets,
-      fetcher,
-      topics,
-      fanOut: new KafkaFanOut(fetcher, settings, {
-        fetched: (ok, error) => this.onFetched(ok, error),
-        refreshLeaders: (refreshed) => topics.refreshLeaders(refreshed),
-        bounds: (topic) => topicBounds(offsets, topic),
-        retryDelay: (attempt) => reconnectDelay(attempt, settings),
-      }),
-    };
   }
 
   private async unavailableOnFailure<T>(action: string, work: () => Promise<T>): Promise<T> {
