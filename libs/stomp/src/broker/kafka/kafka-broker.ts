@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { BehaviorSubject, distinctUntilChanged, filter, type Observable } from 'rxjs';
-import { StompBrokerUnavailableError } from '../../errors/stomp-broker-unavailable.error.js';
+import type { Observable } from 'rxjs';
+import type { StompBrokerUnavailableError } from '../../errors/stomp-broker-unavailable.error.js';
 import { StompProtocolError } from '../../errors/stomp-protocol.error.js';
 import type { StompHeaders } from '../../protocol/stomp-frame.js';
 import { importOptionalPackage } from '../../util/optional-package.js';
@@ -11,8 +11,9 @@ import { reconnectDelay } from '../redis/redis-broker-settings.js';
 import { RetentionPolicy } from '../retention/retention-policy.js';
 import { parseStreamOffset, STREAM_OFFSET_HEADER } from '../retention/stream-offset.js';
 import { isPattern } from '../simple/subscription-pattern.js';
-import type { KafkaBrokerContext, KafkaBrokerSettings } from './kafka-broker-settings.js';
 import { ChannelCluster } from '../channel-cluster.js';
+import { KafkaAvailability } from './kafka-availability.js';
+import type { KafkaBrokerContext, KafkaBrokerSettings } from './kafka-broker-settings.js';
 import { createKafkaClients, type KafkaClients, type KafkaPackage } from './kafka-clients.js';
 import type { KafkaFanOut, LogReader } from './kafka-fan-out.js';
 import { offsetAtTimestamp, startOffset, topicBounds } from './kafka-offsets.js';
@@ -40,8 +41,8 @@ interface TopicSubscription {
 export class KafkaBroker implements MessageBroker {
   readonly cluster: ChannelCluster;
   readonly availability$: Observable<boolean>;
-  private readonly availability = new BehaviorSubject<boolean | undefined>(undefined);
   private readonly logger = new StompLogger('StompModule');
+  private readonly availability: KafkaAvailability;
   /** The Kafka clients, made by start() (the client package is an ES module, imported then). */
   private clients: KafkaClients | undefined;
   private readonly subscriptions = new Map<BrokerSubscriber, Map<string, TopicSubscription>>();
@@ -49,10 +50,6 @@ export class KafkaBroker implements MessageBroker {
   private readonly clusterTopicName: string;
   private readonly retention: RetentionPolicy;
   private readonly instanceId = randomUUID();
-  private lastError: unknown;
-  private connected = false;
-  private started = false;
-  private closed = false;
 
   constructor(
     private readonly settings: KafkaBrokerSettings,
@@ -61,14 +58,12 @@ export class KafkaBroker implements MessageBroker {
     this.retention = new RetentionPolicy(context.retention, context.pathSeparator);
     this.clusterTopicName = clusterTopic(settings.topicPrefix);
     this.cluster = new ChannelCluster(this.instanceId, (data) => this.send(this.clusterTopicName, Buffer.from(data, 'utf8'), new Map(), 'a cluster message'));
-    this.availability$ = this.availability.pipe(
-      filter((available): available is boolean => available !== undefined),
-      distinctUntilChanged(),
-    );
+    this.availability = new KafkaAvailability(settings, this.logger);
+    this.availability$ = this.availability.availability$;
   }
 
   get isAvailable(): boolean {
-    return this.connected;
+    return this.availability.isAvailable;
   }
 
   /**
@@ -76,26 +71,19 @@ export class KafkaBroker implements MessageBroker {
    * once `startTimeout` passed: the application starts either way, unavailable until Kafka is back.
    */
   async start(): Promise<void> {
-    if (this.started || this.closed || this.clients) return;
+    if (this.availability.isClosed || this.clients) return;
     const kafka = await importOptionalPackage<KafkaPackage>('@platformatic/kafka', "The Kafka broker (broker: { kind: 'kafka' })");
-    this.clients = createKafkaClients(kafka, this.settings, this.retention, this.instanceId, (ok, error) => this.onFetched(ok, error));
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.settings.startTimeout)));
-    const firstFetch = new Promise<void>((resolve) => {
-      const subscription = this.availability.subscribe((available) => available !== undefined && (resolve(), queueMicrotask(() => subscription.unsubscribe())));
-    });
+    this.clients = createKafkaClients(kafka, this.settings, this.retention, this.instanceId, (ok, error) => this.availability.fetched(ok, error));
+    const answered = this.availability.firstAnswer(this.settings.startTimeout);
     this.joinCluster(this.clients);
-    await Promise.race([firstFetch, timeout]).finally(() => clearTimeout(timer));
-    if (this.closed) return;
-    this.started = true;
-    if (this.connected) this.logger.log(`Kafka broker connected to ${this.settings.brokers.join(',')} (topics ${this.settings.topicPrefix}.*)`);
-    else this.logger.warn(`Kafka broker unavailable at start-up (${this.downReason()}); retrying in the background, sends fail until then`);
-    if (this.availability.value === undefined) this.availability.next(this.connected);
+    await answered;
+    if (this.availability.isClosed) return;
+    this.availability.reportStart();
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.availability.isClosed) return;
+    this.availability.close();
     const clients = this.clients;
     if (clients) {
       await clients.fanOut.close();
@@ -103,8 +91,6 @@ export class KafkaBroker implements MessageBroker {
       await Promise.all(queues.map((queue) => (queue.status === 'fulfilled' ? queue.value.close() : undefined)));
       await Promise.all([clients.producer.close(), clients.offsets.close(), clients.fetcher.close(), clients.admin.close()].map((closing) => closing.catch(() => undefined)));
     }
-    this.connected = false;
-    if (this.started) this.availability.next(false);
     this.availability.complete();
     this.cluster.complete();
   }
@@ -128,8 +114,8 @@ export class KafkaBroker implements MessageBroker {
       if (!subscriber.isClosed) queue.add({ subscriber, subscriptionId, ackMode });
       return;
     }
-    const topic = await this.unavailableOnFailure(`subscribe to '${destination}'`, () => topics.ensure(destination, name));
-    const next = await this.unavailableOnFailure(`subscribe to '${destination}'`, async () =>
+    const topic = await this.availability.unavailableOnFailure(`subscribe to '${destination}'`, () => topics.ensure(destination, name));
+    const next = await this.availability.unavailableOnFailure(`subscribe to '${destination}'`, async () =>
       startOffset(start, await topicBounds(offsets, topic), (timestamp) => offsetAtTimestamp(this.checkAvailable('read offsets').offsets, topic, timestamp)),
     );
     if (subscriber.isClosed) return;
@@ -167,7 +153,7 @@ export class KafkaBroker implements MessageBroker {
     const name = topicOfDestination(this.settings.topicPrefix, message.destination);
     const what = `the message to '${message.destination}'`;
     const { topics } = this.checkAvailable(`publish ${what}`);
-    await this.unavailableOnFailure(`publish ${what}`, () => topics.ensure(message.destination, name));
+    await this.availability.unavailableOnFailure(`publish ${what}`, () => topics.ensure(message.destination, name));
     const { headers, value } = recordOf(message);
     await this.send(name, value, headers, what);
   }
@@ -210,7 +196,7 @@ export class KafkaBroker implements MessageBroker {
     let queue = this.queues.get(name);
     if (!queue) {
       const clients = this.checkAvailable(`subscribe to '${destination}'`);
-      queue = this.unavailableOnFailure(`subscribe to '${destination}'`, async () => {
+      queue = this.availability.unavailableOnFailure(`subscribe to '${destination}'`, async () => {
         const topic = await clients.topics.ensure(destination, name);
         const created = new KafkaQueue(topic, clients.queueConsumer(name), { ...this.settings, sessionTimeout: 10_000 }, this.logger, (failed, error) => this.queueFailed(failed, error));
         // Joining the group waits for the other members to rejoin (a rebalance): the SUBSCRIBE does
@@ -253,14 +239,14 @@ export class KafkaBroker implements MessageBroker {
   /** Reads the cluster topic from its end, once Kafka can create it. */
   private joinCluster({ topics, fanOut, offsets }: KafkaClients): void {
     const join = async (attempt: number): Promise<void> => {
-      if (this.closed) return;
+      if (this.availability.isClosed) return;
       try {
         const topic = await topics.ensure('', this.clusterTopicName);
         const { end } = await topicBounds(offsets, topic);
         fanOut.add(topic, { next: end, receive: (record) => this.cluster.received(record.value?.toString('utf8') ?? '') });
         fanOut.start();
       } catch (error) {
-        this.onFetched(false, error);
+        this.availability.fetched(false, error);
         await new Promise((resolve) => setTimeout(resolve, reconnectDelay(attempt, this.settings)).unref());
         return join(attempt + 1);
       }
@@ -270,14 +256,14 @@ export class KafkaBroker implements MessageBroker {
 
   private async send(topic: string, value: Buffer, headers: Map<Buffer, Buffer>, what: string): Promise<void> {
     const { producer } = this.checkAvailable(`publish ${what}`);
-    await this.unavailableOnFailure(`publish ${what}`, async () => {
+    await this.availability.unavailableOnFailure(`publish ${what}`, async () => {
       for (let attempt = 1; ; attempt++) {
         try {
           return await producer.send({ messages: [{ topic, partition: 0, value, headers }], acks: -1 });
         } catch (error) {
           // A topic created a moment ago (its leader already serving it) can still be unknown to the
           // broker the producer asks for metadata, under load: that answer catches up within a moment.
-          if (attempt >= UNKNOWN_TOPIC_RETRIES || this.closed || !isUnknownTopic(error, topic)) throw error;
+          if (attempt >= UNKNOWN_TOPIC_RETRIES || this.availability.isClosed || !isUnknownTopic(error, topic)) throw error;
           await new Promise((resolve) => setTimeout(resolve, 50 * attempt).unref());
         }
       }
@@ -286,48 +272,8 @@ export class KafkaBroker implements MessageBroker {
 
   /** The clients, while Kafka is there; else a {@link StompBrokerUnavailableError} saying why not. */
   private checkAvailable(action: string): KafkaClients {
-    if (this.closed) throw new StompBrokerUnavailableError(`Kafka broker unavailable: could not ${action} (the broker is closed)`);
-    if (!this.connected || !this.clients) throw new StompBrokerUnavailableError(`Kafka broker unavailable: could not ${action} (${this.downReason()})`);
-    return this.clients;
+    return this.availability.check(action, this.clients);
   }
-
-  private async unavailableOnFailure<T>(action: string, work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof StompProtocolError || error instanceof StompBrokerUnavailableError) throw error;
-      throw new StompBrokerUnavailableError(`Kafka broker unavailable: could not ${action} (Kafka at ${this.settings.brokers.join(',')} answered: ${describe(error)})`, {
-        cause: error,
-      });
-    }
-  }
-
-  private onFetched(ok: boolean, error?: unknown): void {
-    if (this.closed) return;
-    if (!ok) this.lastError = error;
-    const changed = ok !== this.connected;
-    this.connected = ok;
-    if (!this.started) {
-      // start() waits for the first answer either way, and reports it.
-      if (changed || this.availability.value === undefined) this.availability.next(ok);
-      return;
-    }
-    if (!changed) return;
-    if (ok) this.logger.log(`Kafka broker available again at ${this.settings.brokers.join(',')}`);
-    else this.logger.warn(`Kafka broker unavailable (${this.downReason()}); sends fail until it is back`);
-    this.availability.next(ok);
-  }
-
-  private downReason(): string {
-    return `Kafka at ${this.settings.brokers.join(',')} is not reachable${this.lastError ? `: ${describe(this.lastError)}` : ''}`;
-  }
-}
-
-/** A Kafka client error in words: the aggregated errors' messages say what happened, the wrapper does not. */
-function describe(error: unknown): string {
-  const inner = (error as { errors?: unknown[] } | undefined)?.errors;
-  if (Array.isArray(inner) && inner.length > 0) return inner.map((one) => describe(one)).join('; ');
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** How many times a SEND to a topic the producer's metadata does not know yet is tried. */
