@@ -6,18 +6,19 @@ import type { StompHeaders } from '../../protocol/stomp-frame.js';
 import { importOptionalPackage } from '../../util/optional-package.js';
 import { StompLogger } from '../../util/stomp-logger.js';
 import { truncate } from '../../util/truncate.js';
+import { ChannelCluster } from '../channel-cluster.js';
 import type { BrokerMessage, BrokerSubscriber, MessageBroker } from '../message-broker.js';
 import { reconnectDelay } from '../redis/redis-broker-settings.js';
 import { RetentionPolicy } from '../retention/retention-policy.js';
 import { parseStreamOffset, STREAM_OFFSET_HEADER } from '../retention/stream-offset.js';
 import { isPattern } from '../simple/subscription-pattern.js';
-import { ChannelCluster } from '../channel-cluster.js';
 import { KafkaAvailability } from './kafka-availability.js';
 import type { KafkaBrokerContext, KafkaBrokerSettings } from './kafka-broker-settings.js';
 import { createKafkaClients, type KafkaClients, type KafkaPackage } from './kafka-clients.js';
 import type { KafkaFanOut, LogReader } from './kafka-fan-out.js';
 import { offsetAtTimestamp, startOffset, topicBounds } from './kafka-offsets.js';
-import { KafkaQueue, type QueueSubscription } from './kafka-queue.js';
+import type { KafkaQueue, QueueSubscription } from './kafka-queue.js';
+import { KafkaQueues } from './kafka-queues.js';
 import { recordOf } from './kafka-record.js';
 import { clusterTopic, topicOfDestination } from './kafka-topic-names.js';
 
@@ -46,7 +47,7 @@ export class KafkaBroker implements MessageBroker {
   /** The Kafka clients, made by start() (the client package is an ES module, imported then). */
   private clients: KafkaClients | undefined;
   private readonly subscriptions = new Map<BrokerSubscriber, Map<string, TopicSubscription>>();
-  private readonly queues = new Map<string, Promise<KafkaQueue>>();
+  private readonly queues: KafkaQueues;
   private readonly clusterTopicName: string;
   private readonly retention: RetentionPolicy;
   private readonly instanceId = randomUUID();
@@ -60,6 +61,7 @@ export class KafkaBroker implements MessageBroker {
     this.cluster = new ChannelCluster(this.instanceId, (data) => this.send(this.clusterTopicName, Buffer.from(data, 'utf8'), new Map(), 'a cluster message'));
     this.availability = new KafkaAvailability(settings, this.logger);
     this.availability$ = this.availability.availability$;
+    this.queues = new KafkaQueues(settings, this.availability, () => this.clients, this.logger);
   }
 
   get isAvailable(): boolean {
@@ -87,8 +89,7 @@ export class KafkaBroker implements MessageBroker {
     const clients = this.clients;
     if (clients) {
       await clients.fanOut.close();
-      const queues = await Promise.allSettled(this.queues.values());
-      await Promise.all(queues.map((queue) => (queue.status === 'fulfilled' ? queue.value.close() : undefined)));
+      await this.queues.close();
       await Promise.all([clients.producer.close(), clients.offsets.close(), clients.fetcher.close(), clients.admin.close()].map((closing) => closing.catch(() => undefined)));
     }
     this.availability.complete();
@@ -102,20 +103,20 @@ export class KafkaBroker implements MessageBroker {
     const start = parseStreamOffset(headers[STREAM_OFFSET_HEADER]);
     const ackMode = (headers.ack ?? 'auto') as QueueSubscription['ackMode'];
     const name = topicOfDestination(this.settings.topicPrefix, destination);
-    const { topics, fanOut, offsets } = this.checkAvailable(`subscribe to '${destination}'`);
-    if (this.isQueue(destination)) {
+    const action = `subscribe to '${destination}'`;
+    const { topics, fanOut, offsets } = this.checkAvailable(action);
+    if (this.queues.isQueue(destination)) {
       if (start.kind !== 'next') {
         throw new StompProtocolError(
           'STOMP_ERR_BAD_STREAM_OFFSET',
           `Invalid ${STREAM_OFFSET_HEADER} header '${truncate(headers[STREAM_OFFSET_HEADER] ?? '')}': '${truncate(destination)}' is a queue, read from the application's committed offset`,
         );
       }
-      const queue = await this.queueOf(destination, name);
-      if (!subscriber.isClosed) queue.add({ subscriber, subscriptionId, ackMode });
+      await this.queues.subscribe(destination, name, { subscriber, subscriptionId, ackMode });
       return;
     }
-    const topic = await this.availability.unavailableOnFailure(`subscribe to '${destination}'`, () => topics.ensure(destination, name));
-    const next = await this.availability.unavailableOnFailure(`subscribe to '${destination}'`, async () =>
+    const topic = await this.availability.unavailableOnFailure(action, () => topics.ensure(destination, name));
+    const next = await this.availability.unavailableOnFailure(action, async () =>
       startOffset(start, await topicBounds(offsets, topic), (timestamp) => offsetAtTimestamp(this.checkAvailable('read offsets').offsets, topic, timestamp)),
     );
     if (subscriber.isClosed) return;
@@ -139,13 +140,13 @@ export class KafkaBroker implements MessageBroker {
       own!.delete(subscriptionId);
       this.clients?.fanOut.remove(subscription.topic, subscription.reader);
     }
-    this.forEachQueue((queue) => queue.remove((candidate) => candidate.subscriber === subscriber && candidate.subscriptionId === subscriptionId));
+    this.queues.unsubscribe((candidate) => candidate.subscriber === subscriber && candidate.subscriptionId === subscriptionId);
   }
 
   unsubscribeAll(subscriber: BrokerSubscriber): void {
     for (const subscription of this.subscriptions.get(subscriber)?.values() ?? []) this.clients?.fanOut.remove(subscription.topic, subscription.reader);
     this.subscriptions.delete(subscriber);
-    this.forEachQueue((queue) => queue.remove((candidate) => candidate.subscriber === subscriber));
+    this.queues.unsubscribe((candidate) => candidate.subscriber === subscriber);
   }
 
   /** Resolves once every in-sync replica has the message; rejects with {@link StompBrokerUnavailableError} when Kafka cannot take it. */
@@ -168,14 +169,8 @@ export class KafkaBroker implements MessageBroker {
     const ackId = headers.id ?? headers['message-id'] ?? '';
     const delivery = /^([A-Za-z0-9.-]+)@(\d+)(#\d+)?$/.exec(ackId);
     if (delivery && delivery[3] === undefined && this.subscribedTo(subscriber, delivery[1]!)) return;
-    const queue = delivery?.[3] ? await this.queues.get(delivery[1]!)?.catch(() => undefined) : undefined;
-    if (queue?.settle(subscriber, ackId, command)) return;
+    if (delivery?.[3] && (await this.queues.settle(subscriber, delivery[1]!, ackId, command))) return;
     throw new StompProtocolError('STOMP_ERR_UNKNOWN_ACK', `${command} of '${truncate(ackId)}': no message of that id awaits acknowledgement in this session`);
-  }
-
-  private subscribedTo(subscriber: BrokerSubscriber, topic: string): boolean {
-    for (const subscription of this.subscriptions.get(subscriber)?.values() ?? []) if (subscription.topic === topic) return true;
-    return false;
   }
 
   /**
@@ -183,57 +178,13 @@ export class KafkaBroker implements MessageBroker {
    * group (after the rebalance it caused); at once when it has no subscriber of it. Until then the
    * group may still move the destination's partition between instances.
    */
-  async queueJoined(destination: string): Promise<void> {
-    const queue = await this.queues.get(topicOfDestination(this.settings.topicPrefix, destination))?.catch(() => undefined);
-    await queue?.joined;
+  queueJoined(destination: string): Promise<void> {
+    return this.queues.joined(destination);
   }
 
-  private isQueue(destination: string): boolean {
-    return this.settings.queuePrefixes.some((prefix) => destination.startsWith(prefix));
-  }
-
-  private queueOf(destination: string, name: string): Promise<KafkaQueue> {
-    let queue = this.queues.get(name);
-    if (!queue) {
-      const clients = this.checkAvailable(`subscribe to '${destination}'`);
-      queue = this.availability.unavailableOnFailure(`subscribe to '${destination}'`, async () => {
-        const topic = await clients.topics.ensure(destination, name);
-        const created = new KafkaQueue(topic, clients.queueConsumer(name), { ...this.settings, sessionTimeout: 10_000 }, this.logger, (failed, error) => this.queueFailed(failed, error));
-        // Joining the group waits for the other members to rejoin (a rebalance): the SUBSCRIBE does
-        // not wait for it, messages flow once the partition is assigned.
-        created.start().catch((error: Error) => this.queueFailed(created, error));
-        return created;
-      });
-      this.queues.set(name, queue);
-      queue.catch(() => this.queues.delete(name));
-    }
-    return queue;
-  }
-
-  /** A queue's stream failed: its subscribers lose the queue (ERROR), so they know to subscribe again. */
-  private queueFailed(queue: KafkaQueue, error: Error): void {
-    this.logger.warn(`Kafka queue '${queue.topic.destination}' stopped reading (${error.message}); its subscribers are disconnected`);
-    this.queues.delete(queue.topic.name);
-    queue.remove((subscription) => {
-      subscription.subscriber.brokerLost(`Kafka broker lost the queue '${queue.topic.destination}': ${error.message}`);
-      return true;
-    });
-    void queue.close();
-  }
-
-  private forEachQueue(action: (queue: KafkaQueue) => void): void {
-    for (const pending of this.queues.values()) {
-      void pending.then(
-        (queue) => {
-          action(queue);
-          if (queue.isEmpty && this.queues.get(queue.topic.name) === pending) {
-            this.queues.delete(queue.topic.name);
-            void queue.close();
-          }
-        },
-        () => undefined,
-      );
-    }
+  private subscribedTo(subscriber: BrokerSubscriber, topic: string): boolean {
+    for (const subscription of this.subscriptions.get(subscriber)?.values() ?? []) if (subscription.topic === topic) return true;
+    return false;
   }
 
   /** Reads the cluster topic from its end, once Kafka can create it. */
