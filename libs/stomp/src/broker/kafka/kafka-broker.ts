@@ -1,38 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import type { Admin, Consumer, Producer } from '@platformatic/kafka';
-import { BehaviorSubject, distinctUntilChanged, filter, type Observable } from 'rxjs';
-import { StompBrokerUnavailableError } from '../../errors/stomp-broker-unavailable.error.js';
+import type { Observable } from 'rxjs';
+import type { StompBrokerUnavailableError } from '../../errors/stomp-broker-unavailable.error.js';
 import { StompProtocolError } from '../../errors/stomp-protocol.error.js';
 import type { StompHeaders } from '../../protocol/stomp-frame.js';
 import { importOptionalPackage } from '../../util/optional-package.js';
 import { StompLogger } from '../../util/stomp-logger.js';
 import { truncate } from '../../util/truncate.js';
+import { ChannelCluster } from '../channel-cluster.js';
 import type { BrokerMessage, BrokerSubscriber, MessageBroker } from '../message-broker.js';
 import { reconnectDelay } from '../redis/redis-broker-settings.js';
 import { RetentionPolicy } from '../retention/retention-policy.js';
-import { parseStreamOffset, STREAM_OFFSET_HEADER, type StreamOffset } from '../retention/stream-offset.js';
+import { parseStreamOffset, STREAM_OFFSET_HEADER } from '../retention/stream-offset.js';
 import { isPattern } from '../simple/subscription-pattern.js';
+import { KafkaAvailability } from './kafka-availability.js';
 import type { KafkaBrokerContext, KafkaBrokerSettings } from './kafka-broker-settings.js';
-import { ChannelCluster } from '../channel-cluster.js';
-import { KafkaFanOut, type LogReader } from './kafka-fan-out.js';
-import { KafkaQueue, type QueueSubscription } from './kafka-queue.js';
+import { createKafkaClients, type KafkaClients, type KafkaPackage } from './kafka-clients.js';
+import type { KafkaFanOut, LogReader } from './kafka-fan-out.js';
+import { offsetAtTimestamp, startOffset, topicBounds } from './kafka-offsets.js';
+import type { KafkaQueue, QueueSubscription } from './kafka-queue.js';
+import { KafkaQueues } from './kafka-queues.js';
 import { recordOf } from './kafka-record.js';
 import { clusterTopic, topicOfDestination } from './kafka-topic-names.js';
-import { KafkaTopics, type KafkaTopic } from './kafka-topics.js';
-
-type KafkaPackage = typeof import('@platformatic/kafka');
-
-/** What start() makes: the Kafka clients and what reads through them. */
-interface KafkaClients {
-  readonly kafka: KafkaPackage;
-  readonly admin: Admin;
-  readonly producer: Producer<Buffer, Buffer, Buffer, Buffer>;
-  /** Offsets and metadata: kept apart from the fetcher, whose long polls would hold them up. */
-  readonly offsets: Consumer<Buffer, Buffer, Buffer, Buffer>;
-  readonly fetcher: Consumer<Buffer, Buffer, Buffer, Buffer>;
-  readonly topics: KafkaTopics;
-  readonly fanOut: KafkaFanOut;
-}
 
 /** A `/topic` subscription of a client: a reader of its destination's topic. */
 interface TopicSubscription {
@@ -54,19 +42,15 @@ interface TopicSubscription {
 export class KafkaBroker implements MessageBroker {
   readonly cluster: ChannelCluster;
   readonly availability$: Observable<boolean>;
-  private readonly availability = new BehaviorSubject<boolean | undefined>(undefined);
   private readonly logger = new StompLogger('StompModule');
+  private readonly availability: KafkaAvailability;
   /** The Kafka clients, made by start() (the client package is an ES module, imported then). */
   private clients: KafkaClients | undefined;
   private readonly subscriptions = new Map<BrokerSubscriber, Map<string, TopicSubscription>>();
-  private readonly queues = new Map<string, Promise<KafkaQueue>>();
+  private readonly queues: KafkaQueues;
   private readonly clusterTopicName: string;
   private readonly retention: RetentionPolicy;
   private readonly instanceId = randomUUID();
-  private lastError: unknown;
-  private connected = false;
-  private started = false;
-  private closed = false;
 
   constructor(
     private readonly settings: KafkaBrokerSettings,
@@ -75,14 +59,13 @@ export class KafkaBroker implements MessageBroker {
     this.retention = new RetentionPolicy(context.retention, context.pathSeparator);
     this.clusterTopicName = clusterTopic(settings.topicPrefix);
     this.cluster = new ChannelCluster(this.instanceId, (data) => this.send(this.clusterTopicName, Buffer.from(data, 'utf8'), new Map(), 'a cluster message'));
-    this.availability$ = this.availability.pipe(
-      filter((available): available is boolean => available !== undefined),
-      distinctUntilChanged(),
-    );
+    this.availability = new KafkaAvailability(settings, this.logger);
+    this.availability$ = this.availability.availability$;
+    this.queues = new KafkaQueues(settings, this.availability, () => this.clients, this.logger);
   }
 
   get isAvailable(): boolean {
-    return this.connected;
+    return this.availability.isAvailable;
   }
 
   /**
@@ -90,34 +73,25 @@ export class KafkaBroker implements MessageBroker {
    * once `startTimeout` passed: the application starts either way, unavailable until Kafka is back.
    */
   async start(): Promise<void> {
-    if (this.started || this.closed || this.clients) return;
-    this.clients = this.createClients(await importOptionalPackage<KafkaPackage>('@platformatic/kafka', "The Kafka broker (broker: { kind: 'kafka' })"));
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.settings.startTimeout)));
-    const firstFetch = new Promise<void>((resolve) => {
-      const subscription = this.availability.subscribe((available) => available !== undefined && (resolve(), queueMicrotask(() => subscription.unsubscribe())));
-    });
+    if (this.availability.isClosed || this.clients) return;
+    const kafka = await importOptionalPackage<KafkaPackage>('@platformatic/kafka', "The Kafka broker (broker: { kind: 'kafka' })");
+    this.clients = createKafkaClients(kafka, this.settings, this.retention, this.instanceId, (ok, error) => this.availability.fetched(ok, error));
+    const answered = this.availability.firstAnswer(this.settings.startTimeout);
     this.joinCluster(this.clients);
-    await Promise.race([firstFetch, timeout]).finally(() => clearTimeout(timer));
-    if (this.closed) return;
-    this.started = true;
-    if (this.connected) this.logger.log(`Kafka broker connected to ${this.settings.brokers.join(',')} (topics ${this.settings.topicPrefix}.*)`);
-    else this.logger.warn(`Kafka broker unavailable at start-up (${this.downReason()}); retrying in the background, sends fail until then`);
-    if (this.availability.value === undefined) this.availability.next(this.connected);
+    await answered;
+    if (this.availability.isClosed) return;
+    this.availability.reportStart();
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.availability.isClosed) return;
+    this.availability.close();
     const clients = this.clients;
     if (clients) {
       await clients.fanOut.close();
-      const queues = await Promise.allSettled(this.queues.values());
-      await Promise.all(queues.map((queue) => (queue.status === 'fulfilled' ? queue.value.close() : undefined)));
+      await this.queues.close();
       await Promise.all([clients.producer.close(), clients.offsets.close(), clients.fetcher.close(), clients.admin.close()].map((closing) => closing.catch(() => undefined)));
     }
-    this.connected = false;
-    if (this.started) this.availability.next(false);
     this.availability.complete();
     this.cluster.complete();
   }
@@ -129,20 +103,22 @@ export class KafkaBroker implements MessageBroker {
     const start = parseStreamOffset(headers[STREAM_OFFSET_HEADER]);
     const ackMode = (headers.ack ?? 'auto') as QueueSubscription['ackMode'];
     const name = topicOfDestination(this.settings.topicPrefix, destination);
-    const { topics, fanOut } = this.checkAvailable(`subscribe to '${destination}'`);
-    if (this.isQueue(destination)) {
+    const action = `subscribe to '${destination}'`;
+    const { topics, fanOut, offsets } = this.checkAvailable(action);
+    if (this.queues.isQueue(destination)) {
       if (start.kind !== 'next') {
         throw new StompProtocolError(
           'STOMP_ERR_BAD_STREAM_OFFSET',
           `Invalid ${STREAM_OFFSET_HEADER} header '${truncate(headers[STREAM_OFFSET_HEADER] ?? '')}': '${truncate(destination)}' is a queue, read from the application's committed offset`,
         );
       }
-      const queue = await this.queueOf(destination, name);
-      if (!subscriber.isClosed) queue.add({ subscriber, subscriptionId, ackMode });
+      await this.queues.subscribe(destination, name, { subscriber, subscriptionId, ackMode });
       return;
     }
-    const topic = await this.unavailableOnFailure(`subscribe to '${destination}'`, () => topics.ensure(destination, name));
-    const next = await this.unavailableOnFailure(`subscribe to '${destination}'`, () => this.startOffset(topic, start));
+    const topic = await this.availability.unavailableOnFailure(action, () => topics.ensure(destination, name));
+    const next = await this.availability.unavailableOnFailure(action, async () =>
+      startOffset(start, await topicBounds(offsets, topic), (timestamp) => offsetAtTimestamp(this.checkAvailable('read offsets').offsets, topic, timestamp)),
+    );
     if (subscriber.isClosed) return;
     const reader: LogReader = {
       next,
@@ -164,13 +140,13 @@ export class KafkaBroker implements MessageBroker {
       own!.delete(subscriptionId);
       this.clients?.fanOut.remove(subscription.topic, subscription.reader);
     }
-    this.forEachQueue((queue) => queue.remove((candidate) => candidate.subscriber === subscriber && candidate.subscriptionId === subscriptionId));
+    this.queues.unsubscribe((candidate) => candidate.subscriber === subscriber && candidate.subscriptionId === subscriptionId);
   }
 
   unsubscribeAll(subscriber: BrokerSubscriber): void {
     for (const subscription of this.subscriptions.get(subscriber)?.values() ?? []) this.clients?.fanOut.remove(subscription.topic, subscription.reader);
     this.subscriptions.delete(subscriber);
-    this.forEachQueue((queue) => queue.remove((candidate) => candidate.subscriber === subscriber));
+    this.queues.unsubscribe((candidate) => candidate.subscriber === subscriber);
   }
 
   /** Resolves once every in-sync replica has the message; rejects with {@link StompBrokerUnavailableError} when Kafka cannot take it. */
@@ -178,7 +154,7 @@ export class KafkaBroker implements MessageBroker {
     const name = topicOfDestination(this.settings.topicPrefix, message.destination);
     const what = `the message to '${message.destination}'`;
     const { topics } = this.checkAvailable(`publish ${what}`);
-    await this.unavailableOnFailure(`publish ${what}`, () => topics.ensure(message.destination, name));
+    await this.availability.unavailableOnFailure(`publish ${what}`, () => topics.ensure(message.destination, name));
     const { headers, value } = recordOf(message);
     await this.send(name, value, headers, what);
   }
@@ -193,14 +169,8 @@ export class KafkaBroker implements MessageBroker {
     const ackId = headers.id ?? headers['message-id'] ?? '';
     const delivery = /^([A-Za-z0-9.-]+)@(\d+)(#\d+)?$/.exec(ackId);
     if (delivery && delivery[3] === undefined && this.subscribedTo(subscriber, delivery[1]!)) return;
-    const queue = delivery?.[3] ? await this.queues.get(delivery[1]!)?.catch(() => undefined) : undefined;
-    if (queue?.settle(subscriber, ackId, command)) return;
+    if (delivery?.[3] && (await this.queues.settle(subscriber, delivery[1]!, ackId, command))) return;
     throw new StompProtocolError('STOMP_ERR_UNKNOWN_ACK', `${command} of '${truncate(ackId)}': no message of that id awaits acknowledgement in this session`);
-  }
-
-  private subscribedTo(subscriber: BrokerSubscriber, topic: string): boolean {
-    for (const subscription of this.subscriptions.get(subscriber)?.values() ?? []) if (subscription.topic === topic) return true;
-    return false;
   }
 
   /**
@@ -208,108 +178,26 @@ export class KafkaBroker implements MessageBroker {
    * group (after the rebalance it caused); at once when it has no subscriber of it. Until then the
    * group may still move the destination's partition between instances.
    */
-  async queueJoined(destination: string): Promise<void> {
-    const queue = await this.queues.get(topicOfDestination(this.settings.topicPrefix, destination))?.catch(() => undefined);
-    await queue?.joined;
+  queueJoined(destination: string): Promise<void> {
+    return this.queues.joined(destination);
   }
 
-  private isQueue(destination: string): boolean {
-    return this.settings.queuePrefixes.some((prefix) => destination.startsWith(prefix));
-  }
-
-  private queueOf(destination: string, name: string): Promise<KafkaQueue> {
-    let queue = this.queues.get(name);
-    if (!queue) {
-      const clients = this.checkAvailable(`subscribe to '${destination}'`);
-      queue = this.unavailableOnFailure(`subscribe to '${destination}'`, async () => {
-        const topic = await clients.topics.ensure(destination, name);
-        const consumer = new clients.kafka.Consumer({
-          bootstrapBrokers: [...this.settings.brokers],
-          clientId: `${this.settings.clientId}-${this.instanceId.slice(0, 8)}-queue`,
-          groupId: `${this.settings.groupId}.${name}`,
-          connectTimeout: this.settings.connectTimeout,
-          requestTimeout: this.settings.requestTimeout,
-          timeout: this.settings.requestTimeout,
-          // Group calls meet passing states (the coordinator moving, a group being created): retried.
-          retries: 10,
-          retryDelay: 250,
-        });
-        const created = new KafkaQueue(topic, consumer, { ...this.settings, sessionTimeout: 10_000 }, this.logger, (failed, error) => this.queueFailed(failed, error));
-        // Joining the group waits for the other members to rejoin (a rebalance): the SUBSCRIBE does
-        // not wait for it, messages flow once the partition is assigned.
-        created.start().catch((error: Error) => this.queueFailed(created, error));
-        return created;
-      });
-      this.queues.set(name, queue);
-      queue.catch(() => this.queues.delete(name));
-    }
-    return queue;
-  }
-
-  /** A queue's stream failed: its subscribers lose the queue (ERROR), so they know to subscribe again. */
-  private queueFailed(queue: KafkaQueue, error: Error): void {
-    this.logger.warn(`Kafka queue '${queue.topic.destination}' stopped reading (${error.message}); its subscribers are disconnected`);
-    this.queues.delete(queue.topic.name);
-    queue.remove((subscription) => {
-      subscription.subscriber.brokerLost(`Kafka broker lost the queue '${queue.topic.destination}': ${error.message}`);
-      return true;
-    });
-    void queue.close();
-  }
-
-  private forEachQueue(action: (queue: KafkaQueue) => void): void {
-    for (const pending of this.queues.values()) {
-      void pending.then(
-        (queue) => {
-          action(queue);
-          if (queue.isEmpty && this.queues.get(queue.topic.name) === pending) {
-            this.queues.delete(queue.topic.name);
-            void queue.close();
-          }
-        },
-        () => undefined,
-      );
-    }
-  }
-
-  private async startOffset(topic: KafkaTopic, start: StreamOffset): Promise<bigint> {
-    const { first, end } = await this.bounds(topic);
-    switch (start.kind) {
-      case 'next':
-        return end;
-      case 'first':
-        return first;
-      case 'last':
-        return end > first ? end - 1n : first;
-      case 'offset': {
-        const offset = BigInt(start.offset);
-        return offset < first ? first : offset > end ? end : offset;
-      }
-      case 'timestamp': {
-        const found = await this.checkAvailable('read offsets').offsets.listOffsets({ topics: [topic.name], timestamp: BigInt(start.timestamp) });
-        const offset = found.get(topic.name)?.[0] ?? -1n;
-        return offset < 0n ? end : offset;
-      }
-    }
-  }
-
-  private async bounds(topic: KafkaTopic): Promise<{ first: bigint; end: bigint }> {
-    const { offsets } = this.clients!;
-    const [first, end] = await Promise.all([offsets.listOffsets({ topics: [topic.name], timestamp: -2n }), offsets.listOffsets({ topics: [topic.name] })]);
-    return { first: first.get(topic.name)?.[0] ?? 0n, end: end.get(topic.name)?.[0] ?? 0n };
+  private subscribedTo(subscriber: BrokerSubscriber, topic: string): boolean {
+    for (const subscription of this.subscriptions.get(subscriber)?.values() ?? []) if (subscription.topic === topic) return true;
+    return false;
   }
 
   /** Reads the cluster topic from its end, once Kafka can create it. */
-  private joinCluster({ topics, fanOut }: KafkaClients): void {
+  private joinCluster({ topics, fanOut, offsets }: KafkaClients): void {
     const join = async (attempt: number): Promise<void> => {
-      if (this.closed) return;
+      if (this.availability.isClosed) return;
       try {
         const topic = await topics.ensure('', this.clusterTopicName);
-        const { end } = await this.bounds(topic);
+        const { end } = await topicBounds(offsets, topic);
         fanOut.add(topic, { next: end, receive: (record) => this.cluster.received(record.value?.toString('utf8') ?? '') });
         fanOut.start();
       } catch (error) {
-        this.onFetched(false, error);
+        this.availability.fetched(false, error);
         await new Promise((resolve) => setTimeout(resolve, reconnectDelay(attempt, this.settings)).unref());
         return join(attempt + 1);
       }
@@ -319,14 +207,14 @@ export class KafkaBroker implements MessageBroker {
 
   private async send(topic: string, value: Buffer, headers: Map<Buffer, Buffer>, what: string): Promise<void> {
     const { producer } = this.checkAvailable(`publish ${what}`);
-    await this.unavailableOnFailure(`publish ${what}`, async () => {
+    await this.availability.unavailableOnFailure(`publish ${what}`, async () => {
       for (let attempt = 1; ; attempt++) {
         try {
           return await producer.send({ messages: [{ topic, partition: 0, value, headers }], acks: -1 });
         } catch (error) {
           // A topic created a moment ago (its leader already serving it) can still be unknown to the
           // broker the producer asks for metadata, under load: that answer catches up within a moment.
-          if (attempt >= UNKNOWN_TOPIC_RETRIES || this.closed || !isUnknownTopic(error, topic)) throw error;
+          if (attempt >= UNKNOWN_TOPIC_RETRIES || this.availability.isClosed || !isUnknownTopic(error, topic)) throw error;
           await new Promise((resolve) => setTimeout(resolve, 50 * attempt).unref());
         }
       }
@@ -335,79 +223,8 @@ export class KafkaBroker implements MessageBroker {
 
   /** The clients, while Kafka is there; else a {@link StompBrokerUnavailableError} saying why not. */
   private checkAvailable(action: string): KafkaClients {
-    if (this.closed) throw new StompBrokerUnavailableError(`Kafka broker unavailable: could not ${action} (the broker is closed)`);
-    if (!this.connected || !this.clients) throw new StompBrokerUnavailableError(`Kafka broker unavailable: could not ${action} (${this.downReason()})`);
-    return this.clients;
+    return this.availability.check(action, this.clients);
   }
-
-  private createClients(kafka: KafkaPackage): KafkaClients {
-    const { settings } = this;
-    const base = {
-      bootstrapBrokers: [...settings.brokers],
-      connectTimeout: settings.connectTimeout,
-      requestTimeout: settings.requestTimeout,
-      timeout: settings.requestTimeout,
-      // The broker retries on its own schedule (and tells its clients meanwhile): one attempt each.
-      retries: 0,
-    };
-    const clientId = `${settings.clientId}-${this.instanceId.slice(0, 8)}`;
-    const admin = new kafka.Admin({ ...base, clientId: `${clientId}-admin` });
-    const fetcher = new kafka.Consumer({ ...base, clientId: `${clientId}-fetcher`, groupId: `${settings.groupId}-fetcher` });
-    const offsets = new kafka.Consumer<Buffer, Buffer, Buffer, Buffer>({ ...base, clientId: `${clientId}-offsets`, groupId: `${settings.groupId}-offsets` });
-    const topics = new KafkaTopics(admin, this.retention, settings.replicationFactor, settings.maxTopics, (name) => offsets.listOffsets({ topics: [name] }));
-    return {
-      kafka,
-      admin,
-      producer: new kafka.Producer({ ...base, clientId: `${clientId}-producer`, acks: -1, autocreateTopics: false }),
-      offsets,
-      fetcher,
-      topics,
-      fanOut: new KafkaFanOut(fetcher, settings, {
-        fetched: (ok, error) => this.onFetched(ok, error),
-        refreshLeaders: (refreshed) => topics.refreshLeaders(refreshed),
-        bounds: (topic) => this.bounds(topic),
-        retryDelay: (attempt) => reconnectDelay(attempt, settings),
-      }),
-    };
-  }
-
-  private async unavailableOnFailure<T>(action: string, work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof StompProtocolError || error instanceof StompBrokerUnavailableError) throw error;
-      throw new StompBrokerUnavailableError(`Kafka broker unavailable: could not ${action} (Kafka at ${this.settings.brokers.join(',')} answered: ${describe(error)})`, {
-        cause: error,
-      });
-    }
-  }
-
-  private onFetched(ok: boolean, error?: unknown): void {
-    if (this.closed) return;
-    if (!ok) this.lastError = error;
-    const changed = ok !== this.connected;
-    this.connected = ok;
-    if (!this.started) {
-      // start() waits for the first answer either way, and reports it.
-      if (changed || this.availability.value === undefined) this.availability.next(ok);
-      return;
-    }
-    if (!changed) return;
-    if (ok) this.logger.log(`Kafka broker available again at ${this.settings.brokers.join(',')}`);
-    else this.logger.warn(`Kafka broker unavailable (${this.downReason()}); sends fail until it is back`);
-    this.availability.next(ok);
-  }
-
-  private downReason(): string {
-    return `Kafka at ${this.settings.brokers.join(',')} is not reachable${this.lastError ? `: ${describe(this.lastError)}` : ''}`;
-  }
-}
-
-/** A Kafka client error in words: the aggregated errors' messages say what happened, the wrapper does not. */
-function describe(error: unknown): string {
-  const inner = (error as { errors?: unknown[] } | undefined)?.errors;
-  if (Array.isArray(inner) && inner.length > 0) return inner.map((one) => describe(one)).join('; ');
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** How many times a SEND to a topic the producer's metadata does not know yet is tried. */
