@@ -235,7 +235,7 @@ describe('StompBrokerRelay shared topic subscriptions, against a broker of the t
 
     shared.socket.destroy();
     for (const session of [a, b]) await session.until(() => session.lost.length > 0, `${session.id} to be told`);
-    expect(a.lost).toEqual([expect.stringMatching(/^Lost the relay's shared connection to the message broker, which carried this session's \/topic subscriptions \(.+\); reconnect later$/)]);
+    expect(a.lost).toEqual([expect.stringMatching(/^Lost the connection to the message broker \(the relay's shared one, which carried this session's \/topic subscriptions: .+\); reconnect later$/)]);
     expect(b.lost).toEqual(a.lost);
     expect(own.lost).toEqual([]);
 

@@ -132,7 +132,7 @@ export class SharedTopicSubscriptions {
         if (current()) this.onFrame(frame, () => opened?.close());
       },
       onLost: (reason) => {
-        if (current()) this.lost(`Lost the relay's shared connection to the message broker, which carried this session's /topic subscriptions (${reason}); reconnect later`);
+        if (current()) this.lost(`Lost the connection to the message broker (the relay's shared one, which carried this session's /topic subscriptions: ${reason}); reconnect later`);
       },
     }).then(
       (connection) => {
