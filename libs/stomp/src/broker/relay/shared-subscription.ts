@@ -18,7 +18,7 @@ export class SharedSubscription {
    */
   private readonly byId = new Map<string, Set<BrokerSubscriber>>();
   private count = 0;
-  /** The connection the SUBSCRIBE went out on; `undefined` until it did. */
+  /** The connection the broker confirmed the SUBSCRIBE on; `undefined` until it did. */
   connection: BrokerConnection | undefined;
   /** Settles when the broker confirmed (or refused) the SUBSCRIBE: what every joining client waits for. */
   ready: Promise<void> = Promise.resolve();

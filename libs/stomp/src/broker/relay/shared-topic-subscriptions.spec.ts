@@ -21,7 +21,7 @@ class FakeBroker {
   readonly connections: Array<{ socket: Socket; frames: BrokerFrame[] }> = [];
   /** SUBSCRIBEs whose RECEIPT waits for `release()`. */
   holdSubscribes = false;
-  private held: Array<() => void> = [];
+  private held: Array<(refuse: boolean) => void> = [];
   private changed: () => void = () => undefined;
   private readonly server: Server = createServer((socket) => this.accept(socket));
 
@@ -47,8 +47,9 @@ class FakeBroker {
     );
   }
 
-  release(): void {
-    for (const answer of this.held.splice(0)) answer();
+  /** Answers the held SUBSCRIBEs: with their RECEIPT, or with an ERROR naming their receipt (`refuse`). */
+  release(refuse = false): void {
+    for (const answer of this.held.splice(0)) answer(refuse);
   }
 
   async until(condition: () => boolean, what: string): Promise<void> {
@@ -74,7 +75,8 @@ class FakeBroker {
         const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1)]));
         connection.frames.push({ command: command!, headers });
         if (command === 'CONNECT') socket.write('CONNECTED\nversion:1.2\nheart-beat:0,0\nserver:RabbitMQ/3.10.8\n\n\0');
-        const answer = () => socket.write(`RECEIPT\nreceipt-id:${headers.receipt}\n\n\0`);
+        const answer = (refuse = false) =>
+          socket.write(refuse ? `ERROR\nreceipt-id:${headers.receipt}\nmessage:refused\n\n\0` : `RECEIPT\nreceipt-id:${headers.receipt}\n\n\0`);
         if (headers.receipt !== undefined) (this.holdSubscribes && command === 'SUBSCRIBE' ? this.held.push(answer) : answer());
       }
       this.changed();
@@ -210,19 +212,38 @@ describe('StompBrokerRelay shared topic subscriptions, against a broker of the t
     expect(broker.sharedFrames()).toEqual(['SUBSCRIBE shared-0 /topic/y', 'UNSUBSCRIBE shared-0']);
   });
 
-  it('undoes a SUBSCRIBE still pending when its last subscriber leaves, and subscribes afresh for the next one', async () => {
+  it('undoes a SUBSCRIBE still pending when its last subscriber leaves, once the broker confirmed it, and subscribes afresh for the next one', async () => {
     const [a, b] = [new Session('a'), new Session('b')];
     await connected(a, b);
     broker.holdSubscribes = true;
     const pending = relay.subscribe(a, 'sub-0', '/topic/z', {});
     await broker.until(() => broker.sharedFrames().length === 1, 'the SUBSCRIBE');
     relay.unsubscribeAll(a);
-    await broker.until(() => broker.sharedFrames().length === 2, 'the UNSUBSCRIBE');
+    const next = relay.subscribe(b, 'sub-0', '/topic/z', {});
+    await broker.until(() => broker.sharedFrames().length === 2, 'the next SUBSCRIBE');
     broker.release();
-    await pending;
+    await Promise.all([pending, next]);
+    await broker.until(() => broker.sharedFrames().length === 3, 'the UNSUBSCRIBE');
+    expect(broker.sharedFrames()).toEqual(['SUBSCRIBE shared-0 /topic/z', 'SUBSCRIBE shared-1 /topic/z', 'UNSUBSCRIBE shared-0']);
+  });
+
+  it('never UNSUBSCRIBEs a SUBSCRIBE the broker refused (RabbitMQ would answer with an ERROR): its subscribers get the refusal', async () => {
+    const [a, b, c] = [new Session('a'), new Session('b'), new Session('c')];
+    await connected(a, b, c);
+    broker.holdSubscribes = true;
+    const refused = relay.subscribe(a, 'sub-0', '/topic/r', {});
+    const alsoRefused = relay.subscribe(b, 'sub-0', '/topic/r', {});
+    await broker.until(() => broker.sharedFrames().length === 1, 'the SUBSCRIBE');
+    // Both leave while it is pending: the UNSUBSCRIBE would wait for the broker's RECEIPT.
+    relay.unsubscribe(b, 'sub-0');
+    relay.unsubscribeAll(a);
+    broker.release(true);
+    await expect(refused).rejects.toThrow('The STOMP broker refused it: refused');
+    await expect(alsoRefused).rejects.toThrow('The STOMP broker refused it: refused');
     broker.holdSubscribes = false;
-    await relay.subscribe(b, 'sub-0', '/topic/z', {});
-    expect(broker.sharedFrames()).toEqual(['SUBSCRIBE shared-0 /topic/z', 'UNSUBSCRIBE shared-0', 'SUBSCRIBE shared-1 /topic/z']);
+    await relay.subscribe(c, 'sub-0', '/topic/r', {});
+    expect(broker.sharedFrames()).toEqual(['SUBSCRIBE shared-0 /topic/r', 'SUBSCRIBE shared-1 /topic/r']);
+    expect([a.lost, b.lost, c.lost]).toEqual([[], [], []]);
   });
 
   it('ends every session with a shared subscription, and only those, when the shared connection is lost; the next one opens another', async () => {

@@ -96,8 +96,11 @@ export class SharedTopicSubscriptions {
       const connection = await this.connected();
       // Everyone left while the connection was being opened: nothing to subscribe to.
       if (shared.isEmpty) return;
-      shared.connection = connection;
       await connection.request({ command: 'SUBSCRIBE', headers: { id: shared.brokerId, destination: shared.destination } });
+      shared.connection = connection;
+      // Everyone left while the broker was subscribing: undone only now, since RabbitMQ answers an
+      // UNSUBSCRIBE of a subscription it refused with an ERROR, which would end every shared one.
+      if (shared.isEmpty) unsubscribeAtBroker(shared);
     } catch (error) {
       this.remove(shared);
       if (error instanceof StompError) throw error;
@@ -108,9 +111,8 @@ export class SharedTopicSubscriptions {
   /** The last client subscription gone: the broker subscription goes too. */
   private leave(shared: SharedSubscription, subscriber: BrokerSubscriber, subscriptionId: string): void {
     shared.remove(subscriber, subscriptionId);
-    if (!shared.isEmpty || !this.remove(shared)) return;
-    // Frames keep their order on the connection: an UNSUBSCRIBE right after a pending SUBSCRIBE undoes it.
-    if (shared.connection?.isOpen) shared.connection.send({ command: 'UNSUBSCRIBE', headers: { id: shared.brokerId } });
+    // A SUBSCRIBE still pending is undone when the broker confirms it (subscribeAtBroker).
+    if (shared.isEmpty && this.remove(shared)) unsubscribeAtBroker(shared);
   }
 
   /** Forgets a shared subscription (its MESSAGEs are dropped from now on); false when it already was. */
@@ -174,4 +176,9 @@ export class SharedTopicSubscriptions {
     this.byBrokerId.clear();
     this.bySubscriber.clear();
   }
+}
+
+/** UNSUBSCRIBE of a subscription the broker confirmed, on its connection if that is still open. */
+function unsubscribeAtBroker(shared: SharedSubscription): void {
+  if (shared.connection?.isOpen) shared.connection.send({ command: 'UNSUBSCRIBE', headers: { id: shared.brokerId } });
 }
