@@ -14,7 +14,7 @@ export interface StompRelayOptions {
   readonly kind: 'relay';
   /** Broker addresses, tried in order on every (re)connection: failover, which Spring lacks. */
   readonly addresses?: readonly StompBrokerAddress[];
-  /** Login of each client's own broker connection. */
+  /** Login of each client's own broker connection, and of the one that carries the shared topic subscriptions. */
   readonly clientLogin?: string;
   readonly clientPasscode?: string;
   /** Login of the shared "system" connection that carries server-side sends. */
