@@ -77,7 +77,7 @@ export const SERVER_KINDS: Readonly<Record<ServerId, ServerKind>> = {
   },
   'nest-stomp-relay': {
     id: 'nest-stomp-relay',
-    description: "the library with the STOMP broker relay to RabbitMQ's STOMP plugin (one broker TCP connection per client session)",
+    description: "the library with the STOMP broker relay to RabbitMQ's STOMP plugin (one broker TCP connection per client session; the topic's subscriptions shared on one more)",
     script: 'servers/nest-stomp-relay-server.js',
     connector: (port, config) => rabbitMqClient(`ws://127.0.0.1:${port}/ws`, config),
   },

@@ -9,7 +9,8 @@ import type { Scenario, ScenarioContext, ScenarioOutcome, ScenarioPreparation } 
 /**
  * (e) The fan-out of (a) through RabbitMQ: one publisher SENDs straight to a RabbitMQ topic, N
  * subscribers receive it, the same flow-control window and integrity checks as (a). Once through
- * nest-stomp's STOMP broker relay (each client session has its own STOMP connection to RabbitMQ),
+ * nest-stomp's STOMP broker relay (each client session has its own STOMP connection to RabbitMQ,
+ * and their subscriptions to the topic share one broker subscription: shareTopicSubscriptions),
  * once with the same clients on RabbitMQ Web-STOMP directly. RabbitMQ is not started by the bench
  * and runs unpinned; its CPU is read from /proc and reported beside the relay's.
  */

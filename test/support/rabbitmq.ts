@@ -58,3 +58,36 @@ export async function rabbitMqQueuesNamed(prefix: string): Promise<RabbitMqQueue
 export async function deleteRabbitMqQueues(prefix: string): Promise<void> {
   for (const queue of await rabbitMqQueuesNamed(prefix)) await run('rabbitmqctl', ['-s', 'delete_queue', queue.name], { timeout: 60_000 }).catch(() => undefined);
 }
+
+/** Rows of a `rabbitmqctl -s list_...` command, its columns split. */
+async function rabbitMqRows(...command: string[]): Promise<string[][]> {
+  const { stdout } = await run('rabbitmqctl', ['-s', ...command], { timeout: 60_000 });
+  return stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => line.split('\t'));
+}
+
+/**
+ * The consumers of the queues `queues` holds (by name), as their STOMP subscriptions: RabbitMQ's
+ * STOMP plugin tags each `T_<id of the SUBSCRIBE>`. One per SUBSCRIBE the broker got. Sorted.
+ */
+async function consumerTags(queues: (name: string) => boolean): Promise<string[]> {
+  const consumers = await rabbitMqRows('list_consumers', 'queue_name', 'consumer_tag');
+  return consumers
+    .filter(([queue]) => queues(queue!))
+    .map(([, tag]) => tag!)
+    .sort();
+}
+
+/** Tags of the broker subscriptions to `/topic/<routingKey>` (each has a queue of its own bound to amq.topic). */
+export async function rabbitMqTopicSubscriptions(routingKey: string): Promise<string[]> {
+  const bindings = await rabbitMqRows('list_bindings', 'source_name', 'routing_key', 'destination_name');
+  const queues = new Set(bindings.filter(([source, key]) => source === 'amq.topic' && key === routingKey).map(([, , queue]) => queue));
+  return consumerTags((queue) => queues.has(queue));
+}
+
+/** Tags of the broker subscriptions to `/queue/<name>`. */
+export function rabbitMqQueueSubscriptions(name: string): Promise<string[]> {
+  return consumerTags((queue) => queue === name);
+}

@@ -12,6 +12,7 @@ import type { StompBrokerAddress, StompRelayOptions } from './broker/relay/relay
 import { StompConfigurationError } from './errors/stomp-configuration.error.js';
 import { isAudience } from './interfaces/stomp-audience.js';
 import {
+  flag,
   heartbeatPair,
   isObject,
   listOf,
@@ -67,6 +68,7 @@ const RELAY_OPTIONS = {
   maxReconnectDelay: timer(positiveInteger),
   connectTimeout: timer(positiveInteger),
   clientQueues: listOf(clientQueueRule, CLIENT_QUEUE_RULES),
+  shareTopicSubscriptions: flag,
 } satisfies { readonly [K in Exclude<keyof StompRelayOptions, 'kind'>]-?: Check<RelaySettings[K]> };
 
 const REDIS_OPTIONS = {

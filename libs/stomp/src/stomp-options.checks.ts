@@ -83,6 +83,11 @@ export const heartbeatPair: Check<readonly [number, number]> = (value, option) =
   return [value[0] as number, value[1] as number];
 };
 
+export const flag: Check<boolean> = (value, option) => {
+  if (typeof value !== 'boolean') throw StompConfigurationError.invalid(option, `expected true or false, got ${JSON.stringify(value)}`);
+  return value;
+};
+
 export const text: Check<string> = (value, option) => {
   if (typeof value !== 'string') throw StompConfigurationError.invalid(option, `expected a string, got ${JSON.stringify(value)}`);
   return value;

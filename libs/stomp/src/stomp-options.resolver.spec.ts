@@ -524,6 +524,7 @@ describe('resolveStompOptions', () => {
         maxReconnectDelay: 100,
         connectTimeout: 50,
         clientQueues: [{ destination: '/queue/jobs', allow: 'authenticated' }],
+        shareTopicSubscriptions: false,
       } as const;
       expect(resolveStompOptions({ endpoint: '/ws', broker: given }).broker).toEqual(given);
     });
@@ -540,6 +541,7 @@ describe('resolveStompOptions', () => {
       [{ reconnectDelay: 0 }, "'broker.reconnectDelay': expected a positive integer, got 0"],
       [{ maxReconnectDelay: 2 ** 31 }, "'broker.maxReconnectDelay': expected at most 2147483647 ms"],
       [{ connectTimeout: -1 }, "'broker.connectTimeout': expected a positive integer, got -1"],
+      [{ shareTopicSubscriptions: 'yes' }, `'broker.shareTopicSubscriptions': expected true or false, got "yes"`],
     ])('refuse %j', (settings, says) => {
       expect(configurationError({ endpoint: '/ws', broker: { kind: 'relay', ...settings } }).message).toContain(says);
     });

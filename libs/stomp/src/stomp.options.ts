@@ -336,6 +336,7 @@ export const STOMP_DEFAULTS = {
     maxReconnectDelay: 30_000,
     connectTimeout: 5000,
     clientQueues: [],
+    shareTopicSubscriptions: true,
   },
   /** `broker: { kind: 'redis' }`. */
   redis: {

@@ -56,7 +56,8 @@ export class MessageFrameTemplate {
   private encodeHead(version: StompVersion, subscriptionId: string, messageId: string, ack: string | undefined): Buffer {
     const tail = this.tails[version] ?? this.encodeTail(version);
     const ackLine = ack === undefined ? '' : `ack:${escapeHeaderText(ack, version)}\n`;
-    const head = `MESSAGE\nsubscription:${escapeHeaderText(subscriptionId, version)}\nmessage-id:${messageId}\n${ackLine}`;
+    // A message id may be an external broker's (the relay's shared subscriptions): ActiveMQ's hold colons.
+    const head = `MESSAGE\nsubscription:${escapeHeaderText(subscriptionId, version)}\nmessage-id:${escapeHeaderText(messageId, version)}\n${ackLine}`;
     const headLength = Buffer.byteLength(head, 'utf8');
     const out = Buffer.allocUnsafe(headLength + tail.length);
     out.write(head, 0, 'utf8');

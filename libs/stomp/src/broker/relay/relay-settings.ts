@@ -14,4 +14,5 @@ export interface RelaySettings {
   readonly maxReconnectDelay: number;
   readonly connectTimeout: number;
   readonly clientQueues: readonly StompClientQueueRule[];
+  readonly shareTopicSubscriptions: boolean;
 }

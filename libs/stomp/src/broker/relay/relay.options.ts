@@ -14,7 +14,7 @@ export interface StompRelayOptions {
   readonly kind: 'relay';
   /** Broker addresses, tried in order on every (re)connection: failover, which Spring lacks. */
   readonly addresses?: readonly StompBrokerAddress[];
-  /** Login of each client's own broker connection. */
+  /** Login of each client's own broker connection, and of the one that carries the shared topic subscriptions. */
   readonly clientLogin?: string;
   readonly clientPasscode?: string;
   /** Login of the shared "system" connection that carries server-side sends. */
@@ -41,4 +41,17 @@ export interface StompRelayOptions {
    * @example clientQueues: [{ destination: '/queue/jobs', allow: 'authenticated' }]
    */
   readonly clientQueues?: readonly StompClientQueueRule[];
+  /**
+   * Client subscriptions to the same `/topic/...` destination share one broker subscription, on a
+   * broker connection of the relay's own (with `clientLogin`), instead of one each on the client's
+   * connection: RabbitMQ then copies and sends each message once per destination rather than once
+   * per client session (its CPU bounds a wide fan-out), and holds one auto-delete queue per
+   * destination rather than one per subscription. The relay gives each client its copy, with its
+   * own `subscription` id. Only plain subscriptions are shared: with `ack:client` or
+   * `client-individual`, `prefetch-count` or `x-stream-offset`, and to `/queue/...` and other
+   * destinations, a client keeps its own broker subscription. Losing the shared connection ends the
+   * sessions subscribed through it, as losing their own would. `false`: Spring's behaviour, every
+   * subscription on its session's own connection. Default `true`.
+   */
+  readonly shareTopicSubscriptions?: boolean;
 }

@@ -10,7 +10,8 @@ import type { BrokerCluster, BrokerMessage, BrokerSubscriber, MessageBroker } fr
 import { BrokerConnection, describeError, type BrokerConnectionHandlers } from './broker-connection.js';
 import { ClientQueuePolicy } from './client-queue-policy.js';
 import type { RelaySettings } from './relay-settings.js';
-import { relayedMessageBytes } from './relayed-message.js';
+import { NOT_DELIVERED, relayedMessageBytes } from './relayed-message.js';
+import { isShareable, SharedTopicSubscriptions } from './shared-topic-subscriptions.js';
 import { relaySubscribeHeaders } from './subscribe-headers.js';
 
 /**
@@ -20,16 +21,6 @@ import { relaySubscribeHeaders } from './subscribe-headers.js';
 const CLUSTER_DESTINATION = '/exchange/amq.direct/nest-stomp.cluster';
 /** Per-hop headers never copied onto a frame for the broker. */
 const NOT_FORWARDED = new Set(['transaction', 'receipt', 'content-length']);
-/**
- * Per-hop headers never copied from the broker's MESSAGE onto the client's. RabbitMQ copies every
- * header of a SEND into the MESSAGEs it makes, the SEND's own `receipt` included; each SEND the
- * relay forwards carries a receipt of the relay's making (to learn the broker has the message), so
- * without this every client MESSAGE would say `receipt:r7`. A client's own `receipt` never reaches
- * the broker (NOT_FORWARDED), so a `receipt` on a MESSAGE is never the client's. `content-length`
- * is the broker's count for its encoding: the client's is recomputed on the way out. Everything else
- * (`message-id`, `redelivered`, `ack`, `persistent`...) is what the broker meant for the client.
- */
-const NOT_DELIVERED = new Set(['receipt', 'content-length']);
 
 /**
  * Spring's `StompBrokerRelayMessageHandler`: broker destinations live on an external STOMP broker
@@ -38,7 +29,9 @@ const NOT_DELIVERED = new Set(['receipt', 'content-length']);
  * heart-beats, whatever the client does. One shared "system" connection (`systemLogin`) carries
  * server-side sends and the messages between instances; it reconnects with back-off, trying each
  * address in turn. While it is down the broker is unavailable: CONNECTs are refused and sends
- * reject, all with a message that says so.
+ * reject, all with a message that says so. Unlike Spring, plain `/topic/...` subscriptions share one
+ * broker subscription per destination on a connection of the relay's own
+ * (`shareTopicSubscriptions`, see SharedTopicSubscriptions).
  */
 export class StompBrokerRelay implements MessageBroker {
   private readonly logger = new StompLogger('StompBrokerRelay');
@@ -47,6 +40,7 @@ export class StompBrokerRelay implements MessageBroker {
   private readonly available = new BehaviorSubject(false);
   private readonly clusterMessages = new Subject<string>();
   private readonly clients = new Map<BrokerSubscriber, BrokerConnection>();
+  private readonly shared: SharedTopicSubscriptions | undefined;
   private system: BrokerConnection | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private reconnectDelay: number;
@@ -66,6 +60,9 @@ export class StompBrokerRelay implements MessageBroker {
     this.settings = settings;
     this.clientQueues = new ClientQueuePolicy(settings.clientQueues, separator);
     this.reconnectDelay = this.settings.reconnectDelay;
+    if (settings.shareTopicSubscriptions) {
+      this.shared = new SharedTopicSubscriptions((handlers) => this.openAny(settings.clientLogin, settings.clientPasscode, handlers));
+    }
     const instanceId = randomUUID();
     this.cluster = {
       instanceId,
@@ -84,6 +81,7 @@ export class StompBrokerRelay implements MessageBroker {
     clearTimeout(this.reconnectTimer);
     for (const connection of this.clients.values()) connection.close();
     this.clients.clear();
+    this.shared?.close();
     this.system?.close();
     this.system = undefined;
     this.available.next(false);
@@ -109,15 +107,20 @@ export class StompBrokerRelay implements MessageBroker {
   async subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, headers: StompHeaders): Promise<void> {
     this.clientQueues.check('SUBSCRIBE', destination, subscriber.principal);
     const extra = relaySubscribeHeaders(destination, headers);
-    // The broker's RECEIPT, not our own, answers the client: the subscription is live at the broker.
-    await this.clientConnection(subscriber).request({ command: 'SUBSCRIBE', headers: { ...extra, id: subscriptionId, destination } });
+    // Shared or not, a session whose own broker connection is gone subscribes to nothing more.
+    const connection = this.clientConnection(subscriber);
+    // Either way the broker's RECEIPT, not our own, answers the client: the subscription is live at the broker.
+    if (this.shared && isShareable(destination, extra)) return this.shared.subscribe(subscriber, subscriptionId, destination);
+    await connection.request({ command: 'SUBSCRIBE', headers: { ...extra, id: subscriptionId, destination } });
   }
 
   unsubscribe(subscriber: BrokerSubscriber, subscriptionId: string): void {
-    this.clients.get(subscriber)?.send({ command: 'UNSUBSCRIBE', headers: { id: subscriptionId } });
+    if (this.shared?.has(subscriber, subscriptionId)) this.shared.unsubscribe(subscriber, subscriptionId);
+    else this.clients.get(subscriber)?.send({ command: 'UNSUBSCRIBE', headers: { id: subscriptionId } });
   }
 
   unsubscribeAll(subscriber: BrokerSubscriber): void {
+    this.shared?.unsubscribeAll(subscriber);
     this.clients.get(subscriber)?.close();
     this.clients.delete(subscriber);
   }
