@@ -49,7 +49,9 @@ export interface StompRelayOptions {
    * destination rather than one per subscription. The relay gives each client its copy, with its
    * own `subscription` id. Only plain subscriptions are shared: with `ack:client` or
    * `client-individual`, `prefetch-count` or `x-stream-offset`, and to `/queue/...` and other
-   * destinations, a client keeps its own broker subscription. Losing the shared connection ends the
+   * destinations, a client keeps its own broker subscription. A destination is first tried on the
+   * subscribing client's own connection, so that a SUBSCRIBE the broker refuses ends that client's
+   * session only. Losing the shared connection ends the
    * sessions subscribed through it, as losing their own would. `false`: Spring's behaviour, every
    * subscription on its session's own connection. Default `true`.
    */

@@ -19,8 +19,10 @@ interface BrokerFrame {
 /** A STOMP broker on a local socket: CONNECTED, a RECEIPT for every receipt (unless held), and each connection's frames. */
 class FakeBroker {
   readonly connections: Array<{ socket: Socket; frames: BrokerFrame[] }> = [];
-  /** SUBSCRIBEs whose RECEIPT waits for `release()`. */
+  /** Shared SUBSCRIBEs whose RECEIPT waits for `release()`. */
   holdSubscribes = false;
+  /** Destinations every SUBSCRIBE to is refused: an ERROR, then the connection closed, as RabbitMQ does. */
+  readonly forbidden = new Set<string>();
   private held: Array<(refuse: boolean) => void> = [];
   private changed: () => void = () => undefined;
   private readonly server: Server = createServer((socket) => this.accept(socket));
@@ -77,7 +79,11 @@ class FakeBroker {
         if (command === 'CONNECT') socket.write('CONNECTED\nversion:1.2\nheart-beat:0,0\nserver:RabbitMQ/3.10.8\n\n\0');
         const answer = (refuse = false) =>
           socket.write(refuse ? `ERROR\nreceipt-id:${headers.receipt}\nmessage:refused\n\n\0` : `RECEIPT\nreceipt-id:${headers.receipt}\n\n\0`);
-        if (headers.receipt !== undefined) (this.holdSubscribes && command === 'SUBSCRIBE' ? this.held.push(answer) : answer());
+        if (command === 'SUBSCRIBE' && this.forbidden.has(headers.destination!)) {
+          socket.end(`ERROR\nreceipt-id:${headers.receipt}\nmessage:access refused\n\n\0`);
+        } else if (headers.receipt !== undefined) {
+          (this.holdSubscribes && command === 'SUBSCRIBE' && headers.id!.startsWith('shared-') ? this.held.push(answer) : answer());
+        }
       }
       this.changed();
     });
@@ -263,6 +269,30 @@ describe('StompBrokerRelay shared topic subscriptions, against a broker of the t
     await relay.subscribe(later, 'sub-0', '/topic/p', {});
     expect(broker.sharedConnection()).not.toBe(shared);
     expect(broker.sharedConnection()!.frames.filter((frame) => frame.command === 'SUBSCRIBE').map((frame) => frame.headers.destination)).toEqual(['/topic/p']);
+  });
+
+  it("tries a new destination on the client's own connection first: a refusal ends that session alone, and the trial's MESSAGEs are not the client's", async () => {
+    const [a, intruder, b] = [new Session('a'), new Session('intruder'), new Session('b')];
+    await connected(a, intruder, b);
+    await relay.subscribe(a, 'sub-0', '/topic/open', {});
+    const aConnection = broker.connections.find(({ frames }) => frames.some((frame) => frame.headers.id === 'nest-stomp-trial-0'))!;
+    expect(aConnection.frames.filter((frame) => frame.command.endsWith('SUBSCRIBE')).map((frame) => `${frame.command} ${frame.headers.id}`)).toEqual([
+      'SUBSCRIBE nest-stomp-trial-0',
+      'UNSUBSCRIBE nest-stomp-trial-0',
+    ]);
+
+    broker.forbidden.add('/topic/secret');
+    await expect(relay.subscribe(intruder, 'sub-0', '/topic/secret', {})).rejects.toThrow('access refused');
+    await intruder.until(() => intruder.lost.length > 0, 'the intruder to be told');
+    expect(broker.sharedFrames()).toEqual(['SUBSCRIBE shared-0 /topic/open']);
+
+    // The shared connection and its sessions go on.
+    await relay.subscribe(b, 'sub-0', '/topic/open', {});
+    aConnection.socket.write('MESSAGE\nsubscription:nest-stomp-trial-0\nmessage-id:t1\ndestination:/topic/open\n\nlate\0');
+    broker.sharedConnection()!.socket.write('MESSAGE\nsubscription:shared-0\nmessage-id:m1\ndestination:/topic/open\n\nnews\0');
+    for (const session of [a, b]) await session.until(() => session.written.length === 1, `${session.id}'s MESSAGE`);
+    expect(decodeFrame(a.written[0]!, '1.2').body.toString()).toBe('news');
+    expect([a.lost, b.lost]).toEqual([[], []]);
   });
 
   it('ends every session with a shared subscription when the broker sends an ERROR on the shared connection', async () => {

@@ -48,14 +48,20 @@ export class SharedTopicSubscriptions {
     return this.bySubscriber.get(subscriber)?.has(subscriptionId) ?? false;
   }
 
-  /** Resolves when the broker subscription is live: at once when it already was. */
-  subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string): Promise<void> {
+  /**
+   * Resolves when the broker subscription is live: at once when it already was. `tryAlone`: the
+   * same SUBSCRIBE tried (and undone) on the client's own broker connection first, for a destination
+   * not shared yet. A broker that refuses it (topic permissions of `clientLogin`, a limit) answers
+   * with an ERROR and closes that connection, which ends that client's session alone; refused on the
+   * shared connection it would end every session with a shared subscription.
+   */
+  subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, tryAlone: () => Promise<void>): Promise<void> {
     let shared = this.byDestination.get(destination);
     if (!shared) {
       shared = new SharedSubscription(`shared-${this.nextId++}`, destination);
       this.byDestination.set(destination, shared);
       this.byBrokerId.set(shared.brokerId, shared);
-      shared.ready = this.subscribeAtBroker(shared);
+      shared.ready = this.subscribeAtBroker(shared, tryAlone);
     }
     // Counted before anything is awaited: a session that ends meanwhile is taken off by unsubscribeAll.
     shared.add(subscriber, subscriptionId);
@@ -91,8 +97,9 @@ export class SharedTopicSubscriptions {
     );
   }
 
-  private async subscribeAtBroker(shared: SharedSubscription): Promise<void> {
+  private async subscribeAtBroker(shared: SharedSubscription, tryAlone: () => Promise<void>): Promise<void> {
     try {
+      await tryAlone();
       const connection = await this.connected();
       // Everyone left while the connection was being opened: nothing to subscribe to.
       if (shared.isEmpty) return;

@@ -19,6 +19,8 @@ import { relaySubscribeHeaders } from './subscribe-headers.js';
  * RabbitMQ's direct exchange, which no client destination (`/topic`, `/queue`) can reach.
  */
 const CLUSTER_DESTINATION = '/exchange/amq.direct/nest-stomp.cluster';
+/** The id prefix of the relay's trial SUBSCRIBEs on a client's own connection (their MESSAGEs are dropped). */
+const TRIAL_SUBSCRIPTION = 'nest-stomp-trial-';
 /** Per-hop headers never copied onto a frame for the broker. */
 const NOT_FORWARDED = new Set(['transaction', 'receipt', 'content-length']);
 
@@ -46,6 +48,8 @@ export class StompBrokerRelay implements MessageBroker {
   private reconnectDelay: number;
   private closed = false;
   private warnedAboutCluster = false;
+  /** Numbers the trial subscriptions of SharedTopicSubscriptions. */
+  private trials = 0;
   /** The address that answered last: sessions connect there first. */
   private preferred = 0;
 
@@ -110,8 +114,15 @@ export class StompBrokerRelay implements MessageBroker {
     // Shared or not, a session whose own broker connection is gone subscribes to nothing more.
     const connection = this.clientConnection(subscriber);
     // Either way the broker's RECEIPT, not our own, answers the client: the subscription is live at the broker.
-    if (this.shared && isShareable(destination, extra)) return this.shared.subscribe(subscriber, subscriptionId, destination);
+    if (this.shared && isShareable(destination, extra)) return this.shared.subscribe(subscriber, subscriptionId, destination, () => this.trySubscribing(connection, destination));
     await connection.request({ command: 'SUBSCRIBE', headers: { ...extra, id: subscriptionId, destination } });
+  }
+
+  /** A SUBSCRIBE to `destination` on a client's own connection, undone once the broker confirmed it (see SharedTopicSubscriptions.subscribe). */
+  private async trySubscribing(connection: BrokerConnection, destination: string): Promise<void> {
+    const id = `${TRIAL_SUBSCRIPTION}${this.trials++}`;
+    await connection.request({ command: 'SUBSCRIBE', headers: { id, destination } });
+    connection.send({ command: 'UNSUBSCRIBE', headers: { id } });
   }
 
   unsubscribe(subscriber: BrokerSubscriber, subscriptionId: string): void {
@@ -158,7 +169,8 @@ export class StompBrokerRelay implements MessageBroker {
       subscriber.brokerLost(`The message broker sent an ERROR: ${describeError(frame)}`);
       return;
     }
-    if (frame.command !== 'MESSAGE') return;
+    // A message that reached a trial subscription before it was undone is not the client's.
+    if (frame.command !== 'MESSAGE' || frame.headers.subscription?.startsWith(TRIAL_SUBSCRIPTION)) return;
     if (subscriber.version === '1.2') {
       // The broker's bytes, with only what must change cut out: the client speaks the broker's version.
       subscriber.deliver(relayedMessageBytes(raw, frame.body.length), isBinaryBody(frame.headers['content-type'], frame.body));
