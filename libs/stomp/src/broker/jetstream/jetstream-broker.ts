@@ -18,21 +18,22 @@ import { checkSubscriptionPattern, isPattern } from '../simple/subscription-patt
 import { ChannelCluster } from '../channel-cluster.js';
 import { JetStreamConnection, type NatsSession } from './jetstream-connection.js';
 import type { JetStreamSettings } from './jetstream-settings.js';
-import { ensureStreams, planStreams, QUEUE_NAMESPACE, ruleNamespace, TRANSIENT_NAMESPACE, type StreamPlan } from './jetstream-streams.js';
+import { ensureStreams, planStreams, type StreamPlan } from './jetstream-streams.js';
 import { ensureQueueConsumer, queueConsumerName } from './jetstream-queue-consumer.js';
-import { startOptions, StreamReader } from './jetstream-stream-reader.js';
+import { LiveTopics, readsLive } from './jetstream-live-topics.js';
+import { SessionAcks, unknownAck } from './jetstream-session-acks.js';
+import { JetStreamSubjects } from './jetstream-subjects.js';
 import { JetStreamSubscription, type AckMode, type Settlement } from './jetstream-subscription.js';
-import { destinationToSubject, patternToSubject } from './subject-mapping.js';
+import { TopicReaders, type ReaderTarget } from './jetstream-topic-readers.js';
 
 interface SubscriberState {
   readonly subscriptions: Map<string, JetStreamSubscription>;
   /** How many of them are patterns, each costing NATS a reader per stream. */
   patterns: number;
-  /** Unacknowledged deliveries: ack id → its subscription. */
-  readonly acks: Map<string, JetStreamSubscription>;
-  /** Sequence of the newest topic ack id forgotten past `prefetch`: ids up to it count as acknowledged. */
-  forgottenUpTo: number;
+  readonly acks: SessionAcks;
 }
+
+const LIVE: StreamOffset = { kind: 'next' };
 
 /**
  * A message whose subscriber has gone is NACKed with this delay rather than none: JetStream (2.9)
@@ -58,8 +59,10 @@ function withoutBrokerHeaders(message: BrokerMessage): BrokerMessage {
  * NATS with the same `subjectPrefix` (README "JetStream").
  *
  * - A destination kept by a `retention` rule is published to that rule's stream and resolves once
- *   JetStream stored it (its PubAck). Each subscription reads it with an ordered consumer of its
- *   own, from where `x-stream-offset` says; every MESSAGE carries the stream sequence as its
+ *   JetStream stored it (its PubAck). A subscription that replays (`x-stream-offset`) or acknowledges
+ *   reads it with an ordered consumer of its own, from where `x-stream-offset` says; the live `auto`
+ *   subscriptions of a destination on this instance share one ({@link LiveTopics}). Every MESSAGE
+ *   carries the stream sequence as its
  *   `x-stream-offset`, which increases along each destination (one destination is one subject of
  *   one stream), with gaps where other destinations' messages sit.
  * - A destination under a `queuePrefixes` prefix is a work queue: one durable consumer per
@@ -79,9 +82,10 @@ export class JetStreamBroker implements MessageBroker {
   readonly availability$: Observable<boolean>;
   private readonly availability = new BehaviorSubject<boolean | undefined>(undefined);
   private readonly connection: JetStreamConnection;
-  private readonly retention: RetentionPolicy;
-  private readonly rules: readonly RetentionSettings[];
   private readonly plans: readonly StreamPlan[];
+  private readonly subjects: JetStreamSubjects;
+  private readonly topics: TopicReaders;
+  private readonly live: LiveTopics;
   private readonly queueStream: string;
   private readonly clusterSubject: string;
   private readonly subscribers = new Map<BrokerSubscriber, SubscriberState>();
@@ -110,9 +114,10 @@ export class JetStreamBroker implements MessageBroker {
     patternLimits: Partial<PatternSubscriptionLimits> = {},
   ) {
     this.patternLimits = { ...PATTERN_SUBSCRIPTION_DEFAULTS, ...patternLimits };
-    this.rules = retention;
-    this.retention = new RetentionPolicy(retention, separator);
     this.plans = planStreams(retention, settings);
+    this.subjects = new JetStreamSubjects(separator, settings.subjectPrefix, settings.queuePrefixes, new RetentionPolicy(retention, separator), retention);
+    this.topics = new TopicReaders(this.subjects, this.plans.slice(0, retention.length).map((plan) => plan.name), (nc) => this.flush(nc));
+    this.live = new LiveTopics(separator, this.ids, decodeMessage, this.logger, (session, target, pattern) => this.topics.read(session, target, pattern, LIVE));
     this.queueStream = this.plans[this.plans.length - 1]!.name;
     this.clusterSubject = `${settings.subjectPrefix}.cluster`;
     const instanceId = randomUUID();
@@ -127,6 +132,11 @@ export class JetStreamBroker implements MessageBroker {
 
   get isAvailable(): boolean {
     return this.connection.isReady;
+  }
+
+  /** Destinations and patterns whose live subscriptions share readers on this instance (see {@link LiveTopics}). */
+  get sharedReaderCount(): number {
+    return this.live.size;
   }
 
   /** Number of this instance's live subscriptions. */
@@ -168,7 +178,7 @@ export class JetStreamBroker implements MessageBroker {
     const offset = parseStreamOffset(headers[STREAM_OFFSET_HEADER]);
     checkSubscriptionPattern(destination, this.separator);
     const pattern = isPattern(destination);
-    const queue = this.isQueue(destination);
+    const queue = this.subjects.isQueue(destination);
     if (queue && pattern) {
       throw new StompProtocolError(
         'STOMP_ERR_ILLEGAL_HEADER',
@@ -187,14 +197,7 @@ export class JetStreamBroker implements MessageBroker {
       ackMode,
       pattern ? new DestinationPattern(destination, this.separator) : undefined,
       this.ids,
-      {
-        add: (ackId, owner) => state.acks.set(ackId, owner),
-        delete: (ackId) => state.acks.delete(ackId),
-        forget: (ackId) => {
-          state.acks.delete(ackId);
-          state.forgottenUpTo = Math.max(state.forgottenUpTo, this.ids.sequenceOf(ackId) ?? -1);
-        },
-      },
+      state.acks,
       queue ? undefined : this.settings.prefetch,
     );
     state.subscriptions.set(subscriptionId, subscription);
@@ -204,8 +207,8 @@ export class JetStreamBroker implements MessageBroker {
     }
     try {
       if (queue) await this.readQueue(session, subscription);
-      else if (!pattern) await this.readDestination(session, subscription, offset);
-      else await this.readPattern(session, subscription, offset);
+      else if (readsLive(ackMode, offset)) await this.live.join(session, subscription);
+      else await this.topics.read(session, this.targetOf(subscription), pattern, offset);
     } catch (error) {
       this.unsubscribe(subscriber, subscriptionId);
       throw this.unavailable(`could not subscribe to '${destination}'`, error);
@@ -243,7 +246,7 @@ export class JetStreamBroker implements MessageBroker {
     const what = `could not publish the message to '${message.destination}'`;
     const { nc, js } = this.requireSession(what);
     const payload = encodeMessage(withoutBrokerHeaders(message));
-    const { subject, stored } = this.subjectOf(message.destination);
+    const { subject, stored } = this.subjects.publishSubject(message.destination);
     try {
       if (stored) await js.publish(subject, payload, { timeout: this.settings.publishTimeout });
       else {
@@ -258,79 +261,17 @@ export class JetStreamBroker implements MessageBroker {
   acknowledge(subscriber: BrokerSubscriber, command: 'ACK' | 'NACK', headers: StompHeaders): void {
     const ackId = subscriber.version === '1.2' ? headers.id : headers['message-id'];
     const state = this.subscribers.get(subscriber);
-    const subscription = ackId === undefined ? undefined : state?.acks.get(ackId);
-    if (!state || !subscription || ackId === undefined) {
-      // Forgotten past `prefetch` on a topic: counted as acknowledged, so a late ACK of it is no mistake.
-      if (state && ackId !== undefined && (this.ids.sequenceOf(ackId) ?? Infinity) <= state.forgottenUpTo) return;
-      throw new StompProtocolError(
-        'STOMP_ERR_UNKNOWN_ACK',
-        `${command} names message '${ackId}', which this session was not sent in a client-acknowledged subscription or has already acknowledged`,
-      );
-    }
-    for (const settled of subscription.settle(ackId, command)) state.acks.delete(settled);
+    if (!state) throw unknownAck(command, ackId);
+    state.acks.settle(command, ackId);
   }
 
-  /** Where a destination's messages go, and whether JetStream stores them. */
-  private subjectOf(destination: string): { subject: string; stored: boolean } {
-    const prefix = this.settings.subjectPrefix;
-    if (this.isQueue(destination)) return { subject: destinationToSubject(destination, this.separator, prefix, QUEUE_NAMESPACE), stored: true };
-    const rule = this.ruleIndexOf(destination);
-    if (rule >= 0) return { subject: destinationToSubject(destination, this.separator, prefix, ruleNamespace(rule)), stored: true };
-    return { subject: destinationToSubject(destination, this.separator, prefix, TRANSIENT_NAMESPACE), stored: false };
-  }
-
-  private isQueue(destination: string): boolean {
-    return this.settings.queuePrefixes.some((prefix) => destination.startsWith(prefix));
-  }
-
-  private ruleIndexOf(destination: string): number {
-    const rule = this.retention.ruleFor(destination);
-    return rule ? this.rules.indexOf(rule) : -1;
-  }
-
-  /** One destination: its rule's stream from the requested offset, or core NATS when it is not kept. */
-  private async readDestination(session: NatsSession, subscription: JetStreamSubscription, offset: StreamOffset): Promise<void> {
-    const rule = this.ruleIndexOf(subscription.destination);
-    if (rule < 0) {
-      // Not retained: nothing to replay, the offset is ignored (README).
-      await this.readCore(session, subscription, destinationToSubject(subscription.destination, this.separator, this.settings.subjectPrefix, TRANSIENT_NAMESPACE));
-      return;
-    }
-    const subject = destinationToSubject(subscription.destination, this.separator, this.settings.subjectPrefix, ruleNamespace(rule));
-    await this.readStream(session, subscription, rule, subject, offset, true);
-  }
-
-  /** A pattern: what it matches on core NATS, and in each rule's stream from the requested offset. */
-  private async readPattern(session: NatsSession, subscription: JetStreamSubscription, offset: StreamOffset): Promise<void> {
-    const { destination } = subscription;
-    const prefix = this.settings.subjectPrefix;
-    await this.readCore(session, subscription, patternToSubject(destination, this.separator, prefix, TRANSIENT_NAMESPACE));
-    for (let rule = 0; rule < this.rules.length; rule++) {
-      await this.readStream(session, subscription, rule, patternToSubject(destination, this.separator, prefix, ruleNamespace(rule)), offset, false);
-    }
-  }
-
-  private async readCore(session: NatsSession, subscription: JetStreamSubscription, subject: string): Promise<void> {
-    const reader = session.nc.subscribe(subject, {
-      callback: (error, msg) => {
-        if (!error) this.receive(subscription, msg.data, {});
-      },
-    });
-    subscription.addReader(() => reader.unsubscribe());
-    // The server has the interest once the flush returns: what is published after the RECEIPT arrives.
-    await this.flush(session.nc);
-  }
-
-  /**
-   * A {@link StreamReader} of a rule's stream, from where the subscription's `x-stream-offset` says;
-   * resumed from the last message it delivered whenever NATS comes back.
-   */
-  private async readStream(session: NatsSession, subscription: JetStreamSubscription, rule: number, subject: string, offset: StreamOffset, exact: boolean): Promise<void> {
-    const stream = this.plans[rule]!.name;
-    const options = await startOptions(session, stream, subject, offset, exact);
-    const reader = new StreamReader(stream, options, (msg) => this.receive(subscription, msg.data, { [STREAM_OFFSET_HEADER]: String(msg.seq) }));
-    subscription.addReader(() => reader.stop(), (current) => reader.start(current));
-    await reader.start(session);
+  /** A subscription as its own readers' target. */
+  private targetOf(subscription: JetStreamSubscription): ReaderTarget {
+    return {
+      destination: subscription.destination,
+      addReader: (stop, resume) => subscription.addReader(stop, resume),
+      receive: (data, headers) => this.receive(subscription, data, headers),
+    };
   }
 
   /**
@@ -338,7 +279,7 @@ export class JetStreamBroker implements MessageBroker {
    * queue on every instance joins: NATS gives each message to one member.
    */
   private async readQueue(session: NatsSession, subscription: JetStreamSubscription): Promise<void> {
-    const subject = destinationToSubject(subscription.destination, this.separator, this.settings.subjectPrefix, QUEUE_NAMESPACE);
+    const subject = this.subjects.queueSubject(subscription.destination);
     const durable = queueConsumerName(subject);
     const ensure = (current: NatsSession) => ensureQueueConsumer(current, this.queueStream, durable, subject, this.settings);
     if (!this.queueConsumers.has(durable)) {
@@ -444,6 +385,7 @@ export class JetStreamBroker implements MessageBroker {
   private resumeReaders(): void {
     const session = this.connection.session;
     if (!session) return;
+    this.live.resume(session);
     for (const state of this.subscribers.values()) {
       for (const subscription of state.subscriptions.values()) {
         subscription.resume(session).catch((error: Error) => {
@@ -456,7 +398,7 @@ export class JetStreamBroker implements MessageBroker {
 
   private stateOf(subscriber: BrokerSubscriber): SubscriberState {
     let state = this.subscribers.get(subscriber);
-    if (!state) this.subscribers.set(subscriber, (state = { subscriptions: new Map(), acks: new Map(), patterns: 0, forgottenUpTo: -1 }));
+    if (!state) this.subscribers.set(subscriber, (state = { subscriptions: new Map(), patterns: 0, acks: new SessionAcks(this.ids) }));
     return state;
   }
 
