@@ -195,6 +195,20 @@ describeWithNats('JetStream broker: live topic subscriptions share one consumer 
     await eventually(async () => (await consumersOf(subjectOf(name))) === 0, 'the shared consumer to be deleted', WAIT_MS);
   }, 60_000);
 
+  it('gives a subscriber joining a running consumer only what was stored after its SUBSCRIBE, though the consumer is still delivering earlier messages', async () => {
+    const name = unique('late');
+    const topic = `/topic/live/${name}`;
+    const [early, late, writer] = [await connectClient(), await connectClient(), await connectClient()];
+    await subscribe(early, 'early', topic);
+    // Stored (RECEIPT) before the late SUBSCRIBE, and many: the shared consumer is likely still pushing them.
+    await publish(writer, topic, range(0, 1000));
+    await subscribe(late, 'late', topic);
+    await publish(writer, topic, ['new']);
+    expect(await received(early, 'early', 1001)).toEqual([...range(0, 1000), 'new']);
+    expect(await received(late, 'late', 1)).toEqual(['new']);
+    expect(await consumersOf(subjectOf(name))).toBe(1);
+  }, 60_000);
+
   it('shares one consumer among the live subscribers of one pattern, each getting what it matches', async () => {
     const room = unique('rooms');
     const [a, b, writer] = [await connectClient(), await connectClient('1.1'), await connectClient()];

@@ -90,7 +90,14 @@ export class JetStreamBroker implements MessageBroker {
     this.queues = new QueueReaders(this.plans[this.plans.length - 1]!.name, settings, flush);
     this.subjects = new JetStreamSubjects(separator, settings.subjectPrefix, settings.queuePrefixes, new RetentionPolicy(retention, separator), retention);
     this.topics = new TopicReaders(this.subjects, this.plans.slice(0, retention.length).map((plan) => plan.name), flush);
-    this.live = new LiveTopics(separator, this.ids, decodeNatsMessage, this.logger, (session, target, pattern) => this.topics.read(session, target, pattern, LIVE));
+    this.live = new LiveTopics(
+      separator,
+      this.ids,
+      decodeNatsMessage,
+      this.logger,
+      (session, target, pattern) => this.topics.read(session, target, pattern, LIVE),
+      (session, destination, pattern) => this.topics.nextPositions(session, destination, pattern),
+    );
     this.clusterSubject = `${settings.subjectPrefix}.cluster`;
     const instanceId = randomUUID();
     this.cluster = new ChannelCluster(instanceId, (data) => this.sendCluster(data));
@@ -166,7 +173,7 @@ export class JetStreamBroker implements MessageBroker {
       (acks) => new JetStreamSubscription(subscriber, subscriptionId, destination, ackMode, matcher, this.ids, acks, prefetch),
     );
     try {
-      if (queue) await this.queues.read(session, this.subjects.queueSubject(destination), this.targetOf(subscription));
+      if (queue) await this.queues.read(session, this.subjects.queueSubject(destination), this.targetOf(subscription).queue);
       else if (readsLive(ackMode, offset)) await this.live.join(session, subscription);
       else await this.topics.read(session, this.targetOf(subscription), pattern, offset);
     } catch (error) {
@@ -207,12 +214,14 @@ export class JetStreamBroker implements MessageBroker {
     acks.settle(command, ackId);
   }
 
-  /** A subscription as its own readers' target. */
-  private targetOf(subscription: JetStreamSubscription): ReaderTarget & QueueTarget {
+  /** A subscription as its own readers' target (its topic's or its queue's). */
+  private targetOf(subscription: JetStreamSubscription): ReaderTarget & { queue: QueueTarget } {
+    const addReader = subscription.addReader.bind(subscription);
     return {
       destination: subscription.destination,
-      addReader: (stop, resume) => subscription.addReader(stop, resume),
-      receive: (data, headers, settlement?: Settlement) => this.receive(subscription, data, headers, settlement),
+      addReader,
+      receive: (data, headers) => this.receive(subscription, data, headers),
+      queue: { addReader, receive: (data, headers, settlement) => this.receive(subscription, data, headers, settlement) },
     };
   }
 

@@ -5,6 +5,7 @@ import type { StompLogger } from '../../util/stomp-logger.js';
 import type { BrokerMessage } from '../message-broker.js';
 import type { StreamOffset } from '../retention/stream-offset.js';
 import type { NatsSession } from './jetstream-connection.js';
+import { LateStart } from './jetstream-late-start.js';
 import { NatsReaders } from './jetstream-readers.js';
 import type { AckMode, JetStreamSubscription } from './jetstream-subscription.js';
 import type { ReaderTarget } from './jetstream-topic-readers.js';
@@ -20,7 +21,8 @@ export function readsLive(ackMode: AckMode, offset: StreamOffset): boolean {
  * {@link MessageFrameTemplate} with one `message-id`, so subscribers alike share its bytes.
  */
 class LiveFanOut implements ReaderTarget {
-  readonly members = new Set<JetStreamSubscription>();
+  /** The subscribers, with the check of those that joined readers already made (see {@link LateStart}). */
+  readonly members = new Map<JetStreamSubscription, LateStart | undefined>();
   readonly readers = new NatsReaders();
   /** Settles once the readers are in place (or could not be made). */
   opened: Promise<void> = Promise.resolve();
@@ -43,7 +45,7 @@ class LiveFanOut implements ReaderTarget {
   }
 
   /** Runs in the NATS client's dispatch: nothing may be thrown back into it. */
-  receive(data: Uint8Array, headers: Record<string, string>): void {
+  receive(data: Uint8Array, headers: Record<string, string>, stream?: string, sequence?: number): void {
     let template: MessageFrameTemplate;
     try {
       // A copy: the client may reuse its read buffer, and a MESSAGE can wait in a slow session's queue.
@@ -56,13 +58,21 @@ class LiveFanOut implements ReaderTarget {
     }
     // One id for every subscriber (STOMP asks no more, and nothing acknowledges it), so alike ones share one frame.
     const messageId = this.ids.next();
-    for (const member of this.members) {
-      if (member.isEnded) continue;
-      try {
-        member.subscriber.deliverMessage(template, member.id, messageId);
-      } catch (error) {
-        this.logger.error(`Could not deliver a message of '${this.destination}' to session ${member.subscriber.id}: ${(error as Error).message}`, (error as Error).stack);
+    for (const [member, late] of this.members) {
+      if (late === undefined) this.write(member, template, messageId);
+      else {
+        late.offer(template, messageId, stream, sequence);
+        if (late.done) this.members.set(member, undefined);
       }
+    }
+  }
+
+  write(member: JetStreamSubscription, template: MessageFrameTemplate, messageId: string): void {
+    if (member.isEnded) return;
+    try {
+      member.subscriber.deliverMessage(template, member.id, messageId);
+    } catch (error) {
+      this.logger.error(`Could not deliver a message of '${this.destination}' to session ${member.subscriber.id}: ${(error as Error).message}`, (error as Error).stack);
     }
   }
 }
@@ -86,6 +96,8 @@ export class LiveTopics {
     private readonly logger: StompLogger,
     /** Makes the readers of a destination (or pattern) for `target`, reading from now. */
     private readonly open: (session: NatsSession, target: ReaderTarget, pattern: boolean) => Promise<void>,
+    /** Where reading from now starts in each stream the destination (or pattern) is read from. */
+    private readonly positions: (session: NatsSession, destination: string, pattern: boolean) => Promise<Map<string, number>>,
   ) {}
 
   /** Destinations and patterns with readers open (or being opened) on this instance. */
@@ -99,11 +111,16 @@ export class LiveTopics {
    */
   async join(session: NatsSession, subscription: JetStreamSubscription): Promise<void> {
     const { destination } = subscription;
-    const fanOut = this.fanOuts.get(destination) ?? this.opening(session, subscription);
-    fanOut.members.add(subscription);
+    const existing = this.fanOuts.get(destination);
+    const fanOut = existing ?? this.opening(session, subscription);
+    // The first subscriber's readers start where it subscribed; a later one starts where it did.
+    const late = existing && new LateStart((template, messageId) => fanOut.write(subscription, template, messageId));
+    fanOut.members.set(subscription, late);
     // Its end (UNSUBSCRIBE, the session's end, a SUBSCRIBE that failed) is its leaving.
     subscription.addReader(() => this.leave(fanOut, subscription));
-    await fanOut.opened;
+    if (!late) return fanOut.opened;
+    await Promise.all([fanOut.opened, this.positions(session, destination, subscription.isPattern).then((starts) => late.begin(starts))]);
+    if (late.done && fanOut.members.get(subscription) === late) fanOut.members.set(subscription, undefined);
   }
 
   private opening(session: NatsSession, first: JetStreamSubscription): LiveFanOut {
@@ -121,7 +138,7 @@ export class LiveTopics {
     for (const fanOut of this.fanOuts.values()) {
       fanOut.readers.resume(session).catch((error: Error) => {
         this.logger.error(`Could not resume the subscriptions to '${fanOut.destination}' after NATS came back: ${error.message}`);
-        for (const member of fanOut.members) {
+        for (const member of fanOut.members.keys()) {
           member.subscriber.brokerLost(`the JetStream broker could not resume the subscription to '${fanOut.destination}' (${error.message})`);
         }
       });

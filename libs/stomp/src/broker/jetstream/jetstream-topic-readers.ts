@@ -1,6 +1,6 @@
 import { STREAM_OFFSET_HEADER, type StreamOffset } from '../retention/stream-offset.js';
 import type { NatsSession } from './jetstream-connection.js';
-import { startOptions, StreamReader } from './jetstream-stream-reader.js';
+import { nextSequence, startOptions, StreamReader } from './jetstream-stream-reader.js';
 import type { JetStreamSubjects } from './jetstream-subjects.js';
 
 /** What topic readers feed: one subscription, or the live fan-out several share. */
@@ -9,8 +9,11 @@ export interface ReaderTarget {
   readonly destination: string;
   /** Holds a reader: stopped with the target, resumed after an outage (see NatsReaders). */
   addReader(stop: () => void, resume?: (session: NatsSession) => Promise<void>): void;
-  /** One message from NATS (its payload as NATS handed it: to be copied if kept); `headers` are added to the message's own. */
-  receive(data: Uint8Array, headers: Record<string, string>): void;
+  /**
+   * One message from NATS (its payload as NATS handed it: to be copied if kept); `headers` are added
+   * to the message's own; `stream` and `sequence` say where a stream's message was stored.
+   */
+  receive(data: Uint8Array, headers: Record<string, string>, stream?: string, sequence?: number): void;
 }
 
 /**
@@ -30,6 +33,17 @@ export class TopicReaders {
   async read(session: NatsSession, target: ReaderTarget, pattern: boolean, offset: StreamOffset): Promise<void> {
     if (pattern) await this.readPattern(session, target, offset);
     else await this.readDestination(session, target, offset);
+  }
+
+  /**
+   * Where reading from now (`next`) starts in each stream a destination or pattern is read from:
+   * the stream's next sequence (none for a destination no rule keeps).
+   */
+  async nextPositions(session: NatsSession, destination: string, pattern: boolean): Promise<Map<string, number>> {
+    const rules = pattern ? this.streams.map((_, rule) => rule) : [this.subjects.ruleIndexOf(destination)].filter((rule) => rule >= 0);
+    const positions = new Map<string, number>();
+    for (const rule of rules) positions.set(this.streams[rule]!, await nextSequence(session, this.streams[rule]!));
+    return positions;
   }
 
   /** One destination: its rule's stream from the requested offset, or core NATS when it is not kept. */
@@ -67,7 +81,7 @@ export class TopicReaders {
   private async readStream(session: NatsSession, target: ReaderTarget, rule: number, subject: string, offset: StreamOffset, exact: boolean): Promise<void> {
     const stream = this.streams[rule]!;
     const options = await startOptions(session, stream, subject, offset, exact);
-    const reader = new StreamReader(stream, options, (msg) => target.receive(msg.data, { [STREAM_OFFSET_HEADER]: String(msg.seq) }));
+    const reader = new StreamReader(stream, options, (msg) => target.receive(msg.data, { [STREAM_OFFSET_HEADER]: String(msg.seq) }, stream, msg.seq));
     target.addReader(() => reader.stop(), (current) => reader.start(current));
     await reader.start(session);
   }
