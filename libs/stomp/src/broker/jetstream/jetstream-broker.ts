@@ -18,7 +18,7 @@ import type { JetStreamSettings } from './jetstream-settings.js';
 import { ensureStreams, planStreams, type StreamPlan } from './jetstream-streams.js';
 import { NatsFlush } from './jetstream-flush.js';
 import { decodeNatsMessage, encodeNatsMessage } from './jetstream-message-codec.js';
-import { QueueReaders, type QueueTarget } from './jetstream-queue-consumer.js';
+import { QueueReaders } from './jetstream-queue-consumer.js';
 import { LiveTopics, readsLive } from './jetstream-live-topics.js';
 import { unknownAck } from './jetstream-session-acks.js';
 import { SessionSubscriptions } from './jetstream-session-subscriptions.js';
@@ -27,7 +27,6 @@ import { JetStreamSubscription, type AckMode, type Settlement } from './jetstrea
 import { TopicReaders, type ReaderTarget } from './jetstream-topic-readers.js';
 
 const LIVE: StreamOffset = { kind: 'next' };
-
 const ACK_MODES: readonly string[] = ['auto', 'client', 'client-individual'];
 
 /**
@@ -173,7 +172,7 @@ export class JetStreamBroker implements MessageBroker {
       (acks) => new JetStreamSubscription(subscriber, subscriptionId, destination, ackMode, matcher, this.ids, acks, prefetch),
     );
     try {
-      if (queue) await this.queues.read(session, this.subjects.queueSubject(destination), this.targetOf(subscription).queue);
+      if (queue) await this.queues.read(session, this.subjects.queueSubject(destination), subscription, (...message) => this.receive(subscription, ...message));
       else if (readsLive(ackMode, offset)) await this.live.join(session, subscription);
       else await this.topics.read(session, this.targetOf(subscription), pattern, offset);
     } catch (error) {
@@ -214,14 +213,12 @@ export class JetStreamBroker implements MessageBroker {
     acks.settle(command, ackId);
   }
 
-  /** A subscription as its own readers' target (its topic's or its queue's). */
-  private targetOf(subscription: JetStreamSubscription): ReaderTarget & { queue: QueueTarget } {
-    const addReader = subscription.addReader.bind(subscription);
+  /** A subscription as the target of topic readers of its own. */
+  private targetOf(subscription: JetStreamSubscription): ReaderTarget {
     return {
       destination: subscription.destination,
-      addReader,
+      addReader: (stop, resume) => subscription.addReader(stop, resume),
       receive: (data, headers) => this.receive(subscription, data, headers),
-      queue: { addReader, receive: (data, headers, settlement) => this.receive(subscription, data, headers, settlement) },
     };
   }
 

@@ -14,10 +14,9 @@ const NANOS_PER_MS = 1_000_000;
  */
 const GIVE_BACK_DELAY_MS = 200;
 
-/** What a queue's reader feeds: one subscription. */
-export interface QueueTarget {
+/** The subscription a queue's reader is held by: it stops the reader when it ends, resumes it after an outage. */
+export interface QueueReaderOwner {
   addReader(stop: () => void, resume?: (session: NatsSession) => Promise<void>): void;
-  receive(data: Uint8Array, headers: Record<string, string>, settlement: Settlement): void;
 }
 
 /**
@@ -40,8 +39,11 @@ export class QueueReaders {
     this.known.clear();
   }
 
-  /** Starts reading queue `subject` for `target`; resolves once NATS has its interest. */
-  async read(session: NatsSession, subject: string, target: QueueTarget): Promise<void> {
+  /**
+   * Starts reading queue `subject` for `owner`, handing each message to `receive` (its payload as NATS
+   * handed it, `redelivered` when it is); resolves once NATS has the interest.
+   */
+  async read(session: NatsSession, subject: string, owner: QueueReaderOwner, receive: (data: Uint8Array, headers: Record<string, string>, settlement: Settlement) => void): Promise<void> {
     const durable = queueConsumerName(subject);
     const ensure = (current: NatsSession) => ensureQueueConsumer(current, this.stream, durable, subject, this.settings);
     if (!this.known.has(durable)) {
@@ -61,12 +63,12 @@ export class QueueReaders {
           giveBack: () => msg.nak(GIVE_BACK_DELAY_MS),
           term: (reason) => msg.term(reason),
         };
-        target.receive(msg.data, msg.info.redelivered ? { redelivered: 'true' } : {}, settlement);
+        receive(msg.data, msg.info.redelivered ? { redelivered: 'true' } : {}, settlement);
       },
     });
     // The client subscribes to the delivery subject again by itself after a reconnection; a server
     // that restarted without its store needs the consumer made again.
-    target.addReader(() => messages.stop(), ensure);
+    owner.addReader(() => messages.stop(), ensure);
     await this.flush(session.nc);
   }
 }
