@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { JsMsg } from '@nats-io/jetstream';
 import { BehaviorSubject, distinctUntilChanged, filter, type Observable, type Subscription } from 'rxjs';
 import { StompBrokerUnavailableError } from '../../errors/stomp-broker-unavailable.error.js';
 import { StompProtocolError } from '../../errors/stomp-protocol.error.js';
@@ -8,60 +7,38 @@ import type { StompHeaders } from '../../protocol/stomp-frame.js';
 import { MessageIds } from '../../util/message-ids.js';
 import { StompLogger } from '../../util/stomp-logger.js';
 import type { BrokerMessage, BrokerSubscriber, MessageBroker } from '../message-broker.js';
-// The Redis broker's binary format (destination, headers, body) serves as well as a NATS payload.
-import { decodeRedisMessage as decodeMessage, encodeRedisMessage as encodeMessage } from '../redis/redis-message-codec.js';
 import { RetentionPolicy } from '../retention/retention-policy.js';
 import type { RetentionSettings } from '../retention/retention.options.js';
 import { parseStreamOffset, STREAM_OFFSET_HEADER, type StreamOffset } from '../retention/stream-offset.js';
-import { checkPatternBudgets, PATTERN_SUBSCRIPTION_DEFAULTS, type PatternSubscriptionLimits } from '../simple/pattern-budget.js';
+import { PATTERN_SUBSCRIPTION_DEFAULTS, type PatternSubscriptionLimits } from '../simple/pattern-budget.js';
 import { checkSubscriptionPattern, isPattern } from '../simple/subscription-pattern.js';
 import { ChannelCluster } from '../channel-cluster.js';
 import { JetStreamConnection, type NatsSession } from './jetstream-connection.js';
 import type { JetStreamSettings } from './jetstream-settings.js';
-import { ensureStreams, planStreams, QUEUE_NAMESPACE, ruleNamespace, TRANSIENT_NAMESPACE, type StreamPlan } from './jetstream-streams.js';
-import { ensureQueueConsumer, queueConsumerName } from './jetstream-queue-consumer.js';
-import { startOptions, StreamReader } from './jetstream-stream-reader.js';
+import { ensureStreams, planStreams, type StreamPlan } from './jetstream-streams.js';
+import { NatsFlush } from './jetstream-flush.js';
+import { decodeNatsMessage, encodeNatsMessage } from './jetstream-message-codec.js';
+import { QueueReaders } from './jetstream-queue-consumer.js';
+import { LiveTopics, readsLive } from './jetstream-live-topics.js';
+import { unknownAck } from './jetstream-session-acks.js';
+import { SessionSubscriptions } from './jetstream-session-subscriptions.js';
+import { JetStreamSubjects } from './jetstream-subjects.js';
 import { JetStreamSubscription, type AckMode, type Settlement } from './jetstream-subscription.js';
-import { destinationToSubject, patternToSubject } from './subject-mapping.js';
+import { TopicReaders, type ReaderTarget } from './jetstream-topic-readers.js';
 
-interface SubscriberState {
-  readonly subscriptions: Map<string, JetStreamSubscription>;
-  /** How many of them are patterns, each costing NATS a reader per stream. */
-  patterns: number;
-  /** Unacknowledged deliveries: ack id → its subscription. */
-  readonly acks: Map<string, JetStreamSubscription>;
-  /** Sequence of the newest topic ack id forgotten past `prefetch`: ids up to it count as acknowledged. */
-  forgottenUpTo: number;
-}
-
-/**
- * A message whose subscriber has gone is NACKed with this delay rather than none: JetStream (2.9)
- * redelivers a message NACKed without delay at once, to the queue group as it then is, and when
- * the departing subscriber was its only member the message would wait a whole `ackWait`; after a
- * delay it goes to whoever is subscribed by then.
- */
-const GIVE_BACK_DELAY_MS = 200;
+const LIVE: StreamOffset = { kind: 'next' };
 const ACK_MODES: readonly string[] = ['auto', 'client', 'client-individual'];
-
-/** Headers this broker writes itself: a publisher's own would pass for the broker's (a forged offset, a false redelivery). */
-const BROKER_HEADERS = [STREAM_OFFSET_HEADER, 'redelivered'];
-
-function withoutBrokerHeaders(message: BrokerMessage): BrokerMessage {
-  if (!BROKER_HEADERS.some((name) => name in message.headers)) return message;
-  const headers = { ...message.headers };
-  for (const name of BROKER_HEADERS) delete headers[name];
-  return { ...message, headers };
-}
 
 /**
  * Broker destinations on NATS JetStream, shared by every application instance connected to the same
  * NATS with the same `subjectPrefix` (README "JetStream").
  *
  * - A destination kept by a `retention` rule is published to that rule's stream and resolves once
- *   JetStream stored it (its PubAck). Each subscription reads it with an ordered consumer of its
- *   own, from where `x-stream-offset` says; every MESSAGE carries the stream sequence as its
- *   `x-stream-offset`, which increases along each destination (one destination is one subject of
- *   one stream), with gaps where other destinations' messages sit.
+ *   JetStream stored it (its PubAck). A subscription that replays or acknowledges reads it with an
+ *   ordered consumer of its own, from where `x-stream-offset` says; the live `auto` subscriptions
+ *   of a destination on this instance share one ({@link LiveTopics}). Every MESSAGE carries the
+ *   stream sequence as its `x-stream-offset`, which increases along each destination (one
+ *   destination is one subject of one stream), with gaps where other destinations' messages sit.
  * - A destination under a `queuePrefixes` prefix is a work queue: one durable consumer per
  *   destination, shared by its subscribers on every instance, so each message goes to one of them;
  *   ACK/NACK are JetStream's ack/nak, and a NACKed (or unacknowledged, when its subscriber goes)
@@ -79,23 +56,19 @@ export class JetStreamBroker implements MessageBroker {
   readonly availability$: Observable<boolean>;
   private readonly availability = new BehaviorSubject<boolean | undefined>(undefined);
   private readonly connection: JetStreamConnection;
-  private readonly retention: RetentionPolicy;
-  private readonly rules: readonly RetentionSettings[];
   private readonly plans: readonly StreamPlan[];
-  private readonly queueStream: string;
+  private readonly subjects: JetStreamSubjects;
+  private readonly topics: TopicReaders;
+  private readonly live: LiveTopics;
+  private readonly queues: QueueReaders;
+  private readonly flusher: NatsFlush;
   private readonly clusterSubject: string;
-  private readonly subscribers = new Map<BrokerSubscriber, SubscriberState>();
   private readonly ids = new MessageIds('j');
+  private readonly subscriptions: SessionSubscriptions;
   private readonly logger = new StompLogger('StompModule');
-  /** Queue consumers known to exist on the current connection. */
-  private readonly queueConsumers = new Set<string>();
-  /** The flush the publishes of the current turn wait for (see flushBatched). */
-  private pendingFlush: Promise<void> | undefined;
   /** Connections whose cluster subscription is made (the client renews it on every reconnection). */
   private readonly clusterListened = new WeakSet<object>();
   private readonly readiness: Subscription;
-  private readonly patternLimits: PatternSubscriptionLimits;
-  private patternSubscriptions = 0;
   private started = false;
   private closed = false;
 
@@ -109,11 +82,21 @@ export class JetStreamBroker implements MessageBroker {
     retention: readonly RetentionSettings[] = [],
     patternLimits: Partial<PatternSubscriptionLimits> = {},
   ) {
-    this.patternLimits = { ...PATTERN_SUBSCRIPTION_DEFAULTS, ...patternLimits };
-    this.rules = retention;
-    this.retention = new RetentionPolicy(retention, separator);
+    this.subscriptions = new SessionSubscriptions(this.ids, { ...PATTERN_SUBSCRIPTION_DEFAULTS, ...patternLimits });
     this.plans = planStreams(retention, settings);
-    this.queueStream = this.plans[this.plans.length - 1]!.name;
+    this.flusher = new NatsFlush(settings.publishTimeout);
+    const flush = (nc: NatsSession['nc']) => this.flusher.flush(nc);
+    this.queues = new QueueReaders(this.plans[this.plans.length - 1]!.name, settings, flush);
+    this.subjects = new JetStreamSubjects(separator, settings.subjectPrefix, settings.queuePrefixes, new RetentionPolicy(retention, separator), retention);
+    this.topics = new TopicReaders(this.subjects, this.plans.slice(0, retention.length).map((plan) => plan.name), flush);
+    this.live = new LiveTopics(
+      separator,
+      this.ids,
+      decodeNatsMessage,
+      this.logger,
+      (session, target, pattern) => this.topics.read(session, target, pattern, LIVE),
+      (session, destination, pattern) => this.topics.nextPositions(session, destination, pattern),
+    );
     this.clusterSubject = `${settings.subjectPrefix}.cluster`;
     const instanceId = randomUUID();
     this.cluster = new ChannelCluster(instanceId, (data) => this.sendCluster(data));
@@ -129,11 +112,14 @@ export class JetStreamBroker implements MessageBroker {
     return this.connection.isReady;
   }
 
+  /** Destinations and patterns whose live subscriptions share readers on this instance (see {@link LiveTopics}). */
+  get sharedReaderCount(): number {
+    return this.live.size;
+  }
+
   /** Number of this instance's live subscriptions. */
   get subscriptionCount(): number {
-    let count = 0;
-    for (const state of this.subscribers.values()) count += state.subscriptions.size;
-    return count;
+    return this.subscriptions.count;
   }
 
   /**
@@ -156,7 +142,7 @@ export class JetStreamBroker implements MessageBroker {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const subscriber of [...this.subscribers.keys()]) this.unsubscribeAll(subscriber);
+    for (const subscriber of this.subscriptions.subscribers) this.unsubscribeAll(subscriber);
     await this.connection.close();
     this.readiness.unsubscribe();
     if (this.started) this.availability.next(false);
@@ -168,7 +154,7 @@ export class JetStreamBroker implements MessageBroker {
     const offset = parseStreamOffset(headers[STREAM_OFFSET_HEADER]);
     checkSubscriptionPattern(destination, this.separator);
     const pattern = isPattern(destination);
-    const queue = this.isQueue(destination);
+    const queue = this.subjects.isQueue(destination);
     if (queue && pattern) {
       throw new StompProtocolError(
         'STOMP_ERR_ILLEGAL_HEADER',
@@ -177,35 +163,18 @@ export class JetStreamBroker implements MessageBroker {
     }
     const session = this.requireSession(`could not subscribe to '${destination}'`);
     const ackMode = (ACK_MODES.includes(headers.ack ?? '') ? headers.ack : 'auto') as AckMode;
-    const state = this.stateOf(subscriber);
-    if (pattern) checkPatternBudgets(this.patternLimits, state.patterns, this.patternSubscriptions, state.subscriptions.get(subscriptionId)?.isPattern === true);
-    this.remove(state, subscriptionId);
-    const subscription = new JetStreamSubscription(
+    const matcher = pattern ? new DestinationPattern(destination, this.separator) : undefined;
+    const prefetch = queue ? undefined : this.settings.prefetch;
+    const subscription = this.subscriptions.add(
       subscriber,
       subscriptionId,
-      destination,
-      ackMode,
-      pattern ? new DestinationPattern(destination, this.separator) : undefined,
-      this.ids,
-      {
-        add: (ackId, owner) => state.acks.set(ackId, owner),
-        delete: (ackId) => state.acks.delete(ackId),
-        forget: (ackId) => {
-          state.acks.delete(ackId);
-          state.forgottenUpTo = Math.max(state.forgottenUpTo, this.ids.sequenceOf(ackId) ?? -1);
-        },
-      },
-      queue ? undefined : this.settings.prefetch,
+      pattern,
+      (acks) => new JetStreamSubscription(subscriber, subscriptionId, destination, ackMode, matcher, this.ids, acks, prefetch),
     );
-    state.subscriptions.set(subscriptionId, subscription);
-    if (subscription.isPattern) {
-      state.patterns++;
-      this.patternSubscriptions++;
-    }
     try {
-      if (queue) await this.readQueue(session, subscription);
-      else if (!pattern) await this.readDestination(session, subscription, offset);
-      else await this.readPattern(session, subscription, offset);
+      if (queue) await this.queues.read(session, this.subjects.queueSubject(destination), subscription, (...message) => this.receive(subscription, ...message));
+      else if (readsLive(ackMode, offset)) await this.live.join(session, subscription);
+      else await this.topics.read(session, this.targetOf(subscription), pattern, offset);
     } catch (error) {
       this.unsubscribe(subscriber, subscriptionId);
       throw this.unavailable(`could not subscribe to '${destination}'`, error);
@@ -213,42 +182,24 @@ export class JetStreamBroker implements MessageBroker {
   }
 
   unsubscribe(subscriber: BrokerSubscriber, subscriptionId: string): void {
-    const state = this.subscribers.get(subscriber);
-    if (!state) return;
-    this.remove(state, subscriptionId);
-    if (state.subscriptions.size === 0) this.subscribers.delete(subscriber);
+    this.subscriptions.remove(subscriber, subscriptionId);
   }
 
   unsubscribeAll(subscriber: BrokerSubscriber): void {
-    const state = this.subscribers.get(subscriber);
-    if (!state) return;
-    this.subscribers.delete(subscriber);
-    for (const id of [...state.subscriptions.keys()]) this.remove(state, id);
-  }
-
-  /** Ends one subscription of a session (unacknowledged queue messages go back) and frees its place. */
-  private remove(state: SubscriberState, subscriptionId: string): void {
-    const subscription = state.subscriptions.get(subscriptionId);
-    if (!subscription) return;
-    state.subscriptions.delete(subscriptionId);
-    for (const ackId of subscription.end()) state.acks.delete(ackId);
-    if (subscription.isPattern) {
-      state.patterns--;
-      this.patternSubscriptions--;
-    }
+    this.subscriptions.removeAll(subscriber);
   }
 
   /** Resolves once JetStream stored the message (retained and queue destinations) or NATS has it (others). */
   async publish(message: BrokerMessage): Promise<void> {
     const what = `could not publish the message to '${message.destination}'`;
     const { nc, js } = this.requireSession(what);
-    const payload = encodeMessage(withoutBrokerHeaders(message));
-    const { subject, stored } = this.subjectOf(message.destination);
+    const payload = encodeNatsMessage(message);
+    const { subject, stored } = this.subjects.publishSubject(message.destination);
     try {
       if (stored) await js.publish(subject, payload, { timeout: this.settings.publishTimeout });
       else {
         nc.publish(subject, payload);
-        await this.flushBatched(nc);
+        await this.flusher.batched(nc);
       }
     } catch (error) {
       throw this.unavailable(what, error);
@@ -257,121 +208,25 @@ export class JetStreamBroker implements MessageBroker {
 
   acknowledge(subscriber: BrokerSubscriber, command: 'ACK' | 'NACK', headers: StompHeaders): void {
     const ackId = subscriber.version === '1.2' ? headers.id : headers['message-id'];
-    const state = this.subscribers.get(subscriber);
-    const subscription = ackId === undefined ? undefined : state?.acks.get(ackId);
-    if (!state || !subscription || ackId === undefined) {
-      // Forgotten past `prefetch` on a topic: counted as acknowledged, so a late ACK of it is no mistake.
-      if (state && ackId !== undefined && (this.ids.sequenceOf(ackId) ?? Infinity) <= state.forgottenUpTo) return;
-      throw new StompProtocolError(
-        'STOMP_ERR_UNKNOWN_ACK',
-        `${command} names message '${ackId}', which this session was not sent in a client-acknowledged subscription or has already acknowledged`,
-      );
-    }
-    for (const settled of subscription.settle(ackId, command)) state.acks.delete(settled);
+    const acks = this.subscriptions.acksOf(subscriber);
+    if (!acks) throw unknownAck(command, ackId);
+    acks.settle(command, ackId);
   }
 
-  /** Where a destination's messages go, and whether JetStream stores them. */
-  private subjectOf(destination: string): { subject: string; stored: boolean } {
-    const prefix = this.settings.subjectPrefix;
-    if (this.isQueue(destination)) return { subject: destinationToSubject(destination, this.separator, prefix, QUEUE_NAMESPACE), stored: true };
-    const rule = this.ruleIndexOf(destination);
-    if (rule >= 0) return { subject: destinationToSubject(destination, this.separator, prefix, ruleNamespace(rule)), stored: true };
-    return { subject: destinationToSubject(destination, this.separator, prefix, TRANSIENT_NAMESPACE), stored: false };
-  }
-
-  private isQueue(destination: string): boolean {
-    return this.settings.queuePrefixes.some((prefix) => destination.startsWith(prefix));
-  }
-
-  private ruleIndexOf(destination: string): number {
-    const rule = this.retention.ruleFor(destination);
-    return rule ? this.rules.indexOf(rule) : -1;
-  }
-
-  /** One destination: its rule's stream from the requested offset, or core NATS when it is not kept. */
-  private async readDestination(session: NatsSession, subscription: JetStreamSubscription, offset: StreamOffset): Promise<void> {
-    const rule = this.ruleIndexOf(subscription.destination);
-    if (rule < 0) {
-      // Not retained: nothing to replay, the offset is ignored (README).
-      await this.readCore(session, subscription, destinationToSubject(subscription.destination, this.separator, this.settings.subjectPrefix, TRANSIENT_NAMESPACE));
-      return;
-    }
-    const subject = destinationToSubject(subscription.destination, this.separator, this.settings.subjectPrefix, ruleNamespace(rule));
-    await this.readStream(session, subscription, rule, subject, offset, true);
-  }
-
-  /** A pattern: what it matches on core NATS, and in each rule's stream from the requested offset. */
-  private async readPattern(session: NatsSession, subscription: JetStreamSubscription, offset: StreamOffset): Promise<void> {
-    const { destination } = subscription;
-    const prefix = this.settings.subjectPrefix;
-    await this.readCore(session, subscription, patternToSubject(destination, this.separator, prefix, TRANSIENT_NAMESPACE));
-    for (let rule = 0; rule < this.rules.length; rule++) {
-      await this.readStream(session, subscription, rule, patternToSubject(destination, this.separator, prefix, ruleNamespace(rule)), offset, false);
-    }
-  }
-
-  private async readCore(session: NatsSession, subscription: JetStreamSubscription, subject: string): Promise<void> {
-    const reader = session.nc.subscribe(subject, {
-      callback: (error, msg) => {
-        if (!error) this.receive(subscription, msg.data, {});
-      },
-    });
-    subscription.addReader(() => reader.unsubscribe());
-    // The server has the interest once the flush returns: what is published after the RECEIPT arrives.
-    await this.flush(session.nc);
-  }
-
-  /**
-   * A {@link StreamReader} of a rule's stream, from where the subscription's `x-stream-offset` says;
-   * resumed from the last message it delivered whenever NATS comes back.
-   */
-  private async readStream(session: NatsSession, subscription: JetStreamSubscription, rule: number, subject: string, offset: StreamOffset, exact: boolean): Promise<void> {
-    const stream = this.plans[rule]!.name;
-    const options = await startOptions(session, stream, subject, offset, exact);
-    const reader = new StreamReader(stream, options, (msg) => this.receive(subscription, msg.data, { [STREAM_OFFSET_HEADER]: String(msg.seq) }));
-    subscription.addReader(() => reader.stop(), (current) => reader.start(current));
-    await reader.start(session);
-  }
-
-  /**
-   * The queue's durable push consumer, delivering to a NATS queue group that every subscriber of the
-   * queue on every instance joins: NATS gives each message to one member.
-   */
-  private async readQueue(session: NatsSession, subscription: JetStreamSubscription): Promise<void> {
-    const subject = destinationToSubject(subscription.destination, this.separator, this.settings.subjectPrefix, QUEUE_NAMESPACE);
-    const durable = queueConsumerName(subject);
-    const ensure = (current: NatsSession) => ensureQueueConsumer(current, this.queueStream, durable, subject, this.settings);
-    if (!this.queueConsumers.has(durable)) {
-      await ensure(session);
-      this.queueConsumers.add(durable);
-    }
-    const consumer = await session.js.consumers.getPushConsumer(this.queueStream, durable).catch(async () => {
-      // The server deletes a consumer left without subscribers for queueMaxAge: make it again.
-      await ensure(session);
-      return session.js.consumers.getPushConsumer(this.queueStream, durable);
-    });
-    const messages = await consumer.consume({
-      callback: (msg: JsMsg) => {
-        const settlement: Settlement = {
-          ack: () => msg.ack(),
-          nak: () => msg.nak(),
-          giveBack: () => msg.nak(GIVE_BACK_DELAY_MS),
-          term: (reason) => msg.term(reason),
-        };
-        this.receive(subscription, msg.data, msg.info.redelivered ? { redelivered: 'true' } : {}, settlement);
-      },
-    });
-    // The client subscribes to the delivery subject again by itself after a reconnection; a server
-    // that restarted without its store needs the consumer made again.
-    subscription.addReader(() => messages.stop(), ensure);
-    await this.flush(session.nc);
+  /** A subscription as the target of topic readers of its own. */
+  private targetOf(subscription: JetStreamSubscription): ReaderTarget {
+    return {
+      destination: subscription.destination,
+      addReader: (stop, resume) => subscription.addReader(stop, resume),
+      receive: (data, headers) => this.receive(subscription, data, headers),
+    };
   }
 
   /** A message from NATS for one subscription. Runs in the NATS client's dispatch: nothing may be thrown back into it. */
   private receive(subscription: JetStreamSubscription, data: Uint8Array, headers: Record<string, string>, settlement?: Settlement): void {
     try {
       // A copy: the client may reuse its read buffer, and a MESSAGE can wait in a slow session's queue.
-      subscription.deliver(decodeMessage(Buffer.from(data)), headers, settlement);
+      subscription.deliver(decodeNatsMessage(Buffer.from(data)), headers, settlement);
     } catch (error) {
       // A message that cannot be decoded would fail the same way on every redelivery.
       if (settlement?.term) settlement.term(`nest-stomp could not read it: ${(error as Error).message}`);
@@ -383,8 +238,7 @@ export class JetStreamBroker implements MessageBroker {
   /** After every (re)connection: the streams exist as planned, and the cluster subject is listened to. */
   private async prepare(session: NatsSession): Promise<void> {
     await ensureStreams(session.jsm, this.plans);
-    // A server restarted without its store lost the queues' consumers too.
-    this.queueConsumers.clear();
+    this.queues.forgetConsumers();
     if (!this.clusterListened.has(session.nc)) {
       this.clusterListened.add(session.nc);
       session.nc.subscribe(this.clusterSubject, {
@@ -392,7 +246,7 @@ export class JetStreamBroker implements MessageBroker {
           if (!error) this.cluster.received(msg.string());
         },
       });
-      await this.flush(session.nc);
+      await this.flusher.flush(session.nc);
     }
   }
 
@@ -401,31 +255,10 @@ export class JetStreamBroker implements MessageBroker {
     const { nc } = this.requireSession(what);
     try {
       nc.publish(this.clusterSubject, data);
-      await this.flush(nc);
+      await this.flusher.flush(nc);
     } catch (error) {
       throw this.unavailable(what, error);
     }
-  }
-
-  /**
-   * One flush for the publishes of one turn of the event loop (a client's pipelined SENDs arrive in
-   * batches): its PING goes out after all of them, so its PONG confirms each.
-   */
-  private flushBatched(nc: NatsSession['nc']): Promise<void> {
-    this.pendingFlush ??= Promise.resolve().then(() => {
-      this.pendingFlush = undefined;
-      return this.flush(nc);
-    });
-    return this.pendingFlush;
-  }
-
-  /** Resolves once the server answered a PING sent after everything before it; rejects after `publishTimeout`. */
-  private async flush(nc: NatsSession['nc']): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`NATS did not answer within ${this.settings.publishTimeout} ms`)), this.settings.publishTimeout);
-    });
-    await Promise.race([nc.flush(), timeout]).finally(() => clearTimeout(timer));
   }
 
   private requireSession(what: string): NatsSession {
@@ -444,20 +277,13 @@ export class JetStreamBroker implements MessageBroker {
   private resumeReaders(): void {
     const session = this.connection.session;
     if (!session) return;
-    for (const state of this.subscribers.values()) {
-      for (const subscription of state.subscriptions.values()) {
-        subscription.resume(session).catch((error: Error) => {
-          this.logger.error(`Could not resume the subscription to '${subscription.destination}' after NATS came back: ${error.message}`);
-          subscription.subscriber.brokerLost(`the JetStream broker could not resume the subscription to '${subscription.destination}' (${error.message})`);
-        });
-      }
+    this.live.resume(session);
+    for (const subscription of this.subscriptions.all()) {
+      subscription.resume(session).catch((error: Error) => {
+        this.logger.error(`Could not resume the subscription to '${subscription.destination}' after NATS came back: ${error.message}`);
+        subscription.subscriber.brokerLost(`the JetStream broker could not resume the subscription to '${subscription.destination}' (${error.message})`);
+      });
     }
-  }
-
-  private stateOf(subscriber: BrokerSubscriber): SubscriberState {
-    let state = this.subscribers.get(subscriber);
-    if (!state) this.subscribers.set(subscriber, (state = { subscriptions: new Map(), acks: new Map(), patterns: 0, forgottenUpTo: -1 }));
-    return state;
   }
 
   private onReadiness(ready: boolean): void {

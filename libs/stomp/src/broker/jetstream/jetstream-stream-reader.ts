@@ -28,7 +28,8 @@ export async function startOptions(session: NatsSession, stream: string, subject
   }
 }
 
-async function nextSequence(session: NatsSession, stream: string): Promise<number> {
+/** The sequence the next message stored in `stream` will have. */
+export async function nextSequence(session: NatsSession, stream: string): Promise<number> {
   const info = await session.jsm.streams.info(stream);
   return info.state.last_seq + 1;
 }

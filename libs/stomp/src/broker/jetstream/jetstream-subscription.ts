@@ -3,6 +3,7 @@ import type { DestinationPattern } from '../../protocol/destination-pattern.js';
 import type { MessageIds } from '../../util/message-ids.js';
 import type { BrokerMessage, BrokerSubscriber } from '../message-broker.js';
 import type { NatsSession } from './jetstream-connection.js';
+import { NatsReaders } from './jetstream-readers.js';
 
 export type AckMode = 'auto' | 'client' | 'client-individual';
 
@@ -20,15 +21,13 @@ const NOTHING_TO_SETTLE: Settlement = { ack: () => undefined, nak: () => undefin
 
 /**
  * One client subscription on the JetStream broker: the NATS readers feeding it (a core subscription,
- * ordered consumers, or a pull from a queue's shared consumer) and, in `client` and
+ * ordered consumers, a queue's shared consumer, or its place in a live fan-out) and, in `client` and
  * `client-individual` modes, the messages it was sent and has not acknowledged, in delivery order.
  */
 export class JetStreamSubscription {
   /** Unacknowledged deliveries by ack id, oldest first. */
   readonly pending = new Map<string, Settlement>();
-  private readonly readers: (() => void)[] = [];
-  private readonly resumers: ((session: NatsSession) => Promise<void>)[] = [];
-  private ended = false;
+  private readonly readers = new NatsReaders();
 
   constructor(
     readonly subscriber: BrokerSubscriber,
@@ -54,7 +53,7 @@ export class JetStreamSubscription {
   }
 
   get isEnded(): boolean {
-    return this.ended || this.subscriber.isClosed;
+    return this.readers.isStopped || this.subscriber.isClosed;
   }
 
   /**
@@ -62,16 +61,11 @@ export class JetStreamSubscription {
    * `resume` when NATS is back after an outage (readers the NATS client restores itself have none).
    */
   addReader(stop: () => void, resume?: (session: NatsSession) => Promise<void>): void {
-    if (this.ended) {
-      stop();
-      return;
-    }
-    this.readers.push(stop);
-    if (resume) this.resumers.push(resume);
+    this.readers.add(stop, resume);
   }
 
-  async resume(session: NatsSession): Promise<void> {
-    for (const resume of this.resumers) if (!this.ended) await resume(session);
+  resume(session: NatsSession): Promise<void> {
+    return this.readers.resume(session);
   }
 
   /**
@@ -132,9 +126,7 @@ export class JetStreamSubscription {
 
   /** Stops the readers and gives every unacknowledged queue message back, to be redelivered. */
   end(): string[] {
-    if (this.ended) return [];
-    this.ended = true;
-    for (const stop of this.readers.splice(0)) stop();
+    if (!this.readers.stop()) return [];
     const given = [...this.pending.keys()];
     for (const settlement of this.pending.values()) settlement.giveBack();
     this.pending.clear();
