@@ -40,8 +40,7 @@ export class RedisStreams {
   ) {
     this.keys = redisStreamKeys(prefix);
     this.policy = new RetentionPolicy(retention, separator);
-    this.publisher = new RedisStreamPublisher(this.keys, feedLimits(retention));
-    RedisStreamPublisher.prepare(connection.client);
+    this.publisher = new RedisStreamPublisher(this.keys, feedLimits(retention), connection.client);
   }
 
   /** Whether no `retention` rule was given: every destination goes over pub/sub. */
@@ -59,7 +58,7 @@ export class RedisStreams {
     const action = `publish the message to '${message.destination}'`;
     this.requireConnection(action);
     try {
-      await this.publisher.append(this.connection.client, message, rule);
+      await this.publisher.append(message, rule);
     } catch (error) {
       throw new StompBrokerUnavailableError(`Redis broker unavailable: could not ${action} (${this.connection.describeFailure(error)})`, { cause: error });
     }
