@@ -30,6 +30,16 @@ describe('Redis message codec', () => {
     expect(Object.getPrototypeOf(decoded.headers)).toBe(Object.prototype);
   });
 
+  it('sets an added header after the stored ones, replacing a stored one of that name in its place', () => {
+    const encoded = encodeRedisMessage({ destination: '/topic/x', headers: { a: '1', 'x-stream-offset': 'forged', b: '2' }, body: Buffer.from('b') });
+    expect(Object.entries(decodeRedisMessage(encoded, { name: 'x-stream-offset', value: '7' }).headers)).toEqual([
+      ['a', '1'],
+      ['x-stream-offset', '7'],
+      ['b', '2'],
+    ]);
+    expect(decodeRedisMessage(encodeRedisMessage({ destination: '/topic/x', headers: {}, body: Buffer.alloc(0) }), { name: 'o', value: '1' }).headers).toEqual({ o: '1' });
+  });
+
   it('round-trips no headers and an empty body', () => {
     expect(decodeRedisMessage(encodeRedisMessage({ destination: '/topic/x', headers: {}, body: Buffer.alloc(0) }))).toEqual({
       destination: '/topic/x',

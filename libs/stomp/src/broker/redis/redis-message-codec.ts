@@ -34,8 +34,12 @@ export function encodeRedisMessage(message: BrokerMessage): Buffer {
   return out;
 }
 
-/** Reads what {@link encodeRedisMessage} wrote; throws on anything else (truncated, another format). */
-export function decodeRedisMessage(data: Buffer): BrokerMessage {
+/**
+ * Reads what {@link encodeRedisMessage} wrote; throws on anything else (truncated, another format).
+ * `added`: a header set after the stored ones (replacing a stored one of that name), so that a
+ * caller adding one (the Redis Streams offset) does not copy the headers again.
+ */
+export function decodeRedisMessage(data: Buffer, added?: { readonly name: string; readonly value: string }): BrokerMessage {
   const reader = new Reader(data);
   const version = reader.u8();
   if (version !== FORMAT_VERSION) throw new Error(`unknown message format ${version} (expected ${FORMAT_VERSION})`);
@@ -43,10 +47,19 @@ export function decodeRedisMessage(data: Buffer): BrokerMessage {
   const count = reader.u32();
   // Each header takes at least its two length prefixes: a count beyond that is corrupt, not a loop to run.
   if (count > reader.remaining / PER_HEADER) throw new Error(`header count ${count} exceeds the message size`);
-  const entries: Array<[string, string]> = [];
-  for (let i = 0; i < count; i++) entries.push([reader.string(), reader.string()]);
-  // fromEntries defines own properties: a header named `__proto__` stays a header.
-  return { destination, headers: Object.fromEntries(entries), body: reader.rest() };
+  const headers: Record<string, string> = {};
+  for (let i = 0; i < count; i++) {
+    const name = reader.string();
+    setHeader(headers, name, reader.string());
+  }
+  if (added) setHeader(headers, added.name, added.value);
+  return { destination, headers, body: reader.rest() };
+}
+
+/** Sets an own property, as Object.fromEntries would: a header named `__proto__` stays a header. */
+function setHeader(headers: Record<string, string>, name: string, value: string): void {
+  if (name === '__proto__') Object.defineProperty(headers, name, { value, enumerable: true, writable: true, configurable: true });
+  else headers[name] = value;
 }
 
 class Reader {

@@ -1,7 +1,6 @@
 import type { BrokerMessage } from '../../message-broker.js';
 import { STREAM_OFFSET_HEADER } from '../../retention/stream-offset.js';
 import { decodeRedisMessage } from '../redis-message-codec.js';
-import { offsetOfStreamId } from './redis-stream-ids.js';
 
 /** One entry of an XRANGE or XREAD reply, as Buffers: its id and its fields, names and values alternating. */
 export type RawStreamEntry = [id: Buffer, fields: Buffer[]];
@@ -16,15 +15,19 @@ export function xreadEntries(reply: unknown): RawStreamEntry[] {
   return Array.isArray(pair[1]) ? (pair[1] as RawStreamEntry[]) : [];
 }
 
-/** A field's value in an entry's alternating names and values. */
+/** A field's value in an entry's alternating names and values; `name` is ASCII (compared byte by byte, no string made). */
 export function fieldOf(fields: readonly Buffer[], name: string): Buffer | undefined {
-  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i]!.toString() === name) return fields[i + 1];
+  for (let i = 0; i + 1 < fields.length; i += 2) if (isName(fields[i]!, name)) return fields[i + 1];
   return undefined;
 }
 
+function isName(field: Buffer, name: string): boolean {
+  if (field.length !== name.length) return false;
+  for (let i = 0; i < name.length; i++) if (field[i] !== name.charCodeAt(i)) return false;
+  return true;
+}
+
 /** The message a log or feed entry holds, with `x-stream-offset` telling its place in its destination's log. */
-export function retainedMessage(encoded: Buffer, logId: string): { readonly offset: number; readonly message: BrokerMessage } {
-  const decoded = decodeRedisMessage(encoded);
-  const offset = offsetOfStreamId(logId);
-  return { offset, message: { ...decoded, headers: { ...decoded.headers, [STREAM_OFFSET_HEADER]: String(offset) } } };
+export function retainedMessage(encoded: Buffer, offset: number): BrokerMessage {
+  return decodeRedisMessage(encoded, { name: STREAM_OFFSET_HEADER, value: String(offset) });
 }

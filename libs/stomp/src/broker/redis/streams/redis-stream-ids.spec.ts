@@ -1,4 +1,4 @@
-import { offsetOfStreamId, streamIdAtTime, streamIdOfOffset } from './redis-stream-ids.js';
+import { offsetOfStreamId, offsetOfStreamIdBytes, streamIdAtTime, streamIdOfOffset } from './redis-stream-ids.js';
 import { xreadEntries } from './redis-stream-entries.js';
 
 describe('Redis stream ids as offsets', () => {
@@ -21,6 +21,14 @@ describe('Redis stream ids as offsets', () => {
 
   it.each(['abc', '-1', '12', '1-1024', '1--1', '1-x'])("refuses '%s', which the publisher never writes", (id) => {
     expect(() => offsetOfStreamId(id)).toThrow(`'${id}' is not a stream id`);
+  });
+
+  it.each(['0-0', '1764892800000-0', '1764892800000-1023', '9007199254740-5', '1-+5'])("reads '%s' from its bytes as from its string", (id) => {
+    expect(offsetOfStreamIdBytes(Buffer.from(id))).toBe(offsetOfStreamId(id));
+  });
+
+  it.each(['abc', '-1', '12', '1-1024', '1--1', '1-x', '99999999999999999-0'])("refuses '%s' from its bytes too", (id) => {
+    expect(() => offsetOfStreamIdBytes(Buffer.from(id))).toThrow(`'${id}' is not a stream id`);
   });
 
   it("reads XREAD's reply in RESP2 and RESP3 (flattened) shapes, and a timeout", () => {

@@ -19,6 +19,33 @@ export function offsetOfStreamId(id: string): number {
   return ms * SEQUENCES_PER_MS + seq;
 }
 
+/**
+ * {@link offsetOfStreamId} of an id as Redis's reply holds it, read from its bytes: the feed's
+ * reader and the replays convert every entry's id, and its string would only be garbage.
+ */
+export function offsetOfStreamIdBytes(id: Buffer): number {
+  const dash = id.indexOf(DASH);
+  // Up to 15 digits of ms is a safe integer whatever they are; anything unusual takes the checked way.
+  if (dash < 1 || dash > 15 || id.length - dash < 2 || id.length - dash > 5) return offsetOfStreamId(id.toString());
+  let ms = 0;
+  for (let i = 0; i < dash; i++) {
+    const digit = id[i]! - ZERO;
+    if (digit < 0 || digit > 9) return offsetOfStreamId(id.toString());
+    ms = ms * 10 + digit;
+  }
+  let seq = 0;
+  for (let i = dash + 1; i < id.length; i++) {
+    const digit = id[i]! - ZERO;
+    if (digit < 0 || digit > 9) return offsetOfStreamId(id.toString());
+    seq = seq * 10 + digit;
+  }
+  if (seq >= SEQUENCES_PER_MS) return offsetOfStreamId(id.toString());
+  return ms * SEQUENCES_PER_MS + seq;
+}
+
+const DASH = 0x2d;
+const ZERO = 0x30;
+
 /** The stream id of `offset`: where reading from that offset on starts. */
 export function streamIdOfOffset(offset: number): string {
   return `${Math.floor(offset / SEQUENCES_PER_MS)}-${offset % SEQUENCES_PER_MS}`;

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { BrokerMessage } from '../../message-broker.js';
 import type { RedisConnection } from '../redis-connection.js';
 import { fieldOf, retainedMessage, xreadEntries, type RawStreamEntry } from './redis-stream-entries.js';
-import type { RedisStreamKeys } from './redis-stream-ids.js';
+import { offsetOfStreamIdBytes, type RedisStreamKeys } from './redis-stream-ids.js';
 
 /** Most feed entries one XREAD returns. */
 const BATCH = 1000;
@@ -87,15 +87,24 @@ export class RedisStreamReader {
 
   private handle(entries: readonly RawStreamEntry[]): void {
     for (const [id, fields] of entries) {
-      this.lastId = id.toString();
-      this.lastNumber = numberOf(fields) || this.lastNumber;
       try {
         const logId = fieldOf(fields, 'o');
         const encoded = fieldOf(fields, 'm');
         if (!logId || !encoded) throw new Error('an entry without its o and m fields');
-        this.deliver(retainedMessage(encoded, logId.toString()).message);
+        this.deliver(retainedMessage(encoded, offsetOfStreamIdBytes(logId)));
       } catch (error) {
-        this.logger.error(`Dropped entry ${this.lastId} of Redis stream '${this.feed}': ${(error as Error).message}`, (error as Error).stack);
+        this.logger.error(`Dropped entry ${id.toString()} of Redis stream '${this.feed}': ${(error as Error).message}`, (error as Error).stack);
+      }
+    }
+    // Where the next XREAD starts, and the number the gap check counts from: the batch's last entry's
+    // (its last one carrying a number), read once per batch rather than for every entry.
+    if (entries.length === 0) return;
+    this.lastId = entries[entries.length - 1]![0].toString();
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const number = numberOf(entries[i]![1]);
+      if (number) {
+        this.lastNumber = number;
+        break;
       }
     }
   }

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { BrokerMessage } from '../../message-broker.js';
 import type { StreamOffset } from '../../retention/stream-offset.js';
 import { fieldOf, retainedMessage, type RawStreamEntry } from './redis-stream-entries.js';
-import { streamIdAtTime, streamIdOfOffset } from './redis-stream-ids.js';
+import { offsetOfStreamIdBytes, streamIdAtTime, streamIdOfOffset } from './redis-stream-ids.js';
 
 /** Entries one XRANGE returns: a replay of 10,000 messages takes 20 round trips. */
 const PAGE = 500;
@@ -42,8 +42,8 @@ export async function replayLog(
     for (const [id, fields] of entries) {
       const encoded = fieldOf(fields, 'm');
       if (!encoded || !wanted()) continue;
-      const { offset, message } = retainedMessage(encoded, id.toString());
-      deliver(offset, message);
+      const offset = offsetOfStreamIdBytes(id);
+      deliver(offset, retainedMessage(encoded, offset));
     }
     // `(id`: the entries after the last one read (exclusive ranges, Redis 6.2 on).
     start = entries.length === PAGE ? `(${entries[entries.length - 1]![0].toString()}` : undefined;
