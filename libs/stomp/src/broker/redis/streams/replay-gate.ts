@@ -4,7 +4,7 @@ import type { BrokerSubscriber } from '../../message-broker.js';
 import { STREAM_OFFSET_HEADER } from '../../retention/stream-offset.js';
 
 /**
- * Most live messages held back during one replay. A replay reads 500 entries a round trip; a
+ * Most live messages held back during one replay. A replay reads 1000 entries a round trip; a
  * destination that receives more than this meanwhile would hold them all in memory, so the session
  * ends instead, with an ERROR telling the client to resume from the last offset it got.
  */
