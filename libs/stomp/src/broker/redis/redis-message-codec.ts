@@ -14,24 +14,33 @@ const PER_HEADER = 4 + 4;
  * valueLength:u32 | value)* | body` — lengths big-endian, strings UTF-8, the body is the rest.
  */
 export function encodeRedisMessage(message: BrokerMessage): Buffer {
-  const destination = Buffer.from(message.destination, 'utf8');
-  const headers = Object.entries(message.headers).map(([key, value]) => [Buffer.from(key, 'utf8'), Buffer.from(value, 'utf8')] as const);
-  let size = FIXED_PART + destination.length + message.body.length;
-  for (const [key, value] of headers) size += PER_HEADER + key.length + value.length;
-
-  const out = Buffer.allocUnsafe(size);
-  let offset = out.writeUInt8(FORMAT_VERSION, 0);
-  offset = out.writeUInt32BE(destination.length, offset);
-  offset += destination.copy(out, offset);
-  offset = out.writeUInt32BE(headers.length, offset);
-  for (const [key, value] of headers) {
-    offset = out.writeUInt32BE(key.length, offset);
-    offset += key.copy(out, offset);
-    offset = out.writeUInt32BE(value.length, offset);
-    offset += value.copy(out, offset);
+  // Sized first, then written straight into one buffer: no Buffer per header name and value.
+  const { destination, headers, body } = message;
+  let size = FIXED_PART + Buffer.byteLength(destination, 'utf8') + body.length;
+  let count = 0;
+  for (const name in headers) {
+    if (!Object.hasOwn(headers, name)) continue;
+    size += PER_HEADER + Buffer.byteLength(name, 'utf8') + Buffer.byteLength(headers[name]!, 'utf8');
+    count++;
   }
-  message.body.copy(out, offset);
+  const out = Buffer.allocUnsafe(size);
+  out[0] = FORMAT_VERSION;
+  let offset = writeString(out, destination, 1);
+  offset = out.writeUInt32BE(count, offset);
+  for (const name in headers) {
+    if (!Object.hasOwn(headers, name)) continue;
+    offset = writeString(out, name, offset);
+    offset = writeString(out, headers[name]!, offset);
+  }
+  body.copy(out, offset);
   return out;
+}
+
+/** `length:u32 | UTF-8 bytes` at `offset`; returns the offset after it. */
+function writeString(out: Buffer, value: string, offset: number): number {
+  const length = out.write(value, offset + 4, 'utf8');
+  out.writeUInt32BE(length, offset);
+  return offset + 4 + length;
 }
 
 /**
