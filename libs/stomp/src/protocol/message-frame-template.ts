@@ -13,10 +13,18 @@ import type { StompVersion } from './stomp-version.js';
  * first use (header escaping differs between versions).
  */
 export class MessageFrameTemplate {
-  private readonly tails: Partial<Record<StompVersion, Buffer>> = {};
-  // A header an older version cannot carry is left out of that version's MESSAGE only: one old
-  // client must not cost every other subscriber the message.
-  private readonly lastFrames: Partial<Record<StompVersion, { subscriptionId: string; messageId: string; frame: Buffer }>> = {};
+  // The header lines after `message-id` (and `ack`), `content-length` and the blank line, per
+  // version: a header an older version cannot carry is left out of that version's MESSAGE only, so
+  // one old client does not cost every other subscriber the message. Made on first use; the body
+  // is not copied into them, so that a message with one subscriber (a handler's reply) copies its
+  // body once, into its frame.
+  private tail12: Buffer | undefined;
+  private tailsOlder: Partial<Record<StompVersion, Buffer>> | undefined;
+  // The last frame made without `ack`: shared with the next subscriber of the same id and version.
+  private lastVersion: StompVersion | undefined;
+  private lastSubscriptionId: string | undefined;
+  private lastMessageId: string | undefined;
+  private lastFrame: Buffer | undefined;
 
   constructor(
     /** Headers of the MESSAGE except `subscription`, `message-id` and `content-length`. */
@@ -46,22 +54,29 @@ export class MessageFrameTemplate {
    */
   frameFor(version: StompVersion, subscriptionId: string, messageId: string, ack?: string): Buffer {
     if (ack !== undefined && version === '1.2') return this.encodeHead(version, subscriptionId, messageId, ack);
-    const last = this.lastFrames[version];
-    if (last && last.subscriptionId === subscriptionId && last.messageId === messageId) return last.frame;
+    if (this.lastFrame !== undefined && this.lastVersion === version && this.lastSubscriptionId === subscriptionId && this.lastMessageId === messageId) {
+      return this.lastFrame;
+    }
     const out = this.encodeHead(version, subscriptionId, messageId, undefined);
-    this.lastFrames[version] = { subscriptionId, messageId, frame: out };
+    this.lastVersion = version;
+    this.lastSubscriptionId = subscriptionId;
+    this.lastMessageId = messageId;
+    this.lastFrame = out;
     return out;
   }
 
   private encodeHead(version: StompVersion, subscriptionId: string, messageId: string, ack: string | undefined): Buffer {
-    const tail = this.tails[version] ?? this.encodeTail(version);
+    const tail = (version === '1.2' ? this.tail12 : this.tailsOlder?.[version]) ?? this.encodeTail(version);
     const ackLine = ack === undefined ? '' : `ack:${escapeHeaderText(ack, version)}\n`;
     // A message id may be an external broker's (the relay's shared subscriptions): ActiveMQ's hold colons.
     const head = `MESSAGE\nsubscription:${escapeHeaderText(subscriptionId, version)}\nmessage-id:${escapeHeaderText(messageId, version)}\n${ackLine}`;
     const headLength = Buffer.byteLength(head, 'utf8');
-    const out = Buffer.allocUnsafe(headLength + tail.length);
+    const bodyAt = headLength + tail.length;
+    const out = Buffer.allocUnsafe(bodyAt + this.body.length + 1);
     out.write(head, 0, 'utf8');
     tail.copy(out, headLength);
+    this.body.copy(out, bodyAt);
+    out[out.length - 1] = 0;
     return out;
   }
 
@@ -83,13 +98,10 @@ export class MessageFrameTemplate {
 
   private encodeTail(version: StompVersion): Buffer {
     // encodeHeaderBlock starts with the command line, which frameFor writes itself.
-    const block = encodeHeaderBlock('MESSAGE', writableHeaders('MESSAGE', this.headers, version), version).slice('MESSAGE\n'.length);
-    const head = Buffer.from(`${block}content-length:${this.body.length}\n\n`, 'utf8');
-    const tail = Buffer.allocUnsafe(head.length + this.body.length + 1);
-    head.copy(tail, 0);
-    this.body.copy(tail, head.length);
-    tail[tail.length - 1] = 0;
-    this.tails[version] = tail;
+    const block = encodeHeaderBlock('MESSAGE', writableHeaders('MESSAGE', this.headers, version), version);
+    const tail = Buffer.from(`${block.slice('MESSAGE\n'.length)}content-length:${this.body.length}\n\n`, 'utf8');
+    if (version === '1.2') this.tail12 = tail;
+    else (this.tailsOlder ??= {})[version] = tail;
     return tail;
   }
 }
