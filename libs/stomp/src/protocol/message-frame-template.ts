@@ -18,8 +18,10 @@ export class MessageFrameTemplate {
   // one old client does not cost every other subscriber the message. Made on first use; the body
   // is not copied into them, so that a message with one subscriber (a handler's reply) copies its
   // body once, into its frame.
-  private tail12: Buffer | undefined;
-  private tailsOlder: Partial<Record<StompVersion, Buffer>> | undefined;
+  // The first frame of a version writes them from text, with its head: most messages (a handler's
+  // reply to one subscriber) are encoded once, and a buffer of the lines would be one copy more.
+  private tail12: Buffer | string | undefined;
+  private tailsOlder: Partial<Record<StompVersion, Buffer | string>> | undefined;
   // The last frame made without `ack`: shared with the next subscriber of the same id and version.
   private lastVersion: StompVersion | undefined;
   private lastSubscriptionId: string | undefined;
@@ -66,16 +68,31 @@ export class MessageFrameTemplate {
   }
 
   private encodeHead(version: StompVersion, subscriptionId: string, messageId: string, ack: string | undefined): Buffer {
-    const tail = (version === '1.2' ? this.tail12 : this.tailsOlder?.[version]) ?? this.encodeTail(version);
+    const stored = version === '1.2' ? this.tail12 : this.tailsOlder?.[version];
     const ackLine = ack === undefined ? '' : `ack:${escapeHeaderText(ack, version)}\n`;
     // A message id may be an external broker's (the relay's shared subscriptions): ActiveMQ's hold colons.
     const head = `MESSAGE\nsubscription:${escapeHeaderText(subscriptionId, version)}\nmessage-id:${escapeHeaderText(messageId, version)}\n${ackLine}`;
+    if (stored === undefined) {
+      // The version's first frame: head and header lines as one text; a second one makes the lines a buffer.
+      return this.withBody(head + this.setTail(version, this.tailText(version)));
+    }
+    const tail = typeof stored === 'string' ? this.setTail(version, Buffer.from(stored, 'utf8')) : stored;
     const headLength = Buffer.byteLength(head, 'utf8');
     const bodyAt = headLength + tail.length;
     const out = Buffer.allocUnsafe(bodyAt + this.body.length + 1);
     out.write(head, 0, 'utf8');
     tail.copy(out, headLength);
     this.body.copy(out, bodyAt);
+    out[out.length - 1] = 0;
+    return out;
+  }
+
+  /** `text`, the body and the NUL in one buffer. */
+  private withBody(text: string): Buffer {
+    const textLength = Buffer.byteLength(text, 'utf8');
+    const out = Buffer.allocUnsafe(textLength + this.body.length + 1);
+    out.write(text, 0, 'utf8');
+    this.body.copy(out, textLength);
     out[out.length - 1] = 0;
     return out;
   }
@@ -96,10 +113,13 @@ export class MessageFrameTemplate {
     return { command: 'MESSAGE', headers, body: this.body.length > 0 ? Buffer.from(this.body) : EMPTY_BODY };
   }
 
-  private encodeTail(version: StompVersion): Buffer {
+  private tailText(version: StompVersion): string {
     // encodeHeaderBlock starts with the command line, which frameFor writes itself.
     const block = encodeHeaderBlock('MESSAGE', writableHeaders('MESSAGE', this.headers, version), version);
-    const tail = Buffer.from(`${block.slice('MESSAGE\n'.length)}content-length:${this.body.length}\n\n`, 'utf8');
+    return `${block.slice('MESSAGE\n'.length)}content-length:${this.body.length}\n\n`;
+  }
+
+  private setTail<T extends Buffer | string>(version: StompVersion, tail: T): T {
     if (version === '1.2') this.tail12 = tail;
     else (this.tailsOlder ??= {})[version] = tail;
     return tail;
