@@ -21,13 +21,19 @@ export class DestinationResolver {
    * `undefined` when no application prefix matches.
    */
   lookupDestination(destination: string): string | undefined {
-    const prefix = this.options.appPrefixes.find((p) => destination.startsWith(p));
-    if (prefix === undefined) return undefined;
-    return destination.slice(this.options.pathSeparator === '/' ? prefix.length - 1 : prefix.length);
+    // Loops, not find/some with a closure: these run for every SEND and SUBSCRIBE.
+    const prefixes = this.options.appPrefixes;
+    for (let i = 0; i < prefixes.length; i++) {
+      const prefix = prefixes[i]!;
+      if (destination.startsWith(prefix)) return destination.slice(this.options.pathSeparator === '/' ? prefix.length - 1 : prefix.length);
+    }
+    return undefined;
   }
 
   isBrokerDestination(destination: string): boolean {
-    return this.options.brokerPrefixes.some((p) => destination.startsWith(p));
+    const prefixes = this.options.brokerPrefixes;
+    for (let i = 0; i < prefixes.length; i++) if (destination.startsWith(prefixes[i]!)) return true;
+    return false;
   }
 
   /** Spring's default destination for a handler without `@SendTo`: `/topic` + the lookup destination. */

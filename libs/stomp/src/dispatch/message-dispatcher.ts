@@ -10,10 +10,13 @@ import { messageHeadersOf } from '../protocol/message-headers.js';
 import { EMPTY_BODY, type StompHeaders } from '../protocol/stomp-frame.js';
 import { UserDestinations } from '../users/user-destinations.js';
 
-type Route =
-  | { readonly kind: 'app'; readonly lookup: string }
-  | { readonly kind: 'user' }
-  | { readonly kind: 'broker' };
+/**
+ * Where a destination goes: an application destination is its lookup destination (the mapping's
+ * view of it), the others one of two markers. A string, not an object, as it is made per frame.
+ */
+const USER_ROUTE = Symbol('user');
+const BROKER_ROUTE = Symbol('broker');
+type Route = string | typeof USER_ROUTE | typeof BROKER_ROUTE;
 
 /**
  * The [dispatch] room, the session's `StompFrameRouter` (wired by the module under
@@ -43,22 +46,22 @@ export class MessageDispatcher {
 
   send(session: SessionOutlet, destination: string, headers: StompHeaders, body: Buffer): void | Promise<void> {
     const route = this.route('SEND', destination);
-    switch (route.kind) {
-      case 'app':
-        return this.handlers.dispatch('message', { session, destination, lookup: route.lookup, headers, body });
-      case 'user': {
+    switch (route) {
+      case USER_ROUTE: {
         const { user, destination: target } = this.userDestinations.parseSend(destination);
         return this.userDestinations.sendToUser(user, target, { headers: messageHeadersOf(headers), body });
       }
-      case 'broker':
+      case BROKER_ROUTE:
         this.counters.messagesPublished++;
         return this.broker.publish({ destination, headers: messageHeadersOf(headers), body }, session);
+      default:
+        return this.handlers.dispatch('message', { session, destination, lookup: route, headers, body });
     }
   }
 
   goesToBroker(destination: string): boolean {
     try {
-      return this.route('SEND', destination).kind === 'broker';
+      return this.route('SEND', destination) === BROKER_ROUTE;
     } catch {
       return false;
     }
@@ -66,20 +69,20 @@ export class MessageDispatcher {
 
   checkSend(_session: SessionOutlet, destination: string): void {
     const route = this.route('SEND', destination);
-    if (route.kind === 'app') this.handlers.checkMapped('message', destination, route.lookup);
-    else if (route.kind === 'user') this.userDestinations.parseSend(destination);
+    if (typeof route === 'string') this.handlers.checkMapped('message', destination, route);
+    else if (route === USER_ROUTE) this.userDestinations.parseSend(destination);
   }
 
   subscribe(session: SessionOutlet, subscriptionId: string, destination: string, headers: StompHeaders): void | Promise<void> {
     const route = this.route('SUBSCRIBE', destination);
-    switch (route.kind) {
-      case 'app':
-        return this.handlers.dispatch('subscribe', { session, destination, lookup: route.lookup, headers, body: EMPTY_BODY });
-      case 'user':
+    switch (route) {
+      case USER_ROUTE:
         // Kept by the session alone: user messages are delivered to its subscriptions directly.
         return this.userDestinations.subscribe(session, subscriptionId, destination, headers);
-      case 'broker':
+      case BROKER_ROUTE:
         return this.broker.subscribe(session, subscriptionId, destination, headers);
+      default:
+        return this.handlers.dispatch('subscribe', { session, destination, lookup: route, headers, body: EMPTY_BODY });
     }
   }
 
@@ -96,8 +99,8 @@ export class MessageDispatcher {
 
   private route(command: 'SEND' | 'SUBSCRIBE', destination: string): Route {
     const lookup = this.destinations.lookupDestination(destination);
-    if (lookup !== undefined) return { kind: 'app', lookup };
-    if (this.userDestinations.isUserDestination(destination)) return { kind: 'user' };
+    if (lookup !== undefined) return lookup;
+    if (this.userDestinations.isUserDestination(destination)) return USER_ROUTE;
     if (this.destinations.isBrokerDestination(destination)) {
       if (this.userDestinations.isResolvedUserDestination(destination)) {
         throw new StompProtocolError(
@@ -105,7 +108,7 @@ export class MessageDispatcher {
           `${command} to '${destination}' is refused: it is a session's private user queue; use '/user/...' destinations instead`,
         );
       }
-      return { kind: 'broker' };
+      return BROKER_ROUTE;
     }
     throw new StompProtocolError(
       'STOMP_ERR_UNKNOWN_DESTINATION',

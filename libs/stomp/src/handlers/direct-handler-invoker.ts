@@ -48,21 +48,30 @@ export function hasNoEnhancers(config: ApplicationConfig, metatype: Function, me
  * (the guards step, the pipes step with one `Promise.all` over the parameters, the interceptors
  * step, the result step, the exception proxy), the largest share of the handler path's garbage.
  * Same semantics: parameters extracted in order (a promised value awaited), an Observable's last
- * value, and a failure logged by Nest's `ExceptionsHandler` and rethrown, as without a filter.
+ * value, and a failure logged by Nest's `ExceptionsHandler` and rethrown, as without a filter
+ * (thrown at once when the handler threw, a rejection when its promise or Observable failed).
  */
 export function createDirectInvoker(instance: object, method: Method, argsLength: number, parameters: readonly HandlerParameter[]): MessageHandler['invoke'] {
   const exceptions = new ExternalExceptionsHandler();
   const call = parameters.length === 0 ? (args: unknown[]) => method.apply(instance, args) : (args: unknown[]) => callWithParameters(instance, method, argsLength, parameters, args);
-  return async (payload: unknown, context: StompContext): Promise<unknown> => {
+  const failed = (error: unknown, args: unknown[]): unknown => {
+    const host = new ExecutionContextHost(args);
+    host.setType(STOMP_CONTEXT_TYPE);
+    return exceptions.next(error as Error, host);
+  };
+  // A plain return value is returned as it is, without a promise: the whole path stays synchronous
+  // when the handler is; a promise, thenable or Observable becomes one promise of its value.
+  return (payload: unknown, context: StompContext): unknown => {
     const args = [payload, context];
+    let result: unknown;
     try {
-      const result = await call(args);
-      return isObservable(result) ? await lastValueFrom(result) : result;
+      result = call(args);
     } catch (error) {
-      const host = new ExecutionContextHost(args);
-      host.setType(STOMP_CONTEXT_TYPE);
-      return exceptions.next(error as Error, host);
+      return failed(error, args);
     }
+    if (isObservable(result)) return lastValueFrom(result).catch((error: unknown) => failed(error, args));
+    if (isThenable(result)) return Promise.resolve(result).catch((error: unknown) => failed(error, args));
+    return result;
   };
 }
 

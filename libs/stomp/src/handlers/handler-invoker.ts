@@ -47,8 +47,9 @@ export class HandlerInvoker {
   /**
    * Runs the handler mapped to the call's destination. When none maps it: reported to the sender
    * (`unmappedDestinations: 'report'`, settling once told), or thrown as the client's ERROR ('error').
+   * Settles at once (no promise) when the handler and its reply's publish were synchronous.
    */
-  dispatch(kind: MessageHandler['kind'], call: HandlerCall): Promise<void> {
+  dispatch(kind: MessageHandler['kind'], call: HandlerCall): void | Promise<void> {
     const match = this.handlers.find(kind, call.lookup);
     if (match) return this.invoke(match, call);
     const unmapped = StompDestinationError.unmapped(kind === 'message' ? 'SEND' : 'SUBSCRIBE', call.destination, call.lookup);
@@ -62,8 +63,12 @@ export class HandlerInvoker {
     throw fatal(StompDestinationError.unmapped(kind === 'message' ? 'SEND' : 'SUBSCRIBE', destination, lookup));
   }
 
-  /** Settles once the handler ran and its reply was routed (or its failure reported). */
-  private async invoke({ handler, variables }: HandlerMatch, call: HandlerCall): Promise<void> {
+  /**
+   * Settles once the handler ran and its reply was routed (or its failure reported). Nothing here
+   * is asynchronous unless the handler or the publish is: a promise per step would be the handler
+   * path's largest garbage, and each `await` a turn of the microtask queue.
+   */
+  private invoke({ handler, variables }: HandlerMatch, call: HandlerCall): void | Promise<void> {
     const command = handler.kind === 'message' ? 'SEND' : 'SUBSCRIBE';
     const context = new StompContext(command, call.destination, call.lookup, call.headers, call.body, variables, call.session);
     let payload: unknown;
@@ -75,20 +80,46 @@ export class HandlerInvoker {
     let result: unknown;
     const started = performance.now();
     try {
-      result = await handler.invoke(payload, context);
+      result = handler.invoke(payload, context);
     } catch (error) {
+      this.timed(handler, started);
       return this.errors.handle(error, handler, context, true);
-    } finally {
-      // The handler's own time (its enhancers included), labelled by its mapping's pattern.
-      this.counters.handlerCalled(handler.pattern.pattern, (performance.now() - started) / 1000);
     }
+    if (isThenable(result)) {
+      return Promise.resolve(result).then(
+        (value) => {
+          this.timed(handler, started);
+          return this.routeResult(value, handler, context);
+        },
+        (error: unknown) => {
+          this.timed(handler, started);
+          return this.errors.handle(error, handler, context, true);
+        },
+      );
+    }
+    this.timed(handler, started);
+    return this.routeResult(result, handler, context);
+  }
+
+  /** The handler's own time (its enhancers included), labelled by its mapping's pattern. */
+  private timed(handler: MessageHandler, started: number): void {
+    this.counters.handlerCalled(handler.pattern.pattern, (performance.now() - started) / 1000);
+  }
+
+  private routeResult(result: unknown, handler: MessageHandler, context: StompContext): void | Promise<void> {
+    let routed: void | Promise<void>;
     try {
-      await this.results.route(result, handler, handler.kind, context);
+      routed = this.results.route(result, handler, handler.kind, context);
     } catch (error) {
       // The reply could not be sent (a refused destination, a broker that is away): the sender hears of it.
       return this.errors.handle(error, handler, context, false);
     }
+    if (routed) return routed.catch((error: unknown) => this.errors.handle(error, handler, context, false));
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
 }
 
 /** `unmappedDestinations: 'error'`: the session's ERROR, in the words the report would use. */

@@ -9,6 +9,7 @@ import { STOMP_BROKER } from '../interfaces/injection-tokens.js';
 import { StompCounters } from '../interfaces/stomp-counters.js';
 import { MessageIds } from '../util/message-ids.js';
 import { DestinationTemplate } from './destination-template.js';
+import type { SendToUserMetadata } from './handler-metadata.js';
 import type { MessageHandler, ReplyTarget } from './message-handler.js';
 import type { StompContext } from './stomp-context.js';
 
@@ -29,35 +30,45 @@ export class HandlerResultRouter {
     @Optional() private readonly counters: StompCounters = new StompCounters(),
   ) {}
 
-  async route(result: unknown, target: ReplyTarget, kind: MessageHandler['kind'], context: StompContext): Promise<void> {
+  /**
+   * Sends the reply, one destination after the other: synchronous (no promise) when every publish
+   * is, a promise from the first publish that is not. A refused destination throws.
+   */
+  route(result: unknown, target: ReplyTarget, kind: MessageHandler['kind'], context: StompContext): void | Promise<void> {
     if (result === undefined || result === null) return;
     const { body, contentType } = this.converter.toMessage(result);
-    const message = { headers: { 'content-type': contentType }, body };
+    const headers = { 'content-type': contentType };
     const { sendTo, sendToUser } = target;
     if (!sendTo && !sendToUser) {
-      if (kind === 'subscribe') this.replyToSubscriber(context, contentType, body);
-      else await this.publish({ destination: this.destinations.defaultDestination(context.lookupDestination), ...message });
-      return;
+      if (kind === 'subscribe') return this.replyToSubscriber(context, contentType, body);
+      return this.publish({ destination: this.destinations.defaultDestination(context.lookupDestination), headers, body });
     }
-    if (sendTo) {
-      const targets = sendTo.length > 0 ? sendTo : [this.destinations.defaultDestination(context.lookupDestination)];
-      for (const template of targets) {
-        const destination = fill(template, context);
-        // `{var}`s come from the client: they must not point a reply into someone's private queue.
-        if (this.userDestinations.isResolvedUserDestination(destination)) throw StompDestinationError.privateUserDestination(destination);
-        await this.publish({ destination, ...message });
-      }
+    const sent = sendTo ? this.sendTo(sendTo.length > 0 ? sendTo : [this.destinations.defaultDestination(context.lookupDestination)], 0, context, headers, body) : undefined;
+    if (!sendToUser) return sent;
+    if (sent) return sent.then(() => this.sendToUser(sendToUser, context, { headers, body }));
+    return this.sendToUser(sendToUser, context, { headers, body });
+  }
+
+  /** `@SendTo` destinations from `from` on, in order, each publish settled before the next. */
+  private sendTo(templates: readonly string[], from: number, context: StompContext, headers: Record<string, string>, body: Buffer): void | Promise<void> {
+    for (let i = from; i < templates.length; i++) {
+      const destination = fill(templates[i]!, context);
+      // `{var}`s come from the client: they must not point a reply into someone's private queue.
+      if (this.userDestinations.isResolvedUserDestination(destination)) throw StompDestinationError.privateUserDestination(destination);
+      const published = this.publish({ destination, headers, body });
+      if (published) return published.then(() => this.sendTo(templates, i + 1, context, headers, body));
     }
-    if (sendToUser) {
-      const targets = sendToUser.destinations.length > 0 ? sendToUser.destinations : [this.defaultUserDestination(context)];
-      const { session } = context;
-      for (const template of targets) {
-        const destination = fill(template, context);
-        if (this.userDestinations.isResolvedUserDestination(destination)) throw StompDestinationError.privateUserDestination(destination);
-        // Without a principal the session is the user, so "all its sessions" is this one.
-        if (sendToUser.broadcast && session.principal) await this.userDestinations.sendToUser(session.principal.name, destination, message);
-        else await this.userDestinations.sendToSession(session.id, destination, message);
-      }
+  }
+
+  private async sendToUser(sendToUser: SendToUserMetadata, context: StompContext, message: { headers: Record<string, string>; body: Buffer }): Promise<void> {
+    const targets = sendToUser.destinations.length > 0 ? sendToUser.destinations : [this.defaultUserDestination(context)];
+    const { session } = context;
+    for (const template of targets) {
+      const destination = fill(template, context);
+      if (this.userDestinations.isResolvedUserDestination(destination)) throw StompDestinationError.privateUserDestination(destination);
+      // Without a principal the session is the user, so "all its sessions" is this one.
+      if (sendToUser.broadcast && session.principal) await this.userDestinations.sendToUser(session.principal.name, destination, message);
+      else await this.userDestinations.sendToSession(session.id, destination, message);
     }
   }
 

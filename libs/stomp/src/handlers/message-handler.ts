@@ -25,7 +25,12 @@ export interface MessageHandler extends ReplyTarget {
   readonly name: string;
   /** The `@MessageExceptionHandler` methods of the handler's class. */
   readonly exceptionHandlers: readonly ExceptionHandlerMethod[];
-  invoke(payload: unknown, context: StompContext): Promise<unknown>;
+  /**
+   * Calls the handler: its return value, or a promise of it (Nest's enhancer pipeline always
+   * returns one; a handler without enhancers returns a plain value as it is, see
+   * `createDirectInvoker`). A failure is thrown, or the promise rejects.
+   */
+  invoke(payload: unknown, context: StompContext): unknown;
   /** What the explorer read of the method for the AsyncAPI document; the dispatch never reads it. */
   readonly signature: HandlerSignature;
 }

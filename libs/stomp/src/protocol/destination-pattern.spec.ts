@@ -272,4 +272,28 @@ describe('DestinationPattern', () => {
     expect(pattern.matches('x/topic/a')).toBe(false);
     expect(pattern.matches('/topic/a/')).toBe(false);
   });
+  describe('whole-segment variables (matched without the regex)', () => {
+    // What the regex the pattern compiles to says: the walk must agree with it on every input.
+    const byRegex = (pattern: string, separator: '/' | '.', destination: string): Record<string, string> | undefined => {
+      const compiled = new DestinationPattern(pattern, separator) as unknown as { regex: RegExp; variableNames: string[] };
+      const result = compiled.regex.exec(destination);
+      if (!result) return undefined;
+      return Object.fromEntries(compiled.variableNames.map((name, i) => [name, result[i + 1]!]));
+    };
+    const cases: [string, '/' | '.', string[]][] = [
+      ['/echo/{id}', '/', ['/echo/7', '/echo/', '/echo', '/echo/7/', '/echo/7/8', '/echox/7', 'echo/7', '/echo/a.b', '//echo/7']],
+      ['/room/{room}/user/{user}', '/', ['/room/a/user/b', '/room/a/user/', '/room//user/b', '/room/a/b/user/c', '/room/a/user/b/c', '/room/a/users/b']],
+      ['{a}/{b}', '/', ['x/y', 'x/', '/y', 'x/y/z', 'xy']],
+      ['room.{roomId}.join', '.', ['room.1.join', 'room..join', 'room.1.2.join', 'room.1/2.join', 'room.1.joins', 'room.1.join.']],
+      ['{x}', '.', ['a', '', 'a.b', 'a/b']],
+    ];
+    it.each(cases)('%s (%s) matches as its regex does', (pattern, separator, destinations) => {
+      const compiled = new DestinationPattern(pattern, separator);
+      for (const destination of destinations) {
+        const expected = byRegex(pattern, separator, destination);
+        expect([destination, compiled.match(destination)]).toEqual([destination, expected]);
+        expect([destination, compiled.matches(destination)]).toEqual([destination, expected !== undefined]);
+      }
+    });
+  });
 });

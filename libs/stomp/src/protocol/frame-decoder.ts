@@ -17,25 +17,29 @@ export interface FrameDecoderLimits {
   readonly maxHeaderLineLength: number;
 }
 
-export interface FrameDecoderHandlers {
+/** The bytes of the frame being handed over, for a consumer that forwards them (the relay). */
+export interface FrameBytes {
   /**
-   * `raw`: the frame's own bytes, command line to NUL, as they arrived: a view of the decoder's
-   * memory, valid only during the call (copy what must outlive it).
+   * The frame's own bytes, command line to NUL, as they arrived: a view of the decoder's memory,
+   * valid only during `onFrame` (copy what must outlive it). Made on request: a session never asks.
    */
-  onFrame(frame: StompFrame, raw: Buffer): void;
+  frameBytes(): Buffer;
+}
+
+export interface FrameDecoderHandlers {
+  /** `source.frameBytes()`: the frame's bytes as they arrived, during the call only. */
+  onFrame(frame: StompFrame, source: FrameBytes): void;
   /** An EOL between frames: a heart-beat from the peer. */
   onHeartbeat(): void;
   /** The input is not STOMP. The decoder ignores everything after this. */
   onError(error: StompProtocolError): void;
 }
 
-type Parsed =
-  | { readonly kind: 'frame'; readonly frame: StompFrame; readonly raw: Buffer }
-  | { readonly kind: 'heartbeat' }
-  | { readonly kind: 'more' };
+/** A whole frame, or one of the two markers: no object per frame beyond the frame itself. */
+type Parsed = StompFrame | typeof MORE | typeof HEARTBEAT;
 
-const MORE: Parsed = { kind: 'more' };
-const HEARTBEAT: Parsed = { kind: 'heartbeat' };
+const MORE = 'more';
+const HEARTBEAT = 'heartbeat';
 
 interface PendingHeaders {
   readonly command: string;
@@ -76,6 +80,9 @@ export class FrameDecoder {
   /** Where the search for a NUL resumes, for bodies without `content-length`. */
   private bodyScan = 0;
   private failed = false;
+  /** Where the frame `onFrame` is handed sits in `buffer`, for {@link frameBytes}. */
+  private rawStart = 0;
+  private rawEnd = 0;
 
   constructor(
     private readonly handlers: FrameDecoderHandlers,
@@ -87,6 +94,19 @@ export class FrameDecoder {
      */
     private readonly lendBodies = false,
   ) {}
+
+  frameBytes(): Buffer {
+    return this.buffer.subarray(this.rawStart, this.rawEnd);
+  }
+
+  /** A view when lending, else a copy of its own (copied straight from the buffer, without a view first). */
+  private bodyOf(buf: Buffer, start: number, end: number): Buffer {
+    if (end <= start) return EMPTY_BODY;
+    if (this.lendBodies) return buf.subarray(start, end);
+    const body = Buffer.allocUnsafe(end - start);
+    buf.copy(body, 0, start, end);
+    return body;
+  }
 
   /** Bytes buffered for an incomplete frame. */
   get bufferedBytes(): number {
@@ -111,9 +131,9 @@ export class FrameDecoder {
         this.fail(protocolError.withReceipt(this.receiptOfCurrentFrame));
         return;
       }
-      if (parsed.kind === 'more') break;
-      if (parsed.kind === 'heartbeat') this.handlers.onHeartbeat();
-      else this.handlers.onFrame(parsed.frame, parsed.raw);
+      if (parsed === MORE) break;
+      if (parsed === HEARTBEAT) this.handlers.onHeartbeat();
+      else this.handlers.onFrame(parsed, this);
       if (this.failed) return;
     }
     if (this.frameStart === this.buffer.length) {
@@ -273,15 +293,14 @@ export class FrameDecoder {
       }
     }
     if (nul - this.frameStart + 1 > this.limits.maxFrameSize) throw this.frameTooLarge();
-    const view = nul > pending.bodyStart ? buf.subarray(pending.bodyStart, nul) : EMPTY_BODY;
-    const body = this.lendBodies || view.length === 0 ? view : Buffer.from(view);
-    const frame: StompFrame = { command: pending.command, headers: pending.headers, body };
-    const raw = buf.subarray(this.frameStart, nul + 1);
+    const frame: StompFrame = { command: pending.command, headers: pending.headers, body: this.bodyOf(buf, pending.bodyStart, nul) };
+    this.rawStart = this.frameStart;
+    this.rawEnd = nul + 1;
     this.pending = undefined;
     this.receiptOfCurrentFrame = undefined;
     this.frameStart = nul + 1;
     this.headerScan = this.frameStart;
-    return { kind: 'frame', frame, raw };
+    return frame;
   }
 
   private frameTooLarge(): StompProtocolError {

@@ -1,4 +1,4 @@
-import { escapeHeaderText, isEncodableHeaderText, unescapeHeaderText } from './header-escaping.js';
+import { escapedHeaderLength, escapeHeaderText, isEncodableHeaderText, unescapeHeaderText, writeEscapedHeader } from './header-escaping.js';
 import type { StompVersion } from './stomp-version.js';
 
 describe('header escaping', () => {
@@ -91,5 +91,18 @@ describe('header escaping', () => {
         expect(isEncodableHeaderText(text, version, isName, escaped)).toBe(encodable);
       },
     );
+  });
+  describe('escapedHeaderLength and writeEscapedHeader', () => {
+    const texts = ['', 'plain', '/topic/reply/7', 'a:b', 'back\\slash', 'line\nend', 'cr\rlf', ':\\\r\n:', 'héllo:wörld', '日本\n語', '\ud83d\ude00:x', 'lone \ud800 surrogate'];
+    it.each(['1.0', '1.1', '1.2'] as StompVersion[])('write the bytes of escapeHeaderText in STOMP %s', (version) => {
+      for (const text of texts) {
+        const expected = Buffer.from(escapeHeaderText(text, version), 'utf8');
+        expect([text, escapedHeaderLength(text, version)]).toEqual([text, expected.length]);
+        const out = Buffer.alloc(expected.length + 4, 0xff);
+        const written = writeEscapedHeader(out, text, version, 2);
+        expect([text, written, out.subarray(2, 2 + written).toString('hex')]).toEqual([text, expected.length, expected.toString('hex')]);
+        expect(out.subarray(0, 2).toString('hex')).toBe('ffff');
+      }
+    });
   });
 });

@@ -46,3 +46,39 @@ export function isEncodableHeaderText(text: string, version: StompVersion, isNam
   if (text.includes('\n') || text.includes('\r')) return false;
   return !(isName && text.includes(':'));
 }
+
+// escapeHeaderText, measured and written straight into a frame's buffer: a MESSAGE written once
+// (a handler's reply) is built from its header names and values without text or regex tests.
+// Header text is short and almost always ASCII; anything else goes through escapeHeaderText.
+const BACKSLASH = 0x5c;
+/** The letter after the backslash, by escaped character code (`\\`, `\r`, `\n`, `:`). */
+const ESCAPE_LETTER: Readonly<Record<number, number>> = { 0x5c: 0x5c, 0x0d: 0x72, 0x0a: 0x6e, 0x3a: 0x63 };
+
+function escapes(code: number, version: StompVersion): boolean {
+  return version !== '1.0' && (code === BACKSLASH || code === 0x0a || code === 0x3a || (code === 0x0d && version === '1.2'));
+}
+
+/** The UTF-8 length of `escapeHeaderText(text, version)`. */
+export function escapedHeaderLength(text: string, version: StompVersion): number {
+  let length = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80) return Buffer.byteLength(escapeHeaderText(text, version), 'utf8');
+    if (escapes(code, version)) length++;
+  }
+  return length;
+}
+
+/** Writes `escapeHeaderText(text, version)` as UTF-8 into `out` at `at`; returns the bytes written. */
+export function writeEscapedHeader(out: Buffer, text: string, version: StompVersion, at: number): number {
+  let to = at;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80) return out.write(escapeHeaderText(text, version), at, 'utf8');
+    if (escapes(code, version)) {
+      out[to++] = BACKSLASH;
+      out[to++] = ESCAPE_LETTER[code]!;
+    } else out[to++] = code;
+  }
+  return to - at;
+}

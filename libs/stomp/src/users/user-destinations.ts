@@ -13,6 +13,8 @@ import type { StompHeaders } from '../protocol/stomp-frame.js';
 
 /** Spring's resolved form of a user destination, `-user` + a session id: never a client's to use. */
 const RESOLVED_USER_DESTINATION = /-user[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** `-user` and a session id: anything shorter cannot end in one (checked before the regex, for every reply). */
+const RESOLVED_USER_SUFFIX_LENGTH = '-user'.length + 36;
 
 export interface OutgoingMessage {
   readonly headers: Readonly<Record<string, string>>;
@@ -62,7 +64,7 @@ export class UserDestinations {
 
   /** Whether `destination` has the form of a session's private queue, which clients never address. */
   isResolvedUserDestination(destination: string): boolean {
-    return RESOLVED_USER_DESTINATION.test(destination);
+    return destination.length >= RESOLVED_USER_SUFFIX_LENGTH && RESOLVED_USER_DESTINATION.test(destination);
   }
 
   /**

@@ -77,8 +77,8 @@ export class BrokerConnection {
       const timer = setTimeout(() => fail(`no CONNECTED within ${options.connectTimeout} ms`), options.connectTimeout);
       const decoder = new FrameDecoder(
         {
-          onFrame: (frame, raw) => {
-            if (connected) return connection.onFrame(frame, raw);
+          onFrame: (frame, source) => {
+            if (connected) return connection.onFrame(frame, source.frameBytes());
             if (frame.command === 'CONNECTED') {
               connected = true;
               clearTimeout(timer);

@@ -9,7 +9,7 @@ const LIMITS = { maxFrameSize: 65536, maxHeaders: 64, maxHeaderLineLength: 8192 
 /** Each frame the decoder reports, with a copy of its raw bytes. */
 function decodeRaw(chunks: ReadonlyArray<string | Buffer>): Array<{ frame: StompFrame; raw: Buffer }> {
   const out: Array<{ frame: StompFrame; raw: Buffer }> = [];
-  const decoder = new FrameDecoder({ onFrame: (frame, raw) => out.push({ frame, raw: Buffer.from(raw) }), onHeartbeat: () => undefined, onError: (error) => { throw error; } }, LIMITS);
+  const decoder = new FrameDecoder({ onFrame: (frame, source) => out.push({ frame, raw: Buffer.from(source.frameBytes()) }), onHeartbeat: () => undefined, onError: (error) => { throw error; } }, LIMITS);
   for (const chunk of chunks) decoder.push(chunk);
   return out;
 }

@@ -171,14 +171,17 @@ export class SimpleBroker implements MessageBroker {
     // One id per message (STOMP asks no more), so subscribers alike can share one frame.
     const messageId = this.messageIds.next();
     let held: HeldMessage | undefined;
-    const fanOut = (subscriptions: Set<Subscription>) => {
-      for (const subscription of subscriptions) {
-        if (subscription.queue === undefined) subscription.subscriber.deliverMessage(template, subscription.id, messageId);
-        else subscription.queue.offer((held ??= new HeldMessage(message, template)));
-      }
-    };
-    if (exact) fanOut(exact);
-    for (const group of groups) fanOut(group.subscriptions);
+    if (exact) held = this.fanOut(exact, message, template, messageId, held);
+    for (const group of groups) held = this.fanOut(group.subscriptions, message, template, messageId, held);
+  }
+
+  /** One publish to `subscriptions`; the HeldMessage its client-acknowledged ones share, made on first need. A method, not a closure per publish. */
+  private fanOut(subscriptions: Set<Subscription>, message: BrokerMessage, template: MessageFrameTemplate, messageId: string, held: HeldMessage | undefined): HeldMessage | undefined {
+    for (const subscription of subscriptions) {
+      if (subscription.queue === undefined) subscription.subscriber.deliverMessage(template, subscription.id, messageId);
+      else subscription.queue.offer((held ??= new HeldMessage(message, template)));
+    }
+    return held;
   }
 
   /** ACK/NACK of a client-acknowledged delivery; a NACKed queue message goes to another consumer, a topic one is dropped. */
