@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '@nestjs/common';
+import type { StompLogger } from '../util/stomp-logger.js';
 import { StompProtocolError } from '../errors/stomp-protocol.error.js';
 import type { DisconnectReason } from '../events/stomp-event.js';
 import type { StompEvents } from '../events/stomp-events.js';
@@ -74,7 +74,7 @@ export class StompClientSession implements SessionOutlet, StompConnectionListene
     private readonly connection: StompConnection,
     settings: SessionSettings,
     private readonly router: StompFrameRouter,
-    private readonly logger: Logger,
+    private readonly logger: StompLogger,
     private readonly events: StompEvents,
     private readonly counters: StompCounters,
     private readonly onEnd: (session: StompClientSession) => void,
@@ -185,7 +185,7 @@ export class StompClientSession implements SessionOutlet, StompConnectionListene
   ): void {
     if (this.state === 'closed') return;
     // One client's error (or the shutdown, summed up by the server): routine, so debug.
-    this.logger.debug(`Session ${this.id}: ${error.message}`);
+    if (this.logger.isDebugWritten()) this.logger.debug(`Session ${this.id}: ${error.message}`);
     this.counters.errorSent(errorCodeOf(error, reason));
     this.closeCause ??= closeCauseOf(error, reason);
     const failure = sessionFailure(error, receiptId, closeCode, reason);
@@ -303,7 +303,7 @@ export class StompClientSession implements SessionOutlet, StompConnectionListene
       );
       this.heartBeats.start(agreement.heartBeat);
     }
-    this.logger.debug(`Session ${this.id} connected (${this.connection.transport} from ${this.connection.remoteAddress ?? 'an unknown address'}${this.principal ? `, user ${this.principal.name}` : ''})`);
+    if (this.logger.isDebugWritten()) this.logger.debug(`Session ${this.id} connected (${this.connection.transport} from ${this.connection.remoteAddress ?? 'an unknown address'}${this.principal ? `, user ${this.principal.name}` : ''})`);
     this.events.emit({ type: 'connected', session: this });
   }
 
@@ -345,7 +345,7 @@ export class StompClientSession implements SessionOutlet, StompConnectionListene
     this.counters.sessionClosed(this.closeCause ?? closeCauseOf(undefined, reason), this.connection.bytesReceived, this.connection.bytesSent);
     this.onEnd(this);
     if (wasConnected) {
-      this.logger.debug(`Session ${this.id} disconnected (${reason})`);
+      if (this.logger.isDebugWritten()) this.logger.debug(`Session ${this.id} disconnected (${reason})`);
       this.events.emit({ type: 'disconnect', session: this, reason });
     }
   }
