@@ -1,6 +1,6 @@
 import type { StompSession } from '../interfaces/stomp-session.interface.js';
 import { decodeFrame } from '../protocol/decode-frame.js';
-import { encodeFrame, UNNEGOTIATED, writableHeaders, type OutgoingFrame } from '../protocol/frame-encoder.js';
+import { encodeFrame, encodePlainFrame, UNNEGOTIATED, writableHeaders, type OutgoingFrame } from '../protocol/frame-encoder.js';
 import type { MessageFrameTemplate } from '../protocol/message-frame-template.js';
 import { createHeaders, EMPTY_BODY, type StompFrame, type StompHeaders } from '../protocol/stomp-frame.js';
 import type { InterceptorChains } from './interceptor-chains.js';
@@ -72,6 +72,9 @@ export class OutboundFrames {
       if (!intercepted) return;
       frame = intercepted;
     }
+    // CONNECTED and a RECEIPT, usually: headers that read the same in every version.
+    const plain = frame.body === undefined ? encodePlainFrame(frame.command, frame.headers) : undefined;
+    if (plain) return this.write(plain, false);
     // Before CONNECTED no version is agreed, and clients do not unescape there: an ERROR answering
     // a CONNECT is written unescaped, as STOMP 1.2 writes CONNECT and CONNECTED (1.0's rules).
     const version = session.isConnected ? session.version : UNNEGOTIATED;
