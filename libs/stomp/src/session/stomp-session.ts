@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomSessionId } from '../util/session-id.js';
 import type { StompLogger } from '../util/stomp-logger.js';
 import { StompProtocolError } from '../errors/stomp-protocol.error.js';
 import type { DisconnectReason } from '../events/stomp-event.js';
@@ -40,7 +40,7 @@ type SessionState = 'awaiting-connect' | 'connected' | 'closed';
  * SENDs), receipts, the outbound frames and their interceptors, and ERROR + close on any violation.
  */
 export class StompClientSession implements SessionOutlet, StompConnectionListener, FrameDecoderHandlers, InboundConsumer {
-  readonly id = randomUUID();
+  readonly id = randomSessionId();
   /** Negotiated at CONNECT; 1.2 until then. */
   version: StompVersion = '1.2';
   /**
