@@ -21,7 +21,7 @@ import { FrameReceipts } from './frame-receipts.js';
 import { IncompleteFrameWatch } from './incomplete-frame-watch.js';
 import { InboundQueue, type InboundConsumer } from './inbound-queue.js';
 import { InterceptorChains } from './interceptor-chains.js';
-import { OutboundFrames } from './outbound-frames.js';
+import { OutboundFrames, type WriteWatcher } from './outbound-frames.js';
 import { SendLimits } from './send-limits.js';
 import type { SessionSettings } from './session-settings.js';
 import type { StompConnection, StompConnectionListener } from './stomp-connection.js';
@@ -39,7 +39,7 @@ type SessionState = 'awaiting-connect' | 'connected' | 'closed';
  * heart-beats, what each frame does ({@link FrameEffects}: subscriptions, transactions, pipelined
  * SENDs), receipts, the outbound frames and their interceptors, and ERROR + close on any violation.
  */
-export class StompClientSession implements SessionOutlet, StompConnectionListener, FrameDecoderHandlers, InboundConsumer {
+export class StompClientSession implements SessionOutlet, StompConnectionListener, FrameDecoderHandlers, InboundConsumer, WriteWatcher {
   readonly id = randomSessionId();
   /** Negotiated at CONNECT; 1.2 until then. */
   version: StompVersion = '1.2';
@@ -77,7 +77,8 @@ export class StompClientSession implements SessionOutlet, StompConnectionListene
     private readonly logger: StompLogger,
     private readonly events: StompEvents,
     private readonly counters: StompCounters,
-    private readonly onEnd: (session: StompClientSession) => void,
+    /** Where the session is listed while open: it takes itself off when it ends. */
+    private readonly openSessions: { remove(session: StompClientSession): void },
   ) {
     // The session is its connection's listener, its decoder's handler and its queue's consumer
     // itself: one object per session rather than a closure per callback.
@@ -91,8 +92,7 @@ export class StompClientSession implements SessionOutlet, StompConnectionListene
       connection,
       this.interceptors,
       new SendLimits(settings.sendBufferSizeLimit, settings.sendTimeLimit),
-      () => this.heartBeats?.sent(),
-      (reason) => this.onTooSlow(reason),
+      this,
     );
     this.subscriptions = new SubscriptionTable(settings.maxSubscriptionsPerSession);
     this.unconfirmed = new UnconfirmedSends({ maxCount: settings.maxUnconfirmedSends, maxBytes: settings.maxUnconfirmedSendBytes }, (error) =>
@@ -307,8 +307,13 @@ export class StompClientSession implements SessionOutlet, StompConnectionListene
     this.events.emit({ type: 'connected', session: this });
   }
 
-  /** The client reads too slowly: it is closed (4500, as Spring), so it costs neither memory nor the others' latency. */
-  private onTooSlow(reason: string): void {
+  /** @internal Something was written: the next heart-beat is due a whole interval from now. */
+  written(): void {
+    this.heartBeats?.sent();
+  }
+
+  /** @internal The client reads too slowly: it is closed (4500, as Spring), so it costs neither memory nor the others' latency. */
+  tooSlow(reason: string): void {
     this.logger.warn(`Session ${this.id} closed: the client reads too slowly: ${reason}`);
     this.end('slow-consumer');
     this.connection.close(CloseCode.SESSION_LIMIT, 'Slow consumer');
@@ -343,7 +348,7 @@ export class StompClientSession implements SessionOutlet, StompConnectionListene
     if (wasConnected) this.router.disconnected(this);
     this.subscriptions.clear();
     this.counters.sessionClosed(this.closeCause ?? closeCauseOf(undefined, reason), this.connection.bytesReceived, this.connection.bytesSent);
-    this.onEnd(this);
+    this.openSessions.remove(this);
     if (wasConnected) {
       if (this.logger.isDebugWritten()) this.logger.debug(`Session ${this.id} disconnected (${reason})`);
       this.events.emit({ type: 'disconnect', session: this, reason });
