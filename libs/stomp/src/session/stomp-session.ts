@@ -116,6 +116,11 @@ export class StompClientSession implements SessionOutlet, StompConnectionListene
     return this.connection.transport;
   }
 
+  /** @internal The client's address, without making a {@link handshake} object (the registry counts sessions per address). */
+  get remoteAddress(): string | undefined {
+    return this.connection.remoteAddress;
+  }
+
   get handshake(): StompHandshake {
     return { headers: this.connection.headers, url: this.connection.url, remoteAddress: this.connection.remoteAddress };
   }
