@@ -83,13 +83,24 @@ const NOT_PLAIN = /[\0\n\r\\:]/;
  * header is not plain: {@link encodeFrame} is for that one.
  */
 export function encodePlainFrame(command: string, headers: OutgoingFrame['headers']): Buffer | undefined {
-  let text = command + '\n';
+  const parts = plainParts;
+  parts.push(command, '\n');
   for (const name in headers) {
     const raw = headers[name];
     if (raw === undefined || name === 'content-length') continue;
     const value = typeof raw === 'string' ? raw : String(raw);
-    if (name.length === 0 || NOT_PLAIN.test(name) || NOT_PLAIN.test(value)) return undefined;
-    text += name + ':' + value + '\n';
+    if (name.length === 0 || NOT_PLAIN.test(name) || NOT_PLAIN.test(value)) {
+      parts.length = 0;
+      return undefined;
+    }
+    parts.push(name, ':', value, '\n');
   }
-  return Buffer.from(text + '\n\0', 'utf8');
+  parts.push('\n\0');
+  // One flat string from the pieces, rather than a concatenation per piece.
+  const text = parts.join('');
+  parts.length = 0;
+  return Buffer.from(text, 'utf8');
 }
+
+/** The pieces of the frame being written: one array for every call (they never overlap). */
+const plainParts: string[] = [];
