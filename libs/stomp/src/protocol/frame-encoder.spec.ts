@@ -1,7 +1,7 @@
 import { StompEncodingError } from '../errors/stomp-encoding.error.js';
 import { StompError } from '../errors/stomp.error.js';
 import { decodeOne } from './decode-one.testing.js';
-import { encodeFrame, encodeHeaderBlock, type OutgoingFrame } from './frame-encoder.js';
+import { encodeFrame, encodeHeaderBlock, encodePlainFrame, type OutgoingFrame } from './frame-encoder.js';
 import type { StompVersion } from './stomp-version.js';
 
 
@@ -164,5 +164,24 @@ describe('encodeHeaderBlock', () => {
 
   it('writes only the command line without headers', () => {
     expect(encodeHeaderBlock('RECEIPT', undefined, '1.2')).toBe('RECEIPT\n');
+  });
+});
+
+describe('encodePlainFrame', () => {
+  const versions: StompVersion[] = ['1.0', '1.1', '1.2'];
+
+  it.each([
+    ['RECEIPT', { 'receipt-id': 'r-17' }],
+    ['CONNECTED', { version: '1.2', 'heart-beat': '0,0', session: '3f2b8c1e-0b1a-4c6e-9f7d-2a5e8b9c0d1f', server: 'nest-stomp', 'user-name': 'zoë' }],
+    ['RECEIPT', { 'receipt-id': 'r', skipped: undefined, 'content-length': '12', count: 3 }],
+    ['DISCONNECT', {}],
+  ] as const)('writes %s as encodeFrame does in every version', (command, headers) => {
+    for (const version of versions) expect(encodePlainFrame(command, headers)).toEqual(encodeFrame({ command, headers }, version));
+  });
+
+  it.each(['a:b', 'a\\b', 'a\nb', 'a\rb', 'a\0b'])('leaves a header holding %j to encodeFrame', (text) => {
+    expect(encodePlainFrame('RECEIPT', { 'receipt-id': text })).toBeUndefined();
+    expect(encodePlainFrame('RECEIPT', { [text]: 'x' })).toBeUndefined();
+    expect(encodePlainFrame('RECEIPT', { '': 'x' })).toBeUndefined();
   });
 });

@@ -72,3 +72,35 @@ export function encodeFrame(frame: OutgoingFrame, version: StompVersion): Buffer
   out[out.length - 1] = 0;
   return out;
 }
+
+/** What header text must not hold to be written as it is in every version: NUL, line ends, and what escaping changes (`\\` and `:`). */
+const NOT_PLAIN = /[\0\n\r\\:]/;
+
+/**
+ * A frame without a body whose headers need neither escaping nor checks in any version: the bytes
+ * {@link encodeFrame} writes for it in every version, without its generic work (a session's
+ * CONNECTED and RECEIPT, one each per session opened in a connection storm). `undefined` when a
+ * header is not plain: {@link encodeFrame} is for that one.
+ */
+export function encodePlainFrame(command: string, headers: OutgoingFrame['headers']): Buffer | undefined {
+  const parts = plainParts;
+  parts.push(command, '\n');
+  for (const name in headers) {
+    const raw = headers[name];
+    if (raw === undefined || name === 'content-length') continue;
+    const value = typeof raw === 'string' ? raw : String(raw);
+    if (name.length === 0 || NOT_PLAIN.test(name) || NOT_PLAIN.test(value)) {
+      parts.length = 0;
+      return undefined;
+    }
+    parts.push(name, ':', value, '\n');
+  }
+  parts.push('\n\0');
+  // One flat string from the pieces, rather than a concatenation per piece.
+  const text = parts.join('');
+  parts.length = 0;
+  return Buffer.from(text, 'utf8');
+}
+
+/** The pieces of the frame being written: one array for every call (they never overlap). */
+const plainParts: string[] = [];

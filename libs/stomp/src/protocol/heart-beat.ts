@@ -10,12 +10,19 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function parseHeartBeat(header: string | undefined): HeartBeat {
   if (header === undefined) return NO_HEART_BEAT;
+  // Clients of one application send the same header on every connection: a storm of them parses it once.
+  if (header === lastHeader) return lastHeartBeat;
   const match = /^\s*(\d{1,9})\s*,\s*(\d{1,9})\s*$/.exec(header);
   if (!match) {
     throw new StompProtocolError('STOMP_ERR_BAD_HEART_BEAT', `Invalid 'heart-beat' header '${header}': expected two integers, e.g. 10000,10000`);
   }
-  return [Number(match[1]), Number(match[2])];
+  lastHeartBeat = [Number(match[1]), Number(match[2])];
+  lastHeader = header;
+  return lastHeartBeat;
 }
+
+let lastHeader: string | undefined;
+let lastHeartBeat: HeartBeat = NO_HEART_BEAT;
 
 export interface NegotiatedHeartBeat {
   /** How often the server writes (ms); 0: never. */

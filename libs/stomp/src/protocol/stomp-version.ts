@@ -16,6 +16,13 @@ export const STOMP_SUBPROTOCOLS: Readonly<Record<string, StompVersion>> = {
  */
 export function negotiateVersion(acceptVersion: string | undefined): StompVersion | undefined {
   if (acceptVersion === undefined) return '1.0';
+  // A client library sends the same header on every connection: a storm of them reads it once.
+  if (acceptVersion === lastOffer) return lastAnswer;
   const offered = new Set(acceptVersion.split(',').map((v) => v.trim()));
-  return SUPPORTED_VERSIONS.find((v) => offered.has(v));
+  lastAnswer = SUPPORTED_VERSIONS.find((v) => offered.has(v));
+  lastOffer = acceptVersion;
+  return lastAnswer;
 }
+
+let lastOffer: string | undefined;
+let lastAnswer: StompVersion | undefined;

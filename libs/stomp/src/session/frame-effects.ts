@@ -17,7 +17,8 @@ import type { UnconfirmedSends } from './unconfirmed-sends.js';
  * asynchronous; the session acknowledges the frame once it settles.
  */
 export class FrameEffects {
-  private readonly transactions: SessionTransactions;
+  /** Made at the first frame that names a transaction: most sessions never begin one. */
+  private openTransactions: SessionTransactions | undefined;
 
   constructor(
     private readonly session: SessionOutlet,
@@ -26,9 +27,11 @@ export class FrameEffects {
     private readonly subscriptions: SubscriptionTable,
     private readonly unconfirmed: UnconfirmedSends,
     /** How many transactions the session may open, and what they may hold (options maxTransactions*, maxFramesPerTransaction). */
-    transactionLimits: TransactionLimits,
-  ) {
-    this.transactions = new SessionTransactions(transactionLimits);
+    private readonly transactionLimits: TransactionLimits,
+  ) {}
+
+  private get transactions(): SessionTransactions {
+    return (this.openTransactions ??= new SessionTransactions(this.transactionLimits));
   }
 
   /** The checks every client frame passes, CONNECT included: a known command, a body only where one may be. */
@@ -68,7 +71,7 @@ export class FrameEffects {
 
   /** The session ended: open transactions are dropped. */
   clear(): void {
-    this.transactions.clear();
+    this.openTransactions?.clear();
   }
 
   private onSend(frame: StompFrame): void | Promise<void> {

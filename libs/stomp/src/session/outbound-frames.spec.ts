@@ -39,8 +39,7 @@ describe('OutboundFrames', () => {
       connection as unknown as StompConnection,
       InterceptorChains.of(interceptors, new Logger('outbound-frames.spec')),
       new SendLimits(sendBufferSizeLimit, 60_000),
-      () => log.push('written'),
-      (reason) => log.push(`too slow: ${reason}`),
+      { written: () => void log.push('written'), tooSlow: (reason) => void log.push(`too slow: ${reason}`) },
     );
   }
 

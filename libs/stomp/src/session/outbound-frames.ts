@@ -1,26 +1,33 @@
 import type { StompSession } from '../interfaces/stomp-session.interface.js';
 import { decodeFrame } from '../protocol/decode-frame.js';
-import { encodeFrame, UNNEGOTIATED, writableHeaders, type OutgoingFrame } from '../protocol/frame-encoder.js';
+import { encodeFrame, encodePlainFrame, UNNEGOTIATED, writableHeaders, type OutgoingFrame } from '../protocol/frame-encoder.js';
 import type { MessageFrameTemplate } from '../protocol/message-frame-template.js';
 import { createHeaders, EMPTY_BODY, type StompFrame, type StompHeaders } from '../protocol/stomp-frame.js';
 import type { InterceptorChains } from './interceptor-chains.js';
 import type { SendLimits } from './send-limits.js';
 import type { StompConnection } from './stomp-connection.js';
 
+/** Who hears of the writes: the session (an object rather than two closures per session). */
+export interface WriteWatcher {
+  /** After each write: the next heart-beat is due a whole interval later. */
+  written(): void;
+  /** A send limit was passed: why. */
+  tooSlow(reason: string): void;
+}
+
 /**
  * What one session writes to its client, through the outbound interceptors when there are any.
  * Interceptors see frame objects: a MESSAGE from a template or a frame object is built as one
  * only for a session that has outbound interceptors, never decoded from bytes; without them the
- * bytes go out as they are. Every write pushes the next heart-beat back (`onWritten`) and checks
- * the send limits: past one, `onTooSlow` hears why.
+ * bytes go out as they are. Every write pushes the next heart-beat back (the watcher's `written`) and checks
+ * the send limits: past one, the watcher hears why.
  */
 export class OutboundFrames {
   constructor(
     private readonly connection: StompConnection,
     private readonly interceptors: InterceptorChains,
     private readonly sendLimits: SendLimits,
-    private readonly onWritten: () => void,
-    private readonly onTooSlow: (reason: string) => void,
+    private readonly watcher: WriteWatcher,
   ) {}
 
   /** Encoded bytes from a broker of the application's own: only these are decoded for interceptors. */
@@ -72,6 +79,9 @@ export class OutboundFrames {
       if (!intercepted) return;
       frame = intercepted;
     }
+    // CONNECTED and a RECEIPT, usually: headers that read the same in every version.
+    const plain = frame.body === undefined ? encodePlainFrame(frame.command, frame.headers) : undefined;
+    if (plain) return this.write(plain, false);
     // Before CONNECTED no version is agreed, and clients do not unescape there: an ERROR answering
     // a CONNECT is written unescaped, as STOMP 1.2 writes CONNECT and CONNECTED (1.0's rules).
     const version = session.isConnected ? session.version : UNNEGOTIATED;
@@ -82,10 +92,10 @@ export class OutboundFrames {
 
   private write(bytes: Buffer, binary: boolean): void {
     this.connection.send(bytes, binary);
-    this.onWritten();
+    this.watcher.written();
     // A client that does not read lets data pile up here (ws's `bufferedAmount`).
     const reason = this.sendLimits.check(this.connection.bufferedAmount);
-    if (reason !== undefined) this.onTooSlow(reason);
+    if (reason !== undefined) this.watcher.tooSlow(reason);
   }
 }
 

@@ -56,7 +56,7 @@ export class StompSessionAcceptor implements OnApplicationShutdown {
       else connection.close(CloseCode.SESSION_LIMIT, 'Too many connections');
       return undefined;
     }
-    const session = new StompClientSession(connection, this.settings, this.router, this.logger, this.events, this.counters, (ended) => this.registry.remove(ended));
+    const session = new StompClientSession(connection, this.settings, this.router, this.logger, this.events, this.counters, this.registry);
     this.registry.add(session);
     this.accepted.count(connection.transport);
     return session;

@@ -83,14 +83,14 @@ export class StompSessionRegistry {
   /** @internal */
   add(session: StompClientSession): void {
     this.sessions.set(session.id, session);
-    const address = session.handshake.remoteAddress ?? '';
+    const address = session.remoteAddress ?? '';
     this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
   }
 
   /** @internal */
   remove(session: StompClientSession): void {
     if (!this.sessions.delete(session.id)) return;
-    const address = session.handshake.remoteAddress ?? '';
+    const address = session.remoteAddress ?? '';
     const count = (this.perAddress.get(address) ?? 1) - 1;
     if (count > 0) this.perAddress.set(address, count);
     else this.perAddress.delete(address);

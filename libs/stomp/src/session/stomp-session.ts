@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import type { Logger } from '@nestjs/common';
+import { randomSessionId } from '../util/session-id.js';
+import type { StompLogger } from '../util/stomp-logger.js';
 import { StompProtocolError } from '../errors/stomp-protocol.error.js';
 import type { DisconnectReason } from '../events/stomp-event.js';
 import type { StompEvents } from '../events/stomp-events.js';
 import type { StompHandshake, StompPrincipal } from '../interfaces/stomp-principal.interface.js';
 import type { SessionOutlet } from '../interfaces/stomp-session.interface.js';
 import type { SessionCloseCause, StompCounters } from '../interfaces/stomp-counters.js';
-import { FrameDecoder } from '../protocol/frame-decoder.js';
+import { FrameDecoder, type FrameDecoderHandlers } from '../protocol/frame-decoder.js';
 import type { OutgoingFrame } from '../protocol/frame-encoder.js';
 import { HeartBeatTimers } from '../protocol/heart-beat-timers.js';
 import type { MessageFrameTemplate } from '../protocol/message-frame-template.js';
@@ -21,10 +21,10 @@ import { FrameReceipts } from './frame-receipts.js';
 import { IncompleteFrameWatch } from './incomplete-frame-watch.js';
 import { InboundQueue, type InboundConsumer } from './inbound-queue.js';
 import { InterceptorChains } from './interceptor-chains.js';
-import { OutboundFrames } from './outbound-frames.js';
+import { OutboundFrames, type WriteWatcher } from './outbound-frames.js';
 import { SendLimits } from './send-limits.js';
 import type { SessionSettings } from './session-settings.js';
-import type { StompConnection } from './stomp-connection.js';
+import type { StompConnection, StompConnectionListener } from './stomp-connection.js';
 import type { StompFrameRouter } from './stomp-frame-router.js';
 import { SubscriptionTable } from './subscription-table.js';
 import { UnconfirmedSends } from './unconfirmed-sends.js';
@@ -39,10 +39,8 @@ type SessionState = 'awaiting-connect' | 'connected' | 'closed';
  * heart-beats, what each frame does ({@link FrameEffects}: subscriptions, transactions, pipelined
  * SENDs), receipts, the outbound frames and their interceptors, and ERROR + close on any violation.
  */
-export class StompClientSession implements SessionOutlet {
-  readonly id = randomUUID();
-  /** Free for the application: anything it wants to keep with the session. */
-  readonly attributes = new Map<string, unknown>();
+export class StompClientSession implements SessionOutlet, StompConnectionListener, FrameDecoderHandlers, InboundConsumer, WriteWatcher {
+  readonly id = randomSessionId();
   /** Negotiated at CONNECT; 1.2 until then. */
   version: StompVersion = '1.2';
   /**
@@ -55,16 +53,20 @@ export class StompClientSession implements SessionOutlet {
 
   private state: SessionState = 'awaiting-connect';
   private readonly decoder: FrameDecoder;
+  private readonly settings: SessionSettings;
   private readonly inbound: InboundQueue;
   private readonly connectHandshake: ConnectHandshake;
-  private readonly heartBeats: HeartBeatTimers;
+  /** Made when an interval is agreed: with heart-beats off (0,0) a session never needs them. */
+  private heartBeats: HeartBeatTimers | undefined;
   private readonly subscriptions: SubscriptionTable;
   private readonly unconfirmed: UnconfirmedSends;
   private readonly effects: FrameEffects;
   private readonly receipts: FrameReceipts;
   private readonly interceptors: InterceptorChains;
   private readonly outbound: OutboundFrames;
-  private readonly incompleteFrames: IncompleteFrameWatch;
+  /** Made at the first frame that arrives in pieces: most clients send one whole frame per message. */
+  private incompleteFrames: IncompleteFrameWatch | undefined;
+  private attributesMap: Map<string, unknown> | undefined;
   /** Why the session ends, when a failure said so before the close. */
   private closeCause: SessionCloseCause | undefined;
 
@@ -72,34 +74,25 @@ export class StompClientSession implements SessionOutlet {
     private readonly connection: StompConnection,
     settings: SessionSettings,
     private readonly router: StompFrameRouter,
-    private readonly logger: Logger,
+    private readonly logger: StompLogger,
     private readonly events: StompEvents,
     private readonly counters: StompCounters,
-    private readonly onEnd: (session: StompClientSession) => void,
+    /** Where the session is listed while open: it takes itself off when it ends. */
+    private readonly openSessions: { remove(session: StompClientSession): void },
   ) {
-    const consumer: InboundConsumer = {
-      process: (frame) => this.process(frame),
-      frameFailed: (frame, error) => this.frameFailed(frame, error),
-      refuse: (error) => this.fail(error, undefined),
-      crashed: (error) => this.crashed(error),
-    };
-    this.inbound = new InboundQueue(settings, consumer);
-    this.decoder = new FrameDecoder({ onFrame: (frame) => this.onFrame(frame), onHeartbeat: () => undefined, onError: (error) => this.inbound.push(error) }, settings);
-    this.incompleteFrames = new IncompleteFrameWatch(settings, (reason) => this.fail(new StompProtocolError('STOMP_ERR_LIMIT', reason), undefined, CloseCode.SESSION_LIMIT));
-    connection.listen({ onData: (data) => this.onData(data), onClose: () => this.end('transport') });
+    // The session is its connection's listener, its decoder's handler and its queue's consumer
+    // itself: one object per session rather than a closure per callback.
+    this.settings = settings;
+    this.inbound = new InboundQueue(settings, this);
+    this.decoder = new FrameDecoder(this, settings);
+    connection.listen(this);
     this.connectHandshake = new ConnectHandshake(settings, router, events, (error) => this.fail(error, undefined, CloseCode.SESSION_LIMIT));
-    this.heartBeats = new HeartBeatTimers(
-      () => this.connection.send(HEARTBEAT_EOL, false),
-      (receiveTimeout) =>
-        this.fail(new StompProtocolError('STOMP_ERR_HEART_BEAT_TIMEOUT', `No frame or heart-beat from the client for ${receiveTimeout} ms`), undefined),
-    );
     this.interceptors = InterceptorChains.of(settings.interceptors, logger);
     this.outbound = new OutboundFrames(
       connection,
       this.interceptors,
       new SendLimits(settings.sendBufferSizeLimit, settings.sendTimeLimit),
-      () => this.heartBeats.sent(),
-      (reason) => this.onTooSlow(reason),
+      this,
     );
     this.subscriptions = new SubscriptionTable(settings.maxSubscriptionsPerSession);
     this.unconfirmed = new UnconfirmedSends({ maxCount: settings.maxUnconfirmedSends, maxBytes: settings.maxUnconfirmedSendBytes }, (error) =>
@@ -109,6 +102,11 @@ export class StompClientSession implements SessionOutlet {
     this.effects = new FrameEffects(this, router, events, this.subscriptions, this.unconfirmed, settings);
   }
 
+  /** Free for the application: anything it wants to keep with the session. Made when first read: most sessions keep nothing. */
+  get attributes(): Map<string, unknown> {
+    return (this.attributesMap ??= new Map());
+  }
+
   /** The user name of user destinations: the principal's, or the session id when anonymous. */
   get userName(): string {
     return this.principal?.name ?? this.id;
@@ -116,6 +114,11 @@ export class StompClientSession implements SessionOutlet {
 
   get transport(): 'websocket' | 'sockjs' {
     return this.connection.transport;
+  }
+
+  /** @internal The client's address, without making a {@link handshake} object (the registry counts sessions per address). */
+  get remoteAddress(): string | undefined {
+    return this.connection.remoteAddress;
   }
 
   get handshake(): StompHandshake {
@@ -187,7 +190,7 @@ export class StompClientSession implements SessionOutlet {
   ): void {
     if (this.state === 'closed') return;
     // One client's error (or the shutdown, summed up by the server): routine, so debug.
-    this.logger.debug(`Session ${this.id}: ${error.message}`);
+    if (this.logger.isDebugWritten()) this.logger.debug(`Session ${this.id}: ${error.message}`);
     this.counters.errorSent(errorCodeOf(error, reason));
     this.closeCause ??= closeCauseOf(error, reason);
     const failure = sessionFailure(error, receiptId, closeCode, reason);
@@ -203,42 +206,71 @@ export class StompClientSession implements SessionOutlet {
   }
 
   /** The inbound queue's turn for `frame`: inbound interceptors, then the frame's effect, then its RECEIPT. */
-  private process(frame: StompFrame): void | Promise<void> {
+  /** @internal The inbound queue's turn for `frame`. */
+  process(frame: StompFrame): void | Promise<void> {
     if (!this.interceptors.hasInbound) return this.receipts.after(frame, this.handle(frame));
     const intercepted = this.interceptors.applyInbound(frame, this);
     if (intercepted instanceof Promise) return intercepted.then((f) => this.afterInterceptors(frame, f));
     return this.afterInterceptors(frame, intercepted);
   }
 
-  private frameFailed(frame: StompFrame, error: unknown): void {
+  /** @internal Processing `frame` failed. */
+  frameFailed(frame: StompFrame, error: unknown): void {
     const { error: reported, unexpected } = frameFailure(frame, error);
     if (unexpected) this.logger.error(`Session ${this.id}: ${frame.command} failed: ${unexpected.message}`, unexpected.stack);
     this.fail(reported, frame.headers.receipt);
   }
 
-  /** A bug of ours must cost this session, never the process (this may run in a socket callback). */
-  private crashed(error: unknown, what = 'failed to report an error'): void {
+  /** @internal A decoding error, or a limit the input broke. */
+  refuse(error: StompProtocolError): void {
+    this.fail(error, undefined);
+  }
+
+  /** @internal A bug of ours must cost this session, never the process (this may run in a socket callback). */
+  crashed(error: unknown, what = 'failed to report an error'): void {
     this.logger.error(`Session ${this.id}: ${what}`, (error as Error).stack);
     this.closeCause ??= 'internal';
     this.end('error');
     this.connection.terminate();
   }
 
-  private onData(data: Buffer | string): void {
+  /** @internal Data from the connection. */
+  onData(data: Buffer | string): void {
     if (this.state === 'closed') return;
-    this.heartBeats.received();
+    this.heartBeats?.received();
     try {
       this.decoder.push(data);
-      this.incompleteFrames.received(data.length, this.decoder.bufferedBytes);
+      const pending = this.decoder.bufferedBytes;
+      if (pending > 0 || this.incompleteFrames) this.incompleteFrameWatch().received(data.length, pending);
     } catch (error) {
       this.crashed(error, 'failed on incoming data');
     }
   }
 
-  private onFrame(frame: StompFrame): void {
+  /** @internal The connection closed. */
+  onClose(): void {
+    this.end('transport');
+  }
+
+  /** @internal A whole frame from the decoder. */
+  onFrame(frame: StompFrame): void {
     this.counters.frameReceived(frame.command);
-    this.incompleteFrames.frameCompleted();
+    this.incompleteFrames?.frameCompleted();
     this.inbound.push(frame);
+  }
+
+  /** @internal A heart-beat from the client: receiving data already pushed the receive timer back. */
+  onHeartbeat(): void {}
+
+  /** @internal The decoder's verdict on bad input: it waits its turn behind the frames before it. */
+  onError(error: StompProtocolError): void {
+    this.inbound.push(error);
+  }
+
+  private incompleteFrameWatch(): IncompleteFrameWatch {
+    return (this.incompleteFrames ??= new IncompleteFrameWatch(this.settings, (reason) =>
+      this.fail(new StompProtocolError('STOMP_ERR_LIMIT', reason), undefined, CloseCode.SESSION_LIMIT),
+    ));
   }
 
   /** A dropped frame is acknowledged as if it took effect; a dropped CONNECT cannot be, so it is refused. */
@@ -268,13 +300,25 @@ export class StompClientSession implements SessionOutlet {
     this.connectedAt = Date.now();
     this.connectHandshake.stopTimer();
     this.sendFrame(this.connectHandshake.connectedFrame(this, agreement));
-    this.heartBeats.start(agreement.heartBeat);
-    this.logger.debug(`Session ${this.id} connected (${this.connection.transport} from ${this.connection.remoteAddress ?? 'an unknown address'}${this.principal ? `, user ${this.principal.name}` : ''})`);
+    const { sendInterval, receiveTimeout } = agreement.heartBeat;
+    if (sendInterval > 0 || receiveTimeout > 0) {
+      this.heartBeats = new HeartBeatTimers(
+        () => this.connection.send(HEARTBEAT_EOL, false),
+        (timeout) => this.fail(new StompProtocolError('STOMP_ERR_HEART_BEAT_TIMEOUT', `No frame or heart-beat from the client for ${timeout} ms`), undefined),
+      );
+      this.heartBeats.start(agreement.heartBeat);
+    }
+    if (this.logger.isDebugWritten()) this.logger.debug(`Session ${this.id} connected (${this.connection.transport} from ${this.connection.remoteAddress ?? 'an unknown address'}${this.principal ? `, user ${this.principal.name}` : ''})`);
     this.events.emit({ type: 'connected', session: this });
   }
 
-  /** The client reads too slowly: it is closed (4500, as Spring), so it costs neither memory nor the others' latency. */
-  private onTooSlow(reason: string): void {
+  /** @internal Something was written: the next heart-beat is due a whole interval from now. */
+  written(): void {
+    this.heartBeats?.sent();
+  }
+
+  /** @internal The client reads too slowly: it is closed (4500, as Spring), so it costs neither memory nor the others' latency. */
+  tooSlow(reason: string): void {
     this.logger.warn(`Session ${this.id} closed: the client reads too slowly: ${reason}`);
     this.end('slow-consumer');
     this.connection.close(CloseCode.SESSION_LIMIT, 'Slow consumer');
@@ -302,16 +346,16 @@ export class StompClientSession implements SessionOutlet {
     const wasConnected = this.state === 'connected';
     this.state = 'closed';
     this.connectHandshake.stopTimer();
-    this.heartBeats.stop();
-    this.incompleteFrames.stop();
+    this.heartBeats?.stop();
+    this.incompleteFrames?.stop();
     this.inbound.close();
     this.effects.clear();
     if (wasConnected) this.router.disconnected(this);
     this.subscriptions.clear();
     this.counters.sessionClosed(this.closeCause ?? closeCauseOf(undefined, reason), this.connection.bytesReceived, this.connection.bytesSent);
-    this.onEnd(this);
+    this.openSessions.remove(this);
     if (wasConnected) {
-      this.logger.debug(`Session ${this.id} disconnected (${reason})`);
+      if (this.logger.isDebugWritten()) this.logger.debug(`Session ${this.id} disconnected (${reason})`);
       this.events.emit({ type: 'disconnect', session: this, reason });
     }
   }

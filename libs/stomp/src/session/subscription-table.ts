@@ -18,13 +18,14 @@ export interface SubscriptionRequest {
  * both by the rules of the session's STOMP version.
  */
 export class SubscriptionTable {
-  private readonly byId = new Map<string, string>();
+  /** Made at the first SUBSCRIBE (or the first read): an idle session subscribes to nothing. */
+  private byId: Map<string, string> | undefined;
 
   constructor(private readonly maxSubscriptions: number) {}
 
   /** Subscription ids and their destinations. */
   get destinations(): ReadonlyMap<string, string> {
-    return this.byId;
+    return (this.byId ??= new Map());
   }
 
   /** The SUBSCRIBE's id and destination, once it passes every check; throws a StompProtocolError saying which it failed. */
@@ -32,16 +33,17 @@ export class SubscriptionTable {
     const destination = requireHeader(headers, 'destination', 'SUBSCRIBE');
     // STOMP 1.0 made the id optional; the destination then names the subscription.
     const id = version === '1.0' ? (headers.id ?? destination) : requireHeader(headers, 'id', 'SUBSCRIBE');
-    if (this.byId.size >= this.maxSubscriptions) {
+    const byId = this.byId;
+    if (byId !== undefined && byId.size >= this.maxSubscriptions) {
       throw new StompProtocolError(
         'STOMP_ERR_LIMIT',
         `Too many subscriptions: a session may hold at most ${this.maxSubscriptions} (option maxSubscriptionsPerSession)`,
       );
     }
-    if (this.byId.has(id)) {
+    if (byId?.has(id)) {
       throw new StompProtocolError(
         'STOMP_ERR_DUPLICATE_SUBSCRIPTION',
-        `Subscription id '${id}' is already in use by this session (destination '${this.byId.get(id)}')`,
+        `Subscription id '${id}' is already in use by this session (destination '${byId.get(id)}')`,
       );
     }
     const ack = headers.ack ?? 'auto';
@@ -53,7 +55,7 @@ export class SubscriptionTable {
 
   /** Records an admitted subscription once the router has taken it. */
   add({ id, destination }: SubscriptionRequest): void {
-    this.byId.set(id, destination);
+    (this.byId ??= new Map()).set(id, destination);
   }
 
   /** The id an UNSUBSCRIBE names (in 1.0 its destination may stand for it). */
@@ -67,12 +69,12 @@ export class SubscriptionTable {
 
   /** Removes a subscription; its destination, or `undefined` when there was none by that id. */
   remove(id: string): string | undefined {
-    const destination = this.byId.get(id);
-    if (destination !== undefined) this.byId.delete(id);
+    const destination = this.byId?.get(id);
+    if (destination !== undefined) this.byId!.delete(id);
     return destination;
   }
 
   clear(): void {
-    this.byId.clear();
+    this.byId?.clear();
   }
 }

@@ -1,7 +1,9 @@
-import { Logger, type LogLevel } from '@nestjs/common';
+import { ConsoleLogger, Logger, type LogLevel } from '@nestjs/common';
 
 /** Every level Nest's loggers know, most verbose first. */
 export const ALL_LOG_LEVELS = ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'] as const satisfies readonly LogLevel[];
+
+type LoggerTarget = Logger['localInstance'];
 
 /**
  * The library's own logger: a Nest `Logger` (so lines go wherever the application sends its logs,
@@ -23,6 +25,21 @@ export class StompLogger extends Logger {
 
   static isEnabled(level: LogLevel): boolean {
     return StompLogger.enabled.has(level);
+  }
+
+  /**
+   * Whether a `debug` line would be written, for callers that build one on a hot path (a line per
+   * session opened or closed) and can skip building it. `false` only when the line would certainly
+   * be dropped: the `logLevels` option leaves debug out, logging is off, or the logger Nest writes
+   * through is its own ConsoleLogger with debug off. Any other logger is asked by writing the line.
+   */
+  isDebugWritten(): boolean {
+    if (!StompLogger.enabled.has('debug')) return false;
+    // While Nest buffers lines (bufferLogs), they are written, or not, by the logger they are flushed to.
+    if ((Logger as unknown as { isBufferAttached?: boolean }).isBufferAttached) return true;
+    const target = this.localInstance as LoggerTarget | undefined;
+    if (!target) return false;
+    return !(target instanceof ConsoleLogger) || target.debug !== ConsoleLogger.prototype.debug || target.isLevelEnabled('debug');
   }
 
   override error(message: unknown, ...optionalParams: unknown[]): void {
