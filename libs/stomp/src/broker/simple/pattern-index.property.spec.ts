@@ -123,6 +123,13 @@ describe('PatternIndex (property)', () => {
       ['.', '/topic/stocks.*', '/topic/stocks.A.B'],
       ['.', '/topic/stocks.**', '/topic/stocks'],
       ['/', '/topic/stocks.*', '/topic/stocks.A.B'],
+      // A node's only literal child is compared in place: a longer or shorter segment with its text as prefix is another.
+      ['/', '/ab/*', '/abc/x'],
+      ['/', '/ab/*', '/a/x'],
+      ['/', '/ab/*', '/ab'],
+      ['/', '/ab/**', '/ab'],
+      ['.', 'a.b*', 'a.bc'],
+      ['.', 'a.b*', 'ab.c'],
     ];
     for (const [separator, pattern, destination] of cases) {
       const index = new PatternIndex<string>(separator);

@@ -71,6 +71,19 @@ describe('PatternIndex', () => {
     expect(matching(index, '/a/b')).toEqual([]);
   });
 
+  it('finds a literal child whether it is its parent\'s only one or not, as siblings come and go', () => {
+    const index = indexOf('/', '/a/b/*');
+    expect(matching(index, '/a/b/x')).toEqual(['/a/b/*']);
+    index.set('/a/c/*', '/a/c/*');
+    expect(matching(index, '/a/b/x')).toEqual(['/a/b/*']);
+    expect(matching(index, '/a/c/x')).toEqual(['/a/c/*']);
+    index.delete('/a/b/*');
+    expect(matching(index, '/a/b/x')).toEqual([]);
+    expect(matching(index, '/a/c/x')).toEqual(['/a/c/*']);
+    expect(matching(index, '/a/cc/x')).toEqual([]);
+    expect(matching(index, '/a//x')).toEqual([]);
+  });
+
   it('ignores the deletion of a pattern it does not hold', () => {
     const index = indexOf('/', '/a/b');
     for (const pattern of ['/c', '/a/*', '/a/**', '/*/b', '/a/b/c', '/a', 'a/b', '/a/?']) index.delete(pattern);

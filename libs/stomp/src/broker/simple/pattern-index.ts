@@ -4,6 +4,9 @@ import { WildcardSegmentIndex } from './wildcard-segment-index.js';
 class PatternNode<T> {
   /** Children by a literal next segment: one map lookup per destination segment. Made when needed (leaves are many). */
   literal: Map<string, PatternNode<T>> | undefined;
+  /** The only literal child, with its segment, when there is one: compared in place, without a substring (most nodes have one). */
+  soleLiteral: PatternNode<T> | undefined;
+  soleSegment = '';
   /** Children by a next segment with `*` or `?`, indexed by their characters. Made when needed. */
   wildcard: WildcardSegmentIndex<PatternNode<T>> | undefined;
   /** The child after a `**` segment (any number of whole segments). */
@@ -29,6 +32,8 @@ class PatternNode<T> {
  */
 export class PatternIndex<T> {
   private readonly root = new PatternNode<T>();
+  /** The wildcard children a lookup matched, for the walk to visit: reused, so a lookup that matches none allocates nothing. */
+  private readonly matching: PatternNode<T>[] = [];
 
   constructor(private readonly separator: '/' | '.') {}
 
@@ -50,7 +55,10 @@ export class PatternIndex<T> {
       } else {
         node.literal ??= new Map();
         let child = node.literal.get(segment);
-        if (!child) node.literal.set(segment, (child = new PatternNode()));
+        if (!child) {
+          node.literal.set(segment, (child = new PatternNode()));
+          soleLiteralOf(node);
+        }
         node = child;
       }
     }
@@ -76,29 +84,45 @@ export class PatternIndex<T> {
       } else {
         parent.literal!.delete(segment);
         if (parent.literal!.size === 0) parent.literal = undefined;
+        soleLiteralOf(parent);
       }
       node = parent;
     }
   }
 
-  /** Appends the value of every pattern that matches `destination` to `out`, each once. */
+  /**
+   * Appends the value of every pattern that matches `destination` to `out`, each once. Reads the
+   * destination in place (segment bounds by `indexOf`): a publish nothing matches allocates nothing.
+   */
   collect(destination: string, out: T[]): void {
-    this.visit(this.root, destination.split(this.separator), 0, out);
+    this.visit(this.root, destination, 0, out);
   }
 
-  private visit(node: PatternNode<T>, segments: readonly string[], i: number, out: T[]): void {
-    if (node.deep) this.visitDeep(node.deep, segments, i, out);
-    if (i === segments.length) {
+  /** `start`: where the next segment begins; past the destination's end (`length + 1`) once every segment is read. */
+  private visit(node: PatternNode<T>, destination: string, start: number, out: T[]): void {
+    if (node.deep) this.visitDeep(node.deep, destination, start, out);
+    if (start > destination.length) {
       if (node.value !== undefined) out.push(node.value);
       return;
     }
-    const segment = segments[i]!;
-    const literal = node.literal?.get(segment);
-    if (literal) this.visit(literal, segments, i + 1, out);
+    if (node.literal === undefined && node.wildcard === undefined) return;
+    const end = this.segmentEnd(destination, start);
+    const sole = node.soleLiteral;
+    if (sole) {
+      if (end - start === node.soleSegment.length && destination.startsWith(node.soleSegment, start)) this.visit(sole, destination, end + 1, out);
+    } else if (node.literal) {
+      const literal = node.literal.get(destination.slice(start, end));
+      if (literal) this.visit(literal, destination, end + 1, out);
+    }
     if (!node.wildcard) return;
-    const matching: PatternNode<T>[] = [];
-    node.wildcard.collect(segment, matching);
-    for (const child of matching) this.visit(child, segments, i + 1, out);
+    // On a stack shared by the walk: what a child's visit pushes, it takes off again.
+    const matching = this.matching;
+    const base = matching.length;
+    node.wildcard.collectIn(destination, start, end, matching);
+    const top = matching.length;
+    if (top === base) return;
+    for (let k = base; k < top; k++) this.visit(matching[k]!, destination, end + 1, out);
+    matching.length = base;
   }
 
   /**
@@ -106,11 +130,19 @@ export class PatternIndex<T> {
    * most, so below `deep` there is none and each pattern is reached at most once: the number of
    * skipped segments is fixed by the pattern's remaining length.
    */
-  private visitDeep(deep: PatternNode<T>, segments: readonly string[], from: number, out: T[]): void {
-    for (let i = from; ; i++) {
-      this.visit(deep, segments, i, out);
-      if (i === segments.length || LINE_TERMINATOR.test(segments[i]!)) return;
+  private visitDeep(deep: PatternNode<T>, destination: string, from: number, out: T[]): void {
+    for (let start = from; ; ) {
+      this.visit(deep, destination, start, out);
+      if (start > destination.length) return;
+      const end = this.segmentEnd(destination, start);
+      if (hasLineTerminator(destination, start, end)) return;
+      start = end + 1;
     }
+  }
+
+  private segmentEnd(destination: string, start: number): number {
+    const end = destination.indexOf(this.separator, start);
+    return end === -1 ? destination.length : end;
   }
 
   private segments(pattern: string): string[] {
@@ -126,5 +158,23 @@ function isWildcard(segment: string): boolean {
   return segment.includes('*') || segment.includes('?');
 }
 
-/** What the regex `.` does not match, so what a `**` cannot skip. */
-const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+/** Whether `text[start, end)` holds what the regex `.` does not match, so what a `**` cannot skip. */
+function hasLineTerminator(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x0a || code === 0x0d || code === 0x2028 || code === 0x2029) return true;
+  }
+  return false;
+}
+
+/** Keeps `soleLiteral` / `soleSegment` in step with the literal children, after one is added or removed. */
+function soleLiteralOf<T>(node: PatternNode<T>): void {
+  if (node.literal?.size === 1) {
+    const [entry] = node.literal;
+    node.soleSegment = entry![0];
+    node.soleLiteral = entry![1];
+  } else {
+    node.soleSegment = '';
+    node.soleLiteral = undefined;
+  }
+}

@@ -64,6 +64,8 @@ export class SimpleBroker implements MessageBroker {
   private readonly exact = new Map<string, Set<Subscription>>();
   private readonly patterns = new Map<string, PatternGroup>();
   private readonly patternIndex: PatternIndex<PatternGroup>;
+  /** Where `matchingGroups` collects; empty between publishes. */
+  private readonly matchedGroups: PatternGroup[] = [];
   private readonly bySubscriber = new Map<BrokerSubscriber, SubscriberState>();
   private readonly messageIds = new MessageIds();
   private readonly settings: SimpleBrokerSettings;
@@ -217,8 +219,13 @@ export class SimpleBroker implements MessageBroker {
 
   /** The pattern groups matching `destination`, in the order they were first subscribed. */
   private matchingGroups(destination: string): readonly PatternGroup[] {
-    const groups: PatternGroup[] = [];
-    this.patternIndex.collect(destination, groups);
+    // Collected into a reused array and copied out only when something matched: a publish no
+    // pattern matches (the common case) allocates nothing here. A copy, since delivering may publish again.
+    const scratch = this.matchedGroups;
+    this.patternIndex.collect(destination, scratch);
+    if (scratch.length === 0) return NO_GROUPS;
+    const groups = scratch.slice();
+    scratch.length = 0;
     if (groups.length > 1) groups.sort((a, b) => a.order - b.order);
     return groups;
   }

@@ -27,6 +27,16 @@ describe('WildcardSegmentIndex', () => {
     expect(matching(index, '')).toEqual(['*']);
   });
 
+  it('reads a segment in place: within a longer text, the heads and tails stop at its bounds', () => {
+    const index = indexOf(...STORED);
+    const text = 'xaxby';
+    for (const [start, end] of [[1, 4], [1, 3], [2, 4], [0, 5], [1, 2], [3, 3]] as const) {
+      const out: string[] = [];
+      index.collectIn(text, start, end, out);
+      expect([start, end, out.sort()]).toEqual([start, end, matching(index, text.slice(start, end))]);
+    }
+  });
+
   it('does not let a tail overlap the head: `a*a` needs two characters', () => {
     const index = indexOf('a*a', 'ab*ba');
     expect(matching(index, 'a')).toEqual([]);

@@ -44,6 +44,9 @@ type Step = number | 'tails';
 export class WildcardSegmentIndex<V> {
   private readonly byText = new Map<string, V>();
   private readonly root = new CharNode<V>();
+  /** The depth-first walk's stack (node, position), reused by every lookup; a popped node is cleared, so no deleted one is kept alive. */
+  private readonly stackNodes: (CharNode<V> | undefined)[] = [];
+  private readonly stackAt: number[] = [];
 
   get size(): number {
     return this.byText.size;
@@ -86,40 +89,65 @@ export class WildcardSegmentIndex<V> {
 
   /** Appends the value of every stored segment that matches `segment` to `out`, each once. */
   collect(segment: string, out: V[]): void {
-    const length = segment.length;
-    let level: CharNode<V>[] = [this.root];
-    for (let depth = 0; ; depth++) {
-      const next: CharNode<V>[] = [];
-      for (const node of level) {
-        if (node.tails) collectTails(node.tails, segment, length - depth, out);
-        if (depth === length) {
-          if (node.value !== undefined) out.push(node.value);
-          continue;
-        }
-        const exact = node.chars?.get(segment.charCodeAt(depth));
-        if (exact) next.push(exact);
-        if (node.any) next.push(node.any);
+    this.collectIn(segment, 0, segment.length, out);
+  }
+
+  /**
+   * As {@link collect}, for the segment `text[start, end)`: a publish reads its destination in
+   * place, without a substring. Walks the tries depth first on a stack the index keeps, so that a
+   * segment nothing matches allocates nothing (and a long segment cannot overflow the call stack).
+   */
+  collectIn(text: string, start: number, end: number, out: V[]): void {
+    const nodes = this.stackNodes;
+    const at = this.stackAt;
+    let top = 0;
+    nodes[top] = this.root;
+    at[top++] = start;
+    while (top > 0) {
+      const node = nodes[--top]!;
+      nodes[top] = undefined;
+      const i = at[top]!;
+      // The head read text[start, i): a tail may take what is left, read from the end.
+      if (node.tails) this.collectTails(node.tails, text, i, end, top, out);
+      if (i === end) {
+        if (node.value !== undefined) out.push(node.value);
+        continue;
       }
-      if (depth === length || next.length === 0) return;
-      level = next;
+      const exact = node.chars?.get(text.charCodeAt(i));
+      if (exact) {
+        nodes[top] = exact;
+        at[top++] = i + 1;
+      }
+      if (node.any) {
+        nodes[top] = node.any;
+        at[top++] = i + 1;
+      }
     }
   }
-}
 
-/** The tails that fit in the `room` characters after the head, read from the segment's end. */
-function collectTails<V>(root: CharNode<V>, segment: string, room: number, out: V[]): void {
-  let level: CharNode<V>[] = [root];
-  for (let read = 0; ; read++) {
-    const next: CharNode<V>[] = [];
-    for (const node of level) {
+  /** The tails that fit in `text[floor, end)`, read backwards from `end`, on the stack above `base`. */
+  private collectTails(root: CharNode<V>, text: string, floor: number, end: number, base: number, out: V[]): void {
+    const nodes = this.stackNodes;
+    const at = this.stackAt;
+    let top = base;
+    nodes[top] = root;
+    at[top++] = end;
+    while (top > base) {
+      const node = nodes[--top]!;
+      nodes[top] = undefined;
+      const i = at[top]!;
       if (node.value !== undefined) out.push(node.value);
-      if (read === room) continue;
-      const exact = node.chars?.get(segment.charCodeAt(segment.length - 1 - read));
-      if (exact) next.push(exact);
-      if (node.any) next.push(node.any);
+      if (i === floor) continue;
+      const exact = node.chars?.get(text.charCodeAt(i - 1));
+      if (exact) {
+        nodes[top] = exact;
+        at[top++] = i - 1;
+      }
+      if (node.any) {
+        nodes[top] = node.any;
+        at[top++] = i - 1;
+      }
     }
-    if (read === room || next.length === 0) return;
-    level = next;
   }
 }
 
