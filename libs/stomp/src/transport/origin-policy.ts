@@ -24,6 +24,8 @@ export type OriginVerdict =
 const ORIGIN_SHAPE = /^[a-z][a-z0-9+.-]*:\/\/[^/?#@\s\\]+$/;
 /** A `Host` header: an authority, nothing else. */
 const HOST_SHAPE = /^[^/?#@\s\\]+$/;
+/** The verdict of every allowed request (nothing in it depends on the request): one object, not one per handshake. */
+const ALLOWED: OriginVerdict = Object.freeze({ allowed: true } as const);
 
 /**
  * `scheme://host[:port]` in lower case, without the scheme's default port (`https://a.example:443`
@@ -31,6 +33,18 @@ const HOST_SHAPE = /^[^/?#@\s\\]+$/;
  * no host, the opaque `null`).
  */
 export function canonicalOrigin(text: string): string | undefined {
+  // A reconnect wave of browser pages sends one Origin over and over: it is parsed (a `URL`) once.
+  if (text === lastOriginText) return lastCanonicalOrigin;
+  const canonical = parseOrigin(text);
+  lastOriginText = text;
+  lastCanonicalOrigin = canonical;
+  return canonical;
+}
+
+let lastOriginText: string | undefined;
+let lastCanonicalOrigin: string | undefined;
+
+function parseOrigin(text: string): string | undefined {
   const lower = text.toLowerCase();
   if (!ORIGIN_SHAPE.test(lower)) return undefined;
   try {
@@ -80,16 +94,16 @@ export class OriginPolicy {
 
   check(request: OriginRequest): OriginVerdict {
     const origin = request.headers.origin;
-    if (origin === undefined || this.anyOrigin) return { allowed: true };
+    if (origin === undefined || this.anyOrigin) return ALLOWED;
     const canonical = canonicalOrigin(origin);
     if (canonical === undefined) return this.refuse(origin, `'${origin}' is not a scheme://host[:port] origin`);
-    if (this.exact.has(canonical) || this.patterns.some((pattern) => pattern.test(canonical))) return { allowed: true };
+    if (this.exact.has(canonical) || this.patterns.some((pattern) => pattern.test(canonical))) return ALLOWED;
     if (this.publicOrigins.size > 0) {
-      if (this.publicOrigins.has(canonical)) return { allowed: true };
+      if (this.publicOrigins.has(canonical)) return ALLOWED;
       return this.refuse(origin, `it is neither the publicOrigin (${[...this.publicOrigins].join(', ')}) nor in allowedOrigins`);
     }
     const problem = ownOriginProblem(canonical, request);
-    return problem === undefined ? { allowed: true } : this.refuse(origin, problem);
+    return problem === undefined ? ALLOWED : this.refuse(origin, problem);
   }
 
   private refuse(origin: string, why: string): OriginVerdict {
@@ -111,12 +125,8 @@ function ownOriginProblem(origin: string, { headers, socket }: OriginRequest): s
   const scheme = socket.encrypted ? 'https:' : 'http:';
   const host = headers.host;
   if (!host || !HOST_SHAPE.test(host)) return `the request has no usable Host header to compare it with`;
-  let url: URL;
-  try {
-    url = new URL(`${scheme}//${host.toLowerCase()}`);
-  } catch {
-    return `the Host header '${host}' is not a host[:port]`;
-  }
+  const url = parsedHost(scheme, host);
+  if (url === undefined) return `the Host header '${host}' is not a host[:port]`;
   const served = `${scheme}//${url.host}`;
   if (!origin.startsWith(`${scheme}//`)) return `this server serves ${scheme} itself (no publicOrigin is set), and the Origin's scheme differs`;
   if (origin !== served) return `it does not match the request's own Host '${host}' (scheme, host and port)`;
@@ -128,6 +138,33 @@ function ownOriginProblem(origin: string, { headers, socket }: OriginRequest): s
     return `the Host '${url.hostname}' is a name, not this server's address ${local ?? '(unknown)'}: names are trusted only through publicOrigin (DNS rebinding makes a foreign page's Origin and Host agree)`;
   }
   return undefined;
+}
+
+/** What the own-origin check reads of a `Host`, as `URL` parses it. */
+interface ParsedHost {
+  readonly host: string;
+  readonly hostname: string;
+  readonly port: string;
+}
+
+let lastHostScheme: string | undefined;
+let lastHost: string | undefined;
+let lastParsedHost: ParsedHost | undefined;
+
+/** `scheme//host` parsed as a URL's authority; `undefined` when it is not one. Every client of a wave sends the same Host: parsed once. */
+function parsedHost(scheme: string, host: string): ParsedHost | undefined {
+  if (host === lastHost && scheme === lastHostScheme) return lastParsedHost;
+  let parsed: ParsedHost | undefined;
+  try {
+    const url = new URL(`${scheme}//${host.toLowerCase()}`);
+    parsed = { host: url.host, hostname: url.hostname, port: url.port };
+  } catch {
+    parsed = undefined;
+  }
+  lastHostScheme = scheme;
+  lastHost = host;
+  lastParsedHost = parsed;
+  return parsed;
 }
 
 /** An IP literal of the address the connection arrived on, or `localhost` (any loopback literal) on a loopback address. */

@@ -16,6 +16,15 @@ import { StompEndpoint } from './stomp-endpoint.js';
 import { interceptHttpServer } from './upgrade-dispatcher.js';
 import { WebSocketKeepAlive } from './websocket-keep-alive.js';
 
+/** The STOMP sub-protocols in the order the server prefers them, listed once rather than per handshake. */
+const SUBPROTOCOL_PREFERENCE = Object.keys(STOMP_SUBPROTOCOLS);
+
+/** The server's preferred STOMP sub-protocol among those a handshake offers; `false`: none. */
+function stompSubprotocol(offered: ReadonlySet<string>): string | false {
+  for (const protocol of SUBPROTOCOL_PREFERENCE) if (offered.has(protocol)) return protocol;
+  return false;
+}
+
 /** How long clients get to answer the closing handshake at shutdown before they are cut off. */
 const SHUTDOWN_GRACE_MS = 2000;
 
@@ -47,7 +56,7 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
       // ws reads it; @types/ws does not declare it yet.
       closeTimeout: CLOSE_HANDSHAKE_TIMEOUT_MS,
       maxPayload: options.maxWebSocketMessageSize,
-      handleProtocols: (offered) => Object.keys(STOMP_SUBPROTOCOLS).find((p) => offered.has(p)) ?? false,
+      handleProtocols: stompSubprotocol,
     };
     this.wss = new WebSocketServer(serverOptions);
     this.sockJsWss = new WebSocketServer({ ...serverOptions, maxPayload: options.maxSockJsRequestBody, handleProtocols: () => false });
@@ -64,9 +73,16 @@ export class StompServer implements OnApplicationBootstrap, BeforeApplicationShu
     const accept = (connection: StompConnection) => void this.acceptor.accept(connection);
     const refusal = (address: string | undefined) => this.sessions.refusal(address, this.options);
     this.endpoints = this.options.endpoints.map((config) => new StompEndpoint(config, this.wss, this.sockJsWss, accept, refusal, this.options.maxSockJsRequestBody, this.options.trustProxy, this.logger, this.counters));
+    // Loops, not `some` with an arrow: every request and handshake of the server comes this way.
     this.detach = interceptHttpServer(httpServer, {
-      onRequest: (req, res) => this.endpoints.some((e) => e.onRequest(req, res)),
-      onUpgrade: (req, socket, head) => this.endpoints.some((e) => e.onUpgrade(req, socket, head)),
+      onRequest: (req, res) => {
+        for (const endpoint of this.endpoints) if (endpoint.onRequest(req, res)) return true;
+        return false;
+      },
+      onUpgrade: (req, socket, head) => {
+        for (const endpoint of this.endpoints) if (endpoint.onUpgrade(req, socket, head)) return true;
+        return false;
+      },
     });
     this.keepAlive.start();
     for (const { config } of this.endpoints) {

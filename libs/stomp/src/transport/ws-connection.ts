@@ -30,7 +30,7 @@ export class WsConnection implements StompConnection {
     socket.on('message', (data: RawData) => this.listener.onData(toBuffer(data)));
     socket.on('close', (code: number, reason: Buffer) => this.listener.onClose(code, reason.toString('utf8')));
     // 'close' follows every 'error'; the session learns of the end there.
-    socket.on('error', () => undefined);
+    socket.on('error', ignoreError);
   }
 
   get protocol(): string {
@@ -71,6 +71,9 @@ export class WsConnection implements StompConnection {
     this.socket.terminate();
   }
 }
+
+/** One listener for every socket, not a closure per connection. */
+function ignoreError(): void {}
 
 function toBuffer(data: RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;
