@@ -1,7 +1,7 @@
 // In-process: HandlerInvoker.dispatch for the bench's echo handler; bytes allocated and CPU per message.
 // Run: node --expose-gc --min-semi-space-size=256 --max-semi-space-size=256 bench/micro/handler-path.mjs (after npm run build:lib and tsc -p bench/tsconfig.json)
 import 'reflect-metadata';
-import v8 from 'node:v8';
+import { bytesPerOperation, cpuMicrosPerOperation, perMessageReport } from './measure.mjs';
 import { NestFactory } from '@nestjs/core';
 const root = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 const { BenchAppModule } = await import(`${root}/bench/dist/servers/bench-app.module.js`);
@@ -16,23 +16,7 @@ const headers = { destination: '/app/echo/7', 'content-type': 'application/json'
 const call = { session, destination: '/app/echo/7', lookup: '/echo/7', headers, body };
 async function run(n) { for (let i = 0; i < n; i++) await invoker.dispatch('message', call); }
 await run(200_000);
-const N = 20_000;
-// Young-generation bytes: what each message leaves for the scavenger (the semi-space is made large enough that none runs).
-const newSpaceUsed = () => v8.getHeapStatistics().used_heap_size;
-const perMsg = [];
-for (let r = 0; r < 5; r++) {
-  globalThis.gc(); globalThis.gc();
-  const before = newSpaceUsed();
-  await run(N);
-  perMsg.push((newSpaceUsed() - before) / N);
-}
-const cpu = [];
-for (let r = 0; r < 5; r++) {
-  const c0 = process.cpuUsage();
-  await run(100_000);
-  const c = process.cpuUsage(c0);
-  cpu.push((c.user + c.system) / 100_000);
-}
-const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-console.log(JSON.stringify({ bytesPerMessage: Math.round(med(perMsg)), bytesAll: perMsg.map(Math.round), cpuMicrosPerMessage: +med(cpu).toFixed(2), cpuAll: cpu.map((x) => +x.toFixed(2)) }));
+const bytes = await bytesPerOperation(() => run(20_000), 20_000);
+const cpu = await cpuMicrosPerOperation(() => run(100_000), 100_000);
+console.log(perMessageReport(bytes, cpu));
 await app.close();

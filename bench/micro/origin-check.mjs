@@ -6,7 +6,7 @@
 // check: CPU (µs) and bytes allocated, medians of 5 windows.
 // Run: node --expose-gc --min-semi-space-size=256 --max-semi-space-size=256 bench/micro/origin-check.mjs
 // (after npm run build:lib)
-import v8 from 'node:v8';
+import { heapUsed as allocated, median } from './measure.mjs';
 const root = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 const { OriginPolicy } = await import(`${root}/libs/stomp/dist/transport/origin-policy.js`);
 
@@ -17,9 +17,6 @@ const cases = [
   ['Origin in allowedOrigins', new OriginPolicy(['https://app.example']), { headers: { host: 'api.example', origin: 'https://app.example' }, socket }],
   ['own origin (Host, local address)', new OriginPolicy([]), { headers: { host: '127.0.0.1:3000', origin: 'http://127.0.0.1:3000' }, socket }],
 ];
-
-/** With semi-spaces this large no scavenge runs in a window: the heap's growth is what it allocated. */
-const allocated = () => v8.getHeapStatistics().used_heap_size;
 
 for (const [name, policy, request] of cases) {
   const cpu = [];
@@ -35,6 +32,5 @@ for (const [name, policy, request] of cases) {
     cpu.push(((used.user + used.system) / N));
     bytes.push((heapAfter - heapBefore) / N);
   }
-  const median = (values) => values.sort((a, b) => a - b)[values.length >> 1];
   console.log(`${name}: ${median(cpu).toFixed(3)} µs, ${median(bytes).toFixed(0)} B allocated per check`);
 }

@@ -6,7 +6,7 @@
 // /topic (stomp.js's sub-0 each), the MESSAGEs sent once on the relay's shared connection; the
 // figures are then per delivery, each subscriber writing what its template's frameFor gives.
 // Run: node --expose-gc --min-semi-space-size=256 --max-semi-space-size=256 bench/micro/relay-path.mjs (after npm run build:lib)
-import v8 from 'node:v8';
+import { bytesPerOperation, cpuMicrosPerOperation, perMessageReport } from './measure.mjs';
 import { createServer } from 'node:net';
 const root = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 const { StompBrokerRelay } = await import(`${root}/libs/stomp/dist/broker/relay/stomp-broker-relay.js`);
@@ -77,23 +77,9 @@ async function run(unscaled) {
   await finished;
 }
 await run(50);
-const used = () => v8.getHeapStatistics().used_heap_size;
-const bytes = [];
-for (let r = 0; r < 5; r++) {
-  globalThis.gc(); globalThis.gc();
-  const before = used();
-  await run(10);
-  bytes.push((used() - before) / (scaled(10) * BATCH * DELIVERIES));
-}
-const cpu = [];
-for (let r = 0; r < 5; r++) {
-  const c0 = process.cpuUsage();
-  await run(50);
-  const c = process.cpuUsage(c0);
-  cpu.push((c.user + c.system) / (scaled(50) * BATCH * DELIVERIES));
-}
-const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-console.log(JSON.stringify({ bytesPerMessage: Math.round(med(bytes)), bytesAll: bytes.map(Math.round), cpuMicrosPerMessage: +med(cpu).toFixed(2), cpuAll: cpu.map((x) => +x.toFixed(2)) }));
+const bytes = await bytesPerOperation(() => run(10), scaled(10) * BATCH * DELIVERIES);
+const cpu = await cpuMicrosPerOperation(() => run(50), scaled(50) * BATCH * DELIVERIES);
+console.log(perMessageReport(bytes, cpu));
 await relay.close();
 server.close();
 process.exit(0);

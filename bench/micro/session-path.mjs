@@ -6,7 +6,7 @@
 // Run: node --expose-gc --min-semi-space-size=256 --max-semi-space-size=256 bench/micro/session-path.mjs
 // (after npm run build:lib and npx tsc -p bench/tsconfig.json). SESSIONS=1000 by default.
 import 'reflect-metadata';
-import v8 from 'node:v8';
+import { bytesPerOperation, cpuMicrosPerOperation, perMessageReport } from './measure.mjs';
 import { NestFactory } from '@nestjs/core';
 const root = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 const { BenchAppModule } = await import(`${root}/bench/dist/servers/bench-app.module.js`);
@@ -19,6 +19,9 @@ const SESSIONS = Number(process.env.SESSIONS ?? 1000);
 let replies = 0;
 let expected = 0;
 let wake = () => undefined;
+let receipts = 0;
+let subscribed = () => undefined;
+const allSubscribed = new Promise((resolve) => (subscribed = resolve));
 
 /** The transport's side of a session: what ws-connection.ts gives, minus the socket. */
 class FakeConnection {
@@ -40,6 +43,7 @@ class FakeConnection {
     this.bytesSent += data.length;
     this.last = data;
     if (data[0] === 0x4d /* M */ && ++replies === expected) wake();
+    else if (data[0] === 0x52 /* R */ && ++receipts === SESSIONS) subscribed();
   }
   close() {}
   terminate() {}
@@ -65,7 +69,7 @@ for (let i = 0; i < SESSIONS; i++) {
   const body = JSON.stringify({ seq: 1, sender: `p${i}`, content: 'x'.repeat(256 - empty) });
   sends.push(frame('SEND', { destination: `/app/echo/${i}`, 'content-type': 'application/json' }, body));
 }
-await new Promise((resolve) => setTimeout(resolve, 50));
+await allSubscribed;
 for (const connection of connections) {
   if (!connection.last || !connection.last.toString().startsWith('RECEIPT')) throw new Error(`session not subscribed: ${connection.last}`);
 }
@@ -85,32 +89,7 @@ await run(200_000);
 const reply = connections[7].last.toString();
 if (!reply.startsWith('MESSAGE\n') || !reply.includes('destination:/topic/reply/7\n') || !reply.includes('"sender":"p7"')) throw new Error(`unexpected reply: ${reply}`);
 
-const N = 20_000;
-// Young-generation bytes: what each message leaves for the scavenger (the semi-space is made large enough that none runs).
-const heapUsed = () => v8.getHeapStatistics().used_heap_size;
-const perMsg = [];
-for (let r = 0; r < 5; r++) {
-  globalThis.gc();
-  globalThis.gc();
-  const before = heapUsed();
-  await run(N);
-  perMsg.push((heapUsed() - before) / N);
-}
-const cpu = [];
-for (let r = 0; r < 5; r++) {
-  const c0 = process.cpuUsage();
-  await run(100_000);
-  const c = process.cpuUsage(c0);
-  cpu.push((c.user + c.system) / 100_000);
-}
-const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-console.log(
-  JSON.stringify({
-    sessions: SESSIONS,
-    bytesPerMessage: Math.round(med(perMsg)),
-    bytesAll: perMsg.map(Math.round),
-    cpuMicrosPerMessage: +med(cpu).toFixed(2),
-    cpuAll: cpu.map((x) => +x.toFixed(2)),
-  }),
-);
+const bytes = await bytesPerOperation(() => run(20_000), 20_000);
+const cpu = await cpuMicrosPerOperation(() => run(100_000), 100_000);
+console.log(perMessageReport(bytes, cpu, { sessions: SESSIONS }));
 await app.close();

@@ -9,7 +9,7 @@
 // Run: node --expose-gc --min-semi-space-size=256 --max-semi-space-size=256 bench/micro/session-setup.mjs
 // (after npm run build:lib and tsc -p bench/tsconfig.json)
 import 'reflect-metadata';
-import v8 from 'node:v8';
+import { collectGarbage as gc, heapUsed as used, median as med } from './measure.mjs';
 import { NestFactory } from '@nestjs/core';
 const root = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 const { BenchAppModule } = await import(`${root}/bench/dist/servers/bench-app.module.js`);
@@ -71,11 +71,6 @@ function closeAll() {
   }
 }
 
-const used = () => v8.getHeapStatistics().used_heap_size;
-const gc = () => {
-  globalThis.gc();
-  globalThis.gc();
-};
 // Warm-up: the same paths, optimised before anything is measured.
 for (let r = 0; r < 3; r++) {
   await open();
@@ -105,7 +100,6 @@ for (let r = 0; r < 5; r++) {
   closeCpu.push((c.user + c.system) / N);
   if (registry.size !== 0) throw new Error(`${registry.size} sessions left open after closing`);
 }
-const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const round = (a, d = 0) => a.map((x) => +x.toFixed(d));
 console.log(
   JSON.stringify({
