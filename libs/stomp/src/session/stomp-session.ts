@@ -205,8 +205,7 @@ export class StompClientSession implements SessionOutlet, StompConnectionListene
     this.connection.close(code, closeReasonText(reason));
   }
 
-  /** The inbound queue's turn for `frame`: inbound interceptors, then the frame's effect, then its RECEIPT. */
-  /** @internal The inbound queue's turn for `frame`. */
+  /** @internal The inbound queue's turn for `frame`: inbound interceptors, then the frame's effect, then its RECEIPT. */
   process(frame: StompFrame): void | Promise<void> {
     if (!this.interceptors.hasInbound) return this.receipts.after(frame, this.handle(frame));
     const intercepted = this.interceptors.applyInbound(frame, this);
